@@ -1,0 +1,104 @@
+"""The importable API: what every CLI command calls. No printing, no click."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+from .diff_model import Diff
+from .errors import ArchiveError, InputError
+from .readers import DEFAULT_MAX_BYTES, Format, Parsed, parse_file
+from .replay import RevisionState, replay
+from .store import AppendResult, Archive, NewRevision
+from .validation import check_briefing_id
+from .views import commit_message, diff_revisions, pick
+
+
+def open_archive(path: Path) -> Archive:
+    return Archive(path)
+
+
+def init_archive(path: Path) -> Archive:
+    return Archive.init(path)
+
+
+def parse(path: Path, fmt: Format | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Parsed:
+    return parse_file(path, fmt, max_bytes)
+
+
+def normalise_time(text: str) -> str:
+    """An ISO 8601 time as UTC 'YYYY-MM-DDTHH:MM:SS.ffffffZ' (naive times are taken as UTC)."""
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise InputError("--observed-at", f"not an ISO 8601 time: {text!r}") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def ingest(
+    archive: Archive,
+    briefing: str,
+    paths: list[Path],
+    fmt: Format | None = None,
+    observed_at: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    expected_sequence: int | None = None,
+    on_result: Callable[[AppendResult], None] | None = None,
+) -> list[AppendResult]:
+    """Parse every file first (so bad input writes nothing), then append them in order."""
+    check_briefing_id(briefing)
+    observed = normalise_time(observed_at) if observed_at else None
+    items = []
+    for n, path in enumerate(paths):
+        parsed = parse_file(path, fmt, max_bytes)
+        expected = expected_sequence if n == 0 else None
+        items.append(NewRevision(briefing, parsed.revision, parsed.origin, observed, expected))
+    return archive.append_many(items, commit_message, on_result)
+
+
+def tree_files(root: Path) -> Iterator[tuple[str, Path]]:
+    """(briefing id, file) for ROOT/<briefing-id>/<revision files sorted by name>."""
+    if not root.is_dir():
+        raise InputError(root, "not a folder (expected ROOT/<briefing-id>/<revision files>)")
+    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+        check_briefing_id(folder.name)
+        for path in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
+            yield folder.name, path
+
+
+def ingest_tree(
+    archive: Archive,
+    root: Path,
+    fmt: Format | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    on_result: Callable[[AppendResult], None] | None = None,
+) -> list[AppendResult]:
+    """Ingest a whole tree in one process; every file is parsed before anything is written."""
+    items = []
+    for briefing, path in tree_files(root):
+        parsed = parse_file(path, fmt, max_bytes)
+        items.append(NewRevision(briefing, parsed.revision, parsed.origin))
+    if not items:
+        raise InputError(root, "no revision files found under <briefing-id>/ folders")
+    return archive.append_many(items, commit_message, on_result)
+
+
+def history(archive: Archive, briefing: str) -> list[RevisionState]:
+    return replay(archive.events(briefing))
+
+
+def revision_at(archive: Archive, briefing: str, sequence: int | None) -> RevisionState:
+    return pick(history(archive, briefing), sequence)
+
+
+def diff(archive: Archive, briefing: str, start: int | None, end: int | None) -> Diff:
+    """Diff two revisions; by default the last two (or the only one against itself)."""
+    states = history(archive, briefing)
+    after = pick(states, end)
+    before = pick(states, start) if start is not None else pick(states, max(after.sequence - 1, 1))
+    if before.sequence > after.sequence:
+        raise ArchiveError(f"--from {before.sequence} comes after --to {after.sequence}")
+    return diff_revisions(briefing, before.revision, after.revision, (before.sequence, after.sequence))

@@ -1,0 +1,125 @@
+"""`validate` and `verify`: find every problem and report it by name; never stop at the first."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import ChronicleError
+from .schemas import schema_problems
+from .store import Archive, event_path, revision_sha256
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong, named so a person can find it."""
+
+    where: str
+    problem: str
+    briefing: str | None = None
+    sequence: int | None = None
+    commit: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def __str__(self) -> str:
+        named = f" [briefing {self.briefing} r{self.sequence}]" if self.briefing else ""
+        commit = f" (commit {self.commit[:12]})" if self.commit else ""
+        return f"{self.where}{named}{commit}: {self.problem}"
+
+
+def validate_file(path: Path) -> tuple[str, list[Problem]]:
+    """Check one file: an event or revision JSON against its schema, or a briefing parses."""
+    from .readers import parse_file
+
+    if path.suffix.lower() == ".json":
+        try:
+            document = json.loads(path.read_bytes())
+        except (OSError, ValueError) as error:
+            return "json", [Problem(str(path), f"not readable JSON: {error}")]
+        kind = "event" if isinstance(document, dict) and "event_id" in document else "revision"
+        return kind, [Problem(str(path), f"{kind} schema: {p}") for p in schema_problems(document, kind)]
+    try:
+        parsed = parse_file(path)
+    except ChronicleError as error:
+        return "briefing", [Problem(str(path), error.message)]
+    problems = schema_problems(parsed.revision.model_dump(mode="json"), "revision")
+    return "briefing", [Problem(str(path), f"revision schema: {p}") for p in problems]
+
+
+def validate_archive(archive: Archive) -> tuple[int, list[Problem]]:
+    """Every event file on the main branch against schema/event.schema.json."""
+    problems: list[Problem] = []
+    count = 0
+    for briefing, path, raw in archive.raw_event_files():
+        count += 1
+        problems += _event_schema_problems(briefing, path, raw)
+    return count, problems
+
+
+def _event_schema_problems(briefing: str, path: str, raw: bytes) -> list[Problem]:
+    sequence = _sequence_of(path)
+    try:
+        document = json.loads(raw)
+    except ValueError as error:
+        return [Problem(path, f"not valid JSON: {error}", briefing, sequence)]
+    return [Problem(path, f"event schema: {p}", briefing, sequence)
+            for p in schema_problems(document, "event")]
+
+
+def _sequence_of(path: str) -> int | None:
+    stem = path.rsplit("/", 1)[-1].removesuffix(".json")
+    return int(stem) if stem.isdigit() else None
+
+
+def verify_archive(archive: Archive) -> tuple[int, list[Problem]]:
+    """Schema, content hash, hash chain, contiguous sequences and the git history of each file."""
+    from .history import history_problems
+
+    count = 0
+    problems: list[Problem] = []
+    by_briefing: dict[str, list[tuple[str, bytes]]] = {}
+    for briefing, path, raw in archive.raw_event_files():
+        count += 1
+        by_briefing.setdefault(briefing, []).append((path, raw))
+    for briefing, files in by_briefing.items():
+        problems += _chain_problems(briefing, files)
+    problems += history_problems(archive)
+    return count, problems
+
+
+def _chain_problems(briefing: str, files: list[tuple[str, bytes]]) -> list[Problem]:
+    problems: list[Problem] = []
+    previous: str | None = None
+    for expected, (path, raw) in enumerate(files, start=1):
+        schema = _event_schema_problems(briefing, path, raw)
+        problems += schema
+        sequence = _sequence_of(path)
+        if path != event_path(briefing, expected):
+            problems.append(Problem(path, f"expected sequence {expected} here (gap, deletion or "
+                                          "inserted event)", briefing, sequence))
+        if not schema:
+            document = json.loads(raw)
+            problems += _event_problems(briefing, path, document, expected, previous)
+        previous = hashlib.sha256(raw).hexdigest()
+    return problems
+
+
+def _event_problems(briefing: str, path: str, document: dict[str, Any], expected: int,
+                    previous: str | None) -> list[Problem]:
+    from .model import Revision
+
+    found = []
+    if document["briefing"] != briefing:
+        found.append(f"names briefing {document['briefing']!r} but is filed under {briefing!r}")
+    if document["sequence"] != expected:
+        found.append(f"says sequence {document['sequence']}, expected {expected}")
+    if document["previous_sha256"] != previous:
+        found.append("hash chain broken: previous_sha256 is not the sha256 of the event before")
+    if revision_sha256(Revision.model_validate(document["revision"])) != document["content_sha256"]:
+        found.append("content changed: revision does not match content_sha256")
+    return [Problem(path, text, briefing, expected) for text in found]

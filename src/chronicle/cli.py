@@ -1,0 +1,305 @@
+"""The command line: click options, a call into the API, rendering, exit codes.
+
+Heavy libraries (pydantic, jsonschema, git, rich) are imported inside commands so that
+`chronicle --help` starts fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from .errors import ChronicleError
+
+if TYPE_CHECKING:
+    from .store import AppendResult, Archive
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_CODES = """\b
+Exit codes:
+  0  success (also: an identical revision was already stored)
+  1  validate/verify found problems, or the archive is corrupt
+  2  usage error (unknown option, missing argument)
+  3  bad input: unreadable, binary, empty, too large or schema-invalid file, bad id
+  4  archive problem: not an archive, unknown briefing or revision, busy, conflict
+"""
+FORMATS = click.Choice(["text", "markdown", "html", "json"])
+
+
+class ChronicleGroup(click.Group):
+    """Turns ChronicleError into one line on stderr and its exit code; never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ChronicleError as error:
+            click.echo(f"chronicle: error: {error}", err=True)
+            sys.exit(error.exit_code)
+        except KeyboardInterrupt:
+            click.echo("chronicle: interrupted", err=True)
+            sys.exit(130)
+
+
+def archive_option(func: F) -> F:
+    return click.option(
+        "--archive", "archive_path", type=click.Path(path_type=Path), default="archive",
+        envvar="CHRONICLE_ARCHIVE", show_default=True, show_envvar=True,
+        help="The archive folder (a git repository made by 'chronicle init').",
+    )(func)
+
+
+def json_option(func: F) -> F:
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON on stdout, nothing else.")(func)
+
+
+def max_bytes_option(func: F) -> F:
+    return click.option("--max-bytes", type=click.IntRange(min=1), default=10 * 1024 * 1024,
+                        show_default=True, help="Refuse input files larger than this.")(func)
+
+
+def _archive(path: Path) -> Archive:
+    from .api import open_archive
+
+    return open_archive(path)
+
+
+def _emit(data: Any) -> None:
+    from .render import to_json
+
+    click.echo(to_json(data))
+
+
+def _print(lines: list[str]) -> None:
+    from rich.console import Console
+
+    Console(highlight=False, soft_wrap=True).print("\n".join(lines))
+
+
+@click.group(cls=ChronicleGroup, epilog=EXIT_CODES)
+@click.version_option(package_name="chronicle", message="chronicle %(version)s")
+def main() -> None:
+    """Keep every revision of a briefing as an immutable event in a git archive,
+    and show how its claims and figures changed.
+
+    \b
+    Start with:
+      chronicle init
+      chronicle ingest r1.txt r2.txt --briefing nato-ukraine
+      chronicle log nato-ukraine
+      chronicle diff nato-ukraine
+    """
+
+
+@main.command()
+@archive_option
+@json_option
+def init(archive_path: Path, as_json: bool) -> None:
+    """Create the archive folder as a git repository (does nothing if it exists)."""
+    from .api import init_archive
+
+    archive = init_archive(archive_path)
+    if as_json:
+        _emit({"archive": str(archive.path), "head": archive.head()})
+    else:
+        click.echo(f"archive ready at {archive.path}")
+
+
+@main.command()
+@click.argument("source", type=click.Path(path_type=Path, allow_dash=True))
+@click.option("--format", "fmt", type=FORMATS, help="Input format (default: by suffix or content).")
+@max_bytes_option
+@json_option
+def parse(source: Path, fmt: str | None, max_bytes: int, as_json: bool) -> None:
+    """Print the structured revision SOURCE would be stored as ('-' reads stdin)."""
+    from .api import parse as parse_source
+    from .render import revision_document
+
+    parsed = parse_source(source, fmt, max_bytes)  # type: ignore[arg-type]
+    if as_json:
+        _emit(revision_document(parsed.revision))
+        return
+    from .render import revision_lines
+    from .replay import RevisionState
+
+    state = RevisionState("(parsed)", 0, "-", "-", "-", parsed.origin, parsed.revision, str(source))
+    _print(revision_lines(state)[1:])
+
+
+@main.command()
+@click.argument("sources", nargs=-1, type=click.Path(path_type=Path, allow_dash=True))
+@click.option("--briefing", "-b", help="Briefing id: lowercase letters, digits, hyphens.")
+@click.option("--tree", type=click.Path(path_type=Path, file_okay=False),
+              help="Ingest DIR/<briefing-id>/<revision files, sorted by name> in one go.")
+@click.option("--format", "fmt", type=FORMATS, help="Input format (default: by suffix or content).")
+@click.option("--observed-at", help="When this revision was seen (ISO 8601); default: now.")
+@click.option("--expect", "expected", type=int,
+              help="Fail unless the briefing has exactly this many revisions (optimistic lock).")
+@max_bytes_option
+@archive_option
+@json_option
+def ingest(sources: tuple[Path, ...], briefing: str | None, tree: Path | None, fmt: str | None,
+           observed_at: str | None, expected: int | None, max_bytes: int, archive_path: Path,
+           as_json: bool) -> None:
+    """Parse SOURCES and append each as a new revision of a briefing, one commit each.
+
+    Every file is parsed before anything is written: one bad file writes nothing.
+    A revision identical to one already stored is reported and not stored again.
+    """
+    from .api import ingest as ingest_files
+    from .api import ingest_tree
+
+    archive = _archive(archive_path)
+    show = _progress(as_json)
+    if tree is not None:
+        if sources or briefing:
+            raise click.UsageError("--tree takes no SOURCES and no --briefing")
+        results = ingest_tree(archive, tree, fmt, max_bytes, show)  # type: ignore[arg-type]
+    else:
+        if not sources or not briefing:
+            raise click.UsageError("give SOURCES and --briefing (or --tree DIR)")
+        results = ingest_files(archive, briefing, list(sources), fmt, observed_at,  # type: ignore[arg-type]
+                               max_bytes, expected, show)
+    if as_json:
+        _emit({"results": [r.as_dict() for r in results]})
+
+
+def _progress(quiet: bool) -> Callable[[AppendResult], None]:
+    def report(result: AppendResult) -> None:
+        if quiet:
+            return
+        source = result.origin or "stdin"
+        if result.status == "recorded":
+            click.echo(f"{result.briefing} r{result.sequence} recorded from {source} "
+                       f"(commit {(result.commit or '')[:12]})")
+        elif result.status == "unchanged":
+            click.echo(f"{result.briefing}: {source} is identical to the latest revision "
+                       f"r{result.sequence}; nothing written")
+        else:
+            click.echo(f"{result.briefing}: {source} is identical to earlier revision "
+                       f"r{result.sequence}; nothing written")
+    return report
+
+
+@main.command(name="list")
+@archive_option
+@json_option
+def list_briefings(archive_path: Path, as_json: bool) -> None:
+    """List the briefings in the archive."""
+    names = _archive(archive_path).briefings()
+    if as_json:
+        _emit({"briefings": names})
+    elif names:
+        click.echo("\n".join(names))
+    else:
+        click.echo("no briefings yet (add one with 'chronicle ingest')", err=True)
+
+
+@main.command()
+@click.argument("briefing")
+@archive_option
+@json_option
+def log(briefing: str, archive_path: Path, as_json: bool) -> None:
+    """Revisions of BRIEFING: when, from what, and what changed in claims and figures."""
+    from .api import history
+    from .views import log_entries
+
+    entries = log_entries(history(_archive(archive_path), briefing))
+    if as_json:
+        _emit({"briefing": briefing, "revisions": [e.as_dict() for e in entries]})
+    else:
+        from .render import log_lines
+
+        _print(log_lines(briefing, entries))
+
+
+@main.command()
+@click.argument("briefing")
+@click.option("--rev", "-r", type=int, help="Revision number (negative counts back; default latest).")
+@archive_option
+@json_option
+def show(briefing: str, rev: int | None, archive_path: Path, as_json: bool) -> None:
+    """The structured revision of BRIEFING as it was stored."""
+    from .api import revision_at
+
+    state = revision_at(_archive(archive_path), briefing, rev)
+    if as_json:
+        from .render import revision_document
+
+        _emit(revision_document(state.revision))
+    else:
+        from .render import revision_lines
+
+        _print(revision_lines(state))
+
+
+@main.command()
+@click.argument("briefing")
+@click.option("--from", "start", type=int, help="Older revision (default: the one before --to).")
+@click.option("--to", "end", type=int, help="Newer revision (default: latest).")
+@archive_option
+@json_option
+def diff(briefing: str, start: int | None, end: int | None, archive_path: Path, as_json: bool) -> None:
+    """What changed between two revisions, in claims and figures (schema/diff.schema.json)."""
+    from .api import diff as diff_of
+
+    result = diff_of(_archive(archive_path), briefing, start, end)
+    if as_json:
+        _emit(result.model_dump(mode="json", by_alias=True))
+    else:
+        from .render import diff_lines
+
+        _print(diff_lines(result))
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@archive_option
+@json_option
+def validate(paths: tuple[Path, ...], archive_path: Path, as_json: bool) -> None:
+    """Check files, or every event of an archive, against the JSON Schemas in schema/.
+
+    With no PATHS, validates the archive. A PATH may be an archive folder, an event or
+    revision JSON file, or a briefing to parse. Exit 1 if anything fails.
+    """
+    from .checks import Problem, validate_archive, validate_file
+
+    problems: list[Problem] = []
+    checked = 0
+    for path in paths or (archive_path,):
+        if path.is_dir():
+            count, found = validate_archive(_archive(path))
+        elif path.exists():
+            count, found = 1, validate_file(path)[1]
+        else:
+            count, found = 1, [Problem(str(path), "no such file or folder")]
+        checked += count
+        problems += found
+    _report("validate", checked, problems, as_json)
+
+
+@main.command()
+@archive_option
+@json_option
+def verify(archive_path: Path, as_json: bool) -> None:
+    """Check every event's schema, content hash, hash chain, sequence and git history."""
+    from .checks import verify_archive
+
+    count, problems = verify_archive(_archive(archive_path))
+    _report("verify", count, problems, as_json)
+
+
+def _report(command: str, checked: int, problems: list[Any], as_json: bool) -> None:
+    if as_json:
+        _emit({"ok": not problems, "checked": checked, "problems": [p.as_dict() for p in problems]})
+    else:
+        for problem in problems:
+            click.echo(str(problem))
+        verdict = "ok" if not problems else f"{len(problems)} problem(s)"
+        click.echo(f"{command}: {checked} checked, {verdict}")
+    if problems:
+        sys.exit(1)

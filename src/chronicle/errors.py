@@ -1,0 +1,101 @@
+"""The errors chronicle raises; each builds its own one-line message.
+
+The CLI prints ``str(error)`` on stderr and exits with ``error.exit_code``.
+Anything that is not a ``ChronicleError`` is a bug, not a user error.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class ChronicleError(Exception):
+    """Root of every error chronicle raises on purpose."""
+
+    exit_code = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class InputError(ChronicleError):
+    """An input file (or stdin) cannot be read as a briefing."""
+
+    exit_code = 3
+
+    def __init__(self, source: str | Path, problem: str) -> None:
+        self.source = str(source)
+        self.problem = problem
+        super().__init__(f"{self.source}: {problem}")
+
+
+class SchemaViolation(ChronicleError):
+    """A document does not match its JSON Schema in schema/."""
+
+    exit_code = 3
+
+    def __init__(self, source: str, schema: str, problems: list[str]) -> None:
+        self.source = source
+        self.schema = schema
+        self.problems = problems
+        first = problems[0] if problems else "invalid"
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        super().__init__(f"{source}: does not match {schema}: {first}{more}")
+
+
+class BadBriefingId(ChronicleError):
+    """A briefing id that is not a safe slug."""
+
+    exit_code = 3
+
+    def __init__(self, briefing: str) -> None:
+        self.briefing = briefing
+        super().__init__(
+            f"invalid briefing id {briefing!r}: use 1-64 lowercase letters, digits and "
+            "single hyphens, starting with a letter or digit (e.g. nato-ukraine)"
+        )
+
+
+class ArchiveError(ChronicleError):
+    """The archive cannot be used as asked."""
+
+    exit_code = 4
+
+
+class NotAnArchive(ArchiveError):
+    def __init__(self, path: Path, why: str) -> None:
+        self.path = path
+        super().__init__(f"{path}: not a chronicle archive ({why}); run 'chronicle init' first")
+
+
+class UnknownBriefing(ArchiveError):
+    def __init__(self, briefing: str, archive: Path) -> None:
+        self.briefing = briefing
+        super().__init__(f"{archive}: no briefing named {briefing!r} (see 'chronicle list')")
+
+
+class UnknownRevision(ArchiveError):
+    def __init__(self, briefing: str, revision: int, latest: int) -> None:
+        super().__init__(
+            f"briefing {briefing!r} has no revision {revision} (revisions 1..{latest})"
+        )
+
+
+class ConcurrentWrite(ArchiveError):
+    """Another writer moved the branch first and retries ran out."""
+
+    def __init__(self, briefing: str, expected: int, found: int) -> None:
+        super().__init__(
+            f"briefing {briefing!r}: expected to append revision {expected + 1} but the "
+            f"archive now has {found}; another writer got there first, nothing was written"
+        )
+
+
+class CorruptArchive(ArchiveError):
+    """An event read back from git is not what chronicle wrote."""
+
+    exit_code = 1

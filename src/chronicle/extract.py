@@ -1,0 +1,184 @@
+"""Claims, quotes, people and figures out of a read Document: Document -> Revision."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+from .figures import find_figures
+from .model import Claim, Figure, Quote, Revision, Section, Source
+from .readers.document import BlockQuote, Document, Paragraph
+from .sentences import split_sentences
+
+_TITLE = (
+    r"(?:President|Vice President|Prime Minister|Chancellor|Secretary-General|Secretary|"
+    r"Minister|spokes(?:person|man|woman)|Sen\.|Senator|Rep\.|Gov\.|Governor|Gen\.|General|"
+    r"Dr\.|Mr\.|Mrs\.|Ms\.|King|Queen|Pope|Mayor|Ambassador|Commissioner|Chairman|Director|"
+    r"Chief|Admiral|Colonel|Lt\.)"
+)
+_NAME = r"[A-Z][\w’'-]+(?:\s+(?:[A-Z]\.\s*)?[A-Z][\w’'-]+){0,2}"
+PERSON_AFTER_TITLE = re.compile(rf"\b{_TITLE}\s+(?P<name>{_NAME})")
+PERSON_IN_PARENS = re.compile(rf"\((?P<name>[A-Z][\w’'-]+\s+[A-Z][\w’'-]+)\)")
+TRAILING_NAME = re.compile(rf"(?P<name>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){{1,2}})\s*$")
+INLINE_QUOTE = re.compile(r"“(?P<text>[^“”]{3,})”|\"(?P<straight>[^\"]{3,})\"")
+_SPEECH = r"(?:said|says|stated|states|added|told|wrote|warned|noted|explained|argued|" \
+    r"insisted|declared|announced|tweeted|posted)"
+SPEAKER_ACCORDING = re.compile(r"^[,\s]*according to (?P<speaker>[^,.;“”\"]{2,100})")
+SPEAKER_AFTER = re.compile(rf"^[,\s]*(?P<speaker>[^,;“”\"]{{2,100}}?)\s+{_SPEECH}\b")
+SPEAKER_INVERTED = re.compile(rf"^[,\s]*{_SPEECH}\s+(?P<speaker>[A-Z][^,.;“”\"]{{1,100}})")
+SPEAKER_BEFORE = re.compile(
+    rf"(?:^|[,;]\s+|\b(?:while|and|but|as)\s+)(?P<speaker>[^,;“”\"]{{2,100}}?)\s+{_SPEECH}"
+    r"(?:\s+\w+)?\s*[,:]?\s*$"
+)
+_POSSESSIVE = re.compile(r"[’']s$")
+
+
+def build_revision(doc: Document) -> Revision:
+    """Every sentence a claim, with its figures, quotes and people, under stable ids."""
+    return _Builder(doc).build()
+
+
+def stable_id(prefix: str, text: str, taken: set[str]) -> str:
+    """An id from the normalised text, so an unchanged claim keeps its id across revisions."""
+    normal = " ".join(text.casefold().split())
+    base = prefix + hashlib.sha256(normal.encode()).hexdigest()[:10]
+    candidate, n = base, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{base}-{n}"
+    taken.add(candidate)
+    return candidate
+
+
+@dataclass
+class _Builder:
+    doc: Document
+    taken: set[str] = field(default_factory=set)
+    claims: list[Claim] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+    names: dict[str, str] = field(default_factory=dict)
+
+    def build(self) -> Revision:
+        self.names = known_people(self.doc)
+        key_points = tuple(self._claim("k", text, None) for text in self.doc.key_points)
+        sections = tuple(self._section(i, s.heading, s.blocks) for i, s in enumerate(self.doc.sections))
+        return Revision(
+            headline=self.doc.headline,
+            key_points=key_points,
+            sections=sections,
+            claims=tuple(self.claims),
+            quotes=tuple(self.quotes),
+            figures=tuple(self.figures),
+            sources=tuple(Source(text=t, url=u) for t, u in self.doc.sources),
+            published=self.doc.published,
+            url=self.doc.url,
+        )
+
+    def _section(self, index: int, heading: str | None, blocks: list[Paragraph | BlockQuote]) -> Section:
+        paragraphs: list[tuple[str, ...]] = []
+        for block in blocks:
+            if isinstance(block, BlockQuote):
+                paragraphs.append((self._block_quote(block, index),))
+            else:
+                ids = [self._body_claim(text, index) for text in _sentence_texts(block.text)]
+                paragraphs.append(tuple(ids))
+        return Section(heading=heading, paragraphs=tuple(paragraphs))
+
+    def _claim(self, prefix: str, text: str, section: int | None) -> Claim:
+        claim = Claim(
+            id=stable_id(prefix, text, self.taken),
+            text=text,
+            section=section,
+            people=people_in(text, self.names),
+        )
+        self._add_figures(claim.id, text)
+        return claim
+
+    def _body_claim(self, text: str, section: int) -> str:
+        claim = self._claim("c", text, section)
+        self.claims.append(claim)
+        for quoted, speaker in inline_quotes(text):
+            quote_id = stable_id("q", quoted, self.taken)
+            self.quotes.append(
+                Quote(id=quote_id, text=quoted, speaker=speaker, claim=claim.id, section=section)
+            )
+        return claim.id
+
+    def _block_quote(self, block: BlockQuote, section: int) -> str:
+        quote_id = stable_id("q", block.text, self.taken)
+        self.quotes.append(Quote(id=quote_id, text=block.text, speaker=block.speaker, section=section))
+        self._add_figures(quote_id, block.text)
+        return quote_id
+
+    def _add_figures(self, claim_id: str, text: str) -> None:
+        for n, found in enumerate(find_figures(text), start=1):
+            self.figures.append(
+                Figure(
+                    id=f"{claim_id}.f{n}", claim=claim_id, text=found.text, value=found.value,
+                    value_max=found.value_max, unit=found.unit, kind=found.kind,  # type: ignore[arg-type]
+                    qualifier=found.qualifier, noun=found.noun, date=found.date,
+                    start=found.start, end=found.end,
+                )
+            )
+
+
+def _sentence_texts(text: str) -> list[str]:
+    return [text[a:b] for a, b in split_sentences(text)]
+
+
+def inline_quotes(sentence: str) -> list[tuple[str, str | None]]:
+    """Quotations inside a sentence, each with its speaker where the sentence names one."""
+    found = []
+    for match in INLINE_QUOTE.finditer(sentence):
+        quoted = (match.group("text") or match.group("straight")).strip().rstrip(",")
+        if len(quoted.split()) < 3:
+            continue  # a scare-quoted word, not a quotation
+        found.append((quoted, _speaker(sentence[: match.start()], sentence[match.end():])))
+    return found
+
+
+def _speaker(before: str, after: str) -> str | None:
+    for pattern, text in (
+        (SPEAKER_ACCORDING, after),
+        (SPEAKER_INVERTED, after),
+        (SPEAKER_AFTER, after),
+        (SPEAKER_BEFORE, before),
+    ):
+        match = pattern.search(text)
+        if match:
+            return _tidy_speaker(match.group("speaker"))
+    return None
+
+
+def _tidy_speaker(speaker: str) -> str:
+    speaker = " ".join(speaker.split()).strip(" ,:")
+    return re.sub(r"^(?:Meanwhile|However|And|But|Then),?\s+", "", speaker)
+
+
+def known_people(doc: Document) -> dict[str, str]:
+    """Full names found after titles, in parentheses and as quote speakers, by surname."""
+    texts = [*doc.key_points, *(b.text for s in doc.sections for b in s.blocks)]
+    speakers = [b.speaker for s in doc.sections for b in s.blocks if isinstance(b, BlockQuote)]
+    names: list[str] = []
+    for text in texts + [s for s in speakers if s]:
+        names += [m.group("name") for m in PERSON_AFTER_TITLE.finditer(text)]
+        names += [m.group("name") for m in PERSON_IN_PARENS.finditer(text)]
+    for speaker in speakers:
+        trailing = TRAILING_NAME.search(speaker or "")
+        if trailing:
+            names.append(trailing.group("name"))
+    by_surname: dict[str, str] = {}
+    for name in sorted({_POSSESSIVE.sub("", n) for n in names}, key=len):
+        by_surname[name.split()[-1]] = name  # the longest form wins: 'Joe Biden' over 'Biden'
+    return by_surname
+
+
+def people_in(text: str, names: dict[str, str]) -> tuple[str, ...]:
+    """Full names of the known people a text mentions, by full name or surname."""
+    found = []
+    for surname, full in names.items():
+        if re.search(rf"\b{re.escape(surname)}\b", text) and full not in found:
+            found.append(full)
+    return tuple(found)

@@ -1,0 +1,144 @@
+"""Writing git objects directly (gitdb's LooseObjectDB) and moving a ref by compare-and-swap.
+
+GitPython's index path (index.add + index.commit) rewrites the whole index per commit
+and moves refs without an old-value check; this module builds blobs, trees and commits
+in memory and lets ``git update-ref NEW OLD`` move the branch only if nobody else did.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+from dataclasses import dataclass, field
+from io import BytesIO
+from pathlib import Path
+
+from gitdb import IStream, LooseObjectDB
+from gitdb.db import GitDB
+
+TREE_MODE = 0o40000
+BLOB_MODE = 0o100644
+ZERO_SHA = "0" * 40
+
+
+@dataclass(frozen=True)
+class Identity:
+    name: str
+    email: str
+
+    def signature(self, when: float) -> bytes:
+        return f"{self.name} <{self.email}> {int(when)} +0000".encode()
+
+
+class ObjectWriter:
+    """Stores loose objects; reads through gitdb so packed objects are found too."""
+
+    def __init__(self, git_dir: Path) -> None:
+        objects = str(git_dir / "objects")
+        self.loose = LooseObjectDB(objects)
+        self.reader = GitDB(objects)
+
+    def write(self, kind: bytes, data: bytes) -> bytes:
+        """Store one object; return its binary sha."""
+        binsha: bytes = self.loose.store(IStream(kind, len(data), BytesIO(data))).binsha
+        return binsha
+
+    def read(self, binsha: bytes) -> bytes:
+        data: bytes = self.reader.stream(binsha).read()
+        return data
+
+
+def parse_tree(data: bytes) -> dict[str, tuple[int, bytes]]:
+    """Tree entries as {name: (mode, binsha)}."""
+    entries: dict[str, tuple[int, bytes]] = {}
+    pos = 0
+    while pos < len(data):
+        space = data.index(b" ", pos)
+        nul = data.index(b"\0", space)
+        mode = int(data[pos:space], 8)
+        name = data[space + 1 : nul].decode("utf-8", "surrogateescape")
+        entries[name] = (mode, data[nul + 1 : nul + 21])
+        pos = nul + 21
+    return entries
+
+
+def serialize_tree(entries: dict[str, tuple[int, bytes]]) -> bytes:
+    """Git's tree encoding: entries sorted as git sorts them (a subtree as 'name/')."""
+
+    def order(name: str) -> bytes:
+        suffix = "/" if entries[name][0] == TREE_MODE else ""
+        return (name + suffix).encode("utf-8", "surrogateescape")
+
+    out = bytearray()
+    for name in sorted(entries, key=order):
+        mode, binsha = entries[name]
+        out += b"%o %s\0" % (mode, name.encode("utf-8", "surrogateescape")) + binsha
+    return bytes(out)
+
+
+@dataclass
+class TreeBuilder:
+    """A root tree edited in memory; only the trees on a changed path are rewritten."""
+
+    objects: ObjectWriter
+    root: bytes | None
+    _cache: dict[str, dict[str, tuple[int, bytes]]] = field(default_factory=dict)
+
+    def entries(self, folder: str) -> dict[str, tuple[int, bytes]]:
+        """Entries of ``folder`` ('' is the root) as they stand in this builder."""
+        if folder not in self._cache:
+            self._cache[folder] = self._load(folder)
+        return self._cache[folder]
+
+    def _load(self, folder: str) -> dict[str, tuple[int, bytes]]:
+        if not folder:
+            return parse_tree(self.objects.read(self.root)) if self.root else {}
+        parent, _, name = folder.rpartition("/")
+        entry = self.entries(parent).get(name)
+        if entry is None or entry[0] != TREE_MODE:
+            return {}
+        return parse_tree(self.objects.read(entry[1]))
+
+    def add_file(self, path: str, data: bytes) -> bytes:
+        """Add a blob at ``path`` and rewrite the trees above it; return the new root sha."""
+        blob = self.objects.write(b"blob", data)
+        folder, _, name = path.rpartition("/")
+        self.entries(folder)[name] = (BLOB_MODE, blob)
+        while folder:
+            sha = self.objects.write(b"tree", serialize_tree(self.entries(folder)))
+            folder, _, name = folder.rpartition("/")
+            self.entries(folder)[name] = (TREE_MODE, sha)
+        self.root = self.objects.write(b"tree", serialize_tree(self.entries("")))
+        return self.root
+
+    def blob_sha(self, path: str) -> bytes:
+        folder, _, name = path.rpartition("/")
+        return self.entries(folder)[name][1]
+
+
+def commit_bytes(
+    tree: bytes, parent: bytes | None, author: Identity, message: str, when: float | None = None
+) -> bytes:
+    when = time.time() if when is None else when
+    lines = [b"tree " + tree.hex().encode()]
+    if parent:
+        lines.append(b"parent " + parent.hex().encode())
+    lines.append(b"author " + author.signature(when))
+    lines.append(b"committer " + author.signature(when))
+    return b"\n".join(lines) + b"\n\n" + message.encode("utf-8")
+
+
+def git(git_dir: Path, *args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    """Run git on this repository without reading the user's environment overrides."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    return subprocess.run(
+        ["git", f"--git-dir={git_dir}", *args], input=stdin, capture_output=True, env=env,
+        check=False,
+    )
+
+
+def update_ref(git_dir: Path, ref: str, new: str, old: str, reason: str) -> bool:
+    """Compare-and-swap: move ``ref`` to ``new`` only if it still points at ``old``."""
+    result = git(git_dir, "update-ref", "-m", reason, ref, new, old or ZERO_SHA)
+    return result.returncode == 0

@@ -1,0 +1,122 @@
+"""Readers turn input bytes (text, Markdown, HTML, JSON) into a Revision."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from ..errors import InputError
+from ..model import Origin, Revision
+
+Format = Literal["text", "markdown", "html", "json"]
+FORMATS: tuple[Format, ...] = ("text", "markdown", "html", "json")
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+_SUFFIXES: dict[str, Format] = {
+    ".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
+    ".html": "html", ".htm": "html", ".json": "json",
+}
+# C0 controls other than tab and newline, and DEL: they carry no meaning in a briefing.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class Parsed:
+    revision: Revision
+    origin: Origin
+
+
+def parse_file(path: Path, fmt: Format | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Parsed:
+    """Read and parse one briefing file; '-' reads standard input."""
+    name = str(path)
+    data = _read_limited(path, max_bytes)
+    return parse_bytes(data, name, fmt or format_for(path, data))
+
+
+def parse_bytes(data: bytes, name: str, fmt: Format) -> Parsed:
+    text = decode(data, name)
+    revision = parse_text(text, name, fmt)
+    origin = Origin(
+        name=None if name == "-" else name, format=fmt,
+        sha256=hashlib.sha256(data).hexdigest(), size=len(data),
+    )
+    return Parsed(revision, origin)
+
+
+def parse_text(text: str, source: str, fmt: Format) -> Revision:
+    from ..extract import build_revision
+
+    if fmt == "json":
+        from .jsonfile import read_json_revision
+
+        return Revision.model_validate(read_json_revision(text, source))
+    if fmt == "html":
+        from .html import read_html
+
+        return build_revision(read_html(text, source))
+    if fmt == "markdown":
+        from .markdown import read_markdown
+
+        return build_revision(read_markdown(text))
+    from .text import read_text
+
+    return build_revision(read_text(text))
+
+
+def format_for(path: Path, data: bytes) -> Format:
+    """The format by file suffix, else by a look at the first bytes."""
+    by_suffix = _SUFFIXES.get(path.suffix.lower())
+    if by_suffix:
+        return by_suffix
+    head = data.lstrip()[:200].lower()
+    if head.startswith(b"{"):
+        return "json"
+    if head.startswith((b"<!doctype html", b"<html", b"<head", b"<body", b"<article")):
+        return "html"
+    if head.startswith(b"# ") or b"\n## " in data[:4000]:
+        return "markdown"
+    return "text"
+
+
+def decode(data: bytes, source: str) -> str:
+    """UTF-8 text with newlines normalised and control characters removed, or InputError."""
+    if b"\x00" in data[:8192]:
+        raise InputError(source, "binary file (contains NUL bytes), not a text briefing")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InputError(
+            source, f"not UTF-8 text (invalid byte 0x{data[error.start]:02x} at offset {error.start})"
+        ) from None
+    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    if not text.strip():
+        raise InputError(source, "empty file: nothing to read")
+    return text
+
+
+def _read_limited(path: Path, max_bytes: int) -> bytes:
+    import sys
+
+    if str(path) == "-":
+        data = sys.stdin.buffer.read(max_bytes + 1)
+    else:
+        data = _read_file(path, max_bytes)
+    if len(data) > max_bytes:
+        raise InputError(path, f"larger than the {max_bytes:,}-byte limit (raise it with --max-bytes)")
+    return data
+
+
+def _read_file(path: Path, max_bytes: int) -> bytes:
+    if path.is_dir():
+        raise InputError(path, "is a directory, not a file")
+    try:
+        with path.open("rb") as handle:
+            return handle.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise InputError(path, "no such file") from None
+    except PermissionError:
+        raise InputError(path, "permission denied") from None
+    except OSError as error:
+        raise InputError(path, f"cannot read: {error.strerror}") from None

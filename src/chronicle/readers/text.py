@@ -1,0 +1,92 @@
+"""Plain-text briefings: headline, 'At a Glance' bullets, headings, quotes, 'Sources:'.
+
+Lines that follow none of these become paragraphs, so any text reads without failing.
+When the text separates paragraphs with blank lines, the lines of one block are joined
+(they are a wrapped paragraph); otherwise every line is a paragraph of its own.
+"""
+
+from __future__ import annotations
+
+from .document import BlockQuote, DocSection, Document, Paragraph
+from .patterns import (
+    BLOCK_QUOTE,
+    CLOSING,
+    BULLET,
+    KEY_POINTS_HEADING,
+    SOURCES_HEADING,
+    looks_like_heading,
+    split_source,
+)
+
+
+def read_text(text: str) -> Document:
+    blocks = _blocks(text)
+    doc = Document()
+    if blocks and len(blocks[0]) == 1 and len(blocks[0][0]) <= 300:
+        doc.headline = blocks.pop(0)[0]
+    elif blocks and len(blocks[0][0]) <= 300 and not _is_bullet(blocks[0][0]):
+        doc.headline = blocks[0].pop(0)
+    mode = "body"
+    for block in blocks:
+        mode = _read_block(doc, block, mode)
+    return doc
+
+
+def _blocks(text: str) -> list[list[str]]:
+    """Groups of lines: one per line, or one per blank-line-separated block if wrapped."""
+    lines = [line.strip() for line in text.splitlines()]
+    if not _is_wrapped(lines):
+        return [[line] for line in lines if line]
+    groups: list[list[str]] = [[]]
+    for line in lines:
+        if line:
+            groups[-1].append(line)
+        elif groups[-1]:
+            groups.append([])
+    return [g for g in groups if g]
+
+
+def _is_wrapped(lines: list[str]) -> bool:
+    """True when blank lines separate paragraphs whose lines were wrapped mid-sentence."""
+    if "" not in lines[1:-1]:
+        return False
+    return any(
+        line and not line.endswith(CLOSING) and following[:1].islower()
+        for line, following in zip(lines, lines[1:])
+    )
+
+
+def _is_bullet(line: str) -> bool:
+    return BULLET.match(line) is not None
+
+
+def _read_block(doc: Document, lines: list[str], mode: str) -> str:
+    """Read one block of lines into ``doc``; return the mode for the next block."""
+    if len(lines) == 1 or all(_is_bullet(line) for line in lines[1:]):
+        for line in lines:
+            mode = _read_line(doc, line, mode)
+        return mode
+    doc.add_block(Paragraph(" ".join(lines)))
+    return "body"
+
+
+def _read_line(doc: Document, line: str, mode: str) -> str:
+    bullet = BULLET.match(line)
+    if KEY_POINTS_HEADING.match(line):
+        return "key_points"
+    if SOURCES_HEADING.match(line):
+        return "sources"
+    if bullet and mode == "key_points":
+        doc.key_points.append(bullet.group("text").strip())
+        return mode
+    if mode == "sources":
+        doc.sources.append(split_source(bullet.group("text") if bullet else line))
+        return mode
+    quote = BLOCK_QUOTE.match(line)
+    if quote:
+        doc.add_block(BlockQuote(quote.group("text").strip(), quote.group("speaker").strip()))
+    elif not bullet and looks_like_heading(line):
+        doc.sections.append(DocSection(heading=line))
+    else:
+        doc.add_block(Paragraph(bullet.group("text") if bullet else line))
+    return "body"

@@ -1,0 +1,122 @@
+"""Data -> text: JSON for scripts, rich markup for people (plain when piped)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from .diff_model import ClaimChanges, Diff
+from .model import Figure, Revision
+from .replay import RevisionState
+from .views import LogEntry, summary_line
+
+
+def to_json(data: Any) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False)
+
+
+def escape(text: str) -> str:
+    """Escape rich markup in user text."""
+    return text.replace("[", "\\[")
+
+
+def figure_text(figure: Figure) -> str:
+    unit = f" {figure.unit}" if figure.unit else ""
+    noun = f" {figure.noun}" if figure.noun else ""
+    value = f"{figure.value:g}" if figure.value_max is None else f"{figure.value:g}-{figure.value_max:g}"
+    qualifier = f"{figure.qualifier} " if figure.qualifier else ""
+    return f"{escape(figure.text)} [dim]({qualifier}{value}{unit}{noun}, {figure.kind})[/dim]"
+
+
+def log_lines(briefing: str, entries: Sequence[LogEntry]) -> list[str]:
+    lines = [f"[bold]{escape(briefing)}[/bold]: {len(entries)} revision(s)"]
+    for entry in entries:
+        when = entry.recorded_at[:19].replace("T", " ")
+        observed = "" if entry.observed_at == entry.recorded_at else f" (observed {entry.observed_at[:19]})"
+        source = f"  [dim]{escape(entry.source or 'stdin')}[/dim]"
+        lines.append(f"[cyan]r{entry.sequence}[/cyan]  {when}{observed}{source}")
+        lines.append(f"    {escape(entry.summary)}")
+    return lines
+
+
+def revision_lines(state: RevisionState) -> list[str]:
+    rev = state.revision
+    lines = [
+        f"[bold]{escape(state.briefing)} r{state.sequence}[/bold]  recorded {state.recorded_at}",
+        f"[bold]{escape(rev.headline or '(no headline)')}[/bold]",
+    ]
+    if rev.key_points:
+        lines.append("")
+        lines.append("[underline]Key points[/underline]")
+        lines += [f"  • {escape(k.text)}" for k in rev.key_points]
+    claims = rev.claim_by_id()
+    quotes = {q.id: q for q in rev.quotes}
+    for section in rev.sections:
+        lines.append("")
+        if section.heading:
+            lines.append(f"[underline]{escape(section.heading)}[/underline]")
+        for paragraph in section.paragraphs:
+            for item in paragraph:
+                if item in quotes:
+                    quote = quotes[item]
+                    lines.append(f"  [italic]“{escape(quote.text)}”[/italic] – {escape(quote.speaker or '?')}")
+                elif item in claims:
+                    lines.append(f"  {escape(claims[item].text)}")
+    if rev.figures:
+        lines += ["", "[underline]Figures[/underline]"]
+        lines += [f"  {figure_text(f)}" for f in rev.figures]
+    if rev.sources:
+        lines += ["", "[underline]Sources[/underline]"]
+        lines += [f"  - {escape(s.text)}" + (f" <{escape(s.url)}>" if s.url else "") for s in rev.sources]
+    return lines
+
+
+def diff_lines(diff: Diff) -> list[str]:
+    """A reviewer's summary: what changed, in claims and figures."""
+    lines = [f"[bold]{escape(diff.briefing)}: r{diff.from_} → r{diff.to}[/bold]  {escape(summary_line(diff))}"]
+    if diff.headline:
+        lines += ["", "[underline]Headline[/underline]",
+                  f"  [red]- {escape(diff.headline.before or '')}[/red]",
+                  f"  [green]+ {escape(diff.headline.after or '')}[/green]"]
+    if diff.figures.changed or diff.figures.added or diff.figures.removed:
+        lines += ["", "[underline]Figures[/underline]"]
+        for change in diff.figures.changed:
+            lines.append(f"  [yellow]~[/yellow] {figure_text(change.before)} → {figure_text(change.after)}")
+            lines.append(f"      [dim]in: {escape(change.claim)}[/dim]")
+        lines += [f"  [green]+[/green] {figure_text(f)}" for f in diff.figures.added]
+        lines += [f"  [red]-[/red] {figure_text(f)}" for f in diff.figures.removed]
+    lines += _claim_block("Key points", diff.key_points)
+    lines += _claim_block("Claims", diff.claims)
+    quotes = diff.quotes
+    if quotes.added or quotes.removed or quotes.changed:
+        lines += ["", "[underline]Quotes[/underline]"]
+        lines += [f"  [green]+[/green] “{escape(q.text)}” – {escape(q.speaker or '?')}" for q in quotes.added]
+        lines += [f"  [red]-[/red] “{escape(q.text)}” – {escape(q.speaker or '?')}" for q in quotes.removed]
+        for change in quotes.changed:
+            lines.append(f"  [yellow]~[/yellow] “{escape(change.after.text)}”: "
+                         f"speaker {escape(change.before.speaker or '?')} → {escape(change.after.speaker or '?')}"
+                         if change.fields == ("speaker",) else
+                         f"  [yellow]~[/yellow] “{escape(change.before.text)}” → “{escape(change.after.text)}”")
+    if diff.sources.added or diff.sources.removed:
+        lines += ["", "[underline]Sources[/underline]"]
+        lines += [f"  [green]+[/green] {escape(s.text)}" for s in diff.sources.added]
+        lines += [f"  [red]-[/red] {escape(s.text)}" for s in diff.sources.removed]
+    return lines
+
+
+def _claim_block(title: str, changes: ClaimChanges) -> list[str]:
+    if not (changes.added or changes.removed or changes.edited or changes.moved):
+        return []
+    lines = ["", f"[underline]{title}[/underline]"]
+    lines += [f"  [green]+[/green] {escape(c.text)}" for c in changes.added]
+    lines += [f"  [red]-[/red] {escape(c.text)}" for c in changes.removed]
+    for edit in changes.edited:
+        lines.append(f"  [yellow]~[/yellow] {escape(edit.before.text)}")
+        lines.append(f"    → {escape(edit.after.text)}")
+    lines += [f"  [blue]↷[/blue] moved: {escape(m.claim.text)}" for m in changes.moved]
+    return lines
+
+
+def revision_document(revision: Revision) -> dict[str, Any]:
+    return revision.model_dump(mode="json")

@@ -1,0 +1,214 @@
+"""Views over replayed revisions as plain data: diff, log, timeline, blame."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from .align import Alignment, align_revisions, figure_changed
+from .diff_model import (
+    ClaimChanges,
+    ClaimEdit,
+    ClaimMove,
+    Diff,
+    FigureChange,
+    FigureChanges,
+    QuoteChange,
+    QuoteChanges,
+    SourceChanges,
+    TextChange,
+)
+from .errors import UnknownRevision
+from .model import Figure, Origin, Revision
+from .replay import RevisionState
+
+
+def pick(states: list[RevisionState], sequence: int | None) -> RevisionState:
+    """The revision numbered ``sequence`` (negative counts from the end; None: latest)."""
+    latest = len(states)
+    number = latest if sequence is None else (latest + 1 + sequence if sequence < 0 else sequence)
+    if not 1 <= number <= latest:
+        raise UnknownRevision(states[0].briefing if states else "?", sequence or 0, latest)
+    return states[number - 1]
+
+
+def diff_revisions(briefing: str, before: Revision, after: Revision, numbers: tuple[int, int]) -> Diff:
+    return diff_from_alignment(briefing, before, after, numbers, align_revisions(before, after))
+
+
+def diff_from_alignment(
+    briefing: str, before: Revision, after: Revision, numbers: tuple[int, int], found: Alignment
+) -> Diff:
+    quotes = _quote_changes(found)
+    quoted_claims = {c.after.claim for c in quotes.changed if c.after.claim}
+    headline = None
+    if before.headline != after.headline:
+        headline = TextChange(before=before.headline, after=after.headline)
+    return Diff.model_validate(
+        {
+            "briefing": briefing, "from": numbers[0], "to": numbers[1], "headline": headline,
+            "claims": _claim_changes(found.claims, found.claims_added, found.claims_removed,
+                                     before, after, quoted_claims),
+            "key_points": _claim_changes(found.key_points, found.key_points_added,
+                                         found.key_points_removed, before, after, set()),
+            "figures": _figure_changes(found, after),
+            "quotes": quotes,
+            "sources": SourceChanges(
+                added=tuple(s for s in after.sources if s not in before.sources),
+                removed=tuple(s for s in before.sources if s not in after.sources),
+            ),
+        }
+    )
+
+
+def _claim_changes(pairs: Any, added: Any, removed: Any, before: Revision, after: Revision,
+                   explained: set[str]) -> ClaimChanges:
+    edited = tuple(
+        ClaimEdit(before=p.before, after=p.after, similarity=round(p.score, 1))
+        for p in pairs if p.reworded and p.after.id not in explained
+    )
+    moved = tuple(
+        ClaimMove(claim=p.after, from_section=p.before.section, to_section=p.after.section)
+        for p in pairs
+        if _heading(before, p.before.section) != _heading(after, p.after.section)
+    )
+    return ClaimChanges(added=tuple(added), removed=tuple(removed), edited=edited, moved=moved)
+
+
+def _heading(revision: Revision, section: int | None) -> str | None:
+    if section is None or section >= len(revision.sections):
+        return None
+    return revision.sections[section].heading
+
+
+def _figure_changes(found: Alignment, after: Revision) -> FigureChanges:
+    claims = after.claim_by_id()
+    changed = tuple(
+        FigureChange(before=b, after=a, claim=claims[a.claim].text if a.claim in claims else "")
+        for b, a in found.figures if figure_changed(b, a)
+    )
+    return FigureChanges(
+        changed=changed, added=tuple(found.figures_added), removed=tuple(found.figures_removed)
+    )
+
+
+def _quote_changes(found: Alignment) -> QuoteChanges:
+    changed = []
+    for b, a in found.quotes:
+        fields = tuple(f for f in ("text", "speaker") if getattr(b, f) != getattr(a, f))
+        if fields:
+            changed.append(QuoteChange(before=b, after=a, fields=fields))
+    return QuoteChanges(
+        added=tuple(found.quotes_added), removed=tuple(found.quotes_removed), changed=tuple(changed)
+    )
+
+
+# ----- summaries -------------------------------------------------------------------------
+def change_counts(diff: Diff) -> dict[str, int]:
+    return {
+        "claims_added": len(diff.claims.added) + len(diff.key_points.added),
+        "claims_removed": len(diff.claims.removed) + len(diff.key_points.removed),
+        "claims_edited": len(diff.claims.edited) + len(diff.key_points.edited),
+        "figures_changed": len(diff.figures.changed),
+        "figures_added": len(diff.figures.added),
+        "figures_removed": len(diff.figures.removed),
+        "quotes_added": len(diff.quotes.added),
+        "quotes_removed": len(diff.quotes.removed),
+        "quotes_changed": len(diff.quotes.changed),
+        "sources_added": len(diff.sources.added),
+        "sources_removed": len(diff.sources.removed),
+        "headline_changed": int(diff.headline is not None),
+    }
+
+
+def summary_line(diff: Diff) -> str:
+    """'headline changed; 1 claim added, 1 removed, 1 edited; 3 figures changed; ...'."""
+    counts = change_counts(diff)
+    parts = []
+    if counts["headline_changed"]:
+        parts.append("headline changed")
+    for noun in ("claim", "figure", "quote", "source"):
+        words = [
+            f"{counts[f'{noun}s_{verb}']} {verb}" for verb in ("added", "removed", "edited", "changed")
+            if counts.get(f"{noun}s_{verb}")
+        ]
+        if words:
+            first_count = int(words[0].split()[0])
+            words[0] = f"{first_count} {noun}{'' if first_count == 1 else 's'} {words[0].split()[1]}"
+            parts.append(", ".join(words))
+    return "; ".join(parts) if parts else "no change in claims or figures"
+
+
+def first_summary(revision: Revision) -> str:
+    return (
+        f"first revision: {len(revision.key_points) + len(revision.claims)} claims, "
+        f"{len(revision.figures)} figures, {len(revision.quotes)} quotes, "
+        f"{len(revision.sources)} sources"
+    )
+
+
+def commit_message(
+    briefing: str, sequence: int, previous: Revision | None, revision: Revision, origin: Origin
+) -> str:
+    """The readable commit message of one appended revision (trailers are added by the store)."""
+    if previous is None:
+        summary = first_summary(revision)
+        details: list[str] = []
+    else:
+        diff = diff_revisions(briefing, previous, revision, (sequence - 1, sequence))
+        summary = summary_line(diff)
+        details = _detail_lines(diff)
+    lines = [f"{briefing} r{sequence}: {summary}", ""]
+    if revision.headline:
+        lines.append(f"Headline: {revision.headline}")
+    lines.append(f"Source: {origin.name or 'stdin'} ({origin.format}, {origin.size} bytes)")
+    if details:
+        lines += ["", *details]
+    return "\n".join(lines)
+
+
+def _detail_lines(diff: Diff, limit: int = 12) -> list[str]:
+    lines = [f"- figure {_fig(c.before)} -> {_fig(c.after)}" for c in diff.figures.changed]
+    lines += [f"+ claim: {_short(c.text)}" for c in (*diff.key_points.added, *diff.claims.added)]
+    lines += [f"- claim: {_short(c.text)}" for c in (*diff.key_points.removed, *diff.claims.removed)]
+    lines += [f"~ claim: {_short(e.after.text)}" for e in (*diff.key_points.edited, *diff.claims.edited)]
+    more = len(lines) - limit
+    return lines[:limit] + ([f"... and {more} more"] if more > 0 else [])
+
+
+def _fig(figure: Figure) -> str:
+    return figure.text
+
+
+def _short(text: str, width: int = 90) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+@dataclass
+class LogEntry:
+    sequence: int
+    recorded_at: str
+    observed_at: str
+    source: str | None
+    headline: str | None
+    summary: str
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def log_entries(states: list[RevisionState]) -> list[LogEntry]:
+    entries = []
+    previous: RevisionState | None = None
+    for state in states:
+        if previous is None:
+            summary, counts = first_summary(state.revision), {}
+        else:
+            diff = diff_revisions(state.briefing, previous.revision, state.revision,
+                                  (previous.sequence, state.sequence))
+            summary, counts = summary_line(diff), change_counts(diff)
+        entries.append(LogEntry(state.sequence, state.recorded_at, state.observed_at,
+                                state.origin.name, state.revision.headline, summary, counts))
+        previous = state
+    return entries
