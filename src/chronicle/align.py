@@ -100,6 +100,12 @@ def align_revisions(before: Revision, after: Revision) -> Alignment:
     for claim in (*out.key_points_added, *out.claims_added):
         out.figures_added.extend(after.figures_of(claim.id))
     out.quotes, out.quotes_removed, out.quotes_added = align_quotes(before.quotes, after.quotes)
+    for quote_before, quote_after in out.quotes:
+        _align_figures(before.figures_of(quote_before.id), after.figures_of(quote_after.id), out)
+    for quote in out.quotes_removed:
+        out.figures_removed.extend(before.figures_of(quote.id))
+    for quote in out.quotes_added:
+        out.figures_added.extend(after.figures_of(quote.id))
     return out
 
 

@@ -160,7 +160,7 @@ def ingest(sources: tuple[Path, ...], briefing: str | None, tree: Path | None, f
             raise click.UsageError("--tree takes no SOURCES and no --briefing")
         results = ingest_tree(archive, tree, fmt, max_bytes, show)  # type: ignore[arg-type]
     else:
-        if not sources or not briefing:
+        if not sources or briefing is None:
             raise click.UsageError("give SOURCES and --briefing (or --tree DIR)")
         results = ingest_files(archive, briefing, list(sources), fmt, observed_at,  # type: ignore[arg-type]
                                max_bytes, expected, show)
@@ -254,6 +254,45 @@ def diff(briefing: str, start: int | None, end: int | None, archive_path: Path, 
         from .render import diff_lines
 
         _print(diff_lines(result))
+
+
+@main.command()
+@click.argument("briefing")
+@click.option("--figure", "needle", metavar="TEXT",
+              help="Only figures whose text, noun or claim contains TEXT (e.g. 'billion').")
+@archive_option
+@json_option
+def timeline(briefing: str, needle: str | None, archive_path: Path, as_json: bool) -> None:
+    """Each figure of BRIEFING with its value at every revision where it appears."""
+    from .api import history
+    from .views import figure_timeline
+
+    threads = figure_timeline(history(_archive(archive_path), briefing), needle)
+    if as_json:
+        _emit({"briefing": briefing, "figures": [t.as_dict() for t in threads]})
+    else:
+        from .render import timeline_lines
+
+        _print(timeline_lines(briefing, threads))
+
+
+@main.command()
+@click.argument("briefing")
+@click.option("--rev", "-r", type=int, help="Revision number (default latest).")
+@archive_option
+@json_option
+def blame(briefing: str, rev: int | None, archive_path: Path, as_json: bool) -> None:
+    """Each claim of a revision with the revision that introduced it and last changed it."""
+    from .api import history
+    from .views import blame as blame_lines_of
+
+    lines = blame_lines_of(history(_archive(archive_path), briefing), rev)
+    if as_json:
+        _emit({"briefing": briefing, "claims": [line.as_dict() for line in lines]})
+    else:
+        from .render import blame_lines
+
+        _print(blame_lines(lines))
 
 
 @main.command()

@@ -99,3 +99,14 @@ class CorruptArchive(ArchiveError):
     """An event read back from git is not what chronicle wrote."""
 
     exit_code = 1
+
+
+class FetchError(ChronicleError):
+    """A URL could not be fetched: timeout, refused connection, HTTP error, too large."""
+
+    exit_code = 5
+
+    def __init__(self, url: str, problem: str) -> None:
+        self.url = url
+        self.problem = problem
+        super().__init__(f"{url}: {problem}")

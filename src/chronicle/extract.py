@@ -26,12 +26,15 @@ _SPEECH = r"(?:said|says|stated|states|added|told|wrote|warned|noted|explained|a
     r"insisted|declared|announced|tweeted|posted)"
 SPEAKER_ACCORDING = re.compile(r"^[,\s]*according to (?P<speaker>[^,.;“”\"]{2,100})")
 SPEAKER_AFTER = re.compile(rf"^[,\s]*(?P<speaker>[^,;“”\"]{{2,100}}?)\s+{_SPEECH}\b")
-SPEAKER_INVERTED = re.compile(rf"^[,\s]*{_SPEECH}\s+(?P<speaker>[A-Z][^,.;“”\"]{{1,100}})")
+SPEAKER_INVERTED = re.compile(
+    rf"^[,\s]*{_SPEECH}\s+(?P<speaker>[A-Z][^,;“”\"]{{1,100}}?)\s*(?:[,;]|[.!?]?$)"
+)
 SPEAKER_BEFORE = re.compile(
     rf"(?:^|[,;]\s+|\b(?:while|and|but|as)\s+)(?P<speaker>[^,;“”\"]{{2,100}}?)\s+{_SPEECH}"
     r"(?:\s+\w+)?\s*[,:]?\s*$"
 )
 _POSSESSIVE = re.compile(r"[’']s$")
+_LEADING_TITLES = re.compile(rf"^(?:(?:Ukrainian|Russian|U\.S\.|U\.N\.)\s+)?(?:{_TITLE}\s+)+")
 
 
 def build_revision(doc: Document) -> Revision:
@@ -170,7 +173,8 @@ def known_people(doc: Document) -> dict[str, str]:
         if trailing:
             names.append(trailing.group("name"))
     by_surname: dict[str, str] = {}
-    for name in sorted({_POSSESSIVE.sub("", n) for n in names}, key=len):
+    cleaned = {_LEADING_TITLES.sub("", _POSSESSIVE.sub("", n)) for n in names}
+    for name in sorted(cleaned, key=len):
         by_surname[name.split()[-1]] = name  # the longest form wins: 'Joe Biden' over 'Biden'
     return by_surname
 

@@ -9,7 +9,7 @@ from typing import Any
 from .diff_model import ClaimChanges, Diff
 from .model import Figure, Revision
 from .replay import RevisionState
-from .views import LogEntry, summary_line
+from .views import BlameLine, FigureThread, LogEntry, summary_line
 
 
 def to_json(data: Any) -> str:
@@ -120,3 +120,23 @@ def _claim_block(title: str, changes: ClaimChanges) -> list[str]:
 
 def revision_document(revision: Revision) -> dict[str, Any]:
     return revision.model_dump(mode="json")
+
+
+def timeline_lines(briefing: str, threads: Sequence[FigureThread]) -> list[str]:
+    if not threads:
+        return [f"{escape(briefing)}: no matching figures"]
+    lines = []
+    for thread in threads:
+        points = ", ".join(f"r{p.sequence} {escape(p.text)}" for p in thread.points)
+        changed = len({(p.value, p.value_max, p.qualifier) for p in thread.points}) > 1
+        mark = "[yellow]~[/yellow]" if changed else " "
+        lines.append(f"{mark} [bold]{escape(thread.label)}[/bold] [dim]({thread.kind})[/dim]: {points}")
+    return lines
+
+
+def blame_lines(lines: Sequence[BlameLine]) -> list[str]:
+    out = []
+    for line in lines:
+        changed = f"~r{line.changed}" if line.changed != line.introduced else "   "
+        out.append(f"[cyan]r{line.introduced:<3}[/cyan] [yellow]{changed:<5}[/yellow] {escape(line.text)}")
+    return out

@@ -27,7 +27,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     start = 0
     for match in _BOUNDARY.finditer(text):
         end = match.end()
-        if inside[match.start()] or _ends_with_abbreviation(text, match.start(), end):
+        if inside[match.end()] or _ends_with_abbreviation(text, match.start(), end):
             continue
         spans.append((start, end))
         start = end

@@ -129,7 +129,7 @@ def summary_line(diff: Diff) -> str:
         parts.append("headline changed")
     for noun in ("claim", "figure", "quote", "source"):
         words = [
-            f"{counts[f'{noun}s_{verb}']} {verb}" for verb in ("added", "removed", "edited", "changed")
+            f"{counts[f'{noun}s_{verb}']} {verb}" for verb in ("changed", "added", "removed", "edited")
             if counts.get(f"{noun}s_{verb}")
         ]
         if words:
@@ -212,3 +212,112 @@ def log_entries(states: list[RevisionState]) -> list[LogEntry]:
                                 state.origin.name, state.revision.headline, summary, counts))
         previous = state
     return entries
+
+
+# ----- timeline and blame ----------------------------------------------------------------
+@dataclass
+class FigurePoint:
+    sequence: int
+    text: str
+    value: float
+    value_max: float | None
+    unit: str | None
+    qualifier: str | None
+    claim: str
+
+
+@dataclass
+class FigureThread:
+    """One figure followed across revisions: its value wherever it appears."""
+
+    label: str
+    kind: str
+    noun: str | None
+    points: list[FigurePoint] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def mentions(self, needle: str) -> bool:
+        needle = needle.casefold()
+        texts = [self.label, self.noun or "", *(p.text for p in self.points),
+                 *(p.claim for p in self.points)]
+        return any(needle in t.casefold() for t in texts)
+
+
+def figure_context(claim_text: str, figure: Figure, before: int = 2, after: int = 4) -> str:
+    """A few words around the figure, e.g. 'provided over $56.2 billion in security assistance'."""
+    left = claim_text[: figure.start].split()[-before:]
+    right = claim_text[figure.end :].split()[:after]
+    return " ".join([*left, figure.text, *right]).strip(" ,.;:")
+
+
+def figure_timeline(states: list[RevisionState], needle: str | None = None) -> list[FigureThread]:
+    """Every figure's value at each revision where it appears, following edits and moves."""
+    threads: list[FigureThread] = []
+    current: dict[str, FigureThread] = {}
+    previous: Revision | None = None
+    for state in states:
+        revision = state.revision
+        texts = _unit_texts(revision)
+        linked: dict[str, FigureThread] = {}
+        if previous is not None:
+            for before, after in align_revisions(previous, revision).figures:
+                if before.id in current:
+                    linked[after.id] = current[before.id]
+        for figure in revision.figures:
+            thread = linked.get(figure.id)
+            claim_text = texts.get(figure.claim, "")
+            if thread is None:
+                thread = FigureThread(figure_context(claim_text, figure), figure.kind, figure.noun)
+                threads.append(thread)
+            thread.points.append(FigurePoint(state.sequence, figure.text, figure.value,
+                                             figure.value_max, figure.unit, figure.qualifier,
+                                             claim_text))
+            linked[figure.id] = thread
+        current, previous = linked, revision
+    return [t for t in threads if needle is None or t.mentions(needle)]
+
+
+def _unit_texts(revision: Revision) -> dict[str, str]:
+    texts = {c.id: c.text for c in (*revision.key_points, *revision.claims)}
+    texts.update({q.id: q.text for q in revision.quotes})
+    return texts
+
+
+@dataclass
+class BlameLine:
+    claim_id: str
+    text: str
+    where: str
+    introduced: int
+    changed: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def blame(states: list[RevisionState], sequence: int | None = None) -> list[BlameLine]:
+    """Each claim of a revision with the revision that introduced it and the last that changed it."""
+    target = pick(states, sequence)
+    origins: dict[str, tuple[int, int]] = {}
+    previous: Revision | None = None
+    for state in states[: target.sequence]:
+        revision = state.revision
+        found: dict[str, tuple[int, int]] = {}
+        if previous is not None:
+            found_pairs = align_revisions(previous, revision)
+            for pair in (*found_pairs.key_points, *found_pairs.claims):
+                introduced, changed = origins[pair.before.id]
+                if pair.before.text != pair.after.text:
+                    changed = state.sequence
+                found[pair.after.id] = (introduced, changed)
+        for claim in (*revision.key_points, *revision.claims):
+            found.setdefault(claim.id, (state.sequence, state.sequence))
+        origins, previous = found, revision
+    revision = target.revision
+    lines = [BlameLine(c.id, c.text, "key point", *origins[c.id]) for c in revision.key_points]
+    for claim in revision.claims:
+        where = _heading(revision, claim.section) or "body"
+        lines.append(BlameLine(claim.id, claim.text, where, *origins[claim.id]))
+    return lines

@@ -1,0 +1,205 @@
+"""Fetching web pages and feeds politely: a timeout, a User-Agent, a size limit, conditional GETs.
+
+Every failure is a ``FetchError`` whose one-line message names the URL. Pages become a
+``Parsed`` revision through the normal readers (HTML goes through trafilatura).
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import re
+import time
+from dataclasses import dataclass
+from functools import cache
+from pathlib import PurePosixPath
+from types import TracebackType
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from .errors import FetchError
+from .model import Origin
+from .readers import DEFAULT_MAX_BYTES, Format, Parsed, decode, format_for, parse_text
+
+if TYPE_CHECKING:
+    import httpx
+
+DEFAULT_TIMEOUT = 20.0
+MAX_REDIRECTS = 5
+_MEDIA_FORMATS: dict[str, Format] = {
+    "text/html": "html", "application/xhtml+xml": "html", "application/json": "json",
+    "text/markdown": "markdown", "text/x-markdown": "markdown",
+}
+_META_CHARSET = re.compile(rb"<meta[^>]+charset=[\"']?([A-Za-z0-9_.:-]+)", re.IGNORECASE)
+
+
+@cache
+def user_agent() -> str:
+    """'chronicle/<version>': how every request introduces itself."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"chronicle/{version('chronicle')}"
+    except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
+        return "chronicle/0"
+
+
+def is_url(text: str) -> bool:
+    return text[:8].lower().startswith(("http://", "https://"))
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """One HTTP response, read in full (or a 304 with no body)."""
+
+    url: str
+    final_url: str
+    status: int
+    data: bytes
+    media_type: str | None
+    charset: str | None
+    etag: str | None
+    last_modified: str | None
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+
+class Fetcher:
+    """One HTTP client (connection reuse) with chronicle's manners; use as a context manager."""
+
+    def __init__(self, timeout: float = DEFAULT_TIMEOUT, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+        import httpx
+
+        self.timeout = timeout
+        self.max_bytes = max_bytes
+        self.client = httpx.Client(
+            headers={"User-Agent": user_agent(), "Accept-Encoding": "gzip, deflate"},
+            timeout=httpx.Timeout(timeout), follow_redirects=True, max_redirects=MAX_REDIRECTS,
+            trust_env=False,
+        )
+
+    def __enter__(self) -> Fetcher:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.client.close()
+
+    def get(self, url: str, etag: str | None = None, last_modified: str | None = None,
+            accept: str = "*/*") -> Fetched:
+        """GET ``url``; a 304 comes back as ``not_modified``; any other failure is FetchError."""
+        import httpx
+
+        if not is_url(url):
+            raise FetchError(url, "not an http:// or https:// URL")
+        headers = {"Accept": accept}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        deadline = time.monotonic() + self.timeout
+        try:
+            with self.client.stream("GET", url, headers=headers) as response:
+                if response.status_code == 304:
+                    return _fetched(url, response, b"")
+                if response.status_code >= 400:
+                    raise FetchError(url, f"HTTP {response.status_code} {response.reason_phrase}".strip())
+                declared = response.headers.get("Content-Length", "")
+                if declared.isdigit() and int(declared) > self.max_bytes:
+                    raise FetchError(url, self._too_large())
+                data = bytearray()
+                for chunk in response.iter_bytes():
+                    data += chunk
+                    if len(data) > self.max_bytes:
+                        raise FetchError(url, self._too_large())
+                    if time.monotonic() > deadline:
+                        raise FetchError(url, f"timed out after {self.timeout:g}s (body too slow)")
+                return _fetched(url, response, bytes(data))
+        except httpx.TimeoutException:
+            raise FetchError(url, f"timed out after {self.timeout:g}s") from None
+        except httpx.TooManyRedirects:
+            raise FetchError(url, f"more than {MAX_REDIRECTS} redirects") from None
+        except httpx.ConnectError as error:
+            raise FetchError(url, f"cannot connect ({_reason(error)})") from None
+        except (httpx.HTTPError, httpx.InvalidURL) as error:
+            raise FetchError(url, f"request failed ({_reason(error)})") from None
+
+    def _too_large(self) -> str:
+        return f"response larger than the {self.max_bytes:,}-byte limit (raise it with --max-bytes)"
+
+
+def _fetched(url: str, response: httpx.Response, data: bytes) -> Fetched:
+    content_type = response.headers.get("Content-Type", "")
+    media, _, params = content_type.partition(";")
+    charset = None
+    for param in params.split(";"):
+        key, _, value = param.strip().partition("=")
+        if key.lower() == "charset" and value:
+            charset = value.strip("\"' ")
+    return Fetched(
+        url=url, final_url=str(response.url), status=response.status_code, data=data,
+        media_type=media.strip().lower() or None, charset=charset,
+        etag=response.headers.get("ETag"), last_modified=response.headers.get("Last-Modified"),
+    )
+
+
+def _reason(error: Exception) -> str:
+    text = str(error).strip() or type(error).__name__
+    match = re.search(r"\[Errno -?\d+\]\s*(.+)", text)
+    return (match.group(1) if match else text).splitlines()[0][:200]
+
+
+# ----- pages -> revisions --------------------------------------------------------------
+def page_format(fetched: Fetched) -> Format:
+    """The reader for a response: by media type, else by the URL's suffix or the content."""
+    media = fetched.media_type or ""
+    if media in _MEDIA_FORMATS:
+        return _MEDIA_FORMATS[media]
+    if media.endswith("+json"):
+        return "json"
+    if media and not media.startswith("text/"):
+        raise FetchError(fetched.url, f"is {media}, not a web page or a text briefing")
+    return format_for(PurePosixPath(urlsplit(fetched.final_url).path), fetched.data)
+
+
+def page_text(fetched: Fetched) -> str:
+    """The body as text: the declared (or <meta>) charset if not UTF-8, else strict UTF-8."""
+    charset = fetched.charset
+    if charset is None and (fetched.media_type or "").endswith("html"):
+        match = _META_CHARSET.search(fetched.data[:4096])
+        charset = match.group(1).decode("ascii") if match else None
+    if charset:
+        try:
+            name = codecs.lookup(charset).name
+        except LookupError:
+            name = "utf-8"
+        if name != "utf-8":
+            text = fetched.data.decode(name, errors="replace")
+            return decode(text.encode("utf-8"), fetched.url)
+    return decode(fetched.data, fetched.url)
+
+
+def parse_fetched(fetched: Fetched, fmt: Format | None = None) -> Parsed:
+    """A fetched page as the revision it would be stored as (origin: the URL and its bytes)."""
+    fmt = fmt or page_format(fetched)
+    revision = parse_text(page_text(fetched), fetched.url, fmt)
+    if revision.url is None and fmt != "json":
+        revision = revision.model_copy(update={"url": fetched.final_url})
+    origin = Origin(name=fetched.url, format=fmt, sha256=fetched.sha256, size=len(fetched.data))
+    return Parsed(revision, origin)
+
+
+def parse_url(url: str, fmt: Format | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
+              timeout: float = DEFAULT_TIMEOUT) -> Parsed:
+    """Fetch ``url`` and parse it; FetchError or InputError name the URL."""
+    with Fetcher(timeout, max_bytes) as fetcher:
+        return parse_fetched(fetcher.get(url, accept="text/html,application/xhtml+xml,*/*;q=0.8"), fmt)

@@ -1,0 +1,1044 @@
+"""Find the figures in one sentence: money, counts, measures, percentages, ranges, dates.
+
+A pure, hand-written scanner (compiled regexes plus small unit and currency tables).
+quantulum3, dateparser and price-parser were measured against it and rejected: they are
+15-40x over the time budget and misread news text ("six ATACMS" as ampere-turn-acre
+milliseconds, "€3bn" as euro-bit-newton); eval/score_figures.py holds the numbers.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, replace
+
+__all__ = ["FoundFigure", "find_figures"]
+
+
+@dataclass(frozen=True)
+class FoundFigure:
+    """One figure as it stands in a sentence, with its normalised value."""
+
+    text: str
+    value: float
+    value_max: float | None
+    unit: str | None
+    kind: str
+    qualifier: str | None
+    noun: str | None
+    date: str | None
+    start: int
+    end: int
+
+
+# --------------------------------------------------------------------------- tables
+
+_ONES = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19,
+}
+_TENS = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90,
+}
+_SCALE_WORDS = {
+    "hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
+    "lakh": 1e5, "crore": 1e7,
+}
+# Abbreviated scales; "m", "M" (spaced), "B" and "T" mean a scale only next to a currency.
+_SCALE_ABBR = {
+    "bn": 1e9, "bln": 1e9, "mn": 1e6, "mln": 1e6, "tn": 1e12, "trn": 1e12,
+    "k": 1e3, "K": 1e3, "m": 1e6, "M": 1e6, "B": 1e9, "T": 1e12,
+}
+_FRACTION_WORDS = {
+    "half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4,
+    "fourth": 4, "fourths": 4, "fifth": 5, "fifths": 5, "sixth": 6, "sixths": 6,
+    "seventh": 7, "sevenths": 7, "eighth": 8, "eighths": 8, "ninth": 9, "ninths": 9,
+    "tenth": 10, "tenths": 10,
+}
+_VULGAR = {
+    "½": 0.5, "⅓": 1 / 3, "⅔": 2 / 3, "¼": 0.25, "¾": 0.75, "⅕": 0.2, "⅖": 0.4, "⅗": 0.6,
+    "⅘": 0.8, "⅙": 1 / 6, "⅚": 5 / 6, "⅛": 0.125, "⅜": 0.375, "⅝": 0.625, "⅞": 0.875,
+}
+# Denominators of fractions people write in prose; "9/11" or "24/7" are names, not 0.82.
+_FRACTION_DENOMINATORS = frozenset({2, 3, 4, 5, 6, 8, 10, 12, 16, 32, 64, 100})
+
+_CURRENCY_SYMBOLS = {
+    "US$": "USD", "U.S.$": "USD", "C$": "CAD", "CA$": "CAD", "A$": "AUD", "AU$": "AUD",
+    "NZ$": "NZD", "HK$": "HKD", "S$": "SGD", "R$": "BRL", "NT$": "TWD", "$": "USD",
+    "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "₽": "RUB", "₴": "UAH", "₩": "KRW",
+    "₺": "TRY", "₪": "ILS", "₦": "NGN", "₱": "PHP", "Rs.": "INR", "Rs": "INR",
+}
+_CURRENCY_CODES = frozenset(
+    "USD EUR GBP JPY CNY CHF CAD AUD NZD INR RUB UAH KRW BRL MXN ZAR TRY SEK NOK DKK PLN "
+    "HKD SGD ILS SAR AED IRR KPW CZK HUF RON BGN IDR THB VND PHP MYR PKR EGP NGN ARS "
+    "CLP COP TWD QAR KWD BYN KZT GEL".split()
+)
+_CODE_ALIASES = {"RMB": "CNY"}
+# Currency words after a number; an adjective in front picks the country.
+_CURRENCY_WORDS = {
+    "dollar": "USD", "euro": "EUR", "sterling": "GBP", "pound sterling": "GBP",
+    "pounds sterling": "GBP", "yen": "JPY", "yuan": "CNY", "renminbi": "CNY",
+    "ruble": "RUB", "rouble": "RUB", "hryvnia": "UAH", "hryvnias": "UAH", "hryvnas": "UAH",
+    "rupee": "INR", "franc": "CHF", "peso": "MXN", "lira": "TRY", "shekel": "ILS",
+    "zloty": "PLN", "zlotys": "PLN", "riyal": "SAR", "dirham": "AED", "rial": "IRR",
+    "rand": "ZAR", "won": "KRW", "cent": "USD", "pence": "GBP",
+}
+_CURRENCY_ADJECTIVES = {
+    "us": "USD", "u.s.": "USD", "american": "USD", "canadian": "CAD", "australian": "AUD",
+    "new zealand": "NZD", "hong kong": "HKD", "singapore": "SGD", "taiwan": "TWD",
+    "swiss": "CHF", "british": "GBP", "japanese": "JPY", "chinese": "CNY",
+    "russian": "RUB", "ukrainian": "UAH", "indian": "INR", "mexican": "MXN",
+    "turkish": "TRY", "south african": "ZAR", "south korean": "KRW", "korean": "KRW",
+}
+_SUBUNIT_FACTOR = {"cent": 0.01, "pence": 0.01}
+
+# (unit, kind, factor): factor turns "two decades" into 20 years.
+_Unit = tuple[str, str, float]
+
+
+def _unit_words() -> dict[str, _Unit]:
+    """Unit names written as words, keyed in lowercase with single spaces."""
+    table: dict[str, _Unit] = {}
+
+    def add(names: str, unit: str, kind: str, factor: float = 1.0) -> None:
+        for name in names.split("|"):
+            table[name] = (unit, kind, factor)
+
+    for prefix, symbol in (("kilo", "km"), ("centi", "cm"), ("milli", "mm"), ("", "m"),
+                           ("nano", "nm"), ("micro", "µm")):
+        add(f"{prefix}metre|{prefix}metres|{prefix}meter|{prefix}meters", symbol, "distance")
+        for sq in ("square ", "sq "):
+            add(f"{sq}{prefix}metre|{sq}{prefix}metres|{sq}{prefix}meter|{sq}{prefix}meters",
+                f"{symbol}2", "area")
+        add(f"cubic {prefix}metre|cubic {prefix}metres|cubic {prefix}meter|cubic {prefix}meters",
+            f"{symbol}3", "volume")
+    add("micron|microns", "µm", "distance")
+    add("mile|miles", "mi", "distance")
+    add("nautical mile|nautical miles", "nmi", "distance")
+    add("foot|feet", "ft", "distance")
+    add("inch|inches", "in", "distance")
+    add("yard|yards", "yd", "distance")
+    add("square mile|square miles|sq mile|sq miles", "mi2", "area")
+    add("square foot|square feet|sq foot|sq feet", "ft2", "area")
+    add("hectare|hectares", "ha", "area")
+    add("acre|acres", "acre", "area")
+    for spelling in ("litre", "liter"):
+        add(f"{spelling}|{spelling}s", "l", "volume")
+        add(f"milli{spelling}|milli{spelling}s", "ml", "volume")
+        add(f"centi{spelling}|centi{spelling}s", "cl", "volume")
+    add("gallon|gallons", "gal", "volume")
+    add("barrel|barrels", "bbl", "volume")
+    add("barrels per day|barrels a day|barrel per day", "bbl/d", "volume")
+    add("kilogram|kilograms|kilogramme|kilogrammes|kilo|kilos", "kg", "mass")
+    add("gram|grams|gramme|grammes", "g", "mass")
+    add("milligram|milligrams", "mg", "mass")
+    add("tonne|tonnes|ton|tons|metric ton|metric tons", "t", "mass")
+    add("pound|pounds", "lb", "mass")
+    add("ounce|ounces", "oz", "mass")
+    add("kilometres per hour|kilometers per hour|kilometre per hour|kilometer per hour"
+        "|km per hour", "km/h", "speed")
+    add("miles per hour|mile per hour", "mph", "speed")
+    add("metres per second|meters per second|metre per second|meter per second", "m/s", "speed")
+    add("knot|knots", "kn", "speed")
+    add("degrees celsius|degree celsius|degrees centigrade|degrees c|celsius", "degC",
+        "temperature")
+    add("degrees fahrenheit|degree fahrenheit|degrees f|fahrenheit", "degF", "temperature")
+    add("kelvin|kelvins", "K", "temperature")
+    add("joule|joules", "J", "energy")
+    add("kilojoule|kilojoules", "kJ", "energy")
+    add("megajoule|megajoules", "MJ", "energy")
+    add("gigajoule|gigajoules", "GJ", "energy")
+    for prefix, symbol in (("", ""), ("kilo", "k"), ("mega", "M"), ("giga", "G"), ("tera", "T")):
+        add(f"{prefix}watt|{prefix}watts", f"{symbol}W", "power")
+        add(f"{prefix}watt hour|{prefix}watt hours", f"{symbol}Wh", "energy")
+    add("calorie|calories|kilocalorie|kilocalories", "kcal", "energy")
+    add("british thermal unit|british thermal units", "BTU", "energy")
+    add("horsepower", "hp", "power")
+    add("millisecond|milliseconds", "ms", "duration")
+    add("second|seconds", "s", "duration")
+    add("minute|minutes", "min", "duration")
+    add("hour|hours", "h", "duration")
+    add("day|days", "day", "duration")
+    add("week|weeks", "week", "duration")
+    add("fortnight|fortnights", "week", "duration", 2.0)
+    add("month|months", "month", "duration")
+    add("year|years", "year", "duration")
+    add("decade|decades", "year", "duration", 10.0)
+    add("century|centuries", "year", "duration", 100.0)
+    add("percent|per cent|pct", "%", "percent")
+    add("percentage point|percentage points", "pp", "percent")
+    add("basis point|basis points", "bp", "percent")
+    return table
+
+
+def _unit_symbols() -> dict[str, _Unit]:
+    """Unit symbols, matched case-sensitively and allowed to touch the number."""
+    table: dict[str, _Unit] = {}
+
+    def add(names: str, unit: str, kind: str) -> None:
+        for name in names.split("|"):
+            table[name] = (unit, kind, 1.0)
+
+    for base in ("km", "m", "cm", "mm", "mi", "ft"):
+        add(f"{base}2|{base}²|{base}^2|sq {base}|sq. {base}", f"{base}2", "area")
+        add(f"{base}3|{base}³|{base}^3", f"{base}3", "volume")
+        add(f"{base} squared", f"{base}2", "area")
+        add(f"{base} cubed", f"{base}3", "volume")
+    add("km|m|cm|mm|mi|ft|yd|nmi|in", "", "distance")
+    add("ha", "ha", "area")
+    add("l|L|ml|mL|cl|cL|gal|bbl", "", "volume")
+    add("cc", "cm3", "volume")
+    add("bpd", "bbl/d", "volume")
+    add("kg|g|mg|t|lb|oz", "", "mass")
+    add("lbs", "lb", "mass")
+    add("km/h|mph|m/s|kn", "", "speed")
+    add("kph|kmh|kmph", "km/h", "speed")
+    add("°C|° C|ºC|C", "degC", "temperature")
+    add("°F|° F|ºF|F", "degF", "temperature")
+    add("J|kJ|MJ|GJ|Wh|kWh|MWh|GWh|TWh|kcal|BTU", "", "energy")
+    add("Btu", "BTU", "energy")
+    add("W|kW|MW|GW|TW|hp", "", "power")
+    add("ms|min|h", "", "duration")
+    add("sec|secs", "s", "duration")
+    add("mins", "min", "duration")
+    add("hr|hrs", "h", "duration")
+    add("yr|yrs", "year", "duration")
+    add("%|pp", "", "percent")
+    # An empty unit means "the symbol is the unit".
+    return {k: (u or k, kind, f) for k, (u, kind, f) in table.items()}
+
+
+_WORD_UNITS = _unit_words()
+_SYMBOL_UNITS = _unit_symbols()
+# Bare symbols that collide with words or letters; each needs its own check.
+_AMBIGUOUS_SYMBOLS = frozenset({"in", "C", "F"})
+
+_QUALIFIERS = (
+    "more than|less than|fewer than|at least|at most|up to|as many as|as much as|as few as"
+    "|as little as|no more than|no fewer than|no less than|close to|in excess of|upwards of"
+    "|just over|just under|well over|well under|well above|well below|nearly|almost|about"
+    "|around|roughly|approximately|approx\\.|over|under|below|above|some|an estimated"
+    "|estimated|circa|exactly|only|just|more like|somewhere around|an additional"
+    "|another|a further|a total of|a record"
+)
+_QUALIFIER_SYMBOLS = {"~": "about", "≈": "about", "<": "less than", ">": "more than",
+                      "≤": "at most", "≥": "at least"}
+_QUALIFIER_NORMAL = {"approx.": "approximately", "an estimated": "estimated",
+                     "an additional": "additional", "a further": "further",
+                     "a total of": "total", "a record": "record"}
+
+_MONTHS = {
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
+    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
+    "sept": 9, "oct": 10, "nov": 11, "dec": 12,
+}
+# Words after which a four-digit number is a year even outside 1800-2100.
+_DATE_PREPOSITIONS = frozenset(
+    "in since by from until till through before after during of between and to early mid "
+    "late around circa year fiscal fy spring summer autumn fall winter end start beginning "
+    "throughout".split()
+)
+# Capitalised words that make the next number a name: "Article 5", "Resolution 2231".
+_ID_PREFIXES = frozenset(
+    "Article Articles Resolution Resolutions Chapter Section Title Paragraph Clause "
+    "Amendment Rule Regulation Directive Protocol Flight Route Highway Interstate Road "
+    "Street Gate Terminal Platform Room Building Block Unit Level Phase Stage Category "
+    "Grade Class Model Version Series Type Mark Mk Apollo Voyager Soyuz Falcon Windows "
+    "iPhone Boeing Airbus Channel Formula Vision Agenda Group Division Brigade Battalion "
+    "Regiment Corps District Ward Lot Track Episode Season Part Volume Vol. Page Table "
+    "Figure Fig. Exhibit Annex Appendix Bill Act Order Decree Case Item Question Step Zone "
+    "Sector Area No. Nos. Art. Sec. Ch. Para. Pt. Juz Psalm Pier Gen Gen. Tier Covid COVID "
+    "Level".split()
+)
+# Capitalised words that start sentences without naming anything.
+_FUNCTION_WORDS = frozenset(
+    "In By Since About Over Some The All Only Nearly Almost Around Roughly At Up Under From "
+    "Between To Until Before After During With Of And Or For On Its Their His Her Our These "
+    "Those Each Every Than Like Another Just More Less Fewer Approximately Exactly "
+    "Estimated An A Below Above Top Total Both Further Additional Within Into Across "
+    "Against Among Amid Also Then Now Another When While Of Is Are Was Were".split()
+)
+# Words that end the run of words after a number when looking for the counted noun.
+_STOP_WORDS = frozenset(
+    "the a an of in on at to for from by with into onto over under about against across "
+    "after before between during near since until per via toward towards through within "
+    "without among amid around along behind beyond inside outside than as like and or but "
+    "nor so yet while whereas because if that which who whom whose where when is are was "
+    "were be been being has have had do does did will would shall should can could may "
+    "might must said say says it its they them their he she his her we our you your i "
+    "this these those there here each every all some any no not only also too very just "
+    "still already now then ago later earlier each both either neither such what how "
+    "why out up down off back away".split()
+)
+_ADJECTIVES = frozenset(
+    "new old more other additional extra further large small big huge long short young "
+    "senior junior top key main major minor single complete full total separate "
+    "civilian military foreign armed active heavy light high low modern combat ballistic "
+    "cruise nuclear western eastern northern southern advanced former current retired "
+    "injured wounded dead killed missing elite regular reserve special fresh first last "
+    "next previous recent".split()
+)
+_ADJECTIVE_ENDINGS = ("al", "ic", "ive", "ous", "ful", "less", "ary", "ern", "ish", "ese")
+_IRREGULAR_PLURALS = frozenset(
+    "people children men women police personnel staff aircraft cattle livestock sheep fish "
+    "deer infantry crew militia offspring series species data media youth clergy".split()
+)
+_ONE_DETERMINERS = frozenset(
+    "the this that which any every each no only a another someone anyone".split()
+)
+_INCH_FOLLOWERS = frozenset("thick long wide tall deep high across diameter".split())
+
+# --------------------------------------------------------------------------- regexes
+
+
+def _alternation(words: object) -> str:
+    """Regex alternation of literal words, longest first so prefixes never win early."""
+    items = sorted(set(words), key=len, reverse=True)  # type: ignore[call-overload]
+    return "|".join(re.escape(w) for w in items)
+
+
+_NUMBER_WORDS = _alternation([*_ONES, *_TENS, *_SCALE_WORDS, "dozen"])
+_MONTH_ALT = _alternation(m.capitalize() for m in _MONTHS)
+_SYMBOL_ALT = _alternation(_CURRENCY_SYMBOLS)
+_CODE_ALT = _alternation([*_CURRENCY_CODES, *_CODE_ALIASES])
+_SCALE_AHEAD = r"(?:hundred|thousand|million|billion|trillion|dozen)\b"
+
+# Where a figure can begin: a currency, a sign, a digit, a number word or a month.
+_START = re.compile(
+    rf"(?P<cur>(?:{_SYMBOL_ALT})(?=[ \u00a0]?[-−]?[0-9.])"
+    rf"|\b(?:{_CODE_ALT})(?=[ \u00a0]?[-−]?[0-9]))"
+    r"|(?P<sign>[-−+](?=[0-9]|\.[0-9])|[-−](?=[$€£¥]))"
+    r"|(?P<digit>(?<![0-9A-Za-z.])\.(?=[0-9])|[0-9])"
+    rf"|(?P<vulgar>[{''.join(_VULGAR)}])"
+    rf"|(?P<word>(?i:\b(?:an?[ \t]+(?={_SCALE_AHEAD})|half[ \t]+an?[ \t]+(?={_SCALE_AHEAD})"
+    rf"|(?:{_NUMBER_WORDS})\b)))"
+    rf"|(?P<month>\b(?:{_MONTH_ALT})\b)"
+)
+_CUR_PREFIX = re.compile(rf"(?:{_SYMBOL_ALT}|\b(?:{_CODE_ALT})\b)[ \u00a0]?")
+_SIGN = re.compile(r"[-−+]")
+_DIGITS = re.compile(
+    r"(?P<int>[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])"
+    r"|[0-9]{1,3}(?:[\u00a0\u202f ][0-9]{3})+(?![0-9]|,[0-9]|\.[0-9]|-)"
+    r"|[0-9]+)?(?P<dec>\.[0-9]+)?"
+)
+_EXPONENT = re.compile(r"[eE](?P<e>[-−+]?[0-9]{1,3})(?![A-Za-z0-9])"
+                       r"|[ ]?(?:×[ ]?10\^?|x10\^|x10(?=[-−]))(?P<p>[-−]?[0-9]{1,3})(?![0-9])")
+_MIXED_FRACTION = re.compile(r"[ \u00a0]([0-9]{1,2})/([0-9]{1,3})(?![0-9/])")
+_SIMPLE_FRACTION = re.compile(r"/([0-9]{1,3})(?![0-9/])")
+_WORD_SEQUENCE = re.compile(
+    rf"(?i)(?:half[ \t]+)?(?:an?[ \t]+)?(?:{_NUMBER_WORDS})\b"
+    rf"(?:(?:[ \t]*[-‐][ \t]*|[ \t]+and[ \t]+|[ \t]*&[ \t]*|,[ \t]*|[ \t]+)(?:{_NUMBER_WORDS})\b)*"
+)
+_WORD_TOKEN = re.compile(r"[A-Za-z]+|&|,")
+_AND_A_HALF = re.compile(r"(?i)[ \t]+and[ \t]+a[ \t]+half\b")
+_FRACTION_WORD = re.compile(rf"(?i)[ \t-]+({_alternation(_FRACTION_WORDS)})\b")
+_SCALE_WORD = re.compile(rf"(?i)[ \u00a0]+({_alternation(_SCALE_WORDS)})\b")
+_SCALE_ABBREVIATION = re.compile(r"([ \u00a0]?)(bln|bn|mln|mn|trn|tn|k|K|m|M|B|T)(?![A-Za-z0-9])")
+_UNCERTAINTY = re.compile(r"[ ]?(?:±|\+/-|\+/−)[ ]?[0-9]+(?:\.[0-9]+)?")
+_SYMBOL_UNIT = re.compile(
+    rf"([ \u00a0]?)({_alternation(_SYMBOL_UNITS)})(?![A-Za-z0-9²³_])(?!/[A-Za-z0-9])"
+)
+_WORD_UNIT = re.compile(
+    r"(?i)(?:[ \u00a0]+|[ ]?-[ ]?)("
+    + "|".join(re.escape(w).replace(r"\ ", r"[\s-]+")
+               for w in sorted(_WORD_UNITS, key=len, reverse=True))
+    + r")(?![A-Za-z0-9])"
+)
+_CURRENCY_SUFFIX = re.compile(
+    rf"(?:[ \u00a0]?)(?:(?P<sym>€|£|\$|¥|₽|₴|zł)|(?P<code>(?:{_CODE_ALT}))\b"
+    rf"|(?i:(?P<adj>{_alternation(_CURRENCY_ADJECTIVES)})[ ]+)?"
+    r"(?P<word>(?i:pounds[ ]sterling|pound[ ]sterling|sterling|dollars?|euros?|yen|yuan"
+    r"|renminbi|roubles?|rubles?|hryvnias?|hryvnas|rupees?|francs?|pesos?|liras?|shekels?"
+    r"|zlotys?|riyals?|dirhams?|rials?|rand|won|cents?|pence|pounds?)\b))"
+)
+_CLOCK = re.compile(
+    r"[0-9]{1,2}(?:[:.][0-9]{2})?[ \u00a0]?(?:[aApP]\.?[mM]\.?)(?![A-Za-z])"
+    r"|[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?(?![0-9])"
+)
+_DECADE = re.compile(r"([12][0-9]{2}0)s\b")
+_ORDINAL_OR_GLUE = re.compile(r"[A-Za-z0-9]|[.,:/][0-9]|-[A-Z]")
+_DAY_MONTH = re.compile(
+    rf"([0-9]{{1,2}})(?:st|nd|rd|th)?[ \u00a0]+(?:of[ ]+)?({_MONTH_ALT})\.?"
+    r"(?:,?[ \u00a0]+([0-9]{4}))?(?![0-9])"
+)
+_MONTH_DAY = re.compile(
+    rf"({_MONTH_ALT})\.?(?:[ \u00a0]+([0-9]{{1,2}})(?:st|nd|rd|th)?(?![0-9]))?"
+    r"(?:,?[ \u00a0]+([0-9]{4})(?![0-9]))?"
+)
+_QUALIFIER_BEFORE = re.compile(
+    rf"(?i)(?:(?<![A-Za-z])({_QUALIFIERS})[ \t\u00a0]+|([~≈<>≤≥])[ ]?)\Z"
+)
+_BETWEEN_BEFORE = re.compile(r"(?i)(?<![A-Za-z])between[ \t\u00a0]+\Z")
+_FROM_BEFORE = re.compile(
+    r"(?i)(?<![A-Za-z])(?:(rang(?:e|es|ed|ing)|var(?:y|ies|ied|ying))[ \t]+)?from[ \t]+\Z"
+)
+_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)[ \t\u00a0]+\Z")
+_TIME_PREFIX = re.compile(r"(?i)(?<![A-Za-z])(?:mid|early|late|pre|post)-\Z")
+_ONE_BEFORE = re.compile(r"(?i)([A-Za-z]+)[ \t]+\Z")
+_RANGE_JOIN = re.compile(r"[ \t]*[–—][ \t]*|-(?=[0-9$€£])|[ ]+-[ ]+|-?[ \t]+(to|and|or)[ \t]+")
+_RUN_WORD = re.compile(r"[ \t\u00a0]+([^\W\d_][\w'’.-]*[\w'’]|[^\W\d_])")
+_AFTER_NOUN_BLOCK = re.compile(r"[ \t\u00a0]*[,.;:!?()\"“”]")
+_INCH_END = re.compile(r"[ \t]*(?:[.,;:)!?]|\Z)")
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+@dataclass
+class _Quantity:
+    """A number with what was read around it, before it becomes a FoundFigure."""
+
+    start: int
+    end: int
+    raw: float
+    scale: float = 1.0
+    currency: str | None = None
+    unit: str | None = None
+    kind: str | None = None
+    factor: float = 1.0
+    is_word: bool = False
+    plain_int: bool = False
+    single_word: str | None = None
+
+    @property
+    def value(self) -> float:
+        """The number with its scale and unit factor applied."""
+        return self.raw * self.scale * self.factor
+
+    @property
+    def bare(self) -> bool:
+        """True when nothing but the number itself was read."""
+        return self.currency is None and self.unit is None and self.scale == 1.0
+
+
+def _read_digits(s: str, i: int) -> tuple[float, int, bool] | None:
+    """Read a written-out numeral at i: (value, end, is a plain integer)."""
+    m = _DIGITS.match(s, i)
+    if m is None or m.end() == i:
+        return None
+    int_part, dec_part = m.group("int"), m.group("dec")
+    digits = (int_part or "0").replace(",", "").replace(" ", "")
+    digits = digits.replace("\u00a0", "").replace("\u202f", "")
+    text = digits + (dec_part or "")
+    end = m.end()
+    plain = dec_part is None and int_part is not None and int_part.isdigit()
+    exponent = _EXPONENT.match(s, end)
+    if exponent is not None:
+        power = (exponent.group("e") or exponent.group("p")).replace("−", "-")
+        return float(text) * 10.0 ** int(power), exponent.end(), False
+    value = float(text)
+    if plain and int_part is not None and len(int_part) <= 2:
+        return _with_fraction(s, value, end)
+    return value, end, plain
+
+
+def _with_fraction(s: str, whole: float, end: int) -> tuple[float, int, bool]:
+    """Extend a small integer with "1/2", " 1/2" or "½" when one follows."""
+    if end < len(s) and s[end] in _VULGAR:
+        return whole + _VULGAR[s[end]], end + 1, False
+    mixed = _MIXED_FRACTION.match(s, end)
+    if mixed is not None and _is_prose_fraction(int(mixed.group(1)), int(mixed.group(2))):
+        return whole + int(mixed.group(1)) / int(mixed.group(2)), mixed.end(), False
+    simple = _SIMPLE_FRACTION.match(s, end)
+    if simple is not None and _is_prose_fraction(int(whole), int(simple.group(1))):
+        return whole / int(simple.group(1)), simple.end(), False
+    return whole, end, True
+
+
+def _is_prose_fraction(numerator: int, denominator: int) -> bool:
+    """True for fractions written in prose ("3/4"), not for names like "9/11"."""
+    return denominator in _FRACTION_DENOMINATORS and numerator < denominator
+
+
+def _read_words(s: str, i: int) -> tuple[float, int, str | None] | None:
+    """Read a number in words at i: (value, end, the word if it was a single one)."""
+    m = _WORD_SEQUENCE.match(s, i)
+    if m is None:
+        return None
+    tokens = [(t.group().lower(), t.end() + i) for t in _WORD_TOKEN.finditer(m.group())]
+    half = tokens[0][0] == "half"
+    parsed = _words_value(tokens[1:] if half else tokens)
+    if parsed is None:
+        return None
+    value, used = parsed
+    if half:
+        value, used = value / 2, used + 1
+    end = tokens[used - 1][1]
+    single = tokens[0][0] if used == 1 else None
+    fraction = _word_fraction(s, value, end, single)
+    if fraction is not None:
+        return fraction[0], fraction[1], None
+    return value, end, single
+
+
+def _word_fraction(s: str, value: float, end: int, single: str | None) -> tuple[float, int] | None:
+    """Read "and a half" or "two thirds" / "one-half" after a small number word."""
+    half = _AND_A_HALF.match(s, end)
+    if half is not None:
+        return value + 0.5, half.end()
+    if single is not None and value >= 1:
+        frac = _FRACTION_WORD.match(s, end)
+        if frac is not None:
+            return value / _FRACTION_WORDS[frac.group(1).lower()], frac.end()
+    return None
+
+
+def _words_value(tokens: list[tuple[str, int]]) -> tuple[float, int] | None:
+    """Value of number-word tokens and how many of them belong to the number."""
+    total, group, last, used = 0.0, 0.0, "", 0
+    last_scale = math.inf
+    saved: tuple[float, float, str, int] | None = None
+    for index, (word, _) in enumerate(tokens):
+        if word in ("and", "&", ","):
+            if last not in ("hundred", "scale"):
+                break
+            saved = (total, group, last, used)
+            continue
+        if word in ("a", "an"):
+            if index != 0:
+                break
+            last = "a"
+            continue
+        step = _word_step(word, group, last, last_scale)
+        if step is None:
+            if saved is not None and word in _SCALE_WORDS:
+                total, group, last, used = saved
+            break
+        group, last = step
+        if last == "scale":
+            scale = _SCALE_WORDS.get(word, 12.0)
+            total, group, last_scale = total + group, 0.0, scale
+        used = index + 1
+        if word == "dozen":
+            break
+    if used == 0 or last == "a":
+        return None
+    return total + group, used
+
+
+def _word_step(word: str, group: float, last: str, last_scale: float) -> tuple[float, str] | None:
+    """Apply one number word to the running group; None when it cannot follow."""
+    if word in _ONES:
+        if last in ("ones", "teen") or (last == "tens" and not 0 < _ONES[word] < 10):
+            return None
+        return group + _ONES[word], "teen" if _ONES[word] >= 10 else "ones"
+    if word in _TENS:
+        if last in ("ones", "teen", "tens"):
+            return None
+        return group + _TENS[word], "tens"
+    base = 1.0 if last == "a" else group
+    if word == "hundred":
+        return (base * 100, "hundred") if last in ("a", "ones", "teen") else None
+    if word == "dozen":
+        return (base * 12, "scale") if last in ("a", "ones", "teen", "tens") else None
+    scale = _SCALE_WORDS[word]
+    if last not in ("a", "ones", "teen", "tens", "hundred") or scale >= last_scale:
+        return None
+    return base * scale, "scale"
+
+
+def _read_number(s: str, i: int) -> tuple[float, int, bool, bool, str | None] | None:
+    """Read digits, a vulgar fraction or number words: value, end, plain, is_word, word."""
+    if s[i] in _VULGAR:
+        return _VULGAR[s[i]], i + 1, False, False, None
+    if s[i].isdigit() or s[i] == ".":
+        digits = _read_digits(s, i)
+        return None if digits is None else (*digits, False, None)
+    words = _read_words(s, i)
+    if words is None:
+        return None
+    value, end, single = words
+    return value, end, False, True, single
+
+
+def _read_quantity(s: str, i: int) -> _Quantity | None:
+    """Read [sign][currency][sign] number [scale] [± x] [currency | unit] starting at i."""
+    start, sign = i, 1.0
+    if s[i] in "-−+":
+        sign, i = (-1.0 if s[i] != "+" else 1.0), i + 1
+    currency = None
+    prefix = _CUR_PREFIX.match(s, i)
+    if prefix is not None:
+        code = prefix.group().strip()
+        currency = _CURRENCY_SYMBOLS.get(code) or _CODE_ALIASES.get(code, code)
+        i = prefix.end()
+        if sign == 1.0 and i < len(s) and s[i] in "-−":
+            sign, i = -1.0, i + 1
+    if i >= len(s):
+        return None
+    number = _read_number(s, i)
+    if number is None:
+        return None
+    value, end, plain, is_word, single = number
+    q = _Quantity(start, end, sign * value, currency=currency, is_word=is_word,
+                  plain_int=plain and sign == 1.0, single_word=single)
+    if currency is not None:
+        q.kind = "money"
+    _read_scale(s, q)
+    uncertainty = _UNCERTAINTY.match(s, q.end)
+    if uncertainty is not None:
+        q.end = uncertainty.end()
+    if q.currency is None and not _read_currency_suffix(s, q):
+        _read_unit(s, q)
+    return q
+
+
+def _read_scale(s: str, q: _Quantity) -> None:
+    """Apply "million", "bn", "k" or (next to a currency) "m"/"M"/"B"/"T" after the number."""
+    word = _SCALE_WORD.match(s, q.end)
+    if word is not None:
+        q.scale, q.end = _SCALE_WORDS[word.group(1).lower()], word.end()
+        return
+    abbr = _SCALE_ABBREVIATION.match(s, q.end)
+    if abbr is None or q.is_word:
+        return
+    spaced, symbol = bool(abbr.group(1)), abbr.group(2)
+    money_only = symbol in ("m", "B", "T") or (symbol == "M" and spaced)
+    if (money_only and q.currency is None) or (spaced and symbol in ("k", "K")):
+        return
+    q.scale, q.end = _SCALE_ABBR[symbol], abbr.end()
+
+
+def _read_currency_suffix(s: str, q: _Quantity) -> bool:
+    """Read "€", "USD", "dollars", "Canadian dollars" or "pounds sterling" after the number."""
+    m = _CURRENCY_SUFFIX.match(s, q.end)
+    if m is None:
+        return False
+    code = _currency_of_suffix(m, q)
+    if code is None:
+        return False
+    q.currency, q.kind, q.end = code, "money", m.end()
+    word = (m.group("word") or "").lower()
+    q.factor = _SUBUNIT_FACTOR.get(word.rstrip("s"), _SUBUNIT_FACTOR.get(word, 1.0))
+    return True
+
+
+def _currency_of_suffix(m: re.Match[str], q: _Quantity) -> str | None:
+    """The ISO code a currency suffix names, or None when it is not money here."""
+    if m.group("sym"):
+        return {"€": "EUR", "£": "GBP", "$": "USD", "¥": "JPY", "₽": "RUB", "₴": "UAH",
+                "zł": "PLN"}[m.group("sym")]
+    if m.group("code"):
+        return _CODE_ALIASES.get(m.group("code"), m.group("code"))
+    word = m.group("word").lower()
+    adjective = (m.group("adj") or "").lower()
+    if word in ("pound", "pounds"):
+        # "20 million pounds" is money, "10 pounds" is a weight.
+        if q.scale == 1.0 and adjective != "british":
+            return None
+        return "GBP"
+    if word == "won" and q.scale == 1.0:
+        return None
+    if adjective in _CURRENCY_ADJECTIVES and word.startswith(("dollar", "franc", "pound")):
+        return _CURRENCY_ADJECTIVES[adjective]
+    key = word if word in _CURRENCY_WORDS else word.rstrip("s")
+    return _CURRENCY_WORDS.get(key)
+
+
+def _read_unit(s: str, q: _Quantity) -> None:
+    """Read a unit symbol or a unit word after the number, when one fits."""
+    m = _WORD_UNIT.match(s, q.end)
+    if m is not None:
+        key = re.sub(r"[\s-]+", " ", m.group(1).lower())
+        q.unit, q.kind, q.factor = _WORD_UNITS[key]
+        q.end = m.end()
+        return
+    sym = _SYMBOL_UNIT.match(s, q.end)
+    if sym is None or q.is_word:
+        return
+    symbol = sym.group(2)
+    if symbol in _AMBIGUOUS_SYMBOLS and not _ambiguous_symbol_fits(s, sym, q):
+        return
+    q.unit, q.kind, q.factor = _SYMBOL_UNITS[symbol]
+    q.end = sym.end()
+
+
+def _ambiguous_symbol_fits(s: str, sym: re.Match[str], q: _Quantity) -> bool:
+    """Whether "in", "C" or "F" after a number is a unit rather than a word or a letter."""
+    if sym.group(2) == "in":
+        follower = _RUN_WORD.match(s, sym.end())
+        ends = _INCH_END.match(s, sym.end()) is not None
+        return ends or (follower is not None and follower.group(1).lower() in _INCH_FOLLOWERS)
+    after = s[sym.end():sym.end() + 2]
+    return not after.startswith(("-", ".")) or after in (".", ". ") or len(after) < 2
+
+
+# --------------------------------------------------------------------------- context
+
+
+def _glued_before(s: str, i: int) -> bool:
+    """True when the number at i is part of a name: "F-16", "G7", "COVID-19", "#1"."""
+    if i == 0:
+        return False
+    before = s[i - 1]
+    if before.isalnum() or before in "#№_@":
+        return True
+    if before in "-‐+/.:" and i >= 2 and s[i - 2].isalnum():
+        return _TIME_PREFIX.search(s, max(0, i - 7), i) is None
+    return False
+
+
+def _token_end(s: str, i: int) -> int:
+    """End of the run of non-space characters that starts at i."""
+    j = i
+    while j < len(s) and not s[j].isspace():
+        j += 1
+    return max(j, i + 1)
+
+
+def _after_is_glued(s: str, end: int) -> bool:
+    """True when the number runs on into letters or digits: "06F6", "21st", "9/11", "737-MAX"."""
+    return _ORDINAL_OR_GLUE.match(s, end) is not None
+
+
+def _named_by_word_before(s: str, q: _Quantity, noun: str | None) -> bool:
+    """True for "Article 5", "Voyager 2", "Resolution 2231": a number naming a thing."""
+    m = _WORD_BEFORE.search(s, max(0, q.start - 20), q.start)
+    if m is None:
+        return False
+    word = m.group(1)
+    if word in _ID_PREFIXES:
+        return q.bare and not q.is_word
+    if not word[0].isupper() or word in _FUNCTION_WORDS or word.lower() in _MONTHS:
+        return False
+    return q.bare and q.plain_int and not q.is_word and noun is None and q.raw < 1000
+
+
+def _qualifier(s: str, start: int, floor: int) -> tuple[str | None, int]:
+    """The qualifier just before start ("over", "about", "~") and where it begins."""
+    m = _QUALIFIER_BEFORE.search(s, max(floor, start - 30), start)
+    if m is None:
+        return None, start
+    if m.group(1):
+        word = re.sub(r"\s+", " ", m.group(1).lower())
+        return _QUALIFIER_NORMAL.get(word, word), m.start()
+    symbol = m.group(2)
+    return _QUALIFIER_SYMBOLS.get(symbol), m.start()
+
+
+def _is_plural(word: str) -> bool:
+    """Whether a word looks like a plural noun ("troops", "people")."""
+    lower = word.lower()
+    if lower in _IRREGULAR_PLURALS:
+        return True
+    return (len(lower) > 3 and lower.endswith("s") and not lower.endswith(("ss", "us", "is"))
+            and lower not in _STOP_WORDS and "'" not in lower and "’" not in lower)
+
+
+def _is_adjective(word: str) -> bool:
+    """Whether a lowercase word is likely a modifier rather than the head noun."""
+    lower = word.lower()
+    return lower in _ADJECTIVES or "-" in lower or lower.endswith(_ADJECTIVE_ENDINGS)
+
+
+def _words_after(s: str, i: int, limit: int) -> list[str]:
+    """Up to limit words after i, stopping at punctuation and function words."""
+    words: list[str] = []
+    j = i
+    while len(words) < limit:
+        m = _RUN_WORD.match(s, j)
+        if m is None:
+            break
+        word = m.group(1).rstrip("'’")
+        if word.lower() in _STOP_WORDS or word.lower() in _MONTHS or word.endswith(("'s", "’s")):
+            break
+        words.append(word)
+        j = m.end()
+        if _AFTER_NOUN_BLOCK.match(s, j) is not None:
+            break
+    return words
+
+
+def _normal_noun(word: str) -> str:
+    """Lowercase a capitalised noun ("Missiles") but keep acronyms ("UAVs")."""
+    return word.lower() if word[1:].islower() or len(word) == 1 else word
+
+
+def _noun_after(s: str, i: int, value: float) -> str | None:
+    """The head noun of what a count counts: skip modifiers, take the first plural."""
+    words = _words_after(s, i, 4)
+    if not words:
+        return None
+    if value != 1:
+        for word in words:
+            if word[0].islower() and _is_plural(word):
+                return word
+        for word in words:
+            if word[0].isupper() and not word.isupper() and _is_plural(word):
+                return _normal_noun(word)
+        return None
+    for index, word in enumerate(words):
+        last = index == len(words) - 1
+        if (word[0].isupper() or _is_adjective(word)) and not last:
+            continue
+        return None if _is_adjective(word) and word.lower() in _ADJECTIVES else _normal_noun(word)
+    return None
+
+
+def _unit_noun(s: str, end: int) -> str | None:
+    """The plural noun a measure directly applies to: "450 kg warheads" -> "warheads"."""
+    words = _words_after(s, end, 1)
+    if words and words[0][0].islower() and _is_plural(words[0]):
+        return words[0]
+    return None
+
+
+# --------------------------------------------------------------------------- dates
+
+
+def _iso(year: int | None, month: int, day: int | None) -> str | None:
+    """ISO partial date, or None when there is no year to anchor it."""
+    if year is None:
+        return None
+    if day is None:
+        return f"{year:04d}-{month:02d}"
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def _date_figure(s: str, start: int, end: int, year: int, iso: str) -> FoundFigure:
+    """A FoundFigure of kind "date"."""
+    return FoundFigure(s[start:end], float(year), None, None, "date", None, None, iso, start, end)
+
+
+def _read_day_first(s: str, i: int) -> tuple[FoundFigure | None, int] | None:
+    """"24 February 2022": a date; "24 February" alone is consumed but not reported."""
+    m = _DAY_MONTH.match(s, i)
+    if m is None or not 1 <= int(m.group(1)) <= 31:
+        return None
+    month = _MONTHS[m.group(2).lower()]
+    if m.group(3) is None:
+        return None, m.end()
+    year = int(m.group(3))
+    iso = _iso(year, month, int(m.group(1)))
+    return _date_figure(s, i, m.end(), year, iso or ""), m.end()
+
+
+def _read_month_first(s: str, i: int) -> tuple[FoundFigure | None, int]:
+    """"February 2022" or "February 24, 2022"; a month alone is no figure."""
+    m = _MONTH_DAY.match(s, i)
+    if m is None:
+        return None, i + 1
+    day = int(m.group(2)) if m.group(2) else None
+    if day is not None and not 1 <= day <= 31:
+        return None, i + len(m.group(1))
+    if m.group(3) is None:
+        return None, m.end()
+    year = int(m.group(3))
+    iso = _iso(year, _MONTHS[m.group(1).lower()], day)
+    return _date_figure(s, i, m.end(), year, iso or ""), m.end()
+
+
+def _is_year(s: str, q: _Quantity, noun: str | None) -> bool:
+    """Whether a bare four-digit number is a year: "in 2022", "since 2014", "1979"."""
+    if not (q.bare and q.plain_int and noun is None and q.end - q.start == 4):
+        return False
+    if not 1000 <= q.raw <= 2199:
+        return False
+    before = _ONE_BEFORE.search(s, max(0, q.start - 14), q.start)
+    if before is not None and before.group(1).lower() in _DATE_PREPOSITIONS:
+        return True
+    return 1800 <= q.raw <= 2100
+
+
+# --------------------------------------------------------------------------- ranges
+
+
+def _range_partner(s: str, q: _Quantity) -> tuple[re.Match[str], _Quantity] | None:
+    """The connector and second number of "X to Y", "X-Y", "X and Y", if any."""
+    join = _RANGE_JOIN.match(s, q.end)
+    if join is None or join.end() >= len(s):
+        return None
+    j = join.end()
+    if _glued_before(s, j) and s[j - 1] != "-":
+        return None
+    other = _read_quantity(s, j) if _START.match(s, j) is not None else None
+    if other is None or _after_is_glued(s, other.end):
+        return None
+    return join, other
+
+
+def _compatible(x: _Quantity, y: _Quantity) -> bool:
+    """Whether X can borrow what Y says: same currency and unit, or X bare."""
+    if x.currency is not None and y.currency is not None and x.currency != y.currency:
+        return False
+    if x.unit is not None and y.unit is not None and x.unit != y.unit:
+        return False
+    if x.unit is not None and y.unit is None and y.currency is None:
+        return False
+    return not (x.kind is not None and y.kind is not None and x.kind != y.kind)
+
+
+def _borrow(x: _Quantity, y: _Quantity) -> _Quantity:
+    """X with the currency, unit and scale it shares with Y ("1 to 2 billion dollars")."""
+    borrowed = replace(x)
+    if borrowed.currency is None and borrowed.unit is None:
+        borrowed.currency, borrowed.unit = y.currency, y.unit
+        borrowed.kind, borrowed.factor = y.kind, y.factor
+    if borrowed.scale == 1.0 and y.scale != 1.0 and abs(x.raw) <= abs(y.raw):
+        borrowed.scale = y.scale
+    return borrowed
+
+
+def _year_range(x: _Quantity, y: _Quantity, join: str) -> float | None:
+    """End year of "2013-14" / "2014–2022" / "between 2014 and 2022", else None."""
+    if not (x.plain_int and y.plain_int and x.bare and y.bare and x.end - x.start == 4):
+        return None
+    if not 1000 <= x.raw <= 2199:
+        return None
+    width = y.end - y.start
+    end_year = x.raw - x.raw % 100 + y.raw if width == 2 and join.strip() in "-–—" else y.raw
+    if width not in (2, 4) or not x.raw < end_year <= 2199:
+        return None
+    return end_year
+
+
+# --------------------------------------------------------------------------- assembly
+
+
+@dataclass
+class _Span:
+    """What surrounds a quantity: where its text starts and the range it closes."""
+
+    start: int
+    qualifier: str | None
+    value_max: float | None = None
+    end: int | None = None
+
+
+def _build(s: str, q: _Quantity, span: _Span, floor: int) -> FoundFigure | None:
+    """Turn a read quantity into a FoundFigure, or None when it is no figure."""
+    end = span.end if span.end is not None else q.end
+    value = q.value if span.value_max is None else min(q.value, span.value_max)
+    value_max = None if span.value_max is None else max(q.value, span.value_max)
+    if not math.isfinite(value) or (value_max is not None and not math.isfinite(value_max)):
+        return None
+    kind, noun, date = q.kind, None, None
+    if kind is None:
+        noun = _noun_after(s, end, value)
+        kind, date = _bare_kind(s, q, noun, value_max)
+        if kind == "":
+            return None
+    else:
+        noun = _unit_noun(s, end)
+    if _named_by_word_before(s, q, noun):
+        return None
+    text = s[span.start:end]
+    return FoundFigure(text, value, value_max, q.currency or q.unit, kind, span.qualifier,
+                       noun, date, span.start, end)
+
+
+def _bare_kind(s: str, q: _Quantity, noun: str | None,
+               value_max: float | None) -> tuple[str, str | None]:
+    """Kind ("count", "date", "number", or "" for none) and ISO date of a bare number."""
+    if q.single_word in ("one", "zero") and noun is None:
+        return "", None
+    if q.single_word == "one":
+        before = _ONE_BEFORE.search(s, max(0, q.start - 12), q.start)
+        if before is not None and before.group(1).lower() in _ONE_DETERMINERS:
+            return "", None
+    if noun is not None:
+        return "count", None
+    if _is_year(s, q, None):
+        return "date", f"{int(q.raw):04d}"
+    return "number", None
+
+
+def _parse_quantity_at(s: str, i: int, floor: int) -> tuple[FoundFigure | None, int]:
+    """Read the figure starting at i (with its qualifier, range and noun)."""
+    q = _read_quantity(s, i)
+    if q is None:
+        return None, i + 1
+    if not q.is_word and _after_is_glued(s, q.end):
+        return None, _token_end(s, q.end)
+    qualifier, start = _qualifier(s, q.start, floor)
+    between = _BETWEEN_BEFORE.search(s, max(floor, q.start - 12), q.start)
+    from_ = _FROM_BEFORE.search(s, max(floor, q.start - 24), q.start)
+    if between is not None:
+        start = between.start()
+    span = _Span(start, qualifier)
+    partner = _range_partner(s, q)
+    if partner is None:
+        return _build(s, q, span, floor), q.end
+    join, other = partner
+    explicit = between is not None or (from_ is not None and from_.group(1) is not None)
+    return _with_partner(s, q, other, join, span, explicit, from_ is not None, floor)
+
+
+def _with_partner(s: str, q: _Quantity, other: _Quantity, join: re.Match[str], span: _Span,
+                  explicit: bool, after_from: bool, floor: int) -> tuple[FoundFigure | None, int]:
+    """Join "X to Y" into a range when it is one; else let X borrow Y's unit or stand alone."""
+    word = (join.group(1) or "").lower()
+    hyphen = word == ""
+    year_end = _year_range(q, other, join.group()) if word != "or" else None
+    if year_end is not None and (hyphen or explicit or (word == "and" and explicit)):
+        return _year_span(s, q, year_end, span, other.end), other.end
+    if not _compatible(q, other):
+        return _build(s, q, span, floor), q.end
+    x = _borrow(q, other)
+    ordered = x.value < other.value
+    is_range = (word in ("to", "") and not after_from and ordered) or (
+        explicit and word in ("to", "and", ""))
+    if is_range and x.kind == other.kind:
+        span.value_max, span.end = other.value, other.end
+        return _build(s, x, span, floor), other.end
+    if hyphen and not ordered and q.bare and other.bare:
+        return None, other.end  # "a 7-2 vote": a score, not two figures
+    lone = x if (q.bare and (other.kind is not None or word != "")) else q
+    return _build(s, lone, span, floor), q.end
+
+
+def _year_span(s: str, q: _Quantity, year_end: float, span: _Span, end: int) -> FoundFigure:
+    """A date range such as "2013-14" or "between 2014 and 2022"."""
+    return FoundFigure(s[span.start:end], q.raw, year_end, None, "date", span.qualifier, None,
+                       f"{int(q.raw):04d}", span.start, end)
+
+
+def _parse_digit_at(s: str, i: int, floor: int) -> tuple[FoundFigure | None, int]:
+    """A figure that starts with a digit: a date, a clock time, a decade or a quantity."""
+    day_first = _read_day_first(s, i)
+    if day_first is not None:
+        return day_first
+    clock = _CLOCK.match(s, i)
+    if clock is not None:
+        return None, clock.end()
+    decade = _DECADE.match(s, i)
+    if decade is not None:
+        year = int(decade.group(1))
+        iso = f"{year // 10:03d}X"
+        return _date_figure(s, i, decade.end(), year, iso), decade.end()
+    return _parse_quantity_at(s, i, floor)
+
+
+def _parse_at(s: str, m: re.Match[str], floor: int) -> tuple[FoundFigure | None, int]:
+    """Dispatch on what kind of start _START found."""
+    i = m.start()
+    if m.group("month"):
+        return _read_month_first(s, i)
+    if m.group("sign") and (_glued_before(s, i) or (i > 0 and s[i - 1] in "-−")):
+        return None, i + 1
+    if (m.group("digit") or m.group("cur")) and _glued_before(s, i):
+        return None, _token_end(s, i)
+    if m.group("digit") and s[i].isdigit():
+        return _parse_digit_at(s, i, floor)
+    return _parse_quantity_at(s, i, floor)
+
+
+def find_figures(sentence: str) -> list[FoundFigure]:
+    """Every figure in the sentence, in order of position and without overlaps."""
+    found: list[FoundFigure] = []
+    pos, floor = 0, 0
+    while pos < len(sentence):
+        m = _START.search(sentence, pos)
+        if m is None:
+            break
+        figure, next_pos = _parse_at(sentence, m, floor)
+        if figure is not None and figure.start >= floor:
+            found.append(figure)
+            floor = figure.end
+            next_pos = max(next_pos, figure.end)
+        pos = max(next_pos, m.start() + 1)
+    return found
