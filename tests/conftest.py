@@ -30,7 +30,9 @@ def archive(tmp_path: Path) -> Path:
 @pytest.fixture
 def example_archive(archive: Path) -> Path:
     """An archive holding the example's three revisions of nato-ukraine."""
-    result = cli("ingest", *map(str, REVISIONS), "--briefing", "nato-ukraine", "--archive", str(archive))
+    result = cli(
+        "ingest", *map(str, REVISIONS), "--briefing", "nato-ukraine", "--archive", str(archive)
+    )
     assert result.exit_code == 0, result.output
     return archive
 
@@ -40,13 +42,24 @@ def cli(*args: str, input: str | bytes | None = None) -> Result:
     return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
 
 
-def run_chronicle(*args: str, cwd: Path | None = None, input: bytes | None = None,
-                  env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run_chronicle(
+    *args: str,
+    cwd: Path | None = None,
+    input: bytes | None = None,
+    env: dict[str, str] | None = None,
+) -> subprocess.CompletedProcess[str]:
     """Run the real `chronicle` executable of this environment in a subprocess."""
     exe = Path(sys.executable).with_name("chronicle")
-    return subprocess.run([str(exe), *args], cwd=cwd, input=input.decode() if input else None,
-                          capture_output=True, text=True, env={**os.environ, **(env or {})},
-                          timeout=120, check=False)
+    return subprocess.run(
+        [str(exe), *args],
+        cwd=cwd,
+        input=input.decode() if input else None,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=120,
+        check=False,
+    )
 
 
 def snapshot(path: Path) -> dict[str, str]:
@@ -58,5 +71,6 @@ def snapshot(path: Path) -> dict[str, str]:
 
 
 def git_head(path: Path) -> str:
-    return subprocess.run(["git", "-C", str(path), "rev-parse", "HEAD"], capture_output=True,
-                          text=True, check=True).stdout.strip()
+    return subprocess.run(
+        ["git", "-C", str(path), "rev-parse", "HEAD"], capture_output=True, text=True, check=True
+    ).stdout.strip()

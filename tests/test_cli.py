@@ -10,8 +10,9 @@ from conftest import REVISIONS, cli, git_head, run_chronicle, snapshot
 
 
 def git_log(path: Path) -> list[str]:
-    out = subprocess.run(["git", "-C", str(path), "log", "--format=%s"], capture_output=True,
-                         text=True, check=True).stdout
+    out = subprocess.run(
+        ["git", "-C", str(path), "log", "--format=%s"], capture_output=True, text=True, check=True
+    ).stdout
     return out.splitlines()
 
 
@@ -19,7 +20,9 @@ def test_three_revisions_make_three_commits(example_archive: Path) -> None:
     subjects = git_log(example_archive)
     assert subjects[-1] == "chronicle: create archive"
     assert [s.split(":")[0] for s in subjects[:3]] == [
-        "nato-ukraine r3", "nato-ukraine r2", "nato-ukraine r1"
+        "nato-ukraine r3",
+        "nato-ukraine r2",
+        "nato-ukraine r1",
     ]
     assert subjects[1] == (
         "nato-ukraine r2: 1 claim added, 1 removed, 1 edited; 3 figures changed, 1 added; "
@@ -28,9 +31,15 @@ def test_three_revisions_make_three_commits(example_archive: Path) -> None:
 
 
 def test_commit_carries_trailers_tying_it_to_the_event(example_archive: Path) -> None:
-    body = subprocess.run(["git", "-C", str(example_archive), "log", "-1", "--format=%B"],
-                          capture_output=True, text=True, check=True).stdout
-    trailers = dict(line.split(": ", 1) for line in body.splitlines() if line.startswith("Chronicle-"))
+    body = subprocess.run(
+        ["git", "-C", str(example_archive), "log", "-1", "--format=%B"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    trailers = dict(
+        line.split(": ", 1) for line in body.splitlines() if line.startswith("Chronicle-")
+    )
     assert trailers["Chronicle-Briefing"] == "nato-ukraine"
     assert trailers["Chronicle-Sequence"] == "3"
     event = json.loads((example_archive / trailers["Chronicle-File"]).read_text())
@@ -40,7 +49,9 @@ def test_commit_carries_trailers_tying_it_to_the_event(example_archive: Path) ->
 
 def test_reingesting_latest_writes_nothing_and_exits_0(example_archive: Path) -> None:
     before = snapshot(example_archive)
-    result = cli("ingest", str(REVISIONS[2]), "-b", "nato-ukraine", "--archive", str(example_archive))
+    result = cli(
+        "ingest", str(REVISIONS[2]), "-b", "nato-ukraine", "--archive", str(example_archive)
+    )
     assert result.exit_code == 0
     assert "identical to the latest revision r3; nothing written" in result.stdout
     assert snapshot(example_archive) == before
@@ -48,8 +59,15 @@ def test_reingesting_latest_writes_nothing_and_exits_0(example_archive: Path) ->
 
 def test_reingesting_an_earlier_revision_is_detected(example_archive: Path) -> None:
     head = git_head(example_archive)
-    result = cli("ingest", str(REVISIONS[0]), "-b", "nato-ukraine", "--archive",
-                 str(example_archive), "--json")
+    result = cli(
+        "ingest",
+        str(REVISIONS[0]),
+        "-b",
+        "nato-ukraine",
+        "--archive",
+        str(example_archive),
+        "--json",
+    )
     assert result.exit_code == 0
     [found] = json.loads(result.stdout)["results"]
     assert (found["status"], found["sequence"]) == ("duplicate", 1)
@@ -58,8 +76,15 @@ def test_reingesting_an_earlier_revision_is_detected(example_archive: Path) -> N
 
 def test_show_json_of_each_revision_matches_parse_json(example_archive: Path) -> None:
     for number, path in enumerate(REVISIONS, start=1):
-        shown = cli("show", "nato-ukraine", "--rev", str(number), "--json", "--archive",
-                    str(example_archive))
+        shown = cli(
+            "show",
+            "nato-ukraine",
+            "--rev",
+            str(number),
+            "--json",
+            "--archive",
+            str(example_archive),
+        )
         parsed = cli("parse", str(path), "--json")
         assert shown.exit_code == parsed.exit_code == 0
         assert json.loads(shown.stdout) == json.loads(parsed.stdout)
@@ -86,8 +111,9 @@ def test_log_lists_revisions_with_summaries(example_archive: Path) -> None:
 
 
 def test_list_and_archive_from_environment(example_archive: Path, tmp_path: Path) -> None:
-    result = run_chronicle("list", "--json", cwd=tmp_path,
-                           env={"CHRONICLE_ARCHIVE": str(example_archive)})
+    result = run_chronicle(
+        "list", "--json", cwd=tmp_path, env={"CHRONICLE_ARCHIVE": str(example_archive)}
+    )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == {"briefings": ["nato-ukraine"]}
 
@@ -101,8 +127,9 @@ def test_parse_reads_stdin() -> None:
 def test_real_process_flow_and_json_only_on_stdout(tmp_path: Path) -> None:
     archive = str(tmp_path / "archive")
     assert run_chronicle("init", "--archive", archive).returncode == 0
-    result = run_chronicle("ingest", *map(str, REVISIONS), "-b", "nato-ukraine", "--archive",
-                           archive, "--json")
+    result = run_chronicle(
+        "ingest", *map(str, REVISIONS), "-b", "nato-ukraine", "--archive", archive, "--json"
+    )
     assert result.returncode == 0, result.stderr
     statuses = [r["status"] for r in json.loads(result.stdout)["results"]]
     assert statuses == ["recorded"] * 3

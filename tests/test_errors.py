@@ -18,18 +18,22 @@ def ingest(archive: Path, *args: str) -> tuple[int, str, str]:
 @pytest.mark.parametrize(
     ("content", "problem"),
     [
-        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary file (contains NUL bytes), not a text briefing"),
+        (
+            b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+            "binary file (contains NUL bytes), not a text briefing",
+        ),
         (b"", "empty file: nothing to read"),
         (b"  \n\n\t ", "empty file: nothing to read"),
         (b"caf\xe9 au lait\n", "not UTF-8 text (invalid byte 0xe9 at offset 3)"),
     ],
 )
-def test_unreadable_files_are_refused(example_archive: Path, tmp_path: Path, content: bytes,
-                                      problem: str) -> None:
+def test_unreadable_files_are_refused(
+    example_archive: Path, tmp_path: Path, content: bytes, problem: str
+) -> None:
     bad = tmp_path / "bad.txt"
     bad.write_bytes(content)
     before = snapshot(example_archive)
-    code, stdout, stderr = ingest(example_archive, str(bad), "-b", "nato-ukraine")
+    code, _, stderr = ingest(example_archive, str(bad), "-b", "nato-ukraine")
     assert code == 3
     assert stderr == f"chronicle: error: {bad}: {problem}\n"
     assert snapshot(example_archive) == before
@@ -43,7 +47,9 @@ def test_schema_invalid_json_revision_is_refused(example_archive: Path, tmp_path
     before = snapshot(example_archive)
     code, _, stderr = ingest(example_archive, str(bad), "-b", "nato-ukraine")
     assert code == 3
-    assert stderr.startswith(f"chronicle: error: {bad}: does not match schema/revision.schema.json: ")
+    assert stderr.startswith(
+        f"chronicle: error: {bad}: does not match schema/revision.schema.json: "
+    )
     assert "$.figures[0].value" in stderr
     assert stderr.count("\n") == 1
     assert snapshot(example_archive) == before
@@ -73,8 +79,25 @@ def test_missing_file(example_archive: Path, tmp_path: Path) -> None:
     assert stderr == f"chronicle: error: {tmp_path / 'nope.txt'}: no such file\n"
 
 
-@pytest.mark.parametrize("briefing", ["../x", "a b", "Nato", "NATO-ukraine", "a..b", "x.lock",
-                                      "a/b", "-x", "x-", "a--b", "@{x}", "$(rm -rf)", "", "a" * 65])
+@pytest.mark.parametrize(
+    "briefing",
+    [
+        "../x",
+        "a b",
+        "Nato",
+        "NATO-ukraine",
+        "a..b",
+        "x.lock",
+        "a/b",
+        "-x",
+        "x-",
+        "a--b",
+        "@{x}",
+        "$(rm -rf)",
+        "",
+        "a" * 65,
+    ],
+)
 def test_unsafe_briefing_ids_are_refused(example_archive: Path, briefing: str) -> None:
     before = snapshot(example_archive)
     code, _, stderr = ingest(example_archive, str(REVISIONS[0]), "-b", briefing)
@@ -88,21 +111,28 @@ def test_unknown_briefing(example_archive: Path) -> None:
     for command in (["log", "nope"], ["show", "nope"], ["diff", "nope"]):
         result = cli(*command, "--archive", str(example_archive))
         assert result.exit_code == 4
-        assert result.stderr == (f"chronicle: error: {example_archive}: no briefing named 'nope' "
-                                 "(see 'chronicle list')\n")
+        assert result.stderr == (
+            f"chronicle: error: {example_archive}: no briefing named 'nope' "
+            "(see 'chronicle list')\n"
+        )
 
 
 def test_unknown_revision(example_archive: Path) -> None:
     result = cli("show", "nato-ukraine", "--rev", "7", "--archive", str(example_archive))
     assert result.exit_code == 4
-    assert result.stderr == "chronicle: error: briefing 'nato-ukraine' has no revision 7 (revisions 1..3)\n"
+    assert (
+        result.stderr
+        == "chronicle: error: briefing 'nato-ukraine' has no revision 7 (revisions 1..3)\n"
+    )
 
 
 def test_not_an_archive(tmp_path: Path) -> None:
     result = cli("log", "x", "--archive", str(tmp_path))
     assert result.exit_code == 4
-    assert result.stderr == (f"chronicle: error: {tmp_path}: not a chronicle archive (not a git "
-                             "repository); run 'chronicle init' first\n")
+    assert result.stderr == (
+        f"chronicle: error: {tmp_path}: not a chronicle archive (not a git "
+        "repository); run 'chronicle init' first\n"
+    )
     missing = cli("list", "--archive", str(tmp_path / "none"))
     assert missing.exit_code == 4 and "no such folder" in missing.stderr
 

@@ -19,11 +19,14 @@ def r1():
 
 def test_example_structure() -> None:
     rev = r1()
-    assert rev.headline == ("NATO members unite to bolster Ukraine’s defense capabilities as "
-                            "Russia escalates its military aggression.")
+    assert rev.headline == (
+        "NATO members unite to bolster Ukraine’s defense capabilities as "
+        "Russia escalates its military aggression."
+    )
     assert len(rev.key_points) == 5
-    assert rev.key_points[3].text == ("Germany maintains its policy of not providing long-range "
-                                      "missiles to Ukraine")
+    assert rev.key_points[3].text == (
+        "Germany maintains its policy of not providing long-range missiles to Ukraine"
+    )
     assert [s.heading for s in rev.sections] == [
         "Biden’s Decision Sparks NATO’s Renewed Support",
         "Russia’s Escalation and International Response",
@@ -90,8 +93,10 @@ def test_attribution_after_the_quote() -> None:
 
 
 def test_sentence_splitting_survives_abbreviations_decimals_and_quotes() -> None:
-    text = ("The U.S. sent $56.2 billion. U.N. officials met Sen. Smith at 3 p.m. on Friday. "
-            "He said, “We are ready. We will go.” Then he left! Did it work? Yes.")
+    text = (
+        "The U.S. sent $56.2 billion. U.N. officials met Sen. Smith at 3 p.m. on Friday. "
+        "He said, “We are ready. We will go.” Then he left! Did it work? Yes."
+    )
     assert sentences(text) == [
         "The U.S. sent $56.2 billion.",
         "U.N. officials met Sen. Smith at 3 p.m. on Friday.",
@@ -101,7 +106,8 @@ def test_sentence_splitting_survives_abbreviations_decimals_and_quotes() -> None
         "Yes.",
     ]
     assert sentences("Aid rose in the U.S. The EU followed.") == [
-        "Aid rose in the U.S.", "The EU followed."
+        "Aid rose in the U.S.",
+        "The EU followed.",
     ]
 
 
@@ -122,11 +128,14 @@ def test_text_and_markdown_readers_never_fail(text: str) -> None:
 
 
 def test_unstructured_text_degrades_to_paragraphs() -> None:
-    text = ("just some notes without a headline shape, written in one go. another sentence here.\n\n"
-            "a second paragraph that wraps\nacross two lines. And ends here.")
+    text = (
+        "just some notes without a headline shape, written in one go. another sentence here.\n\n"
+        "a second paragraph that wraps\nacross two lines. And ends here."
+    )
     rev = build_revision(read_text(text))
     assert [c.text for c in rev.claims][-2:] == [
-        "a second paragraph that wraps across two lines.", "And ends here."
+        "a second paragraph that wraps across two lines.",
+        "And ends here.",
     ]
 
 
@@ -150,11 +159,15 @@ Parliament approved the package on **Tuesday**. Critics called it rushed.
 """
     rev = build_revision(read_markdown(text))
     assert rev.headline == "Aid package approved"
-    assert [k.text for k in rev.key_points] == ["Parliament approves €3bn in aid",
-                                                 "The vote was 300 to 120"]
+    assert [k.text for k in rev.key_points] == [
+        "Parliament approves €3bn in aid",
+        "The vote was 300 to 120",
+    ]
     assert [s.heading for s in rev.sections] == ["The vote"]
-    assert [c.text for c in rev.claims] == ["Parliament approved the package on Tuesday.",
-                                            "Critics called it rushed."]
+    assert [c.text for c in rev.claims] == [
+        "Parliament approved the package on Tuesday.",
+        "Critics called it rushed.",
+    ]
     assert [(q.text, q.speaker) for q in rev.quotes] == [
         ("This is a historic day for Europe.", "Ursula von der Leyen")
     ]

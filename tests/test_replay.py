@@ -21,26 +21,54 @@ ids = st.from_regex(r"[a-z][a-z0-9.-]{0,12}", fullmatch=True)
 numbers = st.floats(allow_nan=False, allow_infinity=False)
 maybe = lambda s: st.none() | s  # noqa: E731
 
-claims = st.builds(Claim, id=ids, text=texts, section=maybe(st.integers(0, 5)),
-                   people=st.lists(texts, max_size=2).map(tuple))
+claims = st.builds(
+    Claim,
+    id=ids,
+    text=texts,
+    section=maybe(st.integers(0, 5)),
+    people=st.lists(texts, max_size=2).map(tuple),
+)
 figures = st.builds(
-    Figure, id=ids, claim=ids, text=texts, value=numbers, value_max=maybe(numbers),
+    Figure,
+    id=ids,
+    claim=ids,
+    text=texts,
+    value=numbers,
+    value_max=maybe(numbers),
     unit=maybe(st.sampled_from(["USD", "km", "kg", "%"])),
-    kind=st.sampled_from(["money", "count", "distance", "date"]), qualifier=maybe(texts),
-    noun=maybe(texts), date=maybe(st.just("2022-02")), start=st.integers(0, 99),
+    kind=st.sampled_from(["money", "count", "distance", "date"]),
+    qualifier=maybe(texts),
+    noun=maybe(texts),
+    date=maybe(st.just("2022-02")),
+    start=st.integers(0, 99),
     end=st.integers(0, 99),
 )
-quotes = st.builds(Quote, id=ids, text=texts, speaker=maybe(texts), claim=maybe(ids),
-                   section=maybe(st.integers(0, 3)))
-sections = st.builds(Section, heading=maybe(texts),
-                     paragraphs=st.lists(st.lists(ids, max_size=3).map(tuple), max_size=3).map(tuple))
+quotes = st.builds(
+    Quote,
+    id=ids,
+    text=texts,
+    speaker=maybe(texts),
+    claim=maybe(ids),
+    section=maybe(st.integers(0, 3)),
+)
+sections = st.builds(
+    Section,
+    heading=maybe(texts),
+    paragraphs=st.lists(st.lists(ids, max_size=3).map(tuple), max_size=3).map(tuple),
+)
 revisions = st.builds(
-    Revision, headline=maybe(texts), key_points=st.lists(claims, max_size=3).map(tuple),
-    sections=st.lists(sections, max_size=2).map(tuple), claims=st.lists(claims, max_size=4).map(tuple),
-    quotes=st.lists(quotes, max_size=2).map(tuple), figures=st.lists(figures, max_size=3).map(tuple),
-    sources=st.lists(st.builds(Source, text=texts, url=maybe(st.just("https://example.org/a"))),
-                     max_size=2).map(tuple),
-    published=maybe(st.just("2024-11-19")), url=maybe(st.just("https://example.org/x")),
+    Revision,
+    headline=maybe(texts),
+    key_points=st.lists(claims, max_size=3).map(tuple),
+    sections=st.lists(sections, max_size=2).map(tuple),
+    claims=st.lists(claims, max_size=4).map(tuple),
+    quotes=st.lists(quotes, max_size=2).map(tuple),
+    figures=st.lists(figures, max_size=3).map(tuple),
+    sources=st.lists(
+        st.builds(Source, text=texts, url=maybe(st.just("https://example.org/a"))), max_size=2
+    ).map(tuple),
+    published=maybe(st.just("2024-11-19")),
+    url=maybe(st.just("https://example.org/x")),
 )
 ORIGIN = Origin(name="generated", format="json", sha256="0" * 64, size=0)
 counter = itertools.count()
@@ -51,8 +79,11 @@ def shared_archive(tmp_path_factory: pytest.TempPathFactory) -> Archive:
     return Archive.init(tmp_path_factory.mktemp("replay") / "archive")
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                 HealthCheck.too_slow])
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(st.lists(revisions, min_size=1, max_size=4, unique_by=lambda r: r.model_dump_json()))
 def test_random_revisions_replay_identically(shared_archive: Archive, revs: list[Revision]) -> None:
     briefing = f"b{next(counter)}"
@@ -74,5 +105,13 @@ def test_replay_refuses_a_gap_or_a_broken_chain(example_archive: Path) -> None:
         replay([events[0], StoredEvent(forged, events[1].path, events[1].raw)])
     altered = events[1].event.revision.model_copy(update={"headline": "Forged"})
     with pytest.raises(CorruptArchive, match="does not match its content_sha256"):
-        replay([events[0], StoredEvent(events[1].event.model_copy(update={"revision": altered}),
-                                       events[1].path, events[1].raw)])
+        replay(
+            [
+                events[0],
+                StoredEvent(
+                    events[1].event.model_copy(update={"revision": altered}),
+                    events[1].path,
+                    events[1].raw,
+                ),
+            ]
+        )

@@ -20,7 +20,9 @@ def test_schema_files_are_what_the_models_generate() -> None:
     assert sorted(generated) == sorted(SCHEMA_FILES)
     for name, schema in generated.items():
         on_disk = json.loads((ROOT / "schema" / f"{name}.schema.json").read_text())
-        assert on_disk == schema, f"schema/{name}.schema.json is stale: python -m chronicle.schemas --write"
+        assert on_disk == schema, (
+            f"schema/{name}.schema.json is stale: python -m chronicle.schemas --write"
+        )
 
 
 def test_schemas_are_2020_12_with_ids() -> None:
@@ -74,8 +76,21 @@ def test_validate_command_checks_single_files(tmp_path: Path, example_archive: P
 @pytest.mark.skipif(os.environ.get("CHRONICLE_SKIP_WHEEL") == "1", reason="asked to skip")
 def test_wheel_carries_the_schemas_and_finds_them_outside_the_repo(tmp_path: Path) -> None:
     built = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-         "-w", str(tmp_path), str(ROOT)], capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(tmp_path),
+            str(ROOT),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert built.returncode == 0, built.stderr
     [wheel] = tmp_path.glob("chronicle-*.whl")
@@ -85,9 +100,16 @@ def test_wheel_carries_the_schemas_and_finds_them_outside_the_repo(tmp_path: Pat
             assert f"chronicle/schema/{name}.schema.json" in names
         archive.extractall(tmp_path / "site")
     probe = subprocess.run(
-        [sys.executable, "-c", "from chronicle.schemas import schema_dir, load_schema;"
-         "print(schema_dir()); load_schema('event')"],
-        cwd=tmp_path, capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-c",
+            "from chronicle.schemas import schema_dir, load_schema;"
+            "print(schema_dir()); load_schema('event')",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
         env={**os.environ, "PYTHONPATH": str(tmp_path / "site")},
     )
     assert probe.returncode == 0, probe.stderr

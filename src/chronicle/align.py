@@ -20,6 +20,7 @@ from .model import Claim, Figure, Quote, Revision
 # Below this similarity (0-100) two texts are different claims, not an edit of one.
 CLAIM_THRESHOLD = 62.0
 QUOTE_THRESHOLD = 80.0
+SAME_SPEAKER_BONUS = 15.0  # a reworded quote by the same speaker is still that quote
 
 T = TypeVar("T")
 
@@ -62,11 +63,7 @@ def pair_best_first(
     before: Sequence[T], after: Sequence[T], score: Callable[[T, T], float], threshold: float
 ) -> tuple[list[tuple[T, T, float]], list[T], list[T]]:
     """Greedy one-to-one pairing by descending score; returns pairs, unpaired before/after."""
-    candidates = [
-        (score(b, a), i, j)
-        for i, b in enumerate(before)
-        for j, a in enumerate(after)
-    ]
+    candidates = [(score(b, a), i, j) for i, b in enumerate(before) for j, a in enumerate(after)]
     candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
     used_b: set[int] = set()
     used_a: set[int] = set()
@@ -137,9 +134,11 @@ def align_claims(
 def align_quotes(
     before: Sequence[Quote], after: Sequence[Quote]
 ) -> tuple[list[tuple[Quote, Quote]], list[Quote], list[Quote]]:
-    pairs, removed, added = pair_best_first(
-        before, after, lambda b, a: fuzz.ratio(b.text, a.text), QUOTE_THRESHOLD
-    )
+    def similarity(b: Quote, a: Quote) -> float:
+        same_speaker = b.speaker is not None and b.speaker == a.speaker
+        return fuzz.ratio(b.text, a.text) + (SAME_SPEAKER_BONUS if same_speaker else 0.0)
+
+    pairs, removed, added = pair_best_first(before, after, similarity, QUOTE_THRESHOLD)
     return [(b, a) for b, a, _ in pairs], removed, added
 
 

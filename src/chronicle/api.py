@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,8 +23,16 @@ def init_archive(path: Path) -> Archive:
     return Archive.init(path)
 
 
-def parse(path: Path, fmt: Format | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Parsed:
-    return parse_file(path, fmt, max_bytes)
+def parse(
+    path: Path | str, fmt: Format | None = None, max_bytes: int = DEFAULT_MAX_BYTES
+) -> Parsed:
+    """Parse a file, '-' (stdin) or an http(s) URL (fetched with chronicle.fetch)."""
+    if isinstance(path, str):
+        from .fetch import is_url, parse_url
+
+        if is_url(path):
+            return parse_url(path, fmt, max_bytes)
+    return parse_file(Path(path), fmt, max_bytes)
 
 
 def normalise_time(text: str) -> str:
@@ -41,7 +49,7 @@ def normalise_time(text: str) -> str:
 def ingest(
     archive: Archive,
     briefing: str,
-    paths: list[Path],
+    paths: Sequence[Path | str],
     fmt: Format | None = None,
     observed_at: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
@@ -53,7 +61,7 @@ def ingest(
     observed = normalise_time(observed_at) if observed_at else None
     items = []
     for n, path in enumerate(paths):
-        parsed = parse_file(path, fmt, max_bytes)
+        parsed = parse(path, fmt, max_bytes)
         expected = expected_sequence if n == 0 else None
         items.append(NewRevision(briefing, parsed.revision, parsed.origin, observed, expected))
     return archive.append_many(items, commit_message, on_result)
@@ -65,7 +73,9 @@ def tree_files(root: Path) -> Iterator[tuple[str, Path]]:
         raise InputError(root, "not a folder (expected ROOT/<briefing-id>/<revision files>)")
     for folder in sorted(p for p in root.iterdir() if p.is_dir()):
         check_briefing_id(folder.name)
-        for path in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
+        for path in sorted(
+            p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")
+        ):
             yield folder.name, path
 
 
@@ -101,4 +111,6 @@ def diff(archive: Archive, briefing: str, start: int | None, end: int | None) ->
     before = pick(states, start) if start is not None else pick(states, max(after.sequence - 1, 1))
     if before.sequence > after.sequence:
         raise ArchiveError(f"--from {before.sequence} comes after --to {after.sequence}")
-    return diff_revisions(briefing, before.revision, after.revision, (before.sequence, after.sequence))
+    return diff_revisions(
+        briefing, before.revision, after.revision, (before.sequence, after.sequence)
+    )

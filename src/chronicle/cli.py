@@ -9,13 +9,14 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
 from .errors import ChronicleError
 
 if TYPE_CHECKING:
+    from .readers import Format
     from .store import AppendResult, Archive
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -27,6 +28,7 @@ Exit codes:
   2  usage error (unknown option, missing argument)
   3  bad input: unreadable, binary, empty, too large or schema-invalid file, bad id
   4  archive problem: not an archive, unknown briefing or revision, busy, conflict
+  5  network: a URL could not be fetched (timeout, refused, HTTP error, too large)
 """
 FORMATS = click.Choice(["text", "markdown", "html", "json"])
 
@@ -47,19 +49,36 @@ class ChronicleGroup(click.Group):
 
 def archive_option(func: F) -> F:
     return click.option(
-        "--archive", "archive_path", type=click.Path(path_type=Path), default="archive",
-        envvar="CHRONICLE_ARCHIVE", show_default=True, show_envvar=True,
+        "--archive",
+        "archive_path",
+        type=click.Path(path_type=Path),
+        default="archive",
+        envvar="CHRONICLE_ARCHIVE",
+        show_default=True,
+        show_envvar=True,
         help="The archive folder (a git repository made by 'chronicle init').",
     )(func)
 
 
 def json_option(func: F) -> F:
-    return click.option("--json", "as_json", is_flag=True, help="Print JSON on stdout, nothing else.")(func)
+    return click.option(
+        "--json", "as_json", is_flag=True, help="Print JSON on stdout, nothing else."
+    )(func)
 
 
 def max_bytes_option(func: F) -> F:
-    return click.option("--max-bytes", type=click.IntRange(min=1), default=10 * 1024 * 1024,
-                        show_default=True, help="Refuse input files larger than this.")(func)
+    return click.option(
+        "--max-bytes",
+        type=click.IntRange(min=1),
+        default=10 * 1024 * 1024,
+        show_default=True,
+        help="Refuse input files larger than this.",
+    )(func)
+
+
+def _format(name: str | None) -> Format | None:
+    """The --format choice (click already restricted it to the known names)."""
+    return cast("Format | None", name)
 
 
 def _archive(path: Path) -> Archive:
@@ -110,16 +129,17 @@ def init(archive_path: Path, as_json: bool) -> None:
 
 
 @main.command()
-@click.argument("source", type=click.Path(path_type=Path, allow_dash=True))
+@click.argument("source", type=click.Path(allow_dash=True))
 @click.option("--format", "fmt", type=FORMATS, help="Input format (default: by suffix or content).")
 @max_bytes_option
 @json_option
-def parse(source: Path, fmt: str | None, max_bytes: int, as_json: bool) -> None:
-    """Print the structured revision SOURCE would be stored as ('-' reads stdin)."""
+def parse(source: str, fmt: str | None, max_bytes: int, as_json: bool) -> None:
+    """Print the structured revision SOURCE would be stored as ('-' reads stdin; an
+    http(s):// URL is fetched)."""
     from .api import parse as parse_source
     from .render import revision_document
 
-    parsed = parse_source(source, fmt, max_bytes)  # type: ignore[arg-type]
+    parsed = parse_source(source, _format(fmt), max_bytes)
     if as_json:
         _emit(revision_document(parsed.revision))
         return
@@ -131,21 +151,39 @@ def parse(source: Path, fmt: str | None, max_bytes: int, as_json: bool) -> None:
 
 
 @main.command()
-@click.argument("sources", nargs=-1, type=click.Path(path_type=Path, allow_dash=True))
+@click.argument("sources", nargs=-1, type=click.Path(allow_dash=True))
 @click.option("--briefing", "-b", help="Briefing id: lowercase letters, digits, hyphens.")
-@click.option("--tree", type=click.Path(path_type=Path, file_okay=False),
-              help="Ingest DIR/<briefing-id>/<revision files, sorted by name> in one go.")
+@click.option(
+    "--tree",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Ingest DIR/<briefing-id>/<revision files, sorted by name> in one go.",
+)
 @click.option("--format", "fmt", type=FORMATS, help="Input format (default: by suffix or content).")
 @click.option("--observed-at", help="When this revision was seen (ISO 8601); default: now.")
-@click.option("--expect", "expected", type=int,
-              help="Fail unless the briefing has exactly this many revisions (optimistic lock).")
+@click.option(
+    "--expect",
+    "expected",
+    type=int,
+    help="Fail unless the briefing has exactly this many revisions (optimistic lock).",
+)
 @max_bytes_option
 @archive_option
 @json_option
-def ingest(sources: tuple[Path, ...], briefing: str | None, tree: Path | None, fmt: str | None,
-           observed_at: str | None, expected: int | None, max_bytes: int, archive_path: Path,
-           as_json: bool) -> None:
+def ingest(
+    sources: tuple[str, ...],
+    briefing: str | None,
+    tree: Path | None,
+    fmt: str | None,
+    observed_at: str | None,
+    expected: int | None,
+    max_bytes: int,
+    archive_path: Path,
+    as_json: bool,
+) -> None:
     """Parse SOURCES and append each as a new revision of a briefing, one commit each.
+
+    A SOURCE is a file, '-' (stdin) or an http(s):// URL: a web page is fetched (20 s
+    timeout, User-Agent chronicle/<version>, --max-bytes limit) and its article extracted.
 
     Every file is parsed before anything is written: one bad file writes nothing.
     A revision identical to one already stored is reported and not stored again.
@@ -158,12 +196,20 @@ def ingest(sources: tuple[Path, ...], briefing: str | None, tree: Path | None, f
     if tree is not None:
         if sources or briefing:
             raise click.UsageError("--tree takes no SOURCES and no --briefing")
-        results = ingest_tree(archive, tree, fmt, max_bytes, show)  # type: ignore[arg-type]
+        results = ingest_tree(archive, tree, _format(fmt), max_bytes, show)
     else:
         if not sources or briefing is None:
             raise click.UsageError("give SOURCES and --briefing (or --tree DIR)")
-        results = ingest_files(archive, briefing, list(sources), fmt, observed_at,  # type: ignore[arg-type]
-                               max_bytes, expected, show)
+        results = ingest_files(
+            archive,
+            briefing,
+            list(sources),
+            _format(fmt),
+            observed_at,
+            max_bytes,
+            expected,
+            show,
+        )
     if as_json:
         _emit({"results": [r.as_dict() for r in results]})
 
@@ -174,14 +220,21 @@ def _progress(quiet: bool) -> Callable[[AppendResult], None]:
             return
         source = result.origin or "stdin"
         if result.status == "recorded":
-            click.echo(f"{result.briefing} r{result.sequence} recorded from {source} "
-                       f"(commit {(result.commit or '')[:12]})")
+            click.echo(
+                f"{result.briefing} r{result.sequence} recorded from {source} "
+                f"(commit {(result.commit or '')[:12]})"
+            )
         elif result.status == "unchanged":
-            click.echo(f"{result.briefing}: {source} is identical to the latest revision "
-                       f"r{result.sequence}; nothing written")
+            click.echo(
+                f"{result.briefing}: {source} is identical to the latest revision "
+                f"r{result.sequence}; nothing written"
+            )
         else:
-            click.echo(f"{result.briefing}: {source} is identical to earlier revision "
-                       f"r{result.sequence}; nothing written")
+            click.echo(
+                f"{result.briefing}: {source} is identical to earlier revision "
+                f"r{result.sequence}; nothing written"
+            )
+
     return report
 
 
@@ -219,7 +272,9 @@ def log(briefing: str, archive_path: Path, as_json: bool) -> None:
 
 @main.command()
 @click.argument("briefing")
-@click.option("--rev", "-r", type=int, help="Revision number (negative counts back; default latest).")
+@click.option(
+    "--rev", "-r", type=int, help="Revision number (negative counts back; default latest)."
+)
 @archive_option
 @json_option
 def show(briefing: str, rev: int | None, archive_path: Path, as_json: bool) -> None:
@@ -243,7 +298,9 @@ def show(briefing: str, rev: int | None, archive_path: Path, as_json: bool) -> N
 @click.option("--to", "end", type=int, help="Newer revision (default: latest).")
 @archive_option
 @json_option
-def diff(briefing: str, start: int | None, end: int | None, archive_path: Path, as_json: bool) -> None:
+def diff(
+    briefing: str, start: int | None, end: int | None, archive_path: Path, as_json: bool
+) -> None:
     """What changed between two revisions, in claims and figures (schema/diff.schema.json)."""
     from .api import diff as diff_of
 
@@ -258,8 +315,12 @@ def diff(briefing: str, start: int | None, end: int | None, archive_path: Path, 
 
 @main.command()
 @click.argument("briefing")
-@click.option("--figure", "needle", metavar="TEXT",
-              help="Only figures whose text, noun or claim contains TEXT (e.g. 'billion').")
+@click.option(
+    "--figure",
+    "needle",
+    metavar="TEXT",
+    help="Only figures whose text, noun or claim contains TEXT (e.g. 'billion').",
+)
 @archive_option
 @json_option
 def timeline(briefing: str, needle: str | None, archive_path: Path, as_json: bool) -> None:

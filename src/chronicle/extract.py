@@ -19,11 +19,13 @@ _TITLE = (
 )
 _NAME = r"[A-Z][\w’'-]+(?:\s+(?:[A-Z]\.\s*)?[A-Z][\w’'-]+){0,2}"
 PERSON_AFTER_TITLE = re.compile(rf"\b{_TITLE}\s+(?P<name>{_NAME})")
-PERSON_IN_PARENS = re.compile(rf"\((?P<name>[A-Z][\w’'-]+\s+[A-Z][\w’'-]+)\)")
-TRAILING_NAME = re.compile(rf"(?P<name>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){{1,2}})\s*$")
+PERSON_IN_PARENS = re.compile(r"\((?P<name>[A-Z][\w’'-]+\s+[A-Z][\w’'-]+)\)")
+TRAILING_NAME = re.compile(r"(?P<name>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){1,2})\s*$")
 INLINE_QUOTE = re.compile(r"“(?P<text>[^“”]{3,})”|\"(?P<straight>[^\"]{3,})\"")
-_SPEECH = r"(?:said|says|stated|states|added|told|wrote|warned|noted|explained|argued|" \
+_SPEECH = (
+    r"(?:said|says|stated|states|added|told|wrote|warned|noted|explained|argued|"
     r"insisted|declared|announced|tweeted|posted)"
+)
 SPEAKER_ACCORDING = re.compile(r"^[,\s]*according to (?P<speaker>[^,.;“”\"]{2,100})")
 SPEAKER_AFTER = re.compile(rf"^[,\s]*(?P<speaker>[^,;“”\"]{{2,100}}?)\s+{_SPEECH}\b")
 SPEAKER_INVERTED = re.compile(
@@ -66,7 +68,9 @@ class _Builder:
     def build(self) -> Revision:
         self.names = known_people(self.doc)
         key_points = tuple(self._claim("k", text, None) for text in self.doc.key_points)
-        sections = tuple(self._section(i, s.heading, s.blocks) for i, s in enumerate(self.doc.sections))
+        sections = tuple(
+            self._section(i, s.heading, s.blocks) for i, s in enumerate(self.doc.sections)
+        )
         return Revision(
             headline=self.doc.headline,
             key_points=key_points,
@@ -79,7 +83,9 @@ class _Builder:
             url=self.doc.url,
         )
 
-    def _section(self, index: int, heading: str | None, blocks: list[Paragraph | BlockQuote]) -> Section:
+    def _section(
+        self, index: int, heading: str | None, blocks: list[Paragraph | BlockQuote]
+    ) -> Section:
         paragraphs: list[tuple[str, ...]] = []
         for block in blocks:
             if isinstance(block, BlockQuote):
@@ -111,7 +117,9 @@ class _Builder:
 
     def _block_quote(self, block: BlockQuote, section: int) -> str:
         quote_id = stable_id("q", block.text, self.taken)
-        self.quotes.append(Quote(id=quote_id, text=block.text, speaker=block.speaker, section=section))
+        self.quotes.append(
+            Quote(id=quote_id, text=block.text, speaker=block.speaker, section=section)
+        )
         self._add_figures(quote_id, block.text)
         return quote_id
 
@@ -119,10 +127,18 @@ class _Builder:
         for n, found in enumerate(find_figures(text), start=1):
             self.figures.append(
                 Figure(
-                    id=f"{claim_id}.f{n}", claim=claim_id, text=found.text, value=found.value,
-                    value_max=found.value_max, unit=found.unit, kind=found.kind,  # type: ignore[arg-type]
-                    qualifier=found.qualifier, noun=found.noun, date=found.date,
-                    start=found.start, end=found.end,
+                    id=f"{claim_id}.f{n}",
+                    claim=claim_id,
+                    text=found.text,
+                    value=found.value,
+                    value_max=found.value_max,
+                    unit=found.unit,
+                    kind=found.kind,  # type: ignore[arg-type]
+                    qualifier=found.qualifier,
+                    noun=found.noun,
+                    date=found.date,
+                    start=found.start,
+                    end=found.end,
                 )
             )
 
@@ -138,7 +154,7 @@ def inline_quotes(sentence: str) -> list[tuple[str, str | None]]:
         quoted = (match.group("text") or match.group("straight")).strip().rstrip(",")
         if len(quoted.split()) < 3:
             continue  # a scare-quoted word, not a quotation
-        found.append((quoted, _speaker(sentence[: match.start()], sentence[match.end():])))
+        found.append((quoted, _speaker(sentence[: match.start()], sentence[match.end() :])))
     return found
 
 

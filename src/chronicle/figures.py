@@ -290,6 +290,18 @@ _IRREGULAR_PLURALS = frozenset(
 _ONE_DETERMINERS = frozenset(
     "the this that which any every each no only a another someone anyone".split()
 )
+# "ranged from X to Y" is a range; "rose from X to Y" is two figures, a before and an after.
+_RANGE_VERBS = frozenset("range ranges ranged ranging vary varies varied varying".split())
+_CHANGE_WORDS = frozenset(
+    "rose rise rises rising risen fell fall falls falling fallen increased increase increases "
+    "increasing decreased decrease decreases decreasing reduced reduce reduces reducing "
+    "reduction cut cuts raised raise raises raising grew grow grows growing dropped drop drops "
+    "dropping jumped jump jumps climbed climb climbs slashed lowered lower expanded expand "
+    "shrank shrink shrunk doubled tripled halved went go goes gone moved move moves changed "
+    "change changes shifted shift revised revise up down soared surged plunged plummeted "
+    "tumbled swelled declined decline declines boosted boost hiked hike upgraded downgraded "
+    "extended shortened widened narrowed".split()
+)
 _INCH_FOLLOWERS = frozenset("thick long wide tall deep high across diameter".split())
 
 # --------------------------------------------------------------------------- regexes
@@ -318,6 +330,14 @@ _START = re.compile(
     rf"|(?:{_NUMBER_WORDS})\b)))"
     rf"|(?P<month>\b(?:{_MONTH_ALT})\b)"
 )
+# Cheap first pass: a sentence without these characters or words has no figure.
+_SYMBOL_HIT = re.compile(rf"[0-9$€£¥₹₽₴₩₺₪₦₱+−.{''.join(_VULGAR)}-]")
+_LETTER_WORD = re.compile(r"[A-Za-z]+")
+_TRIGGER_WORDS = frozenset(
+    [form for word in [*_ONES, *_TENS, *_SCALE_WORDS, "dozen"]
+     for form in (word, word.capitalize(), word.upper())]
+    + [m.capitalize() for m in _MONTHS] + [*_CURRENCY_CODES, *_CODE_ALIASES, "Rs"]
+)
 _CUR_PREFIX = re.compile(rf"(?:{_SYMBOL_ALT}|\b(?:{_CODE_ALT})\b)[ \u00a0]?")
 _SIGN = re.compile(r"[-−+]")
 _DIGITS = re.compile(
@@ -342,12 +362,11 @@ _UNCERTAINTY = re.compile(r"[ ]?(?:±|\+/-|\+/−)[ ]?[0-9]+(?:\.[0-9]+)?")
 _SYMBOL_UNIT = re.compile(
     rf"([ \u00a0]?)({_alternation(_SYMBOL_UNITS)})(?![A-Za-z0-9²³_])(?!/[A-Za-z0-9])"
 )
-_WORD_UNIT = re.compile(
-    r"(?i)(?:[ \u00a0]+|[ ]?-[ ]?)("
-    + "|".join(re.escape(w).replace(r"\ ", r"[\s-]+")
-               for w in sorted(_WORD_UNITS, key=len, reverse=True))
-    + r")(?![A-Za-z0-9])"
+# Up to three words after a number; the longest run that names a unit wins.
+_WORDS_AHEAD = re.compile(
+    r"(?:[ \u00a0]+|[ ]?-[ ]?)([A-Za-z]+)(?:[ \t-]+([A-Za-z]+))?(?:[ \t-]+([A-Za-z]+))?"
 )
+_UNIT_WORD_MAX = max(len(name.split()) for name in _WORD_UNITS)
 _CURRENCY_SUFFIX = re.compile(
     rf"(?:[ \u00a0]?)(?:(?P<sym>€|£|\$|¥|₽|₴|zł)|(?P<code>(?:{_CODE_ALT}))\b"
     rf"|(?i:(?P<adj>{_alternation(_CURRENCY_ADJECTIVES)})[ ]+)?"
@@ -373,9 +392,7 @@ _QUALIFIER_BEFORE = re.compile(
     rf"(?i)(?:(?<![A-Za-z])({_QUALIFIERS})[ \t\u00a0]+|([~≈<>≤≥])[ ]?)\Z"
 )
 _BETWEEN_BEFORE = re.compile(r"(?i)(?<![A-Za-z])between[ \t\u00a0]+\Z")
-_FROM_BEFORE = re.compile(
-    r"(?i)(?<![A-Za-z])(?:(rang(?:e|es|ed|ing)|var(?:y|ies|ied|ying))[ \t]+)?from[ \t]+\Z"
-)
+_FROM_BEFORE = re.compile(r"(?i)(?<![A-Za-z])(?:([A-Za-z]+)[ \t]+)?from[ \t]+\Z")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)[ \t\u00a0]+\Z")
 _TIME_PREFIX = re.compile(r"(?i)(?<![A-Za-z])(?:mid|early|late|pre|post)-\Z")
 _ONE_BEFORE = re.compile(r"(?i)([A-Za-z]+)[ \t]+\Z")
@@ -401,6 +418,7 @@ class _Quantity:
     kind: str | None = None
     factor: float = 1.0
     is_word: bool = False
+    prefixed: bool = False
     plain_int: bool = False
     single_word: str | None = None
 
@@ -575,7 +593,8 @@ def _read_quantity(s: str, i: int) -> _Quantity | None:
         return None
     value, end, plain, is_word, single = number
     q = _Quantity(start, end, sign * value, currency=currency, is_word=is_word,
-                  plain_int=plain and sign == 1.0, single_word=single)
+                  prefixed=currency is not None, plain_int=plain and sign == 1.0,
+                  single_word=single)
     if currency is not None:
         q.kind = "money"
     _read_scale(s, q)
@@ -641,11 +660,9 @@ def _currency_of_suffix(m: re.Match[str], q: _Quantity) -> str | None:
 
 def _read_unit(s: str, q: _Quantity) -> None:
     """Read a unit symbol or a unit word after the number, when one fits."""
-    m = _WORD_UNIT.match(s, q.end)
-    if m is not None:
-        key = re.sub(r"[\s-]+", " ", m.group(1).lower())
-        q.unit, q.kind, q.factor = _WORD_UNITS[key]
-        q.end = m.end()
+    word_unit = _unit_word_at(s, q.end)
+    if word_unit is not None:
+        (q.unit, q.kind, q.factor), q.end = word_unit
         return
     sym = _SYMBOL_UNIT.match(s, q.end)
     if sym is None or q.is_word:
@@ -655,6 +672,19 @@ def _read_unit(s: str, q: _Quantity) -> None:
         return
     q.unit, q.kind, q.factor = _SYMBOL_UNITS[symbol]
     q.end = sym.end()
+
+
+def _unit_word_at(s: str, i: int) -> tuple[_Unit, int] | None:
+    """The unit named by the longest run of up to three words at i, and its end."""
+    m = _WORDS_AHEAD.match(s, i)
+    if m is None:
+        return None
+    words = [w.lower() for w in m.groups() if w is not None]
+    for count in range(min(len(words), _UNIT_WORD_MAX), 0, -1):
+        unit = _WORD_UNITS.get(" ".join(words[:count]))
+        if unit is not None:
+            return unit, m.end(count)
+    return None
 
 
 def _ambiguous_symbol_fits(s: str, sym: re.Match[str], q: _Quantity) -> bool:
@@ -862,7 +892,9 @@ def _range_partner(s: str, q: _Quantity) -> tuple[re.Match[str], _Quantity] | No
 
 
 def _compatible(x: _Quantity, y: _Quantity) -> bool:
-    """Whether X can borrow what Y says: same currency and unit, or X bare."""
+    """Whether X can share Y's currency and unit: the same ones, or X has none."""
+    if x.currency is None and y.prefixed:
+        return False  # "10 and $20": the "$" is Y's own, not shared
     if x.currency is not None and y.currency is not None and x.currency != y.currency:
         return False
     if x.unit is not None and y.unit is not None and x.unit != y.unit:
@@ -883,11 +915,14 @@ def _borrow(x: _Quantity, y: _Quantity) -> _Quantity:
     return borrowed
 
 
+def _year_like(q: _Quantity) -> bool:
+    """A bare four-digit integer that could be a year."""
+    return q.bare and q.plain_int and q.end - q.start == 4 and 1000 <= q.raw <= 2199
+
+
 def _year_range(x: _Quantity, y: _Quantity, join: str) -> float | None:
     """End year of "2013-14" / "2014–2022" / "between 2014 and 2022", else None."""
-    if not (x.plain_int and y.plain_int and x.bare and y.bare and x.end - x.start == 4):
-        return None
-    if not 1000 <= x.raw <= 2199:
+    if not (_year_like(x) and y.bare and y.plain_int):
         return None
     width = y.end - y.start
     end_year = x.raw - x.raw % 100 + y.raw if width == 2 and join.strip() in "-–—" else y.raw
@@ -896,20 +931,32 @@ def _year_range(x: _Quantity, y: _Quantity, join: str) -> float | None:
     return end_year
 
 
+def _range_context(s: str, start: int, floor: int) -> tuple[int | None, str]:
+    """Where "between" starts, and how a "from" reads: "range", "change" or ""."""
+    between = _BETWEEN_BEFORE.search(s, max(floor, start - 12), start)
+    from_ = _FROM_BEFORE.search(s, max(floor, start - 24), start)
+    reading = ""
+    if from_ is not None:
+        verb = (from_.group(1) or "").lower()
+        reading = "range" if verb in _RANGE_VERBS else "change" if verb in _CHANGE_WORDS else ""
+    return (between.start() if between is not None else None), reading
+
+
 # --------------------------------------------------------------------------- assembly
 
 
 @dataclass
 class _Span:
-    """What surrounds a quantity: where its text starts and the range it closes."""
+    """What surrounds a quantity: where its text starts, its qualifier, the range it closes."""
 
     start: int
     qualifier: str | None
     value_max: float | None = None
     end: int | None = None
+    noun: str | None = None
 
 
-def _build(s: str, q: _Quantity, span: _Span, floor: int) -> FoundFigure | None:
+def _build(s: str, q: _Quantity, span: _Span) -> FoundFigure | None:
     """Turn a read quantity into a FoundFigure, or None when it is no figure."""
     end = span.end if span.end is not None else q.end
     value = q.value if span.value_max is None else min(q.value, span.value_max)
@@ -918,8 +965,8 @@ def _build(s: str, q: _Quantity, span: _Span, floor: int) -> FoundFigure | None:
         return None
     kind, noun, date = q.kind, None, None
     if kind is None:
-        noun = _noun_after(s, end, value)
-        kind, date = _bare_kind(s, q, noun, value_max)
+        noun = span.noun or _noun_after(s, end, value)
+        kind, date = _bare_kind(s, q, noun)
         if kind == "":
             return None
     else:
@@ -931,11 +978,10 @@ def _build(s: str, q: _Quantity, span: _Span, floor: int) -> FoundFigure | None:
                        noun, date, span.start, end)
 
 
-def _bare_kind(s: str, q: _Quantity, noun: str | None,
-               value_max: float | None) -> tuple[str, str | None]:
+def _bare_kind(s: str, q: _Quantity, noun: str | None) -> tuple[str, str | None]:
     """Kind ("count", "date", "number", or "" for none) and ISO date of a bare number."""
     if q.single_word in ("one", "zero") and noun is None:
-        return "", None
+        return "", None  # "one of the", "the only one"
     if q.single_word == "one":
         before = _ONE_BEFORE.search(s, max(0, q.start - 12), q.start)
         if before is not None and before.group(1).lower() in _ONE_DETERMINERS:
@@ -955,40 +1001,43 @@ def _parse_quantity_at(s: str, i: int, floor: int) -> tuple[FoundFigure | None, 
     if not q.is_word and _after_is_glued(s, q.end):
         return None, _token_end(s, q.end)
     qualifier, start = _qualifier(s, q.start, floor)
-    between = _BETWEEN_BEFORE.search(s, max(floor, q.start - 12), q.start)
-    from_ = _FROM_BEFORE.search(s, max(floor, q.start - 24), q.start)
-    if between is not None:
-        start = between.start()
-    span = _Span(start, qualifier)
+    between, reading = _range_context(s, q.start, floor)
+    span = _Span(start if between is None else between, qualifier)
     partner = _range_partner(s, q)
     if partner is None:
-        return _build(s, q, span, floor), q.end
+        return _build(s, q, span), q.end
     join, other = partner
-    explicit = between is not None or (from_ is not None and from_.group(1) is not None)
-    return _with_partner(s, q, other, join, span, explicit, from_ is not None, floor)
+    return _with_partner(s, q, other, (join, between is not None, reading), span)
 
 
-def _with_partner(s: str, q: _Quantity, other: _Quantity, join: re.Match[str], span: _Span,
-                  explicit: bool, after_from: bool, floor: int) -> tuple[FoundFigure | None, int]:
-    """Join "X to Y" into a range when it is one; else let X borrow Y's unit or stand alone."""
+def _with_partner(s: str, q: _Quantity, other: _Quantity,
+                  how: tuple[re.Match[str], bool, str], span: _Span
+                  ) -> tuple[FoundFigure | None, int]:
+    """Join "X to Y" into a range when it is one; else X stands alone, maybe borrowing."""
+    join, between, reading = how
     word = (join.group(1) or "").lower()
-    hyphen = word == ""
-    year_end = _year_range(q, other, join.group()) if word != "or" else None
-    if year_end is not None and (hyphen or explicit or (word == "and" and explicit)):
+    hyphen, explicit, change = word == "", between or reading == "range", reading == "change"
+    other_noun = _noun_after(s, other.end, other.value) if other.bare else None
+    year_end = _year_range(q, other, join.group()) if other_noun is None else None
+    if year_end is not None and (hyphen or explicit or (word == "to" and not change)):
         return _year_span(s, q, year_end, span, other.end), other.end
+    if word == "or" or (_year_like(q) and _is_year(s, q, None) and not _year_like(other)):
+        return _build(s, q, span), q.end
     if not _compatible(q, other):
-        return _build(s, q, span, floor), q.end
+        return _build(s, q, span), q.end
     x = _borrow(q, other)
     ordered = x.value < other.value
-    is_range = (word in ("to", "") and not after_from and ordered) or (
-        explicit and word in ("to", "and", ""))
-    if is_range and x.kind == other.kind:
+    joins = (word in ("to", "") and not change and (ordered or explicit)) or (
+        explicit and word == "and")
+    if joins and x.kind == other.kind:
         span.value_max, span.end = other.value, other.end
-        return _build(s, x, span, floor), other.end
+        return _build(s, x, span), other.end
     if hyphen and not ordered and q.bare and other.bare:
         return None, other.end  # "a 7-2 vote": a score, not two figures
-    lone = x if (q.bare and (other.kind is not None or word != "")) else q
-    return _build(s, lone, span, floor), q.end
+    if q.bare and not hyphen:
+        span.noun = other_noun  # "45 and 50 cases", "two or three missiles"
+        return _build(s, x, span), q.end
+    return _build(s, q, span), q.end
 
 
 def _year_span(s: str, q: _Quantity, year_end: float, span: _Span, end: int) -> FoundFigure:
@@ -1015,24 +1064,44 @@ def _parse_digit_at(s: str, i: int, floor: int) -> tuple[FoundFigure | None, int
 
 def _parse_at(s: str, m: re.Match[str], floor: int) -> tuple[FoundFigure | None, int]:
     """Dispatch on what kind of start _START found."""
-    i = m.start()
-    if m.group("month"):
+    i, group = m.start(), m.lastgroup
+    if group == "month":
         return _read_month_first(s, i)
-    if m.group("sign") and (_glued_before(s, i) or (i > 0 and s[i - 1] in "-−")):
+    if group == "sign" and (_glued_before(s, i) or (i > 0 and s[i - 1] in "-−")):
         return None, i + 1
-    if (m.group("digit") or m.group("cur")) and _glued_before(s, i):
+    if group in ("digit", "cur") and _glued_before(s, i):
         return None, _token_end(s, i)
-    if m.group("digit") and s[i].isdigit():
+    if group == "digit" and s[i].isdigit():
         return _parse_digit_at(s, i, floor)
     return _parse_quantity_at(s, i, floor)
+
+
+def _next_start(s: str, pos: int, with_words: bool) -> re.Match[str] | None:
+    """The next place a figure may begin; words are searched for only when present."""
+    if with_words:
+        return _START.search(s, pos)
+    while (hit := _SYMBOL_HIT.search(s, pos)) is not None:
+        i = hit.start()
+        if s[i] == "$":
+            # "US$", "HK$": the symbol starts with letters before the "$".
+            for j in range(max(pos, i - 4), i):
+                prefixed = _START.match(s, j)
+                if prefixed is not None and prefixed.lastgroup == "cur":
+                    return prefixed
+        m = _START.match(s, i)
+        if m is not None:
+            return m
+        pos = i + 1
+    return None
 
 
 def find_figures(sentence: str) -> list[FoundFigure]:
     """Every figure in the sentence, in order of position and without overlaps."""
     found: list[FoundFigure] = []
     pos, floor = 0, 0
+    with_words = not _TRIGGER_WORDS.isdisjoint(_LETTER_WORD.findall(sentence))
     while pos < len(sentence):
-        m = _START.search(sentence, pos)
+        m = _next_start(sentence, pos, with_words)
         if m is None:
             break
         figure, next_pos = _parse_at(sentence, m, floor)

@@ -1,25 +1,36 @@
-"""Writing git objects directly (gitdb's LooseObjectDB) and moving a ref by compare-and-swap.
+"""Writing git objects directly and moving a ref by compare-and-swap.
 
 GitPython's index path (index.add + index.commit) rewrites the whole index per commit
 and moves refs without an old-value check; this module builds blobs, trees and commits
 in memory and lets ``git update-ref NEW OLD`` move the branch only if nobody else did.
+
+Loose objects are written the way git writes them, crash-safely: compressed into a
+temporary file under ``.git/chronicle-tmp/``, fsynced, then renamed into
+``objects/xx/``. A killed writer leaves at most a temporary file (removed by the next
+writer) or a complete object nothing points at (a dangling object, harmless). Before
+the branch is moved to a new commit, :meth:`ObjectWriter.sync` fsyncs the folders
+the new objects were renamed into, so a ref git has made durable (``core.fsync``
+includes refs) never names an object that a power cut could lose. Objects are read
+through gitdb, which finds packed objects too.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import subprocess
 import time
+import uuid
+import zlib
 from dataclasses import dataclass, field
-from io import BytesIO
 from pathlib import Path
 
-from gitdb import IStream, LooseObjectDB
 from gitdb.db import GitDB
 
 TREE_MODE = 0o40000
 BLOB_MODE = 0o100644
 ZERO_SHA = "0" * 40
+TEMP_DIR = "chronicle-tmp"  # under .git; only a writer holding the chronicle lock uses it
 
 
 @dataclass(frozen=True)
@@ -32,21 +43,73 @@ class Identity:
 
 
 class ObjectWriter:
-    """Stores loose objects; reads through gitdb so packed objects are found too."""
+    """Stores loose objects crash-safely; reads through gitdb so packed objects are found too."""
 
-    def __init__(self, git_dir: Path) -> None:
-        objects = str(git_dir / "objects")
-        self.loose = LooseObjectDB(objects)
-        self.reader = GitDB(objects)
+    def __init__(self, git_dir: Path, durable: bool = True) -> None:
+        self.objects_dir = git_dir / "objects"
+        self.temp_dir = git_dir / TEMP_DIR
+        self.reader = GitDB(str(self.objects_dir))
+        self.durable = durable
+        self._unsynced_dirs: set[Path] = set()
+        self.written = 0
+        self.fsync_seconds = 0.0
 
     def write(self, kind: bytes, data: bytes) -> bytes:
-        """Store one object; return its binary sha."""
-        binsha: bytes = self.loose.store(IStream(kind, len(data), BytesIO(data))).binsha
+        """Store one object (unless git already has it loose); return its binary sha."""
+        header = b"%s %d\0" % (kind, len(data))
+        digest = hashlib.sha1(header)
+        digest.update(data)
+        binsha = digest.digest()
+        hexsha = binsha.hex()
+        folder = self.objects_dir / hexsha[:2]
+        target = folder / hexsha[2:]
+        if target.is_file():
+            self._unsynced_dirs.add(folder)  # may be a killed writer's object, not yet durable
+            return binsha
+        self.temp_dir.mkdir(exist_ok=True)
+        temporary = self.temp_dir / f"obj-{os.getpid()}-{uuid.uuid4().hex}"
+        compressed = zlib.compress(header + data)
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o444)
+        try:
+            _write_all(fd, compressed)
+            if self.durable:
+                started = time.perf_counter()
+                os.fsync(fd)
+                self.fsync_seconds += time.perf_counter() - started
+        finally:
+            os.close(fd)
+        folder.mkdir(exist_ok=True)
+        os.replace(temporary, target)  # same content whoever wins a race: sha1 names it
+        self._unsynced_dirs.add(folder)
+        self.written += 1
         return binsha
+
+    def sync(self) -> None:
+        """Make the renames of every object written so far durable (fsync their folders)."""
+        if self.durable:
+            started = time.perf_counter()
+            for folder in sorted(self._unsynced_dirs):
+                fsync_dir(folder)
+            self.fsync_seconds += time.perf_counter() - started
+        self._unsynced_dirs.clear()
 
     def read(self, binsha: bytes) -> bytes:
         data: bytes = self.reader.stream(binsha).read()
         return data
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def parse_tree(data: bytes) -> dict[str, tuple[int, bytes]]:
@@ -129,16 +192,22 @@ def commit_bytes(
     return b"\n".join(lines) + b"\n\n" + message.encode("utf-8")
 
 
-def git(git_dir: Path, *args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
-    """Run git on this repository without reading the user's environment overrides."""
+def git(git_dir: Path, *args: str, stdin: bytes | None = None,
+        pass_fds: tuple[int, ...] = ()) -> subprocess.CompletedProcess[bytes]:
+    """Run git on this repository without reading the user's environment overrides.
+
+    ``pass_fds`` hands the writer's lock descriptor to git, so the chronicle lock stays
+    held until git exits even if chronicle itself is killed while git runs.
+    """
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
     return subprocess.run(
         ["git", f"--git-dir={git_dir}", *args], input=stdin, capture_output=True, env=env,
-        check=False,
+        check=False, pass_fds=pass_fds,
     )
 
 
-def update_ref(git_dir: Path, ref: str, new: str, old: str, reason: str) -> bool:
+def update_ref(git_dir: Path, ref: str, new: str, old: str, reason: str,
+               pass_fds: tuple[int, ...] = ()) -> bool:
     """Compare-and-swap: move ``ref`` to ``new`` only if it still points at ``old``."""
-    result = git(git_dir, "update-ref", "-m", reason, ref, new, old or ZERO_SHA)
+    result = git(git_dir, "update-ref", "-m", reason, ref, new, old or ZERO_SHA, pass_fds=pass_fds)
     return result.returncode == 0

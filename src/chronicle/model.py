@@ -12,15 +12,27 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION: Literal[1] = 1
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
 TIMESTAMP_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$"
 _SLUG = re.compile(SLUG_PATTERN)
 
 FigureKind = Literal[
-    "money", "count", "distance", "mass", "percent", "date", "duration",
-    "speed", "area", "volume", "temperature", "energy", "power", "number",
+    "money",
+    "count",
+    "distance",
+    "mass",
+    "percent",
+    "date",
+    "duration",
+    "speed",
+    "area",
+    "volume",
+    "temperature",
+    "energy",
+    "power",
+    "number",
 ]
 IdText = str
 

@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from .diff_model import ClaimChanges, Diff
+from .diff_model import ClaimChanges, Diff, QuoteChange
 from .model import Figure, Revision
 from .replay import RevisionState
 from .views import BlameLine, FigureThread, LogEntry, summary_line
@@ -24,16 +24,30 @@ def escape(text: str) -> str:
 def figure_text(figure: Figure) -> str:
     unit = f" {figure.unit}" if figure.unit else ""
     noun = f" {figure.noun}" if figure.noun else ""
-    value = f"{figure.value:g}" if figure.value_max is None else f"{figure.value:g}-{figure.value_max:g}"
+    value = number_text(figure.value)
+    if figure.value_max is not None:
+        value += f"-{number_text(figure.value_max)}"
     qualifier = f"{figure.qualifier} " if figure.qualifier else ""
     return f"{escape(figure.text)} [dim]({qualifier}{value}{unit}{noun}, {figure.kind})[/dim]"
+
+
+def number_text(value: float) -> str:
+    """56.2e9 -> '56.2 billion'; 50000 -> '50,000'."""
+    for scale, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
+        if abs(value) >= scale:
+            return f"{value / scale:,.6g} {word}"
+    return f"{value:,.6g}" if value != int(value) else f"{int(value):,}"
 
 
 def log_lines(briefing: str, entries: Sequence[LogEntry]) -> list[str]:
     lines = [f"[bold]{escape(briefing)}[/bold]: {len(entries)} revision(s)"]
     for entry in entries:
         when = entry.recorded_at[:19].replace("T", " ")
-        observed = "" if entry.observed_at == entry.recorded_at else f" (observed {entry.observed_at[:19]})"
+        observed = (
+            ""
+            if entry.observed_at == entry.recorded_at
+            else f" (observed {entry.observed_at[:19]})"
+        )
         source = f"  [dim]{escape(entry.source or 'stdin')}[/dim]"
         lines.append(f"[cyan]r{entry.sequence}[/cyan]  {when}{observed}{source}")
         lines.append(f"    {escape(entry.summary)}")
@@ -60,7 +74,8 @@ def revision_lines(state: RevisionState) -> list[str]:
             for item in paragraph:
                 if item in quotes:
                     quote = quotes[item]
-                    lines.append(f"  [italic]“{escape(quote.text)}”[/italic] – {escape(quote.speaker or '?')}")
+                    speaker = escape(quote.speaker or "?")
+                    lines.append(f"  [italic]“{escape(quote.text)}”[/italic] – {speaker}")
                 elif item in claims:
                     lines.append(f"  {escape(claims[item].text)}")
     if rev.figures:
@@ -68,21 +83,29 @@ def revision_lines(state: RevisionState) -> list[str]:
         lines += [f"  {figure_text(f)}" for f in rev.figures]
     if rev.sources:
         lines += ["", "[underline]Sources[/underline]"]
-        lines += [f"  - {escape(s.text)}" + (f" <{escape(s.url)}>" if s.url else "") for s in rev.sources]
+        lines += [
+            f"  - {escape(s.text)}" + (f" <{escape(s.url)}>" if s.url else "") for s in rev.sources
+        ]
     return lines
 
 
 def diff_lines(diff: Diff) -> list[str]:
     """A reviewer's summary: what changed, in claims and figures."""
-    lines = [f"[bold]{escape(diff.briefing)}: r{diff.from_} → r{diff.to}[/bold]  {escape(summary_line(diff))}"]
+    title = f"{escape(diff.briefing)}: r{diff.from_} → r{diff.to}"
+    lines = [f"[bold]{title}[/bold]  {escape(summary_line(diff))}"]
     if diff.headline:
-        lines += ["", "[underline]Headline[/underline]",
-                  f"  [red]- {escape(diff.headline.before or '')}[/red]",
-                  f"  [green]+ {escape(diff.headline.after or '')}[/green]"]
+        lines += [
+            "",
+            "[underline]Headline[/underline]",
+            f"  [red]- {escape(diff.headline.before or '')}[/red]",
+            f"  [green]+ {escape(diff.headline.after or '')}[/green]",
+        ]
     if diff.figures.changed or diff.figures.added or diff.figures.removed:
         lines += ["", "[underline]Figures[/underline]"]
         for change in diff.figures.changed:
-            lines.append(f"  [yellow]~[/yellow] {figure_text(change.before)} → {figure_text(change.after)}")
+            lines.append(
+                f"  [yellow]~[/yellow] {figure_text(change.before)} → {figure_text(change.after)}"
+            )
             lines.append(f"      [dim]in: {escape(change.claim)}[/dim]")
         lines += [f"  [green]+[/green] {figure_text(f)}" for f in diff.figures.added]
         lines += [f"  [red]-[/red] {figure_text(f)}" for f in diff.figures.removed]
@@ -91,18 +114,28 @@ def diff_lines(diff: Diff) -> list[str]:
     quotes = diff.quotes
     if quotes.added or quotes.removed or quotes.changed:
         lines += ["", "[underline]Quotes[/underline]"]
-        lines += [f"  [green]+[/green] “{escape(q.text)}” – {escape(q.speaker or '?')}" for q in quotes.added]
-        lines += [f"  [red]-[/red] “{escape(q.text)}” – {escape(q.speaker or '?')}" for q in quotes.removed]
-        for change in quotes.changed:
-            lines.append(f"  [yellow]~[/yellow] “{escape(change.after.text)}”: "
-                         f"speaker {escape(change.before.speaker or '?')} → {escape(change.after.speaker or '?')}"
-                         if change.fields == ("speaker",) else
-                         f"  [yellow]~[/yellow] “{escape(change.before.text)}” → “{escape(change.after.text)}”")
+        lines += [
+            f"  [green]+[/green] “{escape(q.text)}” – {escape(q.speaker or '?')}"
+            for q in quotes.added
+        ]
+        lines += [
+            f"  [red]-[/red] “{escape(q.text)}” – {escape(q.speaker or '?')}"
+            for q in quotes.removed
+        ]
+        lines += [_quote_change(change) for change in quotes.changed]
     if diff.sources.added or diff.sources.removed:
         lines += ["", "[underline]Sources[/underline]"]
         lines += [f"  [green]+[/green] {escape(s.text)}" for s in diff.sources.added]
         lines += [f"  [red]-[/red] {escape(s.text)}" for s in diff.sources.removed]
     return lines
+
+
+def _quote_change(change: QuoteChange) -> str:
+    before, after = change.before, change.after
+    if change.fields == ("speaker",):
+        speakers = f"{escape(before.speaker or '?')} → {escape(after.speaker or '?')}"
+        return f"  [yellow]~[/yellow] “{escape(after.text)}”: speaker {speakers}"
+    return f"  [yellow]~[/yellow] “{escape(before.text)}” → “{escape(after.text)}”"
 
 
 def _claim_block(title: str, changes: ClaimChanges) -> list[str]:
@@ -130,7 +163,9 @@ def timeline_lines(briefing: str, threads: Sequence[FigureThread]) -> list[str]:
         points = ", ".join(f"r{p.sequence} {escape(p.text)}" for p in thread.points)
         changed = len({(p.value, p.value_max, p.qualifier) for p in thread.points}) > 1
         mark = "[yellow]~[/yellow]" if changed else " "
-        lines.append(f"{mark} [bold]{escape(thread.label)}[/bold] [dim]({thread.kind})[/dim]: {points}")
+        lines.append(
+            f"{mark} [bold]{escape(thread.label)}[/bold] [dim]({thread.kind})[/dim]: {points}"
+        )
     return lines
 
 
@@ -138,5 +173,7 @@ def blame_lines(lines: Sequence[BlameLine]) -> list[str]:
     out = []
     for line in lines:
         changed = f"~r{line.changed}" if line.changed != line.introduced else "   "
-        out.append(f"[cyan]r{line.introduced:<3}[/cyan] [yellow]{changed:<5}[/yellow] {escape(line.text)}")
+        out.append(
+            f"[cyan]r{line.introduced:<3}[/cyan] [yellow]{changed:<5}[/yellow] {escape(line.text)}"
+        )
     return out

@@ -41,9 +41,14 @@ def replay(events: Iterable[StoredEvent]) -> list[RevisionState]:
             raise CorruptArchive(f"{stored.path}: content does not match its content_sha256")
         states.append(
             RevisionState(
-                briefing=event.briefing, sequence=event.sequence, event_id=event.event_id,
-                recorded_at=event.recorded_at, observed_at=event.observed_at,
-                origin=event.origin, revision=event.revision, path=stored.path,
+                briefing=event.briefing,
+                sequence=event.sequence,
+                event_id=event.event_id,
+                recorded_at=event.recorded_at,
+                observed_at=event.observed_at,
+                origin=event.origin,
+                revision=event.revision,
+                path=stored.path,
             )
         )
         previous_sha = hashlib.sha256(stored.raw).hexdigest()

@@ -78,10 +78,12 @@ def _short(message: str, limit: int = 160) -> str:
 
 def generated_schemas() -> dict[str, dict[str, Any]]:
     """The schemas as the pydantic models describe them today."""
+    from pydantic import BaseModel
+
     from .diff_model import Diff
     from .model import Event, Revision
 
-    models = {"revision": Revision, "event": Event, "diff": Diff}
+    models: dict[str, type[BaseModel]] = {"revision": Revision, "event": Event, "diff": Diff}
     out: dict[str, dict[str, Any]] = {}
     for name, model in models.items():
         body = model.model_json_schema(mode="serialization")

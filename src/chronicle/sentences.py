@@ -5,15 +5,114 @@ from __future__ import annotations
 import re
 
 ABBREVIATIONS = frozenset(
-    """mr mrs ms dr prof sen sens rep reps gov gen lt col maj capt cpt sgt adm cmdr st jr sr
-    vs etc inc ltd co corp no nos fig figs approx dept est jan feb mar apr jun jul aug sep sept
-    oct nov dec mt ft pres sec rev hon amb univ assn bros gov't op cit al e.g i.e a.m p.m u.s
-    u.k u.n u.s.a e.u d.c n.y l.a""".split()
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "sen",
+        "sens",
+        "rep",
+        "reps",
+        "gov",
+        "gen",
+        "lt",
+        "col",
+        "maj",
+        "capt",
+        "cpt",
+        "sgt",
+        "adm",
+        "cmdr",
+        "st",
+        "jr",
+        "sr",
+        "vs",
+        "etc",
+        "inc",
+        "ltd",
+        "co",
+        "corp",
+        "no",
+        "nos",
+        "fig",
+        "figs",
+        "approx",
+        "dept",
+        "est",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "mt",
+        "ft",
+        "pres",
+        "sec",
+        "rev",
+        "hon",
+        "amb",
+        "univ",
+        "assn",
+        "bros",
+        "gov't",
+        "op",
+        "cit",
+        "al",
+        "e.g",
+        "i.e",
+        "a.m",
+        "p.m",
+        "u.s",
+        "u.k",
+        "u.n",
+        "u.s.a",
+        "e.u",
+        "d.c",
+        "n.y",
+        "l.a",
+    ]
 )
 # After an abbreviation such as "U.S." these words show that a new sentence has begun.
 SENTENCE_STARTERS = frozenset(
-    """The This That These Those It Its He She They We I In But And A An As At On Meanwhile
-    However Still Yet Earlier Later Officials There""".split()
+    [
+        "The",
+        "This",
+        "That",
+        "These",
+        "Those",
+        "It",
+        "Its",
+        "He",
+        "She",
+        "They",
+        "We",
+        "I",
+        "In",
+        "But",
+        "And",
+        "A",
+        "An",
+        "As",
+        "At",
+        "On",
+        "Meanwhile",
+        "However",
+        "Still",
+        "Yet",
+        "Earlier",
+        "Later",
+        "Officials",
+        "There",
+    ]
 )
 _BOUNDARY = re.compile(r"[.!?…]+[”’\"')\]]*(?=\s+[“‘\"(\[]?[A-Z0-9À-Ý])")
 _WORD_BEFORE = re.compile(r"(\S+)$")
@@ -61,7 +160,7 @@ def _inside_quotation(text: str) -> list[bool]:
             pairs.append((opened.pop(), index))
     straight = [i for i, c in enumerate(text) if c == '"']
     if len(straight) % 2 == 0:
-        pairs.extend(zip(straight[::2], straight[1::2]))
+        pairs.extend(zip(straight[::2], straight[1::2], strict=True))
     for left, right in pairs:
         for index in range(left + 1, right):
             inside[index] = True
@@ -81,5 +180,5 @@ def _ends_with_abbreviation(text: str, stop: int, end: int) -> bool:
         return False
     if "." in word:  # U.S. / U.N.: a sentence may still end here
         following = text[end:].split(maxsplit=1)
-        return not (following and following[0].strip("“‘\"(") in SENTENCE_STARTERS)
+        return not (following and following[0].strip('“‘"(') in SENTENCE_STARTERS)
     return True

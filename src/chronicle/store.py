@@ -4,16 +4,31 @@ Layout of an archive (a git repository):
     chronicle.json                                   marks the folder as an archive
     briefings/<aa>/<briefing>/<000001>.json          one event per file; <aa> spreads
                                                      briefings over 256 folders
-Writers hold ``.git/chronicle.lock`` (flock: released by the kernel when a process dies),
-write objects directly, and move the branch with a compare-and-swap ``git update-ref``.
-The working tree and index are a convenience copy brought up to date after each write.
+Writers hold ``.git/chronicle.lock`` (an flock: the kernel releases it when the process
+and the git processes it started are gone), write objects directly (gitobjects.py), note
+the batch in the ledger (ledger.py), and move the branch with a compare-and-swap
+``git update-ref NEW OLD``. The working tree and index are a convenience copy brought
+up to date after each write, and rebuilt by recovery if a writer died mid-way.
+
+What a writer killed at any instant leaves behind, and who cleans it (see _recover):
+    .git/chronicle-tmp/*            half-written objects or working-tree files: deleted
+    objects not named by any ref    complete but dangling: harmless, git gc prunes them
+    .git/index.lock, refs/heads/main.lock, ...   git's own locks of a killed git: deleted
+    a 'begin' without 'done' in the ledger       closed as done or abort
+    .git/chronicle-dirty            says the above may exist: a thorough check is due
+    index / working tree behind the branch       rebuilt from the branch tip
+The branch itself only ever moves in one step, to a commit whose objects are all
+written and fsynced, so it names either the old tip or the new one: never a half event.
 """
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import hashlib
 import json
 import os
+import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -23,7 +38,16 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .errors import ArchiveError, ConcurrentWrite, CorruptArchive, NotAnArchive, UnknownBriefing
-from .gitobjects import Identity, ObjectWriter, TreeBuilder, commit_bytes, git, update_ref
+from .gitobjects import (
+    TEMP_DIR,
+    Identity,
+    ObjectWriter,
+    TreeBuilder,
+    commit_bytes,
+    git,
+    update_ref,
+)
+from .ledger import Ledger, Recorded
 from .model import Event, Origin, Revision
 from .validation import check_briefing_id
 
@@ -32,9 +56,14 @@ ROOT = "briefings"
 BRANCH = "refs/heads/main"
 LOCK_NAME = "chronicle.lock"
 SYNCED_NAME = "chronicle-synced"
-GIT_LOCKS = ("index.lock", "HEAD.lock", "packed-refs.lock", "refs/heads/main.lock")
+DIRTY_NAME = "chronicle-dirty"
+# git's own lock files a killed git (or a git whose chronicle parent was killed) can leave
+GIT_LOCKS = ("index.lock", "HEAD.lock", "packed-refs.lock", "refs/heads/main.lock",
+             "config.lock")
 DEFAULT_IDENTITY = Identity("chronicle", "chronicle@localhost")
 FLUSH_EVERY = 256  # commits per ref move in a bulk append
+DEFAULT_LOCK_TIMEOUT = 60.0
+LOCK_TIMEOUT_ENV = "CHRONICLE_LOCK_TIMEOUT"
 
 Status = Literal["recorded", "unchanged", "duplicate"]
 
@@ -122,10 +151,74 @@ class _BriefingState:
 CommitMessage = Callable[[str, int, Revision | None, Revision, Origin], str]
 
 
+class WriterLock:
+    """An exclusive flock on ``.git/chronicle.lock``, waited for up to a timeout.
+
+    flock belongs to the open file description, not to a pid: the kernel releases it
+    when the last descriptor is closed, which happens when the holder exits for any
+    reason, SIGKILL included. The descriptor is handed to every git process a writer
+    starts (``pass_fds``), so if chronicle is killed while git runs, the lock stays held
+    until that git has finished too. The lock file itself is never deleted (deleting it
+    would let two writers lock two different inodes).
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.fd: int | None = None
+
+    def acquire(self, timeout: float) -> bool:
+        """Wait up to ``timeout`` seconds; False if another process still holds it."""
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        deadline = time.monotonic() + timeout
+        delay = 0.002
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError as error:
+                if error.errno not in (errno.EAGAIN, errno.EACCES):
+                    os.close(fd)
+                    raise
+            else:
+                self.fd = fd
+                return True
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                os.close(fd)
+                return False
+            time.sleep(min(delay, remaining))
+            delay = min(delay * 2, 0.05)
+
+    def release(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)  # drops the flock (git children have exited by now)
+            self.fd = None
+
+
+def lock_timeout() -> float:
+    """Seconds a writer waits for the archive lock: $CHRONICLE_LOCK_TIMEOUT or 60."""
+    text = os.environ.get(LOCK_TIMEOUT_ENV, "").strip()
+    if not text:
+        return DEFAULT_LOCK_TIMEOUT
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value >= 0:  # also rejects nan
+        raise ArchiveError(f"{LOCK_TIMEOUT_ENV}={text!r}: expected a number of seconds")
+    return value
+
+
 class Archive:
     """A chronicle archive: a git repository holding one file per event."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, recover: bool = True) -> None:
+        self._setup(path)
+        if self.head() is None or MARKER not in TreeBuilder(self.objects, self._root_tree()).entries(""):
+            raise NotAnArchive(path, f"no {MARKER} on its main branch")
+        if recover:
+            self.recover_if_needed()
+
+    def _setup(self, path: Path) -> None:
         self.path = path
         self.git_dir = path / ".git"
         if not path.is_dir():
@@ -133,38 +226,54 @@ class Archive:
         if not (self.git_dir / "HEAD").is_file():
             raise NotAnArchive(path, "not a git repository")
         self.objects = ObjectWriter(self.git_dir)
-        if self.head() is None or MARKER not in TreeBuilder(self.objects, self._root_tree()).entries(""):
-            raise NotAnArchive(path, f"no {MARKER} on its main branch")
+        self.ledger = Ledger(self.git_dir)
+        self._lock_fd: int | None = None
+        self._dirty = False
 
     # ----- creating ---------------------------------------------------------------------
     @classmethod
     def init(cls, path: Path) -> Archive:
-        """Create an archive at ``path`` (a new or empty folder); idempotent on an archive."""
-        if (path / ".git").exists():
+        """Create an archive at ``path`` (a new or empty folder); idempotent on an archive.
+
+        An init killed half-way (a .git without a main branch, nothing else in the
+        folder) is finished by running init again.
+        """
+        git_dir = path / ".git"
+        if git_dir.exists() and not _unfinished_init(path):
             return cls(path)
-        if path.exists() and any(path.iterdir()):
+        if path.exists() and not git_dir.exists() and any(path.iterdir()):
             raise ArchiveError(f"{path}: folder exists and is not empty; choose a new folder")
         path.mkdir(parents=True, exist_ok=True)
-        git_dir = path / ".git"
-        result = git(git_dir, "init", "-q", "-b", "main", str(path))
-        if result.returncode != 0:
-            raise ArchiveError(f"{path}: git init failed: {result.stderr.decode().strip()}")
+        if not (git_dir / "HEAD").is_file():
+            result = git(git_dir, "init", "-q", "-b", "main", str(path))
+            if result.returncode != 0:
+                raise ArchiveError(f"{path}: git init failed: {result.stderr.decode().strip()}")
         for key, value in (("core.fsync", "committed"), ("core.fsyncMethod", "fsync"),
                            ("gc.auto", "0"), ("core.logAllRefUpdates", "true")):
             git(git_dir, "config", key, value)
-        builder = TreeBuilder(ObjectWriter(git_dir), None)
-        marker = canonical_json({"format": "chronicle-archive", "layout": 1})
-        builder.add_file(MARKER, marker)
+        archive = cls.__new__(cls)
+        archive._setup(path)
+        with archive.write_lock():
+            if archive.head() is None:
+                archive._create_root_commit()
+        return cls(path)
+
+    def _create_root_commit(self) -> None:
+        self.mark_dirty()
+        builder = TreeBuilder(self.objects, None)
+        builder.add_file(MARKER, canonical_json({"format": "chronicle-archive", "layout": 1}))
         builder.add_file(".gitignore", b"# derived data, rebuilt by chronicle\n/.chronicle/\n")
         root = builder.add_file("README.md", _ARCHIVE_README.encode())
-        commit = builder.objects.write(
+        commit = self.objects.write(
             b"commit", commit_bytes(root, None, DEFAULT_IDENTITY, "chronicle: create archive\n")
-        )
-        if not update_ref(git_dir, BRANCH, commit.hex(), "", "chronicle init"):
-            raise ArchiveError(f"{path}: could not create the main branch")
-        archive = cls(path)
-        archive._sync_worktree()
-        return archive
+        ).hex()
+        self.objects.sync()
+        self.ledger.begin(None, commit, [], utc_now())
+        if not update_ref(self.git_dir, BRANCH, commit, "", "chronicle init", self._pass_fds()):
+            self.ledger.abort(commit, self.head())
+            raise ArchiveError(f"{self.path}: could not create the main branch")
+        self.ledger.done(commit)
+        self._sync_worktree(thorough=False)
 
     # ----- reading ----------------------------------------------------------------------
     def head(self) -> str | None:
@@ -240,62 +349,175 @@ class Archive:
             return _Appender(self, message, on_result).run(items)
 
     @contextmanager
-    def write_lock(self, timeout: float = 60.0) -> Iterator[None]:
-        """Hold the archive's writer lock; recover what a killed writer left behind."""
-        from filelock import FileLock, Timeout
+    def write_lock(self, timeout: float | None = None) -> Iterator[None]:
+        """Hold the archive's writer lock; recover what a killed writer left behind.
 
-        lock = FileLock(str(self.git_dir / LOCK_NAME), timeout=timeout)
-        try:
-            with lock:
-                self._recover()
-                yield
-        except Timeout:
+        Waits up to ``timeout`` seconds (default: $CHRONICLE_LOCK_TIMEOUT, else 60),
+        then raises ArchiveError having written nothing.
+        """
+        wait = lock_timeout() if timeout is None else timeout
+        lock = WriterLock(self.git_dir / LOCK_NAME)
+        if not lock.acquire(wait):
             raise ArchiveError(
-                f"{self.path}: another chronicle process has held the archive lock for "
-                f"{timeout:.0f}s; nothing was written, try again"
-            ) from None
+                f"{self.path}: another chronicle process held the archive lock for {wait:g}s; "
+                f"nothing was written, try again (set {LOCK_TIMEOUT_ENV} to wait longer)"
+            )
+        self._lock_fd = lock.fd
+        try:
+            self._recover()
+            yield
+            self._clear_dirty()  # only on a clean exit: after an error, recovery is due
+        finally:
+            self._lock_fd = None
+            lock.release()
+
+    def _pass_fds(self) -> tuple[int, ...]:
+        return () if self._lock_fd is None else (self._lock_fd,)
+
+    def _git(self, *args: str, stdin: bytes | None = None) -> Any:
+        return git(self.git_dir, f"--work-tree={self.path}", *args, stdin=stdin,
+                   pass_fds=self._pass_fds())
+
+    def mark_dirty(self) -> None:
+        """Note that this session is about to change things (lock held)."""
+        if not self._dirty:
+            (self.git_dir / DIRTY_NAME).write_text(f"{os.getpid()}\n")
+            self._dirty = True
+
+    def _clear_dirty(self) -> None:
+        if self._dirty:
+            (self.git_dir / DIRTY_NAME).unlink(missing_ok=True)
+            self._dirty = False
+
+    # ----- recovery ---------------------------------------------------------------------
+    def needs_recovery(self) -> bool:
+        """Cheap signs that a writer died mid-way (a few stats and one small read)."""
+        if (self.git_dir / DIRTY_NAME).exists():
+            return True
+        if any((self.git_dir / name).exists() for name in GIT_LOCKS):
+            return True
+        temp = self.git_dir / TEMP_DIR
+        if temp.is_dir() and any(temp.iterdir()):
+            return True
+        return self._synced() != self.head()
+
+    def recover_if_needed(self) -> bool:
+        """Called by every command: clean up after a killed writer if no writer is running.
+
+        Tries the lock without waiting: if another process holds it, what looks
+        unfinished is that live writer's work in progress and is left alone.
+        """
+        if not self.needs_recovery():
+            return False
+        lock = WriterLock(self.git_dir / LOCK_NAME)
+        try:
+            if not lock.acquire(0):
+                return False
+        except OSError:
+            return False  # read-only archive: nothing can be cleaned, reads still work
+        self._lock_fd = lock.fd
+        try:
+            self._recover()
+        finally:
+            self._lock_fd = None
+            lock.release()
+        return True
 
     def _recover(self) -> None:
-        """Remove git locks a killed writer left; bring the working copy up to date.
+        """Remove what a killed writer left; bring the ledger, index and working tree up to date.
 
-        Called with the chronicle lock held: every chronicle writer holds it while git
-        runs for it, so a git lock found now belongs to a process that is gone.
+        Runs only with the chronicle lock held. Why deleting lock and temporary files is
+        safe then: every chronicle writer holds the lock for as long as it or any git it
+        started runs (the descriptor is passed to git), so a git lock file or a file in
+        .git/chronicle-tmp seen now was left by a process that no longer exists. (git
+        commands run by hand in the archive while chronicle writes are not covered: do not
+        run git commands that write in an archive while chronicle is writing to it.)
         """
+        dirty = (self.git_dir / DIRTY_NAME).exists()
+        stale = False
         for name in GIT_LOCKS:
-            stale = self.git_dir / name
-            if stale.exists():
-                stale.unlink()
-        synced = self.git_dir / SYNCED_NAME
-        if not synced.is_file() or synced.read_text().strip() != self.head():
-            self._sync_worktree()
+            lock_file = self.git_dir / name
+            if lock_file.exists():
+                lock_file.unlink()
+                stale = True
+        temp = self.git_dir / TEMP_DIR
+        if temp.is_dir():
+            for leftover in temp.iterdir():
+                leftover.unlink()
+        head = self.head()
+        if self.ledger.exists():
+            if dirty or self.ledger.pending():
+                self.ledger.resolve(head)
+        elif head is not None:
+            self._adopt(head)
+        if head is not None and (dirty or stale or self._synced() != head):
+            self._sync_worktree(thorough=dirty or stale)
+        if dirty:
+            (self.git_dir / DIRTY_NAME).unlink(missing_ok=True)
 
-    def _sync_worktree(self) -> None:
-        """Make the working tree and index match the branch tip (adds files, never deletes)."""
+    def _adopt(self, head: str) -> None:
+        """No ledger (a clone, or an older archive): record the history as it stands now."""
+        from .history import added_events
+
+        events = [Recorded(briefing, sequence, hashlib.sha256(self.objects.read(blob)).hexdigest(),
+                           commit, path)
+                  for path, briefing, sequence, commit, blob in added_events(self)]
+        self.ledger.adopt(head, events, utc_now())
+
+    def _synced(self) -> str | None:
+        synced = self.git_dir / SYNCED_NAME
+        return synced.read_text().strip() if synced.is_file() else None
+
+    def _sync_worktree(self, thorough: bool) -> None:
+        """Make the index and working tree match the branch tip (adds files, never deletes).
+
+        ``thorough`` also rewrites event files a killed git left half-written.
+        """
         head = self.head()
         if head is None:
             return
-        result = git(self.git_dir, f"--work-tree={self.path}", "read-tree", head)
+        result = self._git("read-tree", head)
         if result.returncode != 0:
             raise ArchiveError(f"{self.path}: cannot update the git index: {result.stderr.decode().strip()}")
-        git(self.git_dir, f"--work-tree={self.path}", "checkout-index", "-a")
-        git(self.git_dir, f"--work-tree={self.path}", "update-index", "-q", "--refresh")
-        _atomic_write(self.git_dir / SYNCED_NAME, head.encode())
+        self._git("checkout-index", "-a", "-u")  # missing files only; existing ones are kept
+        self._git("update-index", "-q", "--refresh")
+        if thorough:
+            changed = self._git("diff-files", "--name-only", "-z").stdout
+            if changed:
+                self._git("checkout-index", "-f", "-u", "-z", "--stdin", stdin=changed)
+        self._atomic_write(self.git_dir / SYNCED_NAME, head.encode())
 
     def write_files(self, files: dict[str, bytes], head: str) -> None:
         """Put freshly committed event files in the working tree and the index."""
         for path, data in files.items():
-            _atomic_write(self.path / path, data)
+            self._atomic_write(self.path / path, data)
         lines = "".join(
             f"100644 {hashlib.sha1(b'blob %d' % len(d) + bytes(1) + d).hexdigest()}\t{p}\n"
             for p, d in files.items()
         )
-        result = git(self.git_dir, f"--work-tree={self.path}", "update-index", "--index-info",
-                     stdin=lines.encode())
+        result = self._git("update-index", "--index-info", stdin=lines.encode())
         if result.returncode != 0:
-            self._sync_worktree()
+            self._sync_worktree(thorough=True)
             return
-        git(self.git_dir, f"--work-tree={self.path}", "update-index", "-q", "--refresh")
-        _atomic_write(self.git_dir / SYNCED_NAME, head.encode())
+        self._git("update-index", "-q", "--refresh")
+        self._atomic_write(self.git_dir / SYNCED_NAME, head.encode())
+
+    def _atomic_write(self, path: Path, data: bytes) -> None:
+        """Write via .git/chronicle-tmp so a killed writer leaves no partial file in place."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp = self.git_dir / TEMP_DIR
+        temp.mkdir(exist_ok=True)
+        temporary = temp / f"{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}"
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+
+
+def _unfinished_init(path: Path) -> bool:
+    """A .git with no main branch and nothing else in the folder: an init that was killed."""
+    git_dir = path / ".git"
+    if (git_dir / BRANCH).exists() or (git_dir / "packed-refs").exists():
+        return False
+    return all(child.name == ".git" for child in path.iterdir())
 
 
 class _Appender:
@@ -311,6 +533,7 @@ class _Appender:
         self.tree = TreeBuilder(archive.objects, archive._root_tree(self.base))
         self.states: dict[str, _BriefingState] = {}
         self.pending: dict[str, bytes] = {}
+        self.recorded: list[Recorded] = []
         self.identity = DEFAULT_IDENTITY
 
     def run(self, items: Iterable[NewRevision]) -> list[AppendResult]:
@@ -365,10 +588,12 @@ class _Appender:
         state.sequence, state.last_sha256 = sequence, hashlib.sha256(data).hexdigest()
         state.last_revision = item.revision
         state.content[content] = sequence
+        self.recorded.append(Recorded(item.briefing, sequence, state.last_sha256, commit, path))
         return AppendResult("recorded", item.briefing, sequence, path, event.event_id, commit,
                             item.origin.name)
 
     def commit(self, path: str, data: bytes, event: Event, previous: Revision | None) -> str:
+        self.archive.mark_dirty()
         root = self.tree.add_file(path, data)
         text = self.message(event.briefing, event.sequence, previous, event.revision, event.origin)
         text += _trailers(event, path)
@@ -379,19 +604,31 @@ class _Appender:
         return self.tip
 
     def flush(self) -> None:
-        """Move the branch from where this session found it to the new tip (CAS)."""
+        """Move the branch from where this session found it to the new tip (CAS).
+
+        Order: objects durable, ledger 'begin' durable, branch moved, ledger 'done',
+        working copy updated. A kill between any two steps is finished by _recover.
+        """
         if self.tip == self.base:
             return
         assert self.tip is not None
-        if not update_ref(self.archive.git_dir, BRANCH, self.tip, self.base or "",
-                          f"chronicle: append {len(self.pending)} event(s)"):
+        archive = self.archive
+        archive.objects.sync()
+        archive.ledger.begin(self.base, self.tip, self.recorded, utc_now())
+        moved = update_ref(archive.git_dir, BRANCH, self.tip, self.base or "",
+                           f"chronicle: append {len(self.pending)} event(s)", archive._pass_fds())
+        if not moved and archive.head() != self.tip:
+            archive.ledger.abort(self.tip, archive.head())
             raise ArchiveError(
-                f"{self.archive.path}: the main branch moved while chronicle held its lock "
-                "(another program writes to this archive?); nothing was written"
+                f"{archive.path}: the main branch moved while chronicle held its lock "
+                f"(another program writes to this archive?); {len(self.pending)} revision(s) "
+                "were not written"
             )
+        archive.ledger.done(self.tip)
         self.base = self.tip
-        self.archive.write_files(self.pending, self.tip)
+        archive.write_files(self.pending, self.tip)
         self.pending = {}
+        self.recorded = []
 
 
 def _trailers(event: Event, path: str) -> str:
@@ -402,13 +639,6 @@ def _trailers(event: Event, path: str) -> str:
         f"Chronicle-Content-Sha256: {event.content_sha256}\n"
         f"Chronicle-File: {path}\n"
     )
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
 
 
 def _first_line(error: Exception) -> str:

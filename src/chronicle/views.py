@@ -32,7 +32,9 @@ def pick(states: list[RevisionState], sequence: int | None) -> RevisionState:
     return states[number - 1]
 
 
-def diff_revisions(briefing: str, before: Revision, after: Revision, numbers: tuple[int, int]) -> Diff:
+def diff_revisions(
+    briefing: str, before: Revision, after: Revision, numbers: tuple[int, int]
+) -> Diff:
     return diff_from_alignment(briefing, before, after, numbers, align_revisions(before, after))
 
 
@@ -46,11 +48,21 @@ def diff_from_alignment(
         headline = TextChange(before=before.headline, after=after.headline)
     return Diff.model_validate(
         {
-            "briefing": briefing, "from": numbers[0], "to": numbers[1], "headline": headline,
-            "claims": _claim_changes(found.claims, found.claims_added, found.claims_removed,
-                                     before, after, quoted_claims),
-            "key_points": _claim_changes(found.key_points, found.key_points_added,
-                                         found.key_points_removed, before, after, set()),
+            "briefing": briefing,
+            "from": numbers[0],
+            "to": numbers[1],
+            "headline": headline,
+            "claims": _claim_changes(
+                found.claims, found.claims_added, found.claims_removed, before, after, quoted_claims
+            ),
+            "key_points": _claim_changes(
+                found.key_points,
+                found.key_points_added,
+                found.key_points_removed,
+                before,
+                after,
+                set(),
+            ),
             "figures": _figure_changes(found, after),
             "quotes": quotes,
             "sources": SourceChanges(
@@ -61,11 +73,13 @@ def diff_from_alignment(
     )
 
 
-def _claim_changes(pairs: Any, added: Any, removed: Any, before: Revision, after: Revision,
-                   explained: set[str]) -> ClaimChanges:
+def _claim_changes(
+    pairs: Any, added: Any, removed: Any, before: Revision, after: Revision, explained: set[str]
+) -> ClaimChanges:
     edited = tuple(
         ClaimEdit(before=p.before, after=p.after, similarity=round(p.score, 1))
-        for p in pairs if p.reworded and p.after.id not in explained
+        for p in pairs
+        if p.reworded and p.after.id not in explained
     )
     moved = tuple(
         ClaimMove(claim=p.after, from_section=p.before.section, to_section=p.after.section)
@@ -85,7 +99,8 @@ def _figure_changes(found: Alignment, after: Revision) -> FigureChanges:
     claims = after.claim_by_id()
     changed = tuple(
         FigureChange(before=b, after=a, claim=claims[a.claim].text if a.claim in claims else "")
-        for b, a in found.figures if figure_changed(b, a)
+        for b, a in found.figures
+        if figure_changed(b, a)
     )
     return FigureChanges(
         changed=changed, added=tuple(found.figures_added), removed=tuple(found.figures_removed)
@@ -129,12 +144,15 @@ def summary_line(diff: Diff) -> str:
         parts.append("headline changed")
     for noun in ("claim", "figure", "quote", "source"):
         words = [
-            f"{counts[f'{noun}s_{verb}']} {verb}" for verb in ("changed", "added", "removed", "edited")
+            f"{counts[f'{noun}s_{verb}']} {verb}"
+            for verb in ("changed", "added", "removed", "edited")
             if counts.get(f"{noun}s_{verb}")
         ]
         if words:
             first_count = int(words[0].split()[0])
-            words[0] = f"{first_count} {noun}{'' if first_count == 1 else 's'} {words[0].split()[1]}"
+            words[0] = (
+                f"{first_count} {noun}{'' if first_count == 1 else 's'} {words[0].split()[1]}"
+            )
             parts.append(", ".join(words))
     return "; ".join(parts) if parts else "no change in claims or figures"
 
@@ -170,8 +188,12 @@ def commit_message(
 def _detail_lines(diff: Diff, limit: int = 12) -> list[str]:
     lines = [f"- figure {_fig(c.before)} -> {_fig(c.after)}" for c in diff.figures.changed]
     lines += [f"+ claim: {_short(c.text)}" for c in (*diff.key_points.added, *diff.claims.added)]
-    lines += [f"- claim: {_short(c.text)}" for c in (*diff.key_points.removed, *diff.claims.removed)]
-    lines += [f"~ claim: {_short(e.after.text)}" for e in (*diff.key_points.edited, *diff.claims.edited)]
+    lines += [
+        f"- claim: {_short(c.text)}" for c in (*diff.key_points.removed, *diff.claims.removed)
+    ]
+    lines += [
+        f"~ claim: {_short(e.after.text)}" for e in (*diff.key_points.edited, *diff.claims.edited)
+    ]
     more = len(lines) - limit
     return lines[:limit] + ([f"... and {more} more"] if more > 0 else [])
 
@@ -205,11 +227,24 @@ def log_entries(states: list[RevisionState]) -> list[LogEntry]:
         if previous is None:
             summary, counts = first_summary(state.revision), {}
         else:
-            diff = diff_revisions(state.briefing, previous.revision, state.revision,
-                                  (previous.sequence, state.sequence))
+            diff = diff_revisions(
+                state.briefing,
+                previous.revision,
+                state.revision,
+                (previous.sequence, state.sequence),
+            )
             summary, counts = summary_line(diff), change_counts(diff)
-        entries.append(LogEntry(state.sequence, state.recorded_at, state.observed_at,
-                                state.origin.name, state.revision.headline, summary, counts))
+        entries.append(
+            LogEntry(
+                state.sequence,
+                state.recorded_at,
+                state.observed_at,
+                state.origin.name,
+                state.revision.headline,
+                summary,
+                counts,
+            )
+        )
         previous = state
     return entries
 
@@ -240,8 +275,12 @@ class FigureThread:
 
     def mentions(self, needle: str) -> bool:
         needle = needle.casefold()
-        texts = [self.label, self.noun or "", *(p.text for p in self.points),
-                 *(p.claim for p in self.points)]
+        texts = [
+            self.label,
+            self.noun or "",
+            *(p.text for p in self.points),
+            *(p.claim for p in self.points),
+        ]
         return any(needle in t.casefold() for t in texts)
 
 
@@ -271,9 +310,17 @@ def figure_timeline(states: list[RevisionState], needle: str | None = None) -> l
             if thread is None:
                 thread = FigureThread(figure_context(claim_text, figure), figure.kind, figure.noun)
                 threads.append(thread)
-            thread.points.append(FigurePoint(state.sequence, figure.text, figure.value,
-                                             figure.value_max, figure.unit, figure.qualifier,
-                                             claim_text))
+            thread.points.append(
+                FigurePoint(
+                    state.sequence,
+                    figure.text,
+                    figure.value,
+                    figure.value_max,
+                    figure.unit,
+                    figure.qualifier,
+                    claim_text,
+                )
+            )
             linked[figure.id] = thread
         current, previous = linked, revision
     return [t for t in threads if needle is None or t.mentions(needle)]
@@ -298,7 +345,7 @@ class BlameLine:
 
 
 def blame(states: list[RevisionState], sequence: int | None = None) -> list[BlameLine]:
-    """Each claim of a revision with the revision that introduced it and the last that changed it."""
+    """Each claim of a revision, the revision that introduced it and the last that changed it."""
     target = pick(states, sequence)
     origins: dict[str, tuple[int, int]] = {}
     previous: Revision | None = None

@@ -15,8 +15,13 @@ Format = Literal["text", "markdown", "html", "json"]
 FORMATS: tuple[Format, ...] = ("text", "markdown", "html", "json")
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 _SUFFIXES: dict[str, Format] = {
-    ".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
-    ".html": "html", ".htm": "html", ".json": "json",
+    ".txt": "text",
+    ".text": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".json": "json",
 }
 # C0 controls other than tab and newline, and DEL: they carry no meaning in a briefing.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -39,8 +44,10 @@ def parse_bytes(data: bytes, name: str, fmt: Format) -> Parsed:
     text = decode(data, name)
     revision = parse_text(text, name, fmt)
     origin = Origin(
-        name=None if name == "-" else name, format=fmt,
-        sha256=hashlib.sha256(data).hexdigest(), size=len(data),
+        name=None if name == "-" else name,
+        format=fmt,
+        sha256=hashlib.sha256(data).hexdigest(),
+        size=len(data),
     )
     return Parsed(revision, origin)
 
@@ -88,7 +95,8 @@ def decode(data: bytes, source: str) -> str:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise InputError(
-            source, f"not UTF-8 text (invalid byte 0x{data[error.start]:02x} at offset {error.start})"
+            source,
+            f"not UTF-8 text (invalid byte 0x{data[error.start]:02x} at offset {error.start})",
         ) from None
     text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     if not text.strip():
@@ -99,12 +107,12 @@ def decode(data: bytes, source: str) -> str:
 def _read_limited(path: Path, max_bytes: int) -> bytes:
     import sys
 
-    if str(path) == "-":
-        data = sys.stdin.buffer.read(max_bytes + 1)
-    else:
-        data = _read_file(path, max_bytes)
+    reading_stdin = str(path) == "-"
+    data = sys.stdin.buffer.read(max_bytes + 1) if reading_stdin else _read_file(path, max_bytes)
     if len(data) > max_bytes:
-        raise InputError(path, f"larger than the {max_bytes:,}-byte limit (raise it with --max-bytes)")
+        raise InputError(
+            path, f"larger than the {max_bytes:,}-byte limit (raise it with --max-bytes)"
+        )
     return data
 
 

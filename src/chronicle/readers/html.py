@@ -24,4 +24,10 @@ def read_html(html: str, source: str) -> Document:
     if meta is not None:
         doc.published = meta.date or None
         doc.url = meta.url or None
+    if doc.url is None and source.startswith(("http://", "https://")):
+        doc.url = source
+    if not doc.sources:
+        from .links import page_sources
+
+        doc.sources = page_sources(html, body, doc.url)
     return doc

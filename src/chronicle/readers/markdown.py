@@ -124,5 +124,5 @@ class _MarkdownReader:
             text, speaker = match["text"].strip(), match["speaker"].strip()
         elif " — " in text:
             text, _, speaker = text.rpartition(" — ")
-        text = text.strip().strip("“”\"")
+        text = text.strip().strip('“”"')
         self.doc.add_block(BlockQuote(text, speaker))

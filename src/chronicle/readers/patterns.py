@@ -17,7 +17,7 @@ BLOCK_QUOTE = re.compile(
     r"^[“\"«„](?P<text>.+)[”\"»“]\s*[–—―-]{1,2}\s*(?P<speaker>[^–—“”\"]{2,120})$"
 )
 URL = re.compile(r"https?://[^\s)>\]]+")
-CLOSING = tuple(".!?:;,…”\"’)]")
+CLOSING = tuple('.!?:;,…”"’)]')
 
 
 def looks_like_heading(line: str) -> bool:
@@ -37,5 +37,5 @@ def split_source(text: str) -> tuple[str, str | None]:
     if not match:
         return text.strip(), None
     url = match.group(0).rstrip(".,;")
-    title = (text[: match.start()] + text[match.end():]).strip(" -–—:()[]<>")
+    title = (text[: match.start()] + text[match.end() :]).strip(" -–—:()[]<>")
     return (title or url), url

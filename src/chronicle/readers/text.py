@@ -7,11 +7,13 @@ When the text separates paragraphs with blank lines, the lines of one block are 
 
 from __future__ import annotations
 
+import itertools
+
 from .document import BlockQuote, DocSection, Document, Paragraph
 from .patterns import (
     BLOCK_QUOTE,
-    CLOSING,
     BULLET,
+    CLOSING,
     KEY_POINTS_HEADING,
     SOURCES_HEADING,
     looks_like_heading,
@@ -52,7 +54,7 @@ def _is_wrapped(lines: list[str]) -> bool:
         return False
     return any(
         line and not line.endswith(CLOSING) and following[:1].islower()
-        for line, following in zip(lines, lines[1:])
+        for line, following in itertools.pairwise(lines)
     )
 
 
@@ -66,8 +68,17 @@ def _read_block(doc: Document, lines: list[str], mode: str) -> str:
         for line in lines:
             mode = _read_line(doc, line, mode)
         return mode
-    doc.add_block(Paragraph(" ".join(lines)))
+    doc.add_block(Paragraph(join_wrapped(lines)))
     return "body"
+
+
+def join_wrapped(lines: list[str]) -> str:
+    """Join a wrapped paragraph; a line broken after a hyphen joins without a space."""
+    text = lines[0]
+    for line in lines[1:]:
+        hyphenated = text.endswith("-") and not text.endswith(" -") and line[:1].isalpha()
+        text += line if hyphenated else " " + line
+    return text
 
 
 def _read_line(doc: Document, line: str, mode: str) -> str:

@@ -1,0 +1,288 @@
+"""Store append throughput (revisions/s), one commit per revision, against git itself.
+
+The revisions are parsed before the clock starts ("events already built"); then, in one
+run, on the same machine and the same event files:
+
+  store           Archive.append_many(items, commit_message): what `chronicle ingest`
+                  runs after parsing (event building, schema check, commit message with
+                  a diff to the previous revision, objects, CAS ref moves, working tree)
+  store variants  the same with one cost taken out, to show where the time goes
+  objects only    the store's object layer alone (TreeBuilder + loose objects + ref move)
+                  writing the store's own event bytes and messages
+  pack prototype  the same objects written into one pack file (gitdb's pack writer)
+                  instead of one loose file each: what a pack-writing store could reach
+  fast-import     `git fast-import` reading the same files and messages, one commit
+                  each: the practical limit (no working tree; '+ checkout' adds one)
+  naive GitPython index.add + index.commit per file (run on fewer revisions: it is slow)
+
+    .venv/bin/python benchmarks/bench_append.py                 # 10 x 100 = 1,000 revisions
+    .venv/bin/python benchmarks/bench_append.py --briefings 50 --revisions 100
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import sys
+import time
+import zlib
+from collections.abc import Callable
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+import common
+import synth
+
+from chronicle import schemas
+from chronicle.gitobjects import ObjectWriter, TreeBuilder, commit_bytes, update_ref
+from chronicle.readers import parse_bytes
+from chronicle.store import BRANCH, DEFAULT_IDENTITY, Archive, NewRevision
+from chronicle.views import commit_message
+
+Event = tuple[str, bytes, bytes]  # path, file bytes, commit message
+
+
+def build_items(briefings: int, revisions: int, seed: int) -> list[NewRevision]:
+    """Parsed revisions in the order `ingest --tree` appends them (briefing by briefing)."""
+    items = []
+    for name, texts in synth.archive_texts(briefings, revisions, seed):
+        for n, text in enumerate(texts, start=1):
+            parsed = parse_bytes(text.encode(), f"{name}/{n:04d}.txt", "text")
+            items.append(NewRevision(name, parsed.revision, parsed.origin))
+    return items
+
+
+def plain_message(briefing: str, sequence: int, *_: Any) -> str:
+    return f"{briefing} r{sequence}"
+
+
+def run_store(folder: Path, items: list[NewRevision], message: Callable[..., str] = commit_message,
+              validate: bool = True) -> tuple[float, Archive, list[Any]]:
+    archive = Archive.init(folder)
+    real = schemas.validate
+    if not validate:
+        schemas.validate = lambda *_a, **_k: None  # type: ignore[assignment]
+    try:
+        seconds, results = common.timed(lambda: archive.append_many(items, message))
+    finally:
+        schemas.validate = real
+    return seconds, archive, results
+
+
+def exported(archive: Archive, results: list[Any]) -> list[Event]:
+    """The event files and commit messages the store wrote, in commit order."""
+    tree = TreeBuilder(archive.objects, archive._root_tree())
+    events = []
+    for result in results:
+        if result.status != "recorded":
+            continue
+        raw = archive.objects.read(bytes.fromhex(result.commit))
+        message = raw.split(b"\n\n", 1)[1]
+        events.append((result.path, archive.objects.read(tree.blob_sha(result.path)), message))
+    return events
+
+
+def initial_files(archive: Archive) -> dict[str, bytes]:
+    first = common.run(["git", f"--git-dir={archive.git_dir}", "rev-list", "--max-parents=0",
+                        BRANCH]).stdout.decode().split()[0]
+    root = TreeBuilder(archive.objects, archive._root_tree(first))
+    return {name: archive.objects.read(root.blob_sha(name)) for name in root.entries("")}
+
+
+def run_objects_only(folder: Path, events: list[Event]) -> float:
+    """The store's object layer alone: the floor of its loose-object design."""
+    archive = Archive.init(folder)
+    base = archive.head()
+
+    def go() -> None:
+        tree = TreeBuilder(archive.objects, archive._root_tree())
+        tip, moved = bytes.fromhex(base or ""), base or ""
+        for n, (path, data, message) in enumerate(events, start=1):
+            root = tree.add_file(path, data)
+            tip = archive.objects.write(b"commit", commit_bytes(root, tip, DEFAULT_IDENTITY,
+                                                                message.decode()))
+            if n % 256 == 0 or n == len(events):
+                if not update_ref(archive.git_dir, BRANCH, tip.hex(), moved, "bench"):
+                    raise SystemExit("objects only: update-ref failed")
+                moved = tip.hex()
+    return common.timed(go)[0]
+
+
+class PackWriter(ObjectWriter):
+    """Keeps new objects in memory and writes them as one pack (no deltas) at the end."""
+
+    def __init__(self, git_dir: Path) -> None:
+        super().__init__(git_dir)
+        self.git_dir = git_dir
+        self.new: dict[bytes, tuple[bytes, bytes]] = {}
+
+    def write(self, kind: bytes, data: bytes) -> bytes:
+        binsha = hashlib.sha1(b"%s %d\0" % (kind, len(data)) + data).digest()
+        self.new.setdefault(binsha, (kind, data))
+        return binsha
+
+    def read(self, binsha: bytes) -> bytes:
+        if binsha in self.new:
+            return self.new[binsha][1]
+        return super().read(binsha)
+
+    def write_pack(self) -> None:
+        from gitdb.base import OStream
+        from gitdb.pack import PackEntity
+
+        objects = [OStream(sha, kind, len(data), BytesIO(data))
+                   for sha, (kind, data) in self.new.items()]
+        pack_dir = self.git_dir / "objects" / "pack"
+        tmp_pack, tmp_idx = pack_dir / "tmp-bench.pack", pack_dir / "tmp-bench.idx"
+        with tmp_pack.open("wb") as pack, tmp_idx.open("wb") as index:
+            pack_sha, _ = PackEntity.write_pack(objects, pack.write, index.write, len(objects),
+                                                zlib_compression=zlib.Z_BEST_SPEED)
+        name = f"pack-{pack_sha.hex()}"
+        tmp_idx.replace(pack_dir / f"{name}.idx")
+        tmp_pack.replace(pack_dir / f"{name}.pack")
+
+
+def run_pack_prototype(folder: Path, events: list[Event]) -> float:
+    archive = Archive.init(folder)
+    base = archive.head()
+
+    def go() -> None:
+        writer = PackWriter(archive.git_dir)
+        tree = TreeBuilder(writer, archive._root_tree())
+        tip = bytes.fromhex(base or "")
+        for path, data, message in events:
+            root = tree.add_file(path, data)
+            tip = writer.write(b"commit", commit_bytes(root, tip, DEFAULT_IDENTITY,
+                                                       message.decode()))
+        writer.write_pack()
+        if not update_ref(archive.git_dir, BRANCH, tip.hex(), base or "", "bench"):
+            raise SystemExit("pack prototype: update-ref failed")
+    seconds = common.timed(go)[0]
+    count = common.run(["git", f"--git-dir={archive.git_dir}", "rev-list", "--count", BRANCH])
+    assert int(count.stdout) == len(events) + 1, count.stdout
+    common.run(["git", f"--git-dir={archive.git_dir}", "fsck", "--no-dangling"])
+    return seconds
+
+
+def fast_import_stream(events: list[Event], start: dict[str, bytes]) -> bytes:
+    out = bytearray()
+    when = int(time.time())
+
+    def commit(message: bytes, files: dict[str, bytes]) -> None:
+        out.extend(b"commit refs/heads/main\n")
+        out.extend(b"committer chronicle <chronicle@localhost> %d +0000\n" % when)
+        out.extend(b"data %d\n%s\n" % (len(message), message))
+        for path, data in files.items():
+            out.extend(b"M 100644 inline %s\ndata %d\n%s\n" % (path.encode(), len(data), data))
+    commit(b"chronicle: create archive\n", start)
+    for path, data, message in events:
+        commit(message, {path: data})
+    out.extend(b"done\n")
+    return bytes(out)
+
+
+def run_fast_import(folder: Path, stream: bytes, checkout: bool) -> float:
+    common.run(["git", "init", "-q", "-b", "main", str(folder)])
+    git = ["git", f"--git-dir={folder / '.git'}"]
+
+    def go() -> None:
+        common.run([*git, "fast-import", "--quiet", "--done"], stdin=stream)
+        if checkout:
+            common.run([*git, f"--work-tree={folder}", "read-tree", "main"])
+            common.run([*git, f"--work-tree={folder}", "checkout-index", "-a"])
+    return common.timed(go)[0]
+
+
+def run_naive(folder: Path, events: list[Event], start: dict[str, bytes]) -> float:
+    import git
+
+    repo = git.Repo.init(folder, initial_branch="main")
+    with repo.config_writer() as config:
+        config.set_value("user", "name", "chronicle")
+        config.set_value("user", "email", "chronicle@localhost")
+    for path, data in start.items():
+        (folder / path).write_bytes(data)
+    repo.index.add(list(start))
+    repo.index.commit("chronicle: create archive\n")
+
+    def go() -> None:
+        for path, data, message in events:
+            target = folder / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+            repo.index.add([path])
+            repo.index.commit(message.decode())
+    return common.timed(go)[0]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--briefings", type=int, default=10)
+    parser.add_argument("--revisions", type=int, default=100, help="per briefing")
+    parser.add_argument("--naive", type=int, default=200,
+                        help="revisions for the naive GitPython loop (0: skip)")
+    parser.add_argument("--no-variants", action="store_true", help="skip the store variants")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--keep", type=Path, help="keep the archives in this folder")
+    args = parser.parse_args(argv)
+
+    common.header("store append throughput")
+    t0 = time.perf_counter()
+    items = build_items(args.briefings, args.revisions, args.seed)
+    print(f"# {len(items)} revisions ({args.briefings} briefings x {args.revisions}), parsed in "
+          f"{time.perf_counter() - t0:.1f}s (not timed below)")
+    rows: list[tuple[str, ...]] = [("writer", "revisions", "seconds", "revisions/s", "ms/rev")]
+    rates: dict[str, float] = {}
+
+    def row(name: str, count: int, seconds: float) -> None:
+        rates[name] = count / seconds
+        rows.append((name, f"{count:,}", f"{seconds:.2f}", f"{count / seconds:,.0f}",
+                     f"{seconds / count * 1000:.2f}"))
+        print(f"  {name}: {count / seconds:,.1f} revisions/s", file=sys.stderr)
+
+    with common.workdir(args.keep) as work:
+        seconds, archive, results = run_store(work / "store", items)
+        events = exported(archive, results)
+        count = len(events)
+        row("store (append_many, as ingest)", count, seconds)
+        if not args.no_variants:
+            row("store, no schema re-validation", count,
+                run_store(work / "store-novalidate", items, validate=False)[0])
+            row("store, plain commit message", count,
+                run_store(work / "store-plainmsg", items, plain_message)[0])
+            row("store, neither", count,
+                run_store(work / "store-neither", items, plain_message, validate=False)[0])
+        start = initial_files(archive)
+        row("objects only (store's loose objects)", count,
+            run_objects_only(work / "objects", events))
+        row("pack prototype (one pack, gitdb)", count, run_pack_prototype(work / "pack", events))
+        stream = fast_import_stream(events, start)
+        row("git fast-import", count, run_fast_import(work / "fast-import", stream, False))
+        row("git fast-import + checkout", count,
+            run_fast_import(work / "fast-import-co", stream, True))
+        naive = min(args.naive, count)
+        if naive:
+            row(f"naive GitPython (first {naive})", naive,
+                run_naive(work / "naive", events[:naive], start))
+
+    print()
+    common.table(rows)
+    print()
+    store = rates["store (append_many, as ingest)"]
+    fast = rates["git fast-import"]
+    print(f"store / fast-import          = {store / fast:.3f}  (target >= 0.5)  "
+          f"{'MET' if store / fast >= 0.5 else 'NOT MET'}")
+    for name in ("objects only (store's loose objects)", "pack prototype (one pack, gitdb)"):
+        print(f"{name.split(' (')[0]:<28} / fast-import = {rates[name] / fast:.3f}")
+    naive_name = next((n for n in rates if n.startswith("naive")), None)
+    if naive_name:
+        ratio = store / rates[naive_name]
+        note = "" if naive == count else f"  (naive run on the first {naive} revisions only)"
+        print(f"store / naive GitPython      = {ratio:.1f}x  (target >= 30x)  "
+              f"{'MET' if ratio >= 30 else 'NOT MET'}{note}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,349 @@
+"""`chronicle export`: briefings, revisions, claims, figures, quotes and sources as tables.
+
+Three formats of the same rows:
+- ``sqlite``: one table per entity with primary and foreign keys and indexes (stdlib
+  sqlite3), ready for Datasette or DuckDB; a ``figure_timeline`` view joins every figure
+  with when its revision was seen;
+- ``csv``: a folder with one ``<table>.csv`` per table;
+- ``jsonl``: one JSON object per line, each with a ``"table"`` field.
+
+Claims, quotes and figures carry a ``lineage`` column: the same figure across revisions
+shares one lineage id (consecutive revisions aligned by chronicle.align), so a figure's
+values over time are ``SELECT ... WHERE lineage = ? ORDER BY sequence``.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sqlite3
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, Literal
+
+from .errors import ArchiveError
+from .gitobjects import TreeBuilder
+from .lineage import Step, walk
+from .replay import replay
+from .store import Archive, briefing_folder, revision_sha256
+from .views import change_counts, diff_from_alignment, first_summary, summary_line
+
+ExportFormat = Literal["jsonl", "csv", "sqlite"]
+Row = dict[str, Any]
+
+# Table -> (column, SQLite type) in order; the order is also the CSV column order.
+COLUMNS: dict[str, list[tuple[str, str]]] = {
+    "briefings": [("id", "TEXT NOT NULL"), ("revisions", "INTEGER NOT NULL"),
+                  ("headline", "TEXT"), ("first_observed_at", "TEXT"),
+                  ("last_observed_at", "TEXT"), ("first_recorded_at", "TEXT"),
+                  ("last_recorded_at", "TEXT")],
+    "revisions": [("briefing", "TEXT NOT NULL"), ("sequence", "INTEGER NOT NULL"),
+                  ("event_id", "TEXT NOT NULL"), ("recorded_at", "TEXT NOT NULL"),
+                  ("observed_at", "TEXT NOT NULL"), ("headline", "TEXT"), ("published", "TEXT"),
+                  ("url", "TEXT"), ("source", "TEXT"), ("source_format", "TEXT NOT NULL"),
+                  ("source_sha256", "TEXT NOT NULL"), ("source_size", "INTEGER NOT NULL"),
+                  ("content_sha256", "TEXT NOT NULL"), ("claims", "INTEGER NOT NULL"),
+                  ("figures", "INTEGER NOT NULL"), ("quotes", "INTEGER NOT NULL"),
+                  ("sources", "INTEGER NOT NULL"), ("summary", "TEXT NOT NULL"),
+                  ("changes", "TEXT")],
+    "claims": [("briefing", "TEXT NOT NULL"), ("sequence", "INTEGER NOT NULL"),
+               ("id", "TEXT NOT NULL"), ("lineage", "TEXT NOT NULL"), ("kind", "TEXT NOT NULL"),
+               ("position", "INTEGER NOT NULL"), ("section", "INTEGER"),
+               ("section_heading", "TEXT"), ("text", "TEXT NOT NULL"), ("people", "TEXT")],
+    "figures": [("briefing", "TEXT NOT NULL"), ("sequence", "INTEGER NOT NULL"),
+                ("id", "TEXT NOT NULL"), ("lineage", "TEXT NOT NULL"), ("claim", "TEXT NOT NULL"),
+                ("text", "TEXT NOT NULL"), ("value", "REAL NOT NULL"), ("value_max", "REAL"),
+                ("unit", "TEXT"), ("kind", "TEXT NOT NULL"), ("qualifier", "TEXT"),
+                ("noun", "TEXT"), ("date", "TEXT"), ("char_start", "INTEGER NOT NULL"),
+                ("char_end", "INTEGER NOT NULL")],
+    "quotes": [("briefing", "TEXT NOT NULL"), ("sequence", "INTEGER NOT NULL"),
+               ("id", "TEXT NOT NULL"), ("lineage", "TEXT NOT NULL"), ("text", "TEXT NOT NULL"),
+               ("speaker", "TEXT"), ("claim", "TEXT"), ("section", "INTEGER")],
+    "sources": [("briefing", "TEXT NOT NULL"), ("sequence", "INTEGER NOT NULL"),
+                ("position", "INTEGER NOT NULL"), ("text", "TEXT NOT NULL"), ("url", "TEXT")],
+}
+TABLES = tuple(COLUMNS)
+_REVISION_FK = "FOREIGN KEY (briefing, sequence) REFERENCES revisions (briefing, sequence)"
+KEYS: dict[str, list[str]] = {
+    "briefings": ["PRIMARY KEY (id)"],
+    "revisions": ["PRIMARY KEY (briefing, sequence)", "UNIQUE (event_id)",
+                  "FOREIGN KEY (briefing) REFERENCES briefings (id)"],
+    "claims": ["PRIMARY KEY (briefing, sequence, id)", _REVISION_FK],
+    "figures": ["PRIMARY KEY (briefing, sequence, id)", _REVISION_FK],
+    "quotes": ["PRIMARY KEY (briefing, sequence, id)", _REVISION_FK],
+    "sources": ["PRIMARY KEY (briefing, sequence, position)", _REVISION_FK],
+}
+INDEXES = [
+    "CREATE INDEX revisions_observed_at ON revisions (observed_at)",
+    "CREATE INDEX claims_lineage ON claims (lineage)",
+    "CREATE INDEX figures_lineage ON figures (lineage)",
+    "CREATE INDEX figures_claim ON figures (briefing, sequence, claim)",
+    "CREATE INDEX figures_kind_unit ON figures (kind, unit)",
+    "CREATE INDEX quotes_lineage ON quotes (lineage)",
+    "CREATE INDEX quotes_speaker ON quotes (speaker)",
+    "CREATE INDEX sources_url ON sources (url)",
+]
+VIEWS = [
+    """CREATE VIEW figure_timeline AS
+    SELECT f.briefing, f.lineage, f.sequence, r.observed_at, r.recorded_at, f.text, f.value,
+           f.value_max, f.unit, f.kind, f.qualifier, f.noun, f.claim
+    FROM figures AS f JOIN revisions AS r USING (briefing, sequence)""",
+]
+
+
+# ----- rows ------------------------------------------------------------------------------
+def count_events(archive: Archive, briefings: Iterable[str]) -> int:
+    """How many revisions the briefings have, from the git trees alone (no event is read)."""
+    head = archive.head()
+    if head is None:
+        return 0
+    header = archive.objects.read(bytes.fromhex(head)).split(b"\n", 1)[0]
+    tree = TreeBuilder(archive.objects, bytes.fromhex(header.split()[1].decode()))
+    return sum(len(tree.entries(briefing_folder(b))) for b in briefings)
+
+
+def briefing_rows(briefing: str, steps: list[Step]) -> Iterator[tuple[str, Row]]:
+    """(table, row) for one briefing: its own row first, then per revision."""
+    first, last = steps[0].state, steps[-1].state
+    yield "briefings", {
+        "id": briefing, "revisions": len(steps), "headline": last.revision.headline,
+        "first_observed_at": first.observed_at, "last_observed_at": last.observed_at,
+        "first_recorded_at": first.recorded_at, "last_recorded_at": last.recorded_at,
+    }
+    previous: Step | None = None
+    for step in steps:
+        yield from revision_rows(step, previous)
+        previous = step
+
+
+def revision_rows(step: Step, previous: Step | None) -> Iterator[tuple[str, Row]]:
+    state, revision = step.state, step.state.revision
+    key = {"briefing": state.briefing, "sequence": state.sequence}
+    if previous is None or step.alignment is None:
+        summary, changes = first_summary(revision), None
+    else:
+        diff = diff_from_alignment(state.briefing, previous.state.revision, revision,
+                                   (previous.state.sequence, state.sequence), step.alignment)
+        summary, changes = summary_line(diff), json.dumps(change_counts(diff), sort_keys=True)
+    origin = state.origin
+    yield "revisions", {
+        **key, "event_id": state.event_id, "recorded_at": state.recorded_at,
+        "observed_at": state.observed_at, "headline": revision.headline,
+        "published": revision.published, "url": revision.url, "source": origin.name,
+        "source_format": origin.format, "source_sha256": origin.sha256, "source_size": origin.size,
+        "content_sha256": revision_sha256(revision), "summary": summary,
+        "changes": changes, "claims": len(revision.key_points) + len(revision.claims),
+        "figures": len(revision.figures), "quotes": len(revision.quotes),
+        "sources": len(revision.sources),
+    }
+    headings = [s.heading for s in revision.sections]
+    claims = [("key_point", c) for c in revision.key_points] + [("claim", c) for c in revision.claims]
+    for position, (kind, claim) in enumerate(claims):
+        heading = headings[claim.section] if claim.section is not None and claim.section < len(headings) else None
+        yield "claims", {
+            **key, "id": claim.id, "lineage": step.claims[claim.id], "kind": kind,
+            "position": position, "section": claim.section, "section_heading": heading,
+            "text": claim.text, "people": list(claim.people),
+        }
+    for figure in revision.figures:
+        yield "figures", {
+            **key, "id": figure.id, "lineage": step.figures[figure.id], "claim": figure.claim,
+            "text": figure.text, "value": figure.value, "value_max": figure.value_max,
+            "unit": figure.unit, "kind": figure.kind, "qualifier": figure.qualifier,
+            "noun": figure.noun, "date": figure.date, "char_start": figure.start,
+            "char_end": figure.end,
+        }
+    for quote in revision.quotes:
+        yield "quotes", {
+            **key, "id": quote.id, "lineage": step.quotes[quote.id], "text": quote.text,
+            "speaker": quote.speaker, "claim": quote.claim, "section": quote.section,
+        }
+    for position, source in enumerate(revision.sources):
+        yield "sources", {**key, "position": position, "text": source.text, "url": source.url}
+
+
+# ----- writers ---------------------------------------------------------------------------
+class Writer:
+    def write(self, table: str, rows: list[Row]) -> None:
+        raise NotImplementedError
+
+    def commit(self) -> None:
+        """Called when every row was written: make the output appear."""
+
+    def abort(self) -> None:
+        """Called on failure: leave nothing half-written behind."""
+
+
+def _flat(value: Any) -> Any:
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, list | dict) else value
+
+
+class JsonlWriter(Writer):
+    """One record per line on a stream, or in a temporary file that replaces PATH."""
+
+    def __init__(self, path: Path | None, stream: IO[str] | None = None) -> None:
+        self.path = path
+        self.staging = path.with_name(f".{path.name}.{os.getpid()}.tmp") if path else None
+        self.handle = self.staging.open("w", encoding="utf-8") if self.staging else stream
+        assert self.handle is not None
+
+    def write(self, table: str, rows: list[Row]) -> None:
+        assert self.handle is not None
+        for row in rows:
+            self.handle.write(json.dumps({"table": table, **row}, ensure_ascii=False) + "\n")
+
+    def commit(self) -> None:
+        if self.staging and self.path and self.handle:
+            self.handle.close()
+            os.replace(self.staging, self.path)
+        elif self.handle:
+            self.handle.flush()
+
+    def abort(self) -> None:
+        if self.staging and self.handle:
+            self.handle.close()
+            self.staging.unlink(missing_ok=True)
+
+
+class CsvWriter(Writer):
+    """One <table>.csv per table in a folder; written to a temporary folder, then moved."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.staging = folder.with_name(f".{folder.name}.{os.getpid()}.tmp")
+        self.staging.mkdir(parents=True)
+        self.handles: dict[str, IO[str]] = {}
+        self.writers: dict[str, Any] = {}
+        for table, columns in COLUMNS.items():
+            handle = (self.staging / f"{table}.csv").open("w", encoding="utf-8", newline="")
+            writer = csv.writer(handle)
+            writer.writerow([name for name, _ in columns])
+            self.handles[table], self.writers[table] = handle, writer
+
+    def write(self, table: str, rows: list[Row]) -> None:
+        names = [name for name, _ in COLUMNS[table]]
+        self.writers[table].writerows([_flat(row[n]) for n in names] for row in rows)
+
+    def _close(self) -> None:
+        for handle in self.handles.values():
+            handle.close()
+
+    def commit(self) -> None:
+        self._close()
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for table in COLUMNS:
+            os.replace(self.staging / f"{table}.csv", self.folder / f"{table}.csv")
+        self.staging.rmdir()
+
+    def abort(self) -> None:
+        import shutil
+
+        self._close()
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+
+class SqliteWriter(Writer):
+    """Tables with keys, built in a temporary file that replaces PATH when complete."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.staging = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        self.staging.unlink(missing_ok=True)
+        self.db = sqlite3.connect(self.staging)
+        self.db.execute("PRAGMA journal_mode = OFF")
+        self.db.execute("PRAGMA synchronous = OFF")
+        for table, columns in COLUMNS.items():
+            body = [f'"{name}" {kind}' for name, kind in columns] + KEYS[table]
+            self.db.execute(f"CREATE TABLE {table} (\n  " + ",\n  ".join(body) + "\n)")
+        self.db.execute("BEGIN")
+
+    def write(self, table: str, rows: list[Row]) -> None:
+        names = [name for name, _ in COLUMNS[table]]
+        marks = ", ".join("?" for _ in names)
+        self.db.executemany(f"INSERT INTO {table} VALUES ({marks})",
+                            ([_flat(row[n]) for n in names] for row in rows))
+
+    def commit(self) -> None:
+        for statement in (*INDEXES, *VIEWS):
+            self.db.execute(statement)
+        self.db.execute("COMMIT")
+        broken = self.db.execute("PRAGMA foreign_key_check").fetchall()
+        if broken:  # pragma: no cover - would be a bug in the rows above
+            raise ArchiveError(f"export: {len(broken)} row(s) break a foreign key")
+        self.db.execute("PRAGMA journal_mode = DELETE")
+        self.db.execute("ANALYZE")
+        self.db.close()
+        os.replace(self.staging, self.path)
+
+    def abort(self) -> None:
+        self.db.close()
+        self.staging.unlink(missing_ok=True)
+
+
+# ----- export ----------------------------------------------------------------------------
+@dataclass
+class ExportResult:
+    format: ExportFormat
+    output: str
+    briefings: int = 0
+    tables: dict[str, int] = field(default_factory=lambda: dict.fromkeys(TABLES, 0))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"format": self.format, "output": self.output, "briefings": self.briefings,
+                "tables": self.tables}
+
+
+def check_output(fmt: ExportFormat, output: Path | None, force: bool) -> None:
+    """Refuse to overwrite an existing export unless forced; csv and sqlite need -o."""
+    if output is None:
+        if fmt != "jsonl":
+            raise ArchiveError(f"--format {fmt} needs -o PATH (a {'folder' if fmt == 'csv' else 'file'})")
+        return
+    if fmt == "csv":
+        if output.exists() and not output.is_dir():
+            raise ArchiveError(f"{output}: exists and is not a folder")
+        clash = [t for t in TABLES if (output / f"{t}.csv").exists()]
+        if clash and not force:
+            raise ArchiveError(f"{output}: already holds {clash[0]}.csv; use --force to replace")
+    elif output.exists() and not force:
+        raise ArchiveError(f"{output}: already exists; use --force to replace it")
+    elif output.is_dir():
+        raise ArchiveError(f"{output}: is a folder")
+
+
+def export(archive: Archive, fmt: ExportFormat, output: Path | None, briefings: list[str],
+           force: bool = False, on_revision: Callable[[str, int], None] | None = None,
+           stdout: IO[str] | None = None) -> ExportResult:
+    """Write every row of ``briefings`` (all if empty); ``on_revision`` sees each revision."""
+    names = briefings or archive.briefings()
+    check_output(fmt, output, force)
+    result = ExportResult(fmt, str(output) if output else "-")
+    histories = ((name, replay(archive.events(name))) for name in names)
+    if fmt == "jsonl":
+        writer: Writer = JsonlWriter(output, stdout or sys.stdout)
+    elif fmt == "csv":
+        assert output is not None
+        writer = CsvWriter(output)
+    else:
+        assert output is not None
+        writer = SqliteWriter(output)
+    try:
+        for name, states in histories:
+            steps = walk(states)
+            batch: dict[str, list[Row]] = {t: [] for t in TABLES}
+            for table, row in briefing_rows(name, steps):
+                batch[table].append(row)
+                if table == "revisions" and on_revision:
+                    on_revision(name, row["sequence"])
+            for table in TABLES:  # parents first, so foreign keys always point backwards
+                writer.write(table, batch[table])
+                result.tables[table] += len(batch[table])
+            result.briefings += 1
+        writer.commit()
+    except BaseException:
+        writer.abort()
+        raise
+    return result

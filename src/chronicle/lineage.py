@@ -1,0 +1,94 @@
+"""Identity across revisions: which claim, quote or figure is the same one as before.
+
+Consecutive revisions are aligned with ``chronicle.align.align_revisions``; a figure (claim,
+quote) paired with one of the previous revision continues its lineage, anything unpaired
+starts a new one. A lineage id names where it started: ``r<sequence>:<id>``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .align import Alignment, align_revisions
+from .model import Figure
+from .replay import RevisionState
+
+
+@dataclass(frozen=True)
+class Step:
+    """One revision with its alignment to the one before and the lineage of its parts."""
+
+    state: RevisionState
+    alignment: Alignment | None
+    claims: dict[str, str]
+    quotes: dict[str, str]
+    figures: dict[str, str]
+
+
+def lineage_id(sequence: int, item_id: str) -> str:
+    return f"r{sequence}:{item_id}"
+
+
+def walk(states: list[RevisionState]) -> list[Step]:
+    """Every revision in order, aligned to its predecessor, with lineage ids."""
+    steps: list[Step] = []
+    previous: Step | None = None
+    for state in states:
+        revision = state.revision
+        alignment = align_revisions(previous.state.revision, revision) if previous else None
+        claims: dict[str, str] = {}
+        quotes: dict[str, str] = {}
+        figures: dict[str, str] = {}
+        if previous is not None and alignment is not None:
+            for pair in (*alignment.key_points, *alignment.claims):
+                claims[pair.after.id] = previous.claims[pair.before.id]
+            for before_quote, after_quote in alignment.quotes:
+                quotes[after_quote.id] = previous.quotes[before_quote.id]
+            for before_figure, after_figure in alignment.figures:
+                figures[after_figure.id] = previous.figures[before_figure.id]
+        for claim in (*revision.key_points, *revision.claims):
+            claims.setdefault(claim.id, lineage_id(state.sequence, claim.id))
+        for quote in revision.quotes:
+            quotes.setdefault(quote.id, lineage_id(state.sequence, quote.id))
+        for figure in revision.figures:
+            figures.setdefault(figure.id, lineage_id(state.sequence, figure.id))
+        previous = Step(state, alignment, claims, quotes, figures)
+        steps.append(previous)
+    return steps
+
+
+@dataclass
+class SeriesPoint:
+    sequence: int
+    figure: Figure
+    claim_text: str
+
+
+@dataclass
+class FigureSeries:
+    """One figure followed through the revisions where it appears."""
+
+    id: str
+    points: list[SeriesPoint] = field(default_factory=list)
+
+    @property
+    def latest(self) -> Figure:
+        return self.points[-1].figure
+
+    def changed(self) -> bool:
+        values = {(p.figure.value, p.figure.value_max, p.figure.unit) for p in self.points}
+        return len(values) > 1
+
+
+def figure_series(steps: list[Step]) -> list[FigureSeries]:
+    """Every figure lineage with its points, in order of first appearance."""
+    series: dict[str, FigureSeries] = {}
+    for step in steps:
+        revision = step.state.revision
+        texts = {c.id: c.text for c in (*revision.key_points, *revision.claims)}
+        texts.update({q.id: q.text for q in revision.quotes})
+        for figure in revision.figures:
+            lineage = step.figures[figure.id]
+            entry = series.setdefault(lineage, FigureSeries(lineage))
+            entry.points.append(SeriesPoint(step.state.sequence, figure, texts.get(figure.claim, "")))
+    return list(series.values())

@@ -1,0 +1,379 @@
+"""`chronicle review A..B`: what the commits of a git range added, in claims and figures.
+
+For each commit in the range (oldest first): the event it added (found by its
+``Chronicle-*`` trailers, else by the file it added under ``briefings/``), read at that
+commit, and its diff against the previous revision of the same briefing read at the same
+commit. Works on any checkout of an archive repository (a pull request's head, a detached
+HEAD in CI), not only on its main branch. Problems a reviewer should see (an event file
+changed or deleted, a broken hash chain, trailers that disagree with the event) are listed
+per commit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .diff_model import Diff
+from .errors import ArchiveError, NotAnArchive
+from .gitobjects import git
+from .model import Event
+from .store import ROOT, event_path, revision_sha256
+from .views import change_counts, diff_revisions, first_summary, summary_line
+from .worddiff import word_diff
+
+_TRAILER = re.compile(r"^Chronicle-([A-Za-z0-9-]+):\s*(.*?)\s*$")
+_EVENT_FILE = re.compile(rf"^{ROOT}/[0-9a-f]{{2}}/[a-z0-9-]+/\d{{6}}\.json$")
+GITHUB_COMMENT_LIMIT = 65_000
+
+
+@dataclass
+class ReviewedCommit:
+    """One commit of the range and the revision it added (if it added one)."""
+
+    commit: str
+    date: str
+    subject: str
+    parents: int
+    briefing: str | None = None
+    sequence: int | None = None
+    file: str | None = None
+    event: Event | None = None
+    diff: Diff | None = None
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def summary(self) -> str:
+        if self.event is None:
+            return "merge commit" if self.parents > 1 else "no chronicle event"
+        if self.diff is None:
+            return first_summary(self.event.revision)
+        return summary_line(self.diff)
+
+    def as_dict(self) -> dict[str, Any]:
+        event = self.event
+        return {
+            "commit": self.commit, "date": self.date, "subject": self.subject,
+            "briefing": self.briefing, "sequence": self.sequence, "file": self.file,
+            "event_id": event.event_id if event else None,
+            "observed_at": event.observed_at if event else None,
+            "source": event.origin.name if event else None,
+            "headline": event.revision.headline if event else None,
+            "first": bool(event and self.diff is None),
+            "summary": self.summary,
+            "counts": change_counts(self.diff) if self.diff else {},
+            "diff": self.diff.model_dump(mode="json", by_alias=True) if self.diff else None,
+            "problems": self.problems,
+        }
+
+
+@dataclass
+class Review:
+    range: str
+    commits: list[ReviewedCommit]
+
+    @property
+    def events(self) -> list[ReviewedCommit]:
+        return [c for c in self.commits if c.event is not None]
+
+    @property
+    def problems(self) -> int:
+        return sum(len(c.problems) for c in self.commits)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"range": self.range, "commits": [c.as_dict() for c in self.commits],
+                "revisions": len(self.events), "problems": self.problems}
+
+
+# ----- reading git -----------------------------------------------------------------------
+def git_dir_of(path: Path) -> Path:
+    if not path.is_dir():
+        raise NotAnArchive(path, "no such folder")
+    git_dir = path / ".git"
+    if not (git_dir / "HEAD").is_file():
+        raise NotAnArchive(path, "not a git repository")
+    return git_dir
+
+
+def range_spec(spec: str) -> str:
+    """A range as given ('A..B', 'A...B', 'X^!'), or one commit 'X' as 'X^!'."""
+    if not spec or spec.startswith("-") or any(c.isspace() for c in spec):
+        raise ArchiveError(f"{spec!r} is not a commit range (try HEAD~2..HEAD)")
+    if ".." in spec or spec.endswith(("^!", "^@")):
+        return spec
+    return f"{spec}^!"
+
+
+def _log(git_dir: Path, spec: str) -> list[tuple[ReviewedCommit, str, list[tuple[str, str]]]]:
+    """(commit, message, [(status, path)]) oldest first."""
+    result = git(git_dir, "log", "--reverse", "--topo-order", "--no-renames", "--name-status",
+                 "--format=%x1e%H%x1f%P%x1f%aI%x1f%s%x1f%B%x1f", range_spec(spec), "--")
+    if result.returncode != 0:
+        reason = result.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise ArchiveError(f"{spec!r} is not a commit range in {git_dir.parent}"
+                           f" ({reason[0] if reason else 'git log failed'})")
+    out = []
+    for chunk in result.stdout.decode("utf-8", "replace").split("\x1e")[1:]:
+        sha, parents, date, subject, body, changes = chunk.split("\x1f")
+        files = []
+        for line in changes.strip().splitlines():
+            status, _, path = line.partition("\t")
+            if path:
+                files.append((status[:1], path))
+        commit = ReviewedCommit(sha, date, subject, len(parents.split()))
+        out.append((commit, body, files))
+    return out
+
+
+def trailers(message: str) -> dict[str, str]:
+    """The Chronicle-* trailers of a commit message (its last paragraph), by name."""
+    paragraphs = [p for p in message.strip().split("\n\n") if p.strip()]
+    found: dict[str, str] = {}
+    for line in (paragraphs[-1] if paragraphs else "").splitlines():
+        match = _TRAILER.match(line.strip())
+        if match:
+            found[match.group(1).lower()] = match.group(2)
+    return found
+
+
+def read_blobs(git_dir: Path, specs: list[str]) -> dict[str, bytes | None]:
+    """'<commit>:<path>' -> file bytes (None if missing), through one `git cat-file --batch`."""
+    if not specs:
+        return {}
+    result = subprocess.run(
+        ["git", f"--git-dir={git_dir}", "cat-file", "--batch"],
+        input="".join(f"{s}\n" for s in specs).encode(), capture_output=True, check=False,
+    )
+    data = result.stdout
+    out: dict[str, bytes | None] = {}
+    pos = 0
+    for spec in specs:
+        end = data.find(b"\n", pos)
+        if end < 0:
+            out[spec] = None
+            continue
+        header = data[pos:end].split()
+        pos = end + 1
+        if len(header) != 3 or header[1] != b"blob":
+            out[spec] = None
+            if len(header) == 3 and header[2].isdigit():  # a tree or commit: skip its body
+                pos += int(header[2]) + 1
+            continue
+        size = int(header[2])
+        out[spec] = data[pos:pos + size]
+        pos += size + 1
+    return out
+
+
+# ----- review ----------------------------------------------------------------------------
+def review(path: Path, spec: str) -> Review:
+    git_dir = git_dir_of(path)
+    logged = _log(git_dir, spec)
+    wanted: list[str] = []
+    for commit, message, files in logged:
+        _locate(commit, trailers(message), files)
+        if commit.file and commit.sequence:
+            wanted.append(f"{commit.commit}:{commit.file}")
+            if commit.briefing and commit.sequence > 1:
+                wanted.append(f"{commit.commit}:{event_path(commit.briefing, commit.sequence - 1)}")
+    blobs = read_blobs(git_dir, wanted)
+    for commit, message, _ in logged:
+        if commit.file and commit.sequence:
+            _examine(commit, trailers(message), blobs)
+    return Review(spec, [c for c, _, _ in logged])
+
+
+def _locate(commit: ReviewedCommit, found: dict[str, str], files: list[tuple[str, str]]) -> None:
+    """Which event file the commit added, and what else it did under briefings/."""
+    added = [p for s, p in files if s == "A" and _EVENT_FILE.match(p)]
+    for status, file in files:
+        if file.startswith(f"{ROOT}/") and status != "A":
+            word = {"M": "modified", "D": "deleted"}.get(status, f"changed ({status})")
+            commit.problems.append(f"{file}: event file {word}; events are immutable")
+    if len(added) > 1:
+        commit.problems.append(f"adds {len(added)} event files; chronicle adds one per commit")
+    file = found.get("file") or (added[0] if added else None)
+    if file is None:
+        return
+    parts = file.split("/")
+    if not _EVENT_FILE.match(file):
+        commit.problems.append(f"Chronicle-File {file!r} is not an event file path")
+        return
+    commit.file, commit.briefing = file, parts[2]
+    commit.sequence = int(parts[3].removesuffix(".json"))
+    if found and file not in added:
+        commit.problems.append(f"trailer names {file} but the commit does not add it")
+
+
+def _examine(commit: ReviewedCommit, found: dict[str, str],
+             blobs: dict[str, bytes | None]) -> None:
+    assert commit.file and commit.briefing and commit.sequence
+    raw = blobs.get(f"{commit.commit}:{commit.file}")
+    if raw is None:
+        commit.problems.append(f"{commit.file}: not in this commit")
+        return
+    try:
+        event = Event.model_validate_json(raw)
+    except ValueError as error:
+        commit.problems.append(f"{commit.file}: not a valid event ({_first_line(error)})")
+        return
+    commit.event = event
+    if event.briefing != commit.briefing or event.sequence != commit.sequence:
+        commit.problems.append(f"{commit.file}: holds {event.briefing} r{event.sequence}")
+    if revision_sha256(event.revision) != event.content_sha256:
+        commit.problems.append(f"{commit.file}: revision does not match its content_sha256")
+    for name, value in (("event", event.event_id), ("content-sha256", event.content_sha256),
+                        ("sequence", str(event.sequence)), ("briefing", event.briefing)):
+        if name in found and found[name] != value:
+            commit.problems.append(f"trailer Chronicle-{name.title()} says {found[name]!r}, "
+                                   f"the event says {value!r}")
+    if commit.sequence == 1:
+        if event.previous_sha256 is not None:
+            commit.problems.append(f"{commit.file}: first revision with a previous_sha256")
+        return
+    previous_file = event_path(commit.briefing, commit.sequence - 1)
+    previous_raw = blobs.get(f"{commit.commit}:{previous_file}")
+    if previous_raw is None:
+        commit.problems.append(f"{previous_file}: previous revision missing at this commit")
+        return
+    if hashlib.sha256(previous_raw).hexdigest() != event.previous_sha256:
+        commit.problems.append(f"{commit.file}: hash chain broken (previous_sha256 is not the "
+                               f"sha256 of {previous_file})")
+    try:
+        previous = Event.model_validate_json(previous_raw)
+    except ValueError as error:
+        commit.problems.append(f"{previous_file}: not a valid event ({_first_line(error)})")
+        return
+    commit.diff = diff_revisions(commit.briefing, previous.revision, event.revision,
+                                 (previous.sequence, event.sequence))
+
+
+def _first_line(error: Exception) -> str:
+    return str(error).splitlines()[0] if str(error) else type(error).__name__
+
+
+# ----- Markdown for a pull-request comment -----------------------------------------------
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~])")
+_SAFE_URL = re.compile(r"^https?://[^\s<>`|]+$")
+
+
+def md(text: str | None) -> str:
+    """User text made inert in Markdown (and in GitHub's HTML subset)."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join((text or "").split()))
+
+
+def _short(text: str, width: int = 120) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def review_markdown(result: Review, limit: int = GITHUB_COMMENT_LIMIT) -> str:
+    """Markdown for a PR comment; per-commit details are dropped if it would exceed ``limit``."""
+    full = _markdown(result, details=True)
+    if len(full) <= limit:
+        return full
+    short = _markdown(result, details=False)
+    note = ("\n_Details left out to fit a comment; run `chronicle review "
+            f"{md(result.range)}` locally for all of them._\n")
+    return short + note
+
+
+def _markdown(result: Review, details: bool) -> str:
+    events = result.events
+    briefings = sorted({c.briefing for c in events if c.briefing})
+    verdict = "no problems found" if not result.problems else f"**{result.problems} problem(s)**"
+    lines = [f"## chronicle review `{result.range.replace('`', '')}`", "",
+             f"{len(result.commits)} commit(s), {len(events)} revision(s) of "
+             f"{len(briefings)} briefing(s); {verdict}.", ""]
+    if result.commits:
+        lines += ["| commit | briefing | revision | what changed |", "|---|---|---|---|"]
+        for commit in result.commits:
+            revision = f"r{commit.sequence}" if commit.event else ""
+            flag = " ⚠️" if commit.problems else ""
+            lines.append(f"| `{commit.commit[:10]}` | {md(commit.briefing)} | {revision} | "
+                         f"{md(commit.summary)}{flag} |")
+        lines.append("")
+    for commit in result.commits:
+        if commit.problems:
+            lines += [f"**Problems in `{commit.commit[:10]}`**", ""]
+            lines += [f"- {md(p)}" for p in commit.problems]
+            lines.append("")
+        if details and commit.event is not None:
+            lines += _commit_markdown(commit)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _commit_markdown(commit: ReviewedCommit) -> list[str]:
+    event = commit.event
+    assert event is not None
+    origin = event.origin
+    lines = [f"### {md(event.briefing)} r{event.sequence} · `{commit.commit[:12]}`", "",
+             f"_{md(commit.summary)}_", "",
+             f"Source: {md(origin.name or 'stdin')} ({origin.format}, {origin.size:,} bytes) · "
+             f"observed {event.observed_at[:16].replace('T', ' ')} UTC", ""]
+    diff = commit.diff
+    if diff is None:
+        if event.revision.headline:
+            lines += [f"**Headline:** {md(event.revision.headline)}", ""]
+        return lines
+    if diff.headline:
+        lines += ["**Headline**", "", f"- before: {md(diff.headline.before)}",
+                  f"- after: {md(diff.headline.after)}", ""]
+    figures = diff.figures
+    if figures.changed or figures.added or figures.removed:
+        lines += ["**Figures**", "", "| | before | after | in claim |", "|---|---|---|---|"]
+        for change in figures.changed:
+            lines.append(f"| changed | {md(change.before.text)} | **{md(change.after.text)}** | "
+                         f"{md(_short(change.claim))} |")
+        lines += [f"| added | | **{md(f.text)}** | |" for f in figures.added]
+        lines += [f"| removed | ~~{md(f.text)}~~ | | |" for f in figures.removed]
+        lines.append("")
+    for title, changes in (("Key points", diff.key_points), ("Claims", diff.claims)):
+        if not (changes.added or changes.removed or changes.edited):
+            continue
+        lines += [f"**{title}**", ""]
+        lines += [f"- added: {md(c.text)}" for c in changes.added]
+        lines += [f"- removed: ~~{md(c.text)}~~" for c in changes.removed]
+        lines += [f"- edited: {_inline_diff(e.before.text, e.after.text)}" for e in changes.edited]
+        lines.append("")
+    quotes = diff.quotes
+    if quotes.added or quotes.removed or quotes.changed:
+        lines += ["**Quotes**", ""]
+        lines += [f"- added: “{md(q.text)}” – {md(q.speaker or '?')}" for q in quotes.added]
+        lines += [f"- removed: ~~“{md(q.text)}”~~ – {md(q.speaker or '?')}" for q in quotes.removed]
+        for change in quotes.changed:
+            lines.append(f"- changed: {_inline_diff(change.before.text, change.after.text)} – "
+                         f"{_inline_diff(change.before.speaker or '?', change.after.speaker or '?')}")
+        lines.append("")
+    sources = diff.sources
+    if sources.added or sources.removed:
+        lines += ["**Sources**", ""]
+        lines += [f"- added: {md(s.text)}" + (f" <{s.url}>" if _SAFE_URL.match(s.url or "") else "")
+                  for s in sources.added]
+        lines += [f"- removed: ~~{md(s.text)}~~" for s in sources.removed]
+        lines.append("")
+    return lines
+
+
+def _inline_diff(before: str, after: str) -> str:
+    parts = []
+    for op, text in word_diff(before, after):
+        words = md(text)
+        if not words:
+            parts.append(" ")
+        elif op == "same":
+            parts.append(_spaced(text, words))
+        elif op == "removed":
+            parts.append(_spaced(text, f"~~{words}~~"))
+        else:
+            parts.append(_spaced(text, f"**{words}**"))
+    return "".join(parts).strip()
+
+
+def _spaced(raw: str, body: str) -> str:
+    """Keep the run's outer spaces outside the emphasis markers."""
+    return (" " if raw[:1].isspace() else "") + body + (" " if raw[-1:].isspace() else "")
