@@ -28,7 +28,8 @@ when they are installed).
 Matching rule: a found figure matches an expected one when both describe the same
 dimension (after mapping quantulum3's unit name to chronicle's units) and the values
 agree within 1e-6 relative after converting to a common base unit; an expected range
-(value +- uncertainty) must be found as a range with the same ends. Expected quantities
+(value +- uncertainty) must be found as a range with the same ends, except a measurement
+uncertainty written "±"/"+/-", where only the value is compared. Expected quantities
 in units chronicle does not model are excluded from the per-kind scores, and so are the
 found figures that overlap them; both are counted and listed.
 """
@@ -191,7 +192,7 @@ def matches(fig: FoundFigure, exp: Expected) -> bool:
     if dim != exp.dim[0]:
         return False
     scale = exp.dim[1] / factor
-    if exp.uncertainty:
+    if exp.uncertainty and not any(mark in exp.surface for mark in ("±", "+/-")):
         low = (exp.value - exp.uncertainty) * scale
         high = (exp.value + exp.uncertainty) * scale
         return fig.value_max is not None and close(fig.value, low) and close(fig.value_max, high)

@@ -140,9 +140,11 @@ def revision_rows(step: Step, previous: Step | None) -> Iterator[tuple[str, Row]
         "sources": len(revision.sources),
     }
     headings = [s.heading for s in revision.sections]
-    claims = [("key_point", c) for c in revision.key_points] + [("claim", c) for c in revision.claims]
+    claims = [*(("key_point", c) for c in revision.key_points),
+              *(("claim", c) for c in revision.claims)]
     for position, (kind, claim) in enumerate(claims):
-        heading = headings[claim.section] if claim.section is not None and claim.section < len(headings) else None
+        section = claim.section
+        heading = headings[section] if section is not None and section < len(headings) else None
         yield "claims", {
             **key, "id": claim.id, "lineage": step.claims[claim.id], "kind": kind,
             "position": position, "section": claim.section, "section_heading": heading,
@@ -300,7 +302,8 @@ def check_output(fmt: ExportFormat, output: Path | None, force: bool) -> None:
     """Refuse to overwrite an existing export unless forced; csv and sqlite need -o."""
     if output is None:
         if fmt != "jsonl":
-            raise ArchiveError(f"--format {fmt} needs -o PATH (a {'folder' if fmt == 'csv' else 'file'})")
+            what = "folder" if fmt == "csv" else "file"
+            raise ArchiveError(f"--format {fmt} needs -o PATH (a {what})")
         return
     if fmt == "csv":
         if output.exists() and not output.is_dir():

@@ -12,10 +12,10 @@ import re
 import time
 from dataclasses import dataclass
 from functools import cache
-from pathlib import PurePosixPath
+from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from .errors import FetchError
 from .model import Origin
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     import httpx
 
 DEFAULT_TIMEOUT = 20.0
+PAGE_ACCEPT = "text/html,application/xhtml+xml,*/*;q=0.8"
 MAX_REDIRECTS = 5
 _MEDIA_FORMATS: dict[str, Format] = {
     "text/html": "html", "application/xhtml+xml": "html", "application/json": "json",
@@ -73,7 +74,8 @@ class Fetched:
 class Fetcher:
     """One HTTP client (connection reuse) with chronicle's manners; use as a context manager."""
 
-    def __init__(self, timeout: float = DEFAULT_TIMEOUT, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+    def __init__(self, timeout: float = DEFAULT_TIMEOUT,
+                 max_bytes: int = DEFAULT_MAX_BYTES) -> None:
         import httpx
 
         self.timeout = timeout
@@ -112,7 +114,8 @@ class Fetcher:
                 if response.status_code == 304:
                     return _fetched(url, response, b"")
                 if response.status_code >= 400:
-                    raise FetchError(url, f"HTTP {response.status_code} {response.reason_phrase}".strip())
+                    status = f"HTTP {response.status_code} {response.reason_phrase}"
+                    raise FetchError(url, status.strip())
                 declared = response.headers.get("Content-Length", "")
                 if declared.isdigit() and int(declared) > self.max_bytes:
                     raise FetchError(url, self._too_large())
@@ -168,7 +171,7 @@ def page_format(fetched: Fetched) -> Format:
         return "json"
     if media and not media.startswith("text/"):
         raise FetchError(fetched.url, f"is {media}, not a web page or a text briefing")
-    return format_for(PurePosixPath(urlsplit(fetched.final_url).path), fetched.data)
+    return format_for(Path(unquote(urlsplit(fetched.final_url).path)), fetched.data)
 
 
 def page_text(fetched: Fetched) -> str:
@@ -202,4 +205,4 @@ def parse_url(url: str, fmt: Format | None = None, max_bytes: int = DEFAULT_MAX_
               timeout: float = DEFAULT_TIMEOUT) -> Parsed:
     """Fetch ``url`` and parse it; FetchError or InputError name the URL."""
     with Fetcher(timeout, max_bytes) as fetcher:
-        return parse_fetched(fetcher.get(url, accept="text/html,application/xhtml+xml,*/*;q=0.8"), fmt)
+        return parse_fetched(fetcher.get(url, accept=PAGE_ACCEPT), fmt)

@@ -462,14 +462,16 @@ def _with_fraction(s: str, whole: float, end: int) -> tuple[float, int, bool]:
     if mixed is not None and _is_prose_fraction(int(mixed.group(1)), int(mixed.group(2))):
         return whole + int(mixed.group(1)) / int(mixed.group(2)), mixed.end(), False
     simple = _SIMPLE_FRACTION.match(s, end)
-    if simple is not None and _is_prose_fraction(int(whole), int(simple.group(1))):
+    if simple is not None and _is_prose_fraction(int(whole), int(simple.group(1)),
+                                                 s.startswith(" of ", simple.end())):
         return whole / int(simple.group(1)), simple.end(), False
     return whole, end, True
 
 
-def _is_prose_fraction(numerator: int, denominator: int) -> bool:
-    """True for fractions written in prose ("3/4"), not for names like "9/11"."""
-    return denominator in _FRACTION_DENOMINATORS and numerator < denominator
+def _is_prose_fraction(numerator: int, denominator: int, before_of: bool = False) -> bool:
+    """True for fractions written in prose ("3/4", "1/40 of"), not for names like "9/11"."""
+    common = denominator in _FRACTION_DENOMINATORS or before_of
+    return common and 0 < denominator and numerator < denominator
 
 
 def _read_words(s: str, i: int) -> tuple[float, int, str | None] | None:
@@ -616,6 +618,8 @@ def _read_scale(s: str, q: _Quantity) -> None:
     if abbr is None or q.is_word:
         return
     spaced, symbol = bool(abbr.group(1)), abbr.group(2)
+    if symbol in "kK" and "." in s[q.start:q.end - 2]:
+        return  # "573.15K" is no thousands count; "2.5K" still is
     money_only = symbol in ("m", "B", "T") or (symbol == "M" and spaced)
     if (money_only and q.currency is None) or (spaced and symbol in ("k", "K")):
         return
@@ -735,7 +739,10 @@ def _named_by_word_before(s: str, q: _Quantity, noun: str | None) -> bool:
         return q.bare and not q.is_word
     if not word[0].isupper() or word in _FUNCTION_WORDS or word.lower() in _MONTHS:
         return False
-    return q.bare and q.plain_int and not q.is_word and noun is None and q.raw < 1000
+    if not (q.bare and q.plain_int and not q.is_word):
+        return False
+    # News style spells out one to nine, so "Leopard 2 tanks" names a model.
+    return (noun is None and q.raw < 1000) or (q.raw < 10 and m.start() > 0)
 
 
 def _qualifier(s: str, start: int, floor: int) -> tuple[str | None, int]:
@@ -904,13 +911,13 @@ def _compatible(x: _Quantity, y: _Quantity) -> bool:
     return not (x.kind is not None and y.kind is not None and x.kind != y.kind)
 
 
-def _borrow(x: _Quantity, y: _Quantity) -> _Quantity:
-    """X with the currency, unit and scale it shares with Y ("1 to 2 billion dollars")."""
+def _borrow(x: _Quantity, y: _Quantity, scale: bool = True) -> _Quantity:
+    """X with the currency, unit (and scale) it shares with Y ("1 to 2 billion dollars")."""
     borrowed = replace(x)
     if borrowed.currency is None and borrowed.unit is None:
         borrowed.currency, borrowed.unit = y.currency, y.unit
         borrowed.kind, borrowed.factor = y.kind, y.factor
-    if borrowed.scale == 1.0 and y.scale != 1.0 and abs(x.raw) <= abs(y.raw):
+    if scale and borrowed.scale == 1.0 and y.scale != 1.0 and abs(x.raw) <= abs(y.raw):
         borrowed.scale = y.scale
     return borrowed
 
@@ -1021,16 +1028,15 @@ def _with_partner(s: str, q: _Quantity, other: _Quantity,
     year_end = _year_range(q, other, join.group()) if other_noun is None else None
     if year_end is not None and (hyphen or explicit or (word == "to" and not change)):
         return _year_span(s, q, year_end, span, other.end), other.end
-    if word == "or" or (_year_like(q) and _is_year(s, q, None) and not _year_like(other)):
+    if (_year_like(q) and _is_year(s, q, None) and not _year_like(other)) or not _compatible(
+            q, other):
         return _build(s, q, span), q.end
-    if not _compatible(q, other):
-        return _build(s, q, span), q.end
-    x = _borrow(q, other)
-    ordered = x.value < other.value
+    x, y = _borrow(q, other), _borrow(other, q, scale=False)
+    ordered = x.value < y.value
     joins = (word in ("to", "") and not change and (ordered or explicit)) or (
         explicit and word == "and")
-    if joins and x.kind == other.kind:
-        span.value_max, span.end = other.value, other.end
+    if joins and x.kind == y.kind:
+        span.value_max, span.end = y.value, other.end
         return _build(s, x, span), other.end
     if hyphen and not ordered and q.bare and other.bare:
         return None, other.end  # "a 7-2 vote": a score, not two figures

@@ -1,44 +1,58 @@
-"""Git-history checks for `verify`: each event file added once, by its own commit, never changed."""
+"""Git-history checks for `verify`.
+
+Two sources of truth are compared with what is on ``main`` now:
+
+* the history itself: each event file is added once, by its own commit, and never
+  modified, deleted or re-added later; ``main`` never merges (the chain never forked);
+* the ledger (ledger.py): every commit chronicle put on ``main`` must still be there,
+  every event it recorded must still have the bytes it had (sha256), and every event
+  and commit on ``main`` must have been recorded. This is what catches a rewritten
+  history in which every event file is consistent again.
+"""
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass, field
+
 from .checks import Problem
 from .gitobjects import git
+from .ledger import LEDGER_NAME, Recorded
 from .store import BRANCH, ROOT, Archive
 
-_STATUS_WORDS = {"M": "modified", "D": "deleted", "T": "changed type", "A": "added again"}
+_STATUS = {"M": ("modified", "file-modified"), "D": ("deleted", "file-deleted"),
+           "T": ("changed type", "file-modified"), "A": ("added again", "file-modified")}
+LEDGER_WHERE = f".git/{LEDGER_NAME}"
 
 
-def history_problems(archive: Archive) -> list[Problem]:
-    """Walk main's history once: report event files changed after the commit that added them."""
-    result = git(archive.git_dir, "log", "--reverse", "--format=%x00%H", "--raw", "--no-renames",
-                 "--no-abbrev", "-m", "--first-parent", BRANCH, "--", ROOT)
+@dataclass
+class Walk:
+    """``main``'s first-parent history, oldest first, with each commit's file changes."""
+
+    commits: list[str] = field(default_factory=list)
+    parents: dict[str, list[str]] = field(default_factory=dict)
+    changes: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)  # status, blob, path
+    added: dict[str, tuple[str, str]] = field(default_factory=dict)  # event path -> commit, blob
+    error: str | None = None
+
+    def event_adds(self, commit: str) -> list[str]:
+        return [path for status, _, path in self.changes.get(commit, [])
+                if status == "A" and _name(path)[0] is not None]
+
+
+def walk(archive: Archive) -> Walk:
+    result = git(archive.git_dir, "-c", "core.quotePath=false", "log", "--reverse",
+                 "--format=%x00%H %P", "--raw", "--no-renames", "--no-abbrev", "-m", "--root",
+                 "--first-parent", BRANCH, "--")
+    found = Walk()
     if result.returncode != 0:
-        return [Problem(str(archive.path), "cannot read git history: "
-                        + result.stderr.decode(errors="replace").strip())]
-    added: dict[str, str] = {}
-    problems: list[Problem] = []
-    for commit, changes in _commits(result.stdout.decode("utf-8", "replace")):
-        for status, blob, path in changes:
-            briefing, sequence = _name(path)
-            if status == "A" and path not in added:
-                added[path] = blob
-                continue
-            word = _STATUS_WORDS.get(status, f"changed ({status})")
-            problems.append(Problem(path, f"event file {word} after it was committed",
-                                    briefing, sequence, commit))
-        if sum(1 for s, _, _ in changes if s == "A") > 1:
-            problems.append(Problem(str(archive.path), "one commit added several events",
-                                    commit=commit))
-    return problems
-
-
-def _commits(log: str) -> list[tuple[str, list[tuple[str, str, str]]]]:
-    out = []
-    for chunk in log.split("\x00")[1:]:
+        found.error = result.stderr.decode(errors="replace").strip()
+        return found
+    for chunk in result.stdout.decode("utf-8", "replace").split("\x00")[1:]:
         lines = chunk.strip().splitlines()
         if not lines:
             continue
+        commit, *parents = lines[0].split()
         changes = []
         for line in lines[1:]:
             if not line.startswith(":"):
@@ -46,13 +60,140 @@ def _commits(log: str) -> list[tuple[str, list[tuple[str, str, str]]]]:
             meta, _, path = line.partition("\t")
             fields = meta.split()
             changes.append((fields[4][0], fields[3], path))
-        out.append((lines[0], changes))
+        found.commits.append(commit)
+        found.parents[commit] = parents
+        found.changes[commit] = changes
+        for status, blob, path in changes:
+            if status == "A" and path not in found.added and _name(path)[0] is not None:
+                found.added[path] = (commit, blob)
+    return found
+
+
+def added_events(archive: Archive) -> list[tuple[str, str, int, str, bytes]]:
+    """(path, briefing, sequence, commit that added it, blob sha) of each event file on main."""
+    history = walk(archive)
+    out = []
+    for briefing, path, _raw in archive.raw_event_files():
+        commit, blob = history.added.get(path, (archive.head() or "", ""))
+        sequence = _name(path)[1] or 0
+        out.append((path, briefing, sequence, commit,
+                    bytes.fromhex(blob) if blob else hashlib.sha1(b"").digest()))
     return out
+
+
+def history_problems(archive: Archive, current: dict[str, bytes] | None = None) -> list[Problem]:
+    """Problems in main's history and against the ledger. ``current``: event path -> bytes."""
+    if current is None:
+        current = {path: raw for _, path, raw in archive.raw_event_files()}
+    history = walk(archive)
+    if history.error is not None:
+        return [Problem(str(archive.path), "cannot read git history: " + history.error,
+                        kind="history-unreadable")]
+    problems = _file_problems(archive, history)
+    problems += ledger_problems(archive, history, current)
+    return problems
+
+
+def _file_problems(archive: Archive, history: Walk) -> list[Problem]:
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for index, commit in enumerate(history.commits):
+        if len(history.parents[commit]) > 1:
+            problems.append(Problem(BRANCH, "merge commit on main: the chain forked and was "
+                                    "merged", commit=commit, kind="merge-commit"))
+        adds = 0
+        for status, _, path in history.changes[commit]:
+            briefing, sequence = _name(path)
+            if status == "A" and path not in seen:
+                seen.add(path)
+                if briefing is not None:
+                    adds += 1
+                elif index > 0 or not _is_archive_file(path):
+                    problems.append(Problem(path, "file added to the archive outside briefings/",
+                                            commit=commit, kind="foreign-file"))
+                continue
+            word, kind = _STATUS.get(status, (f"changed ({status})", "file-modified"))
+            what = "event file" if briefing is not None else "archive file"
+            problems.append(Problem(path, f"{what} {word} after it was committed",
+                                    briefing, sequence, commit, kind=kind))
+        if adds > 1:
+            problems.append(Problem(str(archive.path), f"one commit added {adds} events",
+                                    commit=commit, kind="several-events-one-commit"))
+    return problems
+
+
+def ledger_problems(archive: Archive, history: Walk, current: dict[str, bytes]) -> list[Problem]:
+    """Everything chronicle recorded is still on main, unchanged; nothing else is."""
+    if not archive.ledger.exists():
+        return [Problem(LEDGER_WHERE, "no ledger: cannot check that the history was not "
+                        "rewritten (an archive copied with git clone gets one at its next write)",
+                        kind="ledger-missing")]
+    contents = archive.ledger.read()
+    problems = [Problem(f"{LEDGER_WHERE}:{line}", what, kind="ledger-corrupt")
+                for line, what in contents.problems]
+    position = {commit: n for n, commit in enumerate(history.commits)}
+    recorded_commits: set[str] = set()
+    trusted_upto = -1  # commits up to this index were taken on trust by an 'adopt'
+    for batch in contents.confirmed(archive.head()):
+        recorded_commits.add(batch.tip)
+        if batch.state == "adopted" and batch.tip in position:
+            trusted_upto = max(trusted_upto, position[batch.tip])
+        if batch.tip not in position and not batch.events:
+            problems.append(Problem(LEDGER_WHERE, f"chronicle moved main to commit {batch.tip[:12]}, "
+                                    "which is no longer in main's history (history rewritten)",
+                                    commit=batch.tip, kind="history-rewritten"))
+        for event in batch.events:
+            recorded_commits.add(event.commit)
+            problems += _recorded_event_problems(event, history, position, current)
+    for index, commit in enumerate(history.commits):
+        if commit in recorded_commits or index <= trusted_upto:
+            continue
+        adds = history.event_adds(commit)
+        for path in adds:
+            briefing, sequence = _name(path)
+            problems.append(Problem(path, "event not recorded by chronicle: it was added to main "
+                                    "outside chronicle (inserted)", briefing, sequence, commit,
+                                    kind="unrecorded-event"))
+        if not adds:
+            problems.append(Problem(BRANCH, "commit not made by chronicle", commit=commit,
+                                    kind="unrecorded-commit"))
+    return problems
+
+
+def _recorded_event_problems(event: Recorded, history: Walk, position: dict[str, int],
+                             current: dict[str, bytes]) -> list[Problem]:
+    found: list[Problem] = []
+    if event.commit not in position:
+        found.append(Problem(event.path, f"chronicle committed this event as {event.commit[:12]}, "
+                             "which is no longer in main's history: the history was rewritten",
+                             event.briefing, event.sequence, event.commit, kind="history-rewritten"))
+    else:
+        adder = history.added.get(event.path, ("", ""))[0]
+        if adder != event.commit:
+            found.append(Problem(event.path, f"chronicle committed this event as {event.commit[:12]} "
+                                 f"but main's history adds it in {adder[:12] or 'no commit'}",
+                                 event.briefing, event.sequence, event.commit,
+                                 kind="history-rewritten"))
+    raw = current.get(event.path)
+    if raw is None:
+        found.append(Problem(event.path, "event recorded by chronicle is missing from main",
+                             event.briefing, event.sequence, event.commit,
+                             kind="recorded-event-missing"))
+    elif hashlib.sha256(raw).hexdigest() != event.sha256:
+        found.append(Problem(event.path, "event differs from the bytes chronicle recorded "
+                             f"(sha256 {event.sha256[:12]}, now {hashlib.sha256(raw).hexdigest()[:12]})",
+                             event.briefing, event.sequence, event.commit,
+                             kind="recorded-event-changed"))
+    return found
+
+
+def _is_archive_file(path: str) -> bool:
+    return path in ("chronicle.json", ".gitignore", "README.md")
 
 
 def _name(path: str) -> tuple[str | None, int | None]:
     parts = path.split("/")
-    if len(parts) != 4:
+    if len(parts) != 4 or parts[0] != ROOT:
         return None, None
     stem = parts[3].removesuffix(".json")
     return parts[2], int(stem) if stem.isdigit() else None

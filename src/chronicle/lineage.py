@@ -90,5 +90,6 @@ def figure_series(steps: list[Step]) -> list[FigureSeries]:
         for figure in revision.figures:
             lineage = step.figures[figure.id]
             entry = series.setdefault(lineage, FigureSeries(lineage))
-            entry.points.append(SeriesPoint(step.state.sequence, figure, texts.get(figure.claim, "")))
+            text = texts.get(figure.claim, "")
+            entry.points.append(SeriesPoint(step.state.sequence, figure, text))
     return list(series.values())

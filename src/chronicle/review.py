@@ -196,17 +196,17 @@ def _locate(commit: ReviewedCommit, found: dict[str, str], files: list[tuple[str
             commit.problems.append(f"{file}: event file {word}; events are immutable")
     if len(added) > 1:
         commit.problems.append(f"adds {len(added)} event files; chronicle adds one per commit")
-    file = found.get("file") or (added[0] if added else None)
-    if file is None:
+    named = found.get("file") or (added[0] if added else None)
+    if named is None:
         return
-    parts = file.split("/")
-    if not _EVENT_FILE.match(file):
-        commit.problems.append(f"Chronicle-File {file!r} is not an event file path")
+    parts = named.split("/")
+    if not _EVENT_FILE.match(named):
+        commit.problems.append(f"Chronicle-File {named!r} is not an event file path")
         return
-    commit.file, commit.briefing = file, parts[2]
+    commit.file, commit.briefing = named, parts[2]
     commit.sequence = int(parts[3].removesuffix(".json"))
-    if found and file not in added:
-        commit.problems.append(f"trailer names {file} but the commit does not add it")
+    if found and named not in added:
+        commit.problems.append(f"trailer names {named} but the commit does not add it")
 
 
 def _examine(commit: ReviewedCommit, found: dict[str, str],
@@ -345,9 +345,10 @@ def _commit_markdown(commit: ReviewedCommit) -> list[str]:
         lines += ["**Quotes**", ""]
         lines += [f"- added: “{md(q.text)}” – {md(q.speaker or '?')}" for q in quotes.added]
         lines += [f"- removed: ~~“{md(q.text)}”~~ – {md(q.speaker or '?')}" for q in quotes.removed]
-        for change in quotes.changed:
-            lines.append(f"- changed: {_inline_diff(change.before.text, change.after.text)} – "
-                         f"{_inline_diff(change.before.speaker or '?', change.after.speaker or '?')}")
+        for edit in quotes.changed:
+            speakers = _inline_diff(edit.before.speaker or "?", edit.after.speaker or "?")
+            lines.append(f"- changed: {_inline_diff(edit.before.text, edit.after.text)} – "
+                         f"{speakers}")
         lines.append("")
     sources = diff.sources
     if sources.added or sources.removed:

@@ -25,7 +25,7 @@ from typing import Any, Literal
 from urllib.parse import unquote, urldefrag, urlsplit
 
 from .errors import ArchiveError, ChronicleError, FetchError
-from .fetch import Fetched, Fetcher, parse_fetched
+from .fetch import PAGE_ACCEPT, Fetched, Fetcher, parse_fetched
 from .model import is_slug
 from .store import Archive, NewRevision, utc_now
 from .views import commit_message
@@ -35,7 +35,6 @@ STATE_FILE = "watch.json"
 LOCK_FILE = "watch.lock"
 FEED_ACCEPT = ("application/atom+xml, application/rss+xml, application/rdf+xml, "
                "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5")
-PAGE_ACCEPT = "text/html,application/xhtml+xml,*/*;q=0.8"
 _PAGE_SUFFIX = re.compile(r"(/index)?\.(s?html?|php\d?|aspx?|jsp|cgi)$", re.IGNORECASE)
 
 EntryStatus = Literal["recorded", "unchanged", "duplicate", "not-modified", "same-bytes", "failed"]

@@ -41,7 +41,7 @@ def _absolute(href: str, base: str | None) -> str | None:
 
 def _sources_list(html: str) -> list[tuple[str, str]]:
     """Links of the first list that follows a heading such as 'Sources' or 'References'."""
-    import lxml.html  # a dependency of trafilatura
+    import lxml.html  # type: ignore[import-untyped]  # a dependency of trafilatura
 
     try:
         root = lxml.html.document_fromstring(html)

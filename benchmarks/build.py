@@ -1,0 +1,162 @@
+"""Build big chronicle archives fast: the store's own event bytes, written by git fast-import.
+
+The store appends about as fast as it can build events (see bench_append.py), which is
+far too slow for an archive of 10,000 briefings in a benchmark. This builder makes the
+same archive the store would: `Archive.init` for the first commit, then one commit per
+event adding briefings/<aa>/<briefing>/<NNNNNN>.json with the store's canonical bytes,
+hash chain, content hash and commit trailers, fed to `git fast-import`, then the
+working tree checked out. Only the readable part of each commit message (a diff
+summary in the store) is shorter. `chronicle verify` passes on what it builds (checked
+by `--check` and by bench_replay.py on a small archive built the same way).
+
+Distinct parsed revisions are few (parsing costs ~10 ms each); filler briefings reuse
+them under their own ids, so every event is still valid and unique.
+
+    .venv/bin/python benchmarks/build.py DIR --briefings 100 --revisions 3 --check
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+import time
+import uuid
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import common
+import synth
+
+from chronicle.model import Event, Origin, Revision
+from chronicle.readers import parse_bytes
+from chronicle.store import BRANCH, Archive, canonical_json, event_path, revision_sha256
+
+_PLACEHOLDER = "@@chronicle-bench-revision@@"
+
+
+class Revisions:
+    """Parsed revisions of one synthetic briefing, with their canonical JSON made once."""
+
+    def __init__(self, index: int, count: int, seed: int) -> None:
+        self.items: list[tuple[Revision, Origin, str, str]] = []
+        for n, text in enumerate(synth.revisions(index, count, seed), start=1):
+            parsed = parse_bytes(text.encode(), f"{synth.briefing_id(index)}/{n:04d}.txt", "text")
+            document = parsed.revision.model_dump(mode="json")
+            body = json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False)
+            self.items.append((parsed.revision, parsed.origin, revision_sha256(parsed.revision),
+                               body.replace("\n", "\n  ")))
+
+
+def event_files(briefing: str, revisions: Revisions, when: str) -> Iterator[tuple[str, bytes, str]]:
+    """(path, canonical event bytes, commit message) of each revision, chained."""
+    previous: str | None = None
+    for sequence, (revision, origin, content, body) in enumerate(revisions.items, start=1):
+        event = Event(event_id=uuid.uuid4().hex, briefing=briefing, sequence=sequence,
+                      recorded_at=when, observed_at=when, content_sha256=content,
+                      previous_sha256=previous, origin=origin, revision=revision)
+        document = event.model_dump(mode="json", exclude={"revision"})
+        document["revision"] = _PLACEHOLDER
+        text = json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+        data = text.replace(json.dumps(_PLACEHOLDER), body).encode()
+        path = event_path(briefing, sequence)
+        message = (f"{briefing} r{sequence}: benchmark event\n\n"
+                   f"Source: {origin.name} ({origin.format}, {origin.size} bytes)\n\n"
+                   f"Chronicle-Event: {event.event_id}\nChronicle-Briefing: {briefing}\n"
+                   f"Chronicle-Sequence: {sequence}\nChronicle-Content-Sha256: {content}\n"
+                   f"Chronicle-File: {path}\n")
+        yield path, data, message
+        previous = hashlib.sha256(data).hexdigest()
+
+
+def same_as_store(revisions: Revisions, briefing: str) -> None:
+    """The fast path above must give the bytes the store's canonical_json gives."""
+    path, data, _ = next(event_files(briefing, revisions, "2024-01-01T00:00:00.000000Z"))
+    document = json.loads(data)
+    assert canonical_json(document) == data, f"{path}: builder bytes differ from the store's"
+
+
+def fast_import(archive: Archive, events: Iterable[tuple[str, bytes, str]]) -> int:
+    """Append one commit per event on main with git fast-import; return the count."""
+    import subprocess
+
+    head = archive.head()
+    process = subprocess.Popen(
+        ["git", f"--git-dir={archive.git_dir}", "fast-import", "--quiet", "--done"],
+        stdin=subprocess.PIPE, env=common.git_env())
+    assert process.stdin is not None
+    write = process.stdin.write
+    stamp = int(time.time())
+    count = 0
+    for path, data, message in events:
+        body = message.encode()
+        write(b"commit %s\ncommitter chronicle <chronicle@localhost> %d +0000\n"
+              % (BRANCH.encode(), stamp))
+        write(b"data %d\n%s\n" % (len(body), body))
+        if count == 0:
+            write(b"from %s\n" % head.encode())  # type: ignore[union-attr]
+        write(b"M 100644 inline %s\ndata %d\n%s\n" % (path.encode(), len(data), data))
+        count += 1
+    write(b"done\n")
+    process.stdin.close()
+    if process.wait() != 0:
+        raise SystemExit("git fast-import failed")
+    return count
+
+
+def checkout(archive: Archive) -> None:
+    git = ["git", f"--git-dir={archive.git_dir}", f"--work-tree={archive.path}"]
+    common.run([*git, "read-tree", BRANCH])
+    common.run([*git, "checkout-index", "-a", "-f"])
+    (archive.git_dir / "chronicle-synced").write_text(archive.head() or "")
+
+
+def build(folder: Path, target_revisions: int, fillers: int, filler_revisions: int,
+          seed: int = 1, distinct: int = 20, target_last: bool = True) -> Archive:
+    """An archive with briefing-00000 (``target_revisions``) and ``fillers`` other briefings.
+
+    Filler briefings are briefing-00001 ... each with ``filler_revisions`` revisions
+    taken (under their own id) from ``distinct`` parsed synthetic briefings.
+    """
+    when = "2024-01-01T00:00:00.000000Z"
+    archive = Archive.init(folder)
+    target = Revisions(0, target_revisions, seed)
+    same_as_store(target, synth.briefing_id(0))
+    pool = [Revisions(i, filler_revisions, seed) for i in range(1, 1 + min(distinct, fillers))]
+
+    def events() -> Iterator[tuple[str, bytes, str]]:
+        if not target_last:
+            yield from event_files(synth.briefing_id(0), target, when)
+        for i in range(1, fillers + 1):
+            yield from event_files(synth.briefing_id(i), pool[(i - 1) % len(pool)], when)
+        if target_last:
+            yield from event_files(synth.briefing_id(0), target, when)
+    fast_import(archive, events())
+    checkout(archive)
+    return archive
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("dir", type=Path)
+    parser.add_argument("--briefings", type=int, default=100, help="in all, with briefing-00000")
+    parser.add_argument("--revisions", type=int, default=3, help="per briefing")
+    parser.add_argument("--target-revisions", type=int, help="of briefing-00000 (default: same)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--check", action="store_true", help="run `chronicle verify` after")
+    args = parser.parse_args(argv)
+    start = time.perf_counter()
+    archive = build(args.dir, args.target_revisions or args.revisions, args.briefings - 1,
+                    args.revisions, args.seed)
+    print(f"built {archive.path} in {time.perf_counter() - start:.1f}s", file=sys.stderr)
+    if args.check:
+        result = common.run([common.CHRONICLE, "verify", "--archive", str(archive.path)],
+                            check=False)
+        sys.stdout.write(result.stdout.decode())
+        return result.returncode
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
