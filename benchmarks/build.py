@@ -29,6 +29,7 @@ from pathlib import Path
 import common
 import synth
 
+from chronicle.ledger import Recorded
 from chronicle.model import Event, Origin, Revision
 from chronicle.readers import parse_bytes
 from chronicle.store import BRANCH, Archive, canonical_json, event_path, revision_sha256
@@ -78,21 +79,29 @@ def same_as_store(revisions: Revisions, briefing: str) -> None:
 
 
 def fast_import(archive: Archive, events: Iterable[tuple[str, bytes, str]]) -> int:
-    """Append one commit per event on main with git fast-import; return the count."""
+    """Append one commit per event on main with git fast-import; return the count.
+
+    Every event is entered in the archive's ledger (one batch), as the store does, so
+    `chronicle verify` knows them as chronicle's own.
+    """
     import subprocess
 
     head = archive.head()
+    marks = archive.git_dir / "bench-marks"
     process = subprocess.Popen(
-        ["git", f"--git-dir={archive.git_dir}", "fast-import", "--quiet", "--done"],
+        ["git", f"--git-dir={archive.git_dir}", "fast-import", "--quiet", "--done",
+         f"--export-marks={marks}"],
         stdin=subprocess.PIPE, env=common.git_env())
     assert process.stdin is not None
     write = process.stdin.write
     stamp = int(time.time())
     count = 0
+    recorded: list[tuple[str, int, str, str]] = []
     for path, data, message in events:
         body = message.encode()
-        write(b"commit %s\ncommitter chronicle <chronicle@localhost> %d +0000\n"
-              % (BRANCH.encode(), stamp))
+        recorded.append((path, count + 1, hashlib.sha256(data).hexdigest(), ""))
+        write(b"commit %s\nmark :%d\ncommitter chronicle <chronicle@localhost> %d +0000\n"
+              % (BRANCH.encode(), count + 1, stamp))
         write(b"data %d\n%s\n" % (len(body), body))
         if count == 0:
             write(b"from %s\n" % head.encode())  # type: ignore[union-attr]
@@ -102,6 +111,17 @@ def fast_import(archive: Archive, events: Iterable[tuple[str, bytes, str]]) -> i
     process.stdin.close()
     if process.wait() != 0:
         raise SystemExit("git fast-import failed")
+    commits = dict(line.split() for line in marks.read_text().splitlines())
+    marks.unlink()
+    entries = []
+    for path, mark, sha256, _ in recorded:
+        _, _, briefing, name = path.split("/")
+        entries.append(Recorded(briefing, int(name.removesuffix(".json")), sha256,
+                                commits[f":{mark}"], path))
+    tip = archive.head()
+    assert tip is not None and tip == commits[f":{count}"]
+    archive.ledger.begin(head, tip, entries, "2024-01-01T00:00:00.000000Z")
+    archive.ledger.done(tip)
     return count
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import platform
+import resource
 import shutil
 import subprocess
 import sys
@@ -37,7 +38,7 @@ def machine() -> str:
 def header(title: str) -> None:
     print(f"# {title}")
     print(f"# {machine()}")
-    print(f"# {' '.join([Path(sys.argv[0]).name, *sys.argv[1:]])}")
+    print(f"# {' '.join([Path(sys.argv[0]).name, *sys.argv[1:]])}   (load average {load()})")
 
 
 @contextmanager
@@ -58,6 +59,27 @@ def timed(func: Callable[[], Any]) -> tuple[float, Any]:
     start = time.perf_counter()
     result = func()
     return time.perf_counter() - start, result
+
+
+def cpu_seconds() -> float:
+    """CPU time (user + system) of this process and of its finished children."""
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
+
+
+def cpu_timed(func: Callable[[], Any]) -> tuple[float, float, Any]:
+    """(wall seconds, CPU seconds incl. child processes, result)."""
+    cpu = cpu_seconds()
+    wall, result = timed(func)
+    return wall, cpu_seconds() - cpu, result
+
+
+def load() -> str:
+    try:
+        return Path("/proc/loadavg").read_text().split()[0]
+    except OSError:
+        return "?"
 
 
 def best_of(func: Callable[[], Any], repeat: int) -> float:

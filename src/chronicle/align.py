@@ -143,7 +143,7 @@ def align_quotes(
 
 
 def _figure_key(figure: Figure) -> tuple[str, str | None, str | None]:
-    return figure.kind, figure.unit, figure.noun
+    return figure.kind, figure.unit, figure.noun.casefold() if figure.noun else None
 
 
 def _align_figures(before: list[Figure], after: list[Figure], out: Alignment) -> None:

@@ -22,6 +22,7 @@ class Problem:
     briefing: str | None = None
     sequence: int | None = None
     commit: str | None = None
+    kind: str = "problem"  # a stable code for scripts, e.g. 'chain-broken', 'history-rewritten'
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -40,15 +41,17 @@ def validate_file(path: Path) -> tuple[str, list[Problem]]:
         try:
             document = json.loads(path.read_bytes())
         except (OSError, ValueError) as error:
-            return "json", [Problem(str(path), f"not readable JSON: {error}")]
+            return "json", [Problem(str(path), f"not readable JSON: {error}", kind="not-json")]
         kind = "event" if isinstance(document, dict) and "event_id" in document else "revision"
-        return kind, [Problem(str(path), f"{kind} schema: {p}") for p in schema_problems(document, kind)]
+        return kind, [Problem(str(path), f"{kind} schema: {p}", kind="schema")
+                      for p in schema_problems(document, kind)]
     try:
         parsed = parse_file(path)
     except ChronicleError as error:
-        return "briefing", [Problem(str(path), error.message)]
+        return "briefing", [Problem(str(path), error.message, kind="bad-input")]
     problems = schema_problems(parsed.revision.model_dump(mode="json"), "revision")
-    return "briefing", [Problem(str(path), f"revision schema: {p}") for p in problems]
+    return "briefing", [Problem(str(path), f"revision schema: {p}", kind="schema")
+                        for p in problems]
 
 
 def validate_archive(archive: Archive) -> tuple[int, list[Problem]]:
@@ -66,8 +69,8 @@ def _event_schema_problems(briefing: str, path: str, raw: bytes) -> list[Problem
     try:
         document = json.loads(raw)
     except ValueError as error:
-        return [Problem(path, f"not valid JSON: {error}", briefing, sequence)]
-    return [Problem(path, f"event schema: {p}", briefing, sequence)
+        return [Problem(path, f"not valid JSON: {error}", briefing, sequence, kind="not-json")]
+    return [Problem(path, f"event schema: {p}", briefing, sequence, kind="schema")
             for p in schema_problems(document, "event")]
 
 
@@ -77,18 +80,20 @@ def _sequence_of(path: str) -> int | None:
 
 
 def verify_archive(archive: Archive) -> tuple[int, list[Problem]]:
-    """Schema, content hash, hash chain, contiguous sequences and the git history of each file."""
+    """Schema, content hash, hash chain, contiguous sequences, git history and the ledger."""
     from .history import history_problems
 
     count = 0
     problems: list[Problem] = []
     by_briefing: dict[str, list[tuple[str, bytes]]] = {}
+    current: dict[str, bytes] = {}
     for briefing, path, raw in archive.raw_event_files():
         count += 1
         by_briefing.setdefault(briefing, []).append((path, raw))
+        current[path] = raw
     for briefing, files in by_briefing.items():
         problems += _chain_problems(briefing, files)
-    problems += history_problems(archive)
+    problems += history_problems(archive, current)
     return count, problems
 
 
@@ -101,7 +106,8 @@ def _chain_problems(briefing: str, files: list[tuple[str, bytes]]) -> list[Probl
         sequence = _sequence_of(path)
         if path != event_path(briefing, expected):
             problems.append(Problem(path, f"expected sequence {expected} here (gap, deletion or "
-                                          "inserted event)", briefing, sequence))
+                                          "inserted event)", briefing, sequence,
+                                    kind="sequence-gap"))
         if not schema:
             document = json.loads(raw)
             problems += _event_problems(briefing, path, document, expected, previous)
@@ -113,13 +119,16 @@ def _event_problems(briefing: str, path: str, document: dict[str, Any], expected
                     previous: str | None) -> list[Problem]:
     from .model import Revision
 
-    found = []
+    found: list[tuple[str, str]] = []
     if document["briefing"] != briefing:
-        found.append(f"names briefing {document['briefing']!r} but is filed under {briefing!r}")
+        found.append(("wrong-briefing", f"names briefing {document['briefing']!r} but is filed "
+                      f"under {briefing!r}"))
     if document["sequence"] != expected:
-        found.append(f"says sequence {document['sequence']}, expected {expected}")
+        found.append(("wrong-sequence",
+                      f"says sequence {document['sequence']}, expected {expected}"))
     if document["previous_sha256"] != previous:
-        found.append("hash chain broken: previous_sha256 is not the sha256 of the event before")
+        found.append(("chain-broken",
+                      "hash chain broken: previous_sha256 is not the sha256 of the event before"))
     if revision_sha256(Revision.model_validate(document["revision"])) != document["content_sha256"]:
-        found.append("content changed: revision does not match content_sha256")
-    return [Problem(path, text, briefing, expected) for text in found]
+        found.append(("content-changed", "content changed: revision does not match content_sha256"))
+    return [Problem(path, text, briefing, expected, kind=kind) for kind, text in found]

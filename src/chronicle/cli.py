@@ -24,7 +24,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 EXIT_CODES = """\b
 Exit codes:
   0  success (also: an identical revision was already stored)
-  1  validate/verify found problems, or the archive is corrupt
+  1  validate/verify/review found problems, or the archive is corrupt
   2  usage error (unknown option, missing argument)
   3  bad input: unreadable, binary, empty, too large or schema-invalid file, bad id
   4  archive problem: not an archive, unknown briefing or revision, busy, conflict
@@ -403,3 +403,211 @@ def _report(command: str, checked: int, problems: list[Any], as_json: bool) -> N
         click.echo(f"{command}: {checked} checked, {verdict}")
     if problems:
         sys.exit(1)
+
+
+# ----- web pages and feeds, review, export, report -----------------------------------------
+def _stderr_is_tty() -> bool:
+    return sys.stderr.isatty()
+
+
+def _name_pairs(pairs: tuple[str, ...]) -> dict[str, str]:
+    from .validation import check_briefing_id
+
+    names: dict[str, str] = {}
+    for pair in pairs:
+        url, sep, briefing = pair.rpartition("=")
+        if not sep or not url:
+            raise click.UsageError(f"--name takes URL=BRIEFING-ID, not {pair!r}")
+        names[url] = check_briefing_id(briefing)
+    return names
+
+
+@main.command()
+@click.argument("feed_url")
+@click.option("--interval", type=click.FloatRange(min=1), default=900, show_default=True,
+              help="Seconds between polls.")
+@click.option("--once", is_flag=True, help="Poll once and exit (for cron or CI).")
+@click.option("--briefing-prefix", "prefix", default="", metavar="PREFIX",
+              help="Put PREFIX- before every briefing id derived from an entry URL.")
+@click.option("--name", "names", multiple=True, metavar="URL=ID",
+              help="Use briefing ID for the entry at URL (repeatable).")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=20, show_default=True,
+              help="Seconds to wait for each request.")
+@click.option("--delay", type=click.FloatRange(min=0), default=1.0, show_default=True,
+              help="Seconds to wait between two page requests (politeness).")
+@click.option("--limit", type=click.IntRange(min=1),
+              help="Read at most this many entries per poll.")
+@max_bytes_option
+@archive_option
+@json_option
+def watch(feed_url: str, interval: float, once: bool, prefix: str, names: tuple[str, ...],
+          timeout: float, delay: float, limit: int | None, max_bytes: int, archive_path: Path,
+          as_json: bool) -> None:
+    """Poll the RSS/Atom feed FEED_URL; record a revision when an entry's page changed.
+
+    Each entry's page is fetched (conditional GET: ETag/Last-Modified kept in the archive's
+    git-ignored .chronicle/ folder) and its article extracted; a new revision is recorded
+    only when the article changed. Briefing ids are slugs of the entry URLs. A dead link is
+    reported and skipped. With --json, one JSON object per poll on stdout.
+    """
+    from .errors import FetchError
+    from .fetch import Fetcher, is_url
+    from .watch import EntryResult, PollResult, Watcher
+    from .watch import watch as watch_feed
+
+    if not is_url(feed_url):
+        raise click.UsageError(f"FEED_URL must be an http:// or https:// URL, not {feed_url!r}")
+    archive = _archive(archive_path)
+
+    def on_entry(entry: EntryResult) -> None:
+        if as_json:
+            return
+        where = f"{entry.briefing} " if entry.briefing else ""
+        if entry.status == "failed":
+            click.echo(f"chronicle: warning: {entry.url}: {entry.problem} (skipped)", err=True)
+        elif entry.status == "recorded":
+            click.echo(f"{where}r{entry.sequence} recorded from {entry.url} "
+                       f"(commit {(entry.commit or '')[:12]})")
+        else:
+            words = {"not-modified": "not modified (304)", "same-bytes": "page unchanged",
+                     "unchanged": "article unchanged", "duplicate": "same as an earlier revision"}
+            click.echo(f"{where}{words.get(entry.status, entry.status)}: {entry.url}")
+
+    def on_poll(result: PollResult) -> None:
+        if as_json:
+            import json
+
+            click.echo(json.dumps(result.as_dict(), ensure_ascii=False))
+            return
+        if result.status == "failed":
+            click.echo(f"chronicle: warning: feed {result.feed}: {result.problem}", err=True)
+        elif result.status == "not-modified":
+            click.echo(f"feed {result.feed}: not modified (304)")
+        else:
+            counts = ", ".join(f"{n} {status}" for status, n in sorted(result.counts().items()))
+            click.echo(f"feed {result.feed}: {len(result.entries)} entries"
+                       + (f" ({counts})" if counts else ""))
+
+    with Fetcher(timeout, max_bytes) as fetcher:
+        watcher = Watcher(archive, feed_url, fetcher, prefix, _name_pairs(names), delay, limit,
+                          on_entry)
+        result = watch_feed(watcher, interval, once, on_poll)
+    if once and result.status == "failed":
+        raise FetchError(feed_url, result.problem or "feed could not be read")
+
+
+@main.command()
+@click.argument("rev_range", metavar="REV_RANGE")
+@click.option("--markdown", "as_markdown", is_flag=True,
+              help="Print Markdown ready for a pull-request comment.")
+@archive_option
+@json_option
+def review(rev_range: str, as_markdown: bool, archive_path: Path, as_json: bool) -> None:
+    """What the commits in REV_RANGE of the archive added, in claims and figures.
+
+    REV_RANGE is a git range (HEAD~2..HEAD, origin/main..HEAD) or one commit. Per commit:
+    the event it added (by its Chronicle-* trailers) and the diff against the previous
+    revision of that briefing. Exit 1 if a commit changes an event file or breaks the
+    hash chain. Works on any checkout (a pull request's head too).
+    """
+    from .review import review as review_range
+    from .review import review_markdown
+
+    if as_json and as_markdown:
+        raise click.UsageError("choose one of --json and --markdown")
+    result = review_range(archive_path, rev_range)
+    if as_json:
+        _emit(result.as_dict())
+    elif as_markdown:
+        click.echo(review_markdown(result), nl=False)
+    else:
+        from .render import diff_lines, escape
+
+        lines = [f"[bold]{escape(rev_range)}[/bold]: {len(result.commits)} commit(s), "
+                 f"{len(result.events)} revision(s), {result.problems} problem(s)"]
+        for commit in result.commits:
+            lines.append("")
+            lines.append(f"[cyan]{commit.commit[:12]}[/cyan] {escape(commit.subject)}")
+            lines += [f"  [red]problem:[/red] {escape(p)}" for p in commit.problems]
+            if commit.diff is not None:
+                lines += ["  " + line for line in diff_lines(commit.diff)]
+            elif commit.event is not None:
+                lines.append(f"  {escape(commit.summary)}")
+        _print(lines)
+    if result.problems:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("briefings", nargs=-1)
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "sqlite"]), default="jsonl",
+              show_default=True, help="jsonl: one record per line; csv: a folder of tables; "
+              "sqlite: a database with keys and indexes.")
+@click.option("--output", "-o", type=click.Path(path_type=Path),
+              help="File (jsonl, sqlite) or folder (csv); jsonl without -o goes to stdout.")
+@click.option("--force", is_flag=True, help="Replace an existing export.")
+@archive_option
+@json_option
+def export(briefings: tuple[str, ...], fmt: str, output: Path | None, force: bool,
+           archive_path: Path, as_json: bool) -> None:
+    """Export revisions, claims, figures, quotes and sources of BRIEFINGS (default: all).
+
+    Tables: briefings, revisions, claims, figures, quotes, sources. A figure keeps one
+    'lineage' id across revisions, so its values over time are one query away.
+    """
+    from .export import count_events
+    from .export import export as export_rows
+
+    if output is not None and str(output) == "-":
+        output = None
+    if as_json and output is None:
+        raise click.UsageError("--json prints a summary on stdout: give -o PATH for the export")
+    archive = _archive(archive_path)
+    names = list(briefings) or archive.briefings()
+    for name in names:
+        if not archive.has_briefing(name):
+            from .errors import UnknownBriefing
+            from .validation import check_briefing_id
+
+            raise UnknownBriefing(check_briefing_id(name), archive.path)
+    if _stderr_is_tty():
+        from rich.console import Console
+        from rich.progress import Progress
+
+        with Progress(console=Console(stderr=True), transient=True) as progress:
+            task = progress.add_task("exporting", total=count_events(archive, names))
+            result = export_rows(archive, fmt, output, names, force,  # type: ignore[arg-type]
+                                 lambda name, seq: progress.advance(task))
+    else:
+        result = export_rows(archive, fmt, output, names, force)  # type: ignore[arg-type]
+    if as_json:
+        _emit(result.as_dict())
+    else:
+        tables = ", ".join(f"{n} {t}" for t, n in result.tables.items())
+        click.echo(f"exported {result.briefings} briefing(s) to {result.output} ({fmt}): {tables}",
+                   err=True)
+
+
+@main.command()
+@click.argument("briefing")
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False),
+              default="report.html", show_default=True, help="The HTML file to write.")
+@archive_option
+@json_option
+def report(briefing: str, output: Path, archive_path: Path, as_json: bool) -> None:
+    """Write one self-contained HTML page about BRIEFING: timeline, figure charts, diffs.
+
+    The page has no outside references (inline CSS, JS and SVG): it opens offline and can
+    be attached or published as it is.
+    """
+    from .api import history
+    from .fetch import user_agent
+    from .report import write_report
+
+    data = write_report(history(_archive(archive_path), briefing), output, user_agent())
+    if as_json:
+        _emit({**data.summary(), "output": str(output)})
+    else:
+        summary = data.summary()
+        click.echo(f"wrote {output}: {summary['revisions']} revision(s), "
+                   f"{summary['charts']} figure chart(s), {summary['diffs']} diff(s)")

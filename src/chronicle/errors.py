@@ -38,12 +38,15 @@ class SchemaViolation(ChronicleError):
 
     exit_code = 3
 
-    def __init__(self, source: str, schema: str, problems: list[str]) -> None:
+    def __init__(self, source: str, schema: str, problems: list[str],
+                 complete: bool = True) -> None:
         self.source = source
         self.schema = schema
         self.problems = problems
         first = problems[0] if problems else "invalid"
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        if not complete:  # hostile input can hold millions: counting stopped
+            more = f" (and more than {len(problems) - 1} more)"
         super().__init__(f"{source}: does not match {schema}: {first}{more}")
 
 

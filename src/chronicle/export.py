@@ -28,7 +28,7 @@ from .errors import ArchiveError
 from .gitobjects import TreeBuilder
 from .lineage import Step, walk
 from .replay import replay
-from .store import Archive, briefing_folder, revision_sha256
+from .store import Archive, StoredEvent, briefing_folder
 from .views import change_counts, diff_from_alignment, first_summary, summary_line
 
 ExportFormat = Literal["jsonl", "csv", "sqlite"]
@@ -105,8 +105,10 @@ def count_events(archive: Archive, briefings: Iterable[str]) -> int:
     return sum(len(tree.entries(briefing_folder(b))) for b in briefings)
 
 
-def briefing_rows(briefing: str, steps: list[Step]) -> Iterator[tuple[str, Row]]:
+def briefing_rows(briefing: str, events: list[StoredEvent]) -> Iterator[tuple[str, Row]]:
     """(table, row) for one briefing: its own row first, then per revision."""
+    steps = walk(replay(events))  # replay checks each content_sha256 against its revision
+    hashes = {e.event.sequence: e.event.content_sha256 for e in events}
     first, last = steps[0].state, steps[-1].state
     yield "briefings", {
         "id": briefing, "revisions": len(steps), "headline": last.revision.headline,
@@ -115,11 +117,12 @@ def briefing_rows(briefing: str, steps: list[Step]) -> Iterator[tuple[str, Row]]
     }
     previous: Step | None = None
     for step in steps:
-        yield from revision_rows(step, previous)
+        yield from revision_rows(step, previous, hashes[step.state.sequence])
         previous = step
 
 
-def revision_rows(step: Step, previous: Step | None) -> Iterator[tuple[str, Row]]:
+def revision_rows(step: Step, previous: Step | None, content_sha256: str
+                  ) -> Iterator[tuple[str, Row]]:
     state, revision = step.state, step.state.revision
     key = {"briefing": state.briefing, "sequence": state.sequence}
     if previous is None or step.alignment is None:
@@ -134,7 +137,7 @@ def revision_rows(step: Step, previous: Step | None) -> Iterator[tuple[str, Row]
         "observed_at": state.observed_at, "headline": revision.headline,
         "published": revision.published, "url": revision.url, "source": origin.name,
         "source_format": origin.format, "source_sha256": origin.sha256, "source_size": origin.size,
-        "content_sha256": revision_sha256(revision), "summary": summary,
+        "content_sha256": content_sha256, "summary": summary,
         "changes": changes, "claims": len(revision.key_points) + len(revision.claims),
         "figures": len(revision.figures), "quotes": len(revision.quotes),
         "sources": len(revision.sources),
@@ -180,6 +183,8 @@ class Writer:
 
 
 def _flat(value: Any) -> Any:
+    if isinstance(value, list) and not value:
+        return "[]"
     return json.dumps(value, ensure_ascii=False) if isinstance(value, list | dict) else value
 
 
@@ -324,7 +329,6 @@ def export(archive: Archive, fmt: ExportFormat, output: Path | None, briefings: 
     names = briefings or archive.briefings()
     check_output(fmt, output, force)
     result = ExportResult(fmt, str(output) if output else "-")
-    histories = ((name, replay(archive.events(name))) for name in names)
     if fmt == "jsonl":
         writer: Writer = JsonlWriter(output, stdout or sys.stdout)
     elif fmt == "csv":
@@ -334,10 +338,9 @@ def export(archive: Archive, fmt: ExportFormat, output: Path | None, briefings: 
         assert output is not None
         writer = SqliteWriter(output)
     try:
-        for name, states in histories:
-            steps = walk(states)
+        for name in names:
             batch: dict[str, list[Row]] = {t: [] for t in TABLES}
-            for table, row in briefing_rows(name, steps):
+            for table, row in briefing_rows(name, archive.events(name)):
                 batch[table].append(row)
                 if table == "revisions" and on_revision:
                     on_revision(name, row["sequence"])

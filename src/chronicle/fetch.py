@@ -17,7 +17,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
-from .errors import FetchError
+from .errors import FetchError, InputError
 from .model import Origin
 from .readers import DEFAULT_MAX_BYTES, Format, Parsed, decode, format_for, parse_text
 
@@ -83,7 +83,7 @@ class Fetcher:
         self.client = httpx.Client(
             headers={"User-Agent": user_agent(), "Accept-Encoding": "gzip, deflate"},
             timeout=httpx.Timeout(timeout), follow_redirects=True, max_redirects=MAX_REDIRECTS,
-            trust_env=False,
+            trust_env=True,  # HTTPS_PROXY / NO_PROXY / SSL_CERT_FILE as the user set them
         )
 
     def __enter__(self) -> Fetcher:
@@ -170,7 +170,7 @@ def page_format(fetched: Fetched) -> Format:
     if media.endswith("+json"):
         return "json"
     if media and not media.startswith("text/"):
-        raise FetchError(fetched.url, f"is {media}, not a web page or a text briefing")
+        raise InputError(fetched.url, f"is {media}, not a web page or a text briefing")
     return format_for(Path(unquote(urlsplit(fetched.final_url).path)), fetched.data)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 __all__ = ["FoundFigure", "find_figures"]
@@ -32,6 +33,12 @@ class FoundFigure:
 
 
 # --------------------------------------------------------------------------- tables
+
+
+def _word_set(text: str) -> frozenset[str]:
+    """The whitespace-separated words of a long word list, as a set."""
+    return frozenset(text.split())
+
 
 _ONES = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -71,10 +78,10 @@ _CURRENCY_SYMBOLS = {
     "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "₽": "RUB", "₴": "UAH", "₩": "KRW",
     "₺": "TRY", "₪": "ILS", "₦": "NGN", "₱": "PHP", "Rs.": "INR", "Rs": "INR",
 }
-_CURRENCY_CODES = frozenset(
+_CURRENCY_CODES = _word_set(
     "USD EUR GBP JPY CNY CHF CAD AUD NZD INR RUB UAH KRW BRL MXN ZAR TRY SEK NOK DKK PLN "
     "HKD SGD ILS SAR AED IRR KPW CZK HUF RON BGN IDR THB VND PHP MYR PKR EGP NGN ARS "
-    "CLP COP TWD QAR KWD BYN KZT GEL".split()
+    "CLP COP TWD QAR KWD BYN KZT GEL"
 )
 _CODE_ALIASES = {"RMB": "CNY"}
 # Currency words after a number; an adjective in front picks the country.
@@ -237,13 +244,13 @@ _MONTHS = {
     "sept": 9, "oct": 10, "nov": 11, "dec": 12,
 }
 # Words after which a four-digit number is a year even outside 1800-2100.
-_DATE_PREPOSITIONS = frozenset(
+_DATE_PREPOSITIONS = _word_set(
     "in since by from until till through before after during of between and to early mid "
     "late around circa year fiscal fy spring summer autumn fall winter end start beginning "
-    "throughout".split()
+    "throughout"
 )
 # Capitalised words that make the next number a name: "Article 5", "Resolution 2231".
-_ID_PREFIXES = frozenset(
+_ID_PREFIXES = _word_set(
     "Article Articles Resolution Resolutions Chapter Section Title Paragraph Clause "
     "Amendment Rule Regulation Directive Protocol Flight Route Highway Interstate Road "
     "Street Gate Terminal Platform Room Building Block Unit Level Phase Stage Category "
@@ -251,19 +258,18 @@ _ID_PREFIXES = frozenset(
     "iPhone Boeing Airbus Channel Formula Vision Agenda Group Division Brigade Battalion "
     "Regiment Corps District Ward Lot Track Episode Season Part Volume Vol. Page Table "
     "Figure Fig. Exhibit Annex Appendix Bill Act Order Decree Case Item Question Step Zone "
-    "Sector Area No. Nos. Art. Sec. Ch. Para. Pt. Juz Psalm Pier Gen Gen. Tier Covid COVID "
-    "Level".split()
+    "Sector Area No. Nos. Art. Sec. Ch. Para. Pt. Juz Psalm Pier Gen Gen. Tier Covid COVID"
 )
 # Capitalised words that start sentences without naming anything.
-_FUNCTION_WORDS = frozenset(
+_FUNCTION_WORDS = _word_set(
     "In By Since About Over Some The All Only Nearly Almost Around Roughly At Up Under From "
     "Between To Until Before After During With Of And Or For On Its Their His Her Our These "
     "Those Each Every Than Like Another Just More Less Fewer Approximately Exactly "
     "Estimated An A Below Above Top Total Both Further Additional Within Into Across "
-    "Against Among Amid Also Then Now Another When While Of Is Are Was Were".split()
+    "Against Among Amid Also Then Now When While Is Are Was Were"
 )
 # Words that end the run of words after a number when looking for the counted noun.
-_STOP_WORDS = frozenset(
+_STOP_WORDS = _word_set(
     "the a an of in on at to for from by with into onto over under about against across "
     "after before between during near since until per via toward towards through within "
     "without among amid around along behind beyond inside outside than as like and or but "
@@ -271,28 +277,28 @@ _STOP_WORDS = frozenset(
     "were be been being has have had do does did will would shall should can could may "
     "might must said say says it its they them their he she his her we our you your i "
     "this these those there here each every all some any no not only also too very just "
-    "still already now then ago later earlier each both either neither such what how "
-    "why out up down off back away".split()
+    "still already now then ago later earlier both either neither such what how "
+    "why out up down off back away"
 )
-_ADJECTIVES = frozenset(
+_ADJECTIVES = _word_set(
     "new old more other additional extra further large small big huge long short young "
     "senior junior top key main major minor single complete full total separate "
     "civilian military foreign armed active heavy light high low modern combat ballistic "
     "cruise nuclear western eastern northern southern advanced former current retired "
     "injured wounded dead killed missing elite regular reserve special fresh first last "
-    "next previous recent".split()
+    "next previous recent"
 )
 _ADJECTIVE_ENDINGS = ("al", "ic", "ive", "ous", "ful", "less", "ary", "ern", "ish", "ese")
-_IRREGULAR_PLURALS = frozenset(
+_IRREGULAR_PLURALS = _word_set(
     "people children men women police personnel staff aircraft cattle livestock sheep fish "
-    "deer infantry crew militia offspring series species data media youth clergy".split()
+    "deer infantry crew militia offspring series species data media youth clergy"
 )
-_ONE_DETERMINERS = frozenset(
-    "the this that which any every each no only a another someone anyone".split()
+_ONE_DETERMINERS = _word_set(
+    "the this that which any every each no only a another someone anyone"
 )
 # "ranged from X to Y" is a range; "rose from X to Y" is two figures, a before and an after.
-_RANGE_VERBS = frozenset("range ranges ranged ranging vary varies varied varying".split())
-_CHANGE_WORDS = frozenset(
+_RANGE_VERBS = _word_set("range ranges ranged ranging vary varies varied varying")
+_CHANGE_WORDS = _word_set(
     "rose rise rises rising risen fell fall falls falling fallen increased increase increases "
     "increasing decreased decrease decreases decreasing reduced reduce reduces reducing "
     "reduction cut cuts raised raise raises raising grew grow grows growing dropped drop drops "
@@ -300,29 +306,28 @@ _CHANGE_WORDS = frozenset(
     "shrank shrink shrunk doubled tripled halved went go goes gone moved move moves changed "
     "change changes shifted shift revised revise up down soared surged plunged plummeted "
     "tumbled swelled declined decline declines boosted boost hiked hike upgraded downgraded "
-    "extended shortened widened narrowed".split()
+    "extended shortened widened narrowed"
 )
-_INCH_FOLLOWERS = frozenset("thick long wide tall deep high across diameter".split())
+_INCH_FOLLOWERS = _word_set("thick long wide tall deep high across diameter")
 
 # --------------------------------------------------------------------------- regexes
 
 
-def _alternation(words: object) -> str:
+def _alternation(words: Iterable[str]) -> str:
     """Regex alternation of literal words, longest first so prefixes never win early."""
-    items = sorted(set(words), key=len, reverse=True)  # type: ignore[call-overload]
-    return "|".join(re.escape(w) for w in items)
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
 
 _NUMBER_WORDS = _alternation([*_ONES, *_TENS, *_SCALE_WORDS, "dozen"])
 _MONTH_ALT = _alternation(m.capitalize() for m in _MONTHS)
 _SYMBOL_ALT = _alternation(_CURRENCY_SYMBOLS)
-_CODE_ALT = _alternation([*_CURRENCY_CODES, *_CODE_ALIASES])
+_KNOWN_CODES = _CURRENCY_CODES | frozenset(_CODE_ALIASES)
 _SCALE_AHEAD = r"(?:hundred|thousand|million|billion|trillion|dozen)\b"
 
 # Where a figure can begin: a currency, a sign, a digit, a number word or a month.
 _START = re.compile(
     rf"(?P<cur>(?:{_SYMBOL_ALT})(?=[ \u00a0]?[-−]?[0-9.])"
-    rf"|\b(?:{_CODE_ALT})(?=[ \u00a0]?[-−]?[0-9]))"
+    r"|\b[A-Z]{3}(?=[ \u00a0]?[-−]?[0-9]))"
     r"|(?P<sign>[-−+](?=[0-9]|\.[0-9])|[-−](?=[$€£¥]))"
     r"|(?P<digit>(?<![0-9A-Za-z.])\.(?=[0-9])|[0-9])"
     rf"|(?P<vulgar>[{''.join(_VULGAR)}])"
@@ -338,8 +343,7 @@ _TRIGGER_WORDS = frozenset(
      for form in (word, word.capitalize(), word.upper())]
     + [m.capitalize() for m in _MONTHS] + [*_CURRENCY_CODES, *_CODE_ALIASES, "Rs"]
 )
-_CUR_PREFIX = re.compile(rf"(?:{_SYMBOL_ALT}|\b(?:{_CODE_ALT})\b)[ \u00a0]?")
-_SIGN = re.compile(r"[-−+]")
+_CUR_PREFIX = re.compile(rf"(?:{_SYMBOL_ALT}|\b[A-Z]{{3}}\b)[ \u00a0]?")
 _DIGITS = re.compile(
     r"(?P<int>[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])"
     r"|[0-9]{1,3}(?:[\u00a0\u202f ][0-9]{3})+(?![0-9]|,[0-9]|\.[0-9]|-)"
@@ -359,16 +363,16 @@ _FRACTION_WORD = re.compile(rf"(?i)[ \t-]+({_alternation(_FRACTION_WORDS)})\b")
 _SCALE_WORD = re.compile(rf"(?i)[ \u00a0]+({_alternation(_SCALE_WORDS)})\b")
 _SCALE_ABBREVIATION = re.compile(r"([ \u00a0]?)(bln|bn|mln|mn|trn|tn|k|K|m|M|B|T)(?![A-Za-z0-9])")
 _UNCERTAINTY = re.compile(r"[ ]?(?:±|\+/-|\+/−)[ ]?[0-9]+(?:\.[0-9]+)?")
-_SYMBOL_UNIT = re.compile(
-    rf"([ \u00a0]?)({_alternation(_SYMBOL_UNITS)})(?![A-Za-z0-9²³_])(?!/[A-Za-z0-9])"
-)
+_SYMBOL_LENGTHS = sorted({len(symbol) for symbol in _SYMBOL_UNITS}, reverse=True)
+# After a unit symbol: no letter, digit or "/x" that would make it part of a longer token.
+_SYMBOL_END = re.compile(r"[A-Za-z0-9²³_]|/[A-Za-z0-9]")
 # Up to three words after a number; the longest run that names a unit wins.
 _WORDS_AHEAD = re.compile(
     r"(?:[ \u00a0]+|[ ]?-[ ]?)([A-Za-z]+)(?:[ \t-]+([A-Za-z]+))?(?:[ \t-]+([A-Za-z]+))?"
 )
 _UNIT_WORD_MAX = max(len(name.split()) for name in _WORD_UNITS)
 _CURRENCY_SUFFIX = re.compile(
-    rf"(?:[ \u00a0]?)(?:(?P<sym>€|£|\$|¥|₽|₴|zł)|(?P<code>(?:{_CODE_ALT}))\b"
+    rf"(?:[ \u00a0]?)(?:(?P<sym>€|£|\$|¥|₽|₴|zł)|(?P<code>[A-Z]{{3}})\b"
     rf"|(?i:(?P<adj>{_alternation(_CURRENCY_ADJECTIVES)})[ ]+)?"
     r"(?P<word>(?i:pounds[ ]sterling|pound[ ]sterling|sterling|dollars?|euros?|yen|yuan"
     r"|renminbi|roubles?|rubles?|hryvnias?|hryvnas|rupees?|francs?|pesos?|liras?|shekels?"
@@ -392,12 +396,14 @@ _QUALIFIER_BEFORE = re.compile(
     rf"(?i)(?:(?<![A-Za-z])({_QUALIFIERS})[ \t\u00a0]+|([~≈<>≤≥])[ ]?)\Z"
 )
 _BETWEEN_BEFORE = re.compile(r"(?i)(?<![A-Za-z])between[ \t\u00a0]+\Z")
+# The look-behinds see past the search window, so a window edge never yields half a word.
 _FROM_BEFORE = re.compile(r"(?i)(?<![A-Za-z])(?:([A-Za-z]+)[ \t]+)?from[ \t]+\Z")
-_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)[ \t\u00a0]+\Z")
+_WORD_BEFORE = re.compile(r"(?<![A-Za-z])([A-Za-z][A-Za-z.]*)[ \t\u00a0]+\Z")
 _TIME_PREFIX = re.compile(r"(?i)(?<![A-Za-z])(?:mid|early|late|pre|post)-\Z")
-_ONE_BEFORE = re.compile(r"(?i)([A-Za-z]+)[ \t]+\Z")
+_ONE_BEFORE = re.compile(r"(?<![A-Za-z])([A-Za-z]+)[ \t]+\Z")
 _RANGE_JOIN = re.compile(r"[ \t]*[–—][ \t]*|-(?=[0-9$€£])|[ ]+-[ ]+|-?[ \t]+(to|and|or)[ \t]+")
 _RUN_WORD = re.compile(r"[ \t\u00a0]+([^\W\d_][\w'’.-]*[\w'’]|[^\W\d_])")
+_DESIGNATION = re.compile(r"[ \t][0-9]{1,3}[A-Z]?(?=[ \t][A-Za-z])")
 _AFTER_NOUN_BLOCK = re.compile(r"[ \t\u00a0]*[,.;:!?()\"“”]")
 _INCH_END = re.compile(r"[ \t]*(?:[.,;:)!?]|\Z)")
 
@@ -447,7 +453,8 @@ def _read_digits(s: str, i: int) -> tuple[float, int, bool] | None:
     exponent = _EXPONENT.match(s, end)
     if exponent is not None:
         power = (exponent.group("e") or exponent.group("p")).replace("−", "-")
-        return float(text) * 10.0 ** int(power), exponent.end(), False
+        # float() of the joined text overflows to inf (dropped later) instead of raising.
+        return float(f"{text}e{int(power)}"), exponent.end(), False
     value = float(text)
     if plain and int_part is not None and len(int_part) <= 2:
         return _with_fraction(s, value, end)
@@ -471,7 +478,7 @@ def _with_fraction(s: str, whole: float, end: int) -> tuple[float, int, bool]:
 def _is_prose_fraction(numerator: int, denominator: int, before_of: bool = False) -> bool:
     """True for fractions written in prose ("3/4", "1/40 of"), not for names like "9/11"."""
     common = denominator in _FRACTION_DENOMINATORS or before_of
-    return common and 0 < denominator and numerator < denominator
+    return common and denominator > 0 and numerator < denominator
 
 
 def _read_words(s: str, i: int) -> tuple[float, int, str | None] | None:
@@ -582,7 +589,7 @@ def _read_quantity(s: str, i: int) -> _Quantity | None:
         sign, i = (-1.0 if s[i] != "+" else 1.0), i + 1
     currency = None
     prefix = _CUR_PREFIX.match(s, i)
-    if prefix is not None:
+    if prefix is not None and _is_currency_mark(prefix.group().strip()):
         code = prefix.group().strip()
         currency = _CURRENCY_SYMBOLS.get(code) or _CODE_ALIASES.get(code, code)
         i = prefix.end()
@@ -606,6 +613,11 @@ def _read_quantity(s: str, i: int) -> _Quantity | None:
     if q.currency is None and not _read_currency_suffix(s, q):
         _read_unit(s, q)
     return q
+
+
+def _is_currency_mark(mark: str) -> bool:
+    """A currency symbol, or a three capitals that are a known ISO code ("USD", not "NATO")."""
+    return mark in _CURRENCY_SYMBOLS or mark in _KNOWN_CODES
 
 
 def _read_scale(s: str, q: _Quantity) -> None:
@@ -646,7 +658,8 @@ def _currency_of_suffix(m: re.Match[str], q: _Quantity) -> str | None:
         return {"€": "EUR", "£": "GBP", "$": "USD", "¥": "JPY", "₽": "RUB", "₴": "UAH",
                 "zł": "PLN"}[m.group("sym")]
     if m.group("code"):
-        return _CODE_ALIASES.get(m.group("code"), m.group("code"))
+        code = m.group("code")
+        return _CODE_ALIASES.get(code, code) if code in _KNOWN_CODES else None
     word = m.group("word").lower()
     adjective = (m.group("adj") or "").lower()
     if word in ("pound", "pounds"):
@@ -668,14 +681,29 @@ def _read_unit(s: str, q: _Quantity) -> None:
     if word_unit is not None:
         (q.unit, q.kind, q.factor), q.end = word_unit
         return
-    sym = _SYMBOL_UNIT.match(s, q.end)
-    if sym is None or q.is_word:
+    if q.is_word:
         return
-    symbol = sym.group(2)
-    if symbol in _AMBIGUOUS_SYMBOLS and not _ambiguous_symbol_fits(s, sym, q):
+    symbol = _unit_symbol_at(s, q.end)
+    if symbol is None:
         return
-    q.unit, q.kind, q.factor = _SYMBOL_UNITS[symbol]
-    q.end = sym.end()
+    name, end = symbol
+    if name in _AMBIGUOUS_SYMBOLS and not _ambiguous_symbol_fits(s, name, end):
+        return
+    q.unit, q.kind, q.factor = _SYMBOL_UNITS[name]
+    q.end = end
+
+
+def _unit_symbol_at(s: str, i: int) -> tuple[str, int] | None:
+    """The longest unit symbol at i (after one space or hyphen), and where it ends."""
+    hyphen = s.startswith("-", i)
+    if hyphen or s.startswith((" ", "\u00a0"), i):
+        i += 1
+    for length in _SYMBOL_LENGTHS:
+        name = s[i:i + length]
+        if name in _SYMBOL_UNITS and _SYMBOL_END.match(s, i + length) is None:
+            # "450-kg warhead" is a unit; "5-F" or "2-in-1" are not.
+            return None if hyphen and name in _AMBIGUOUS_SYMBOLS else (name, i + length)
+    return None
 
 
 def _unit_word_at(s: str, i: int) -> tuple[_Unit, int] | None:
@@ -691,14 +719,16 @@ def _unit_word_at(s: str, i: int) -> tuple[_Unit, int] | None:
     return None
 
 
-def _ambiguous_symbol_fits(s: str, sym: re.Match[str], q: _Quantity) -> bool:
+def _ambiguous_symbol_fits(s: str, name: str, end: int) -> bool:
     """Whether "in", "C" or "F" after a number is a unit rather than a word or a letter."""
-    if sym.group(2) == "in":
-        follower = _RUN_WORD.match(s, sym.end())
-        ends = _INCH_END.match(s, sym.end()) is not None
+    if name == "in":
+        # "2 in thick" and "2 in." are inches; "2 in Kyiv" is a preposition.
+        follower = _RUN_WORD.match(s, end)
+        ends = _INCH_END.match(s, end) is not None
         return ends or (follower is not None and follower.group(1).lower() in _INCH_FOLLOWERS)
-    after = s[sym.end():sym.end() + 2]
-    return not after.startswith(("-", ".")) or after in (".", ". ") or len(after) < 2
+    after = s[end:end + 2]
+    # "F-16" and "C.I.A." are letters of a name, "30 C." is a temperature.
+    return not (after.startswith("-") or (after.startswith(".") and after[1:].isalnum()))
 
 
 # --------------------------------------------------------------------------- context
@@ -785,14 +815,11 @@ def _words_after(s: str, i: int, limit: int) -> list[str]:
             break
         words.append(word)
         j = m.end()
+        if word[0].isupper() and (designation := _DESIGNATION.match(s, j)) is not None:
+            j = designation.end()  # "Leopard 2 tanks": look past the model number
         if _AFTER_NOUN_BLOCK.match(s, j) is not None:
             break
     return words
-
-
-def _normal_noun(word: str) -> str:
-    """Lowercase a capitalised noun ("Missiles") but keep acronyms ("UAVs")."""
-    return word.lower() if word[1:].islower() or len(word) == 1 else word
 
 
 def _noun_after(s: str, i: int, value: float) -> str | None:
@@ -806,13 +833,13 @@ def _noun_after(s: str, i: int, value: float) -> str | None:
                 return word
         for word in words:
             if word[0].isupper() and not word.isupper() and _is_plural(word):
-                return _normal_noun(word)
+                return word
         return None
     for index, word in enumerate(words):
         last = index == len(words) - 1
         if (word[0].isupper() or _is_adjective(word)) and not last:
             continue
-        return None if _is_adjective(word) and word.lower() in _ADJECTIVES else _normal_noun(word)
+        return None if _is_adjective(word) and word.lower() in _ADJECTIVES else word
     return None
 
 
@@ -827,10 +854,8 @@ def _unit_noun(s: str, end: int) -> str | None:
 # --------------------------------------------------------------------------- dates
 
 
-def _iso(year: int | None, month: int, day: int | None) -> str | None:
-    """ISO partial date, or None when there is no year to anchor it."""
-    if year is None:
-        return None
+def _iso(year: int, month: int, day: int | None) -> str:
+    """ISO partial date: "2022-02" or "2022-02-24"."""
     if day is None:
         return f"{year:04d}-{month:02d}"
     return f"{year:04d}-{month:02d}-{day:02d}"
@@ -851,7 +876,7 @@ def _read_day_first(s: str, i: int) -> tuple[FoundFigure | None, int] | None:
         return None, m.end()
     year = int(m.group(3))
     iso = _iso(year, month, int(m.group(1)))
-    return _date_figure(s, i, m.end(), year, iso or ""), m.end()
+    return _date_figure(s, i, m.end(), year, iso), m.end()
 
 
 def _read_month_first(s: str, i: int) -> tuple[FoundFigure | None, int]:
@@ -866,14 +891,17 @@ def _read_month_first(s: str, i: int) -> tuple[FoundFigure | None, int]:
         return None, m.end()
     year = int(m.group(3))
     iso = _iso(year, _MONTHS[m.group(1).lower()], day)
-    return _date_figure(s, i, m.end(), year, iso or ""), m.end()
+    return _date_figure(s, i, m.end(), year, iso), m.end()
 
 
-def _is_year(s: str, q: _Quantity, noun: str | None) -> bool:
+def _year_like(q: _Quantity) -> bool:
+    """A bare four-digit integer that could be a year."""
+    return q.bare and q.plain_int and q.end - q.start == 4 and 1000 <= q.raw <= 2199
+
+
+def _is_year(s: str, q: _Quantity) -> bool:
     """Whether a bare four-digit number is a year: "in 2022", "since 2014", "1979"."""
-    if not (q.bare and q.plain_int and noun is None and q.end - q.start == 4):
-        return False
-    if not 1000 <= q.raw <= 2199:
+    if not _year_like(q):
         return False
     before = _ONE_BEFORE.search(s, max(0, q.start - 14), q.start)
     if before is not None and before.group(1).lower() in _DATE_PREPOSITIONS:
@@ -920,11 +948,6 @@ def _borrow(x: _Quantity, y: _Quantity, scale: bool = True) -> _Quantity:
     if scale and borrowed.scale == 1.0 and y.scale != 1.0 and abs(x.raw) <= abs(y.raw):
         borrowed.scale = y.scale
     return borrowed
-
-
-def _year_like(q: _Quantity) -> bool:
-    """A bare four-digit integer that could be a year."""
-    return q.bare and q.plain_int and q.end - q.start == 4 and 1000 <= q.raw <= 2199
 
 
 def _year_range(x: _Quantity, y: _Quantity, join: str) -> float | None:
@@ -995,7 +1018,7 @@ def _bare_kind(s: str, q: _Quantity, noun: str | None) -> tuple[str, str | None]
             return "", None
     if noun is not None:
         return "count", None
-    if _is_year(s, q, None):
+    if _is_year(s, q):
         return "date", f"{int(q.raw):04d}"
     return "number", None
 
@@ -1014,23 +1037,20 @@ def _parse_quantity_at(s: str, i: int, floor: int) -> tuple[FoundFigure | None, 
     if partner is None:
         return _build(s, q, span), q.end
     join, other = partner
-    return _with_partner(s, q, other, (join, between is not None, reading), span)
+    return _with_partner(s, q, other, join, span, between is not None, reading)
 
 
-def _with_partner(s: str, q: _Quantity, other: _Quantity,
-                  how: tuple[re.Match[str], bool, str], span: _Span
-                  ) -> tuple[FoundFigure | None, int]:
+def _with_partner(s: str, q: _Quantity, other: _Quantity, join: re.Match[str], span: _Span,
+                  between: bool, reading: str) -> tuple[FoundFigure | None, int]:
     """Join "X to Y" into a range when it is one; else X stands alone, maybe borrowing."""
-    join, between, reading = how
     word = (join.group(1) or "").lower()
     hyphen, explicit, change = word == "", between or reading == "range", reading == "change"
     other_noun = _noun_after(s, other.end, other.value) if other.bare else None
     year_end = _year_range(q, other, join.group()) if other_noun is None else None
     if year_end is not None and (hyphen or explicit or (word == "to" and not change)):
         return _year_span(s, q, year_end, span, other.end), other.end
-    if (_year_like(q) and _is_year(s, q, None) and not _year_like(other)) or not _compatible(
-            q, other):
-        return _build(s, q, span), q.end
+    if (_is_year(s, q) and not _year_like(other)) or not _compatible(q, other):
+        return _build(s, q, span), q.end  # "in 2014 and $5 billion": a year borrows nothing
     x, y = _borrow(q, other), _borrow(other, q, scale=False)
     ordered = x.value < y.value
     joins = (word in ("to", "") and not change and (ordered or explicit)) or (
@@ -1077,6 +1097,8 @@ def _parse_at(s: str, m: re.Match[str], floor: int) -> tuple[FoundFigure | None,
         return None, i + 1
     if group in ("digit", "cur") and _glued_before(s, i):
         return None, _token_end(s, i)
+    if group == "cur" and not _is_currency_mark(m.group().strip()):
+        return None, m.end()
     if group == "digit" and s[i].isdigit():
         return _parse_digit_at(s, i, floor)
     return _parse_quantity_at(s, i, floor)

@@ -31,7 +31,8 @@ class Walk:
 
     commits: list[str] = field(default_factory=list)
     parents: dict[str, list[str]] = field(default_factory=dict)
-    changes: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)  # status, blob, path
+    # commit -> [(status, blob, path)]
+    changes: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)
     added: dict[str, tuple[str, str]] = field(default_factory=dict)  # event path -> commit, blob
     error: str | None = None
 
@@ -70,15 +71,11 @@ def walk(archive: Archive) -> Walk:
 
 
 def added_events(archive: Archive) -> list[tuple[str, str, int, str, bytes]]:
-    """(path, briefing, sequence, commit that added it, blob sha) of each event file on main."""
+    """(path, briefing, sequence, commit that added it, current bytes) of each event on main."""
     history = walk(archive)
-    out = []
-    for briefing, path, _raw in archive.raw_event_files():
-        commit, blob = history.added.get(path, (archive.head() or "", ""))
-        sequence = _name(path)[1] or 0
-        out.append((path, briefing, sequence, commit,
-                    bytes.fromhex(blob) if blob else hashlib.sha1(b"").digest()))
-    return out
+    head = archive.head() or ""
+    return [(path, briefing, _name(path)[1] or 0, history.added.get(path, (head, ""))[0], raw)
+            for briefing, path, raw in archive.raw_event_files()]
 
 
 def history_problems(archive: Archive, current: dict[str, bytes] | None = None) -> list[Problem]:
@@ -125,9 +122,10 @@ def _file_problems(archive: Archive, history: Walk) -> list[Problem]:
 def ledger_problems(archive: Archive, history: Walk, current: dict[str, bytes]) -> list[Problem]:
     """Everything chronicle recorded is still on main, unchanged; nothing else is."""
     if not archive.ledger.exists():
-        return [Problem(LEDGER_WHERE, "no ledger: cannot check that the history was not "
-                        "rewritten (an archive copied with git clone gets one at its next write)",
-                        kind="ledger-missing")]
+        if not archive.ledger_expected():
+            return []  # a clone: the ledger stays with the archive chronicle wrote to
+        return [Problem(LEDGER_WHERE, "the ledger is missing: cannot check that the history "
+                        "was not rewritten", kind="ledger-missing")]
     contents = archive.ledger.read()
     problems = [Problem(f"{LEDGER_WHERE}:{line}", what, kind="ledger-corrupt")
                 for line, what in contents.problems]
@@ -136,11 +134,14 @@ def ledger_problems(archive: Archive, history: Walk, current: dict[str, bytes]) 
     trusted_upto = -1  # commits up to this index were taken on trust by an 'adopt'
     for batch in contents.confirmed(archive.head()):
         recorded_commits.add(batch.tip)
-        if batch.state == "adopted" and batch.tip in position:
-            trusted_upto = max(trusted_upto, position[batch.tip])
+        if batch.state == "adopted":  # trusted: its commits, and those before them
+            kept = [position[c] for c in (batch.tip, *(e.commit for e in batch.events))
+                    if c in position]
+            trusted_upto = max([trusted_upto, *kept])
         if batch.tip not in position and not batch.events:
-            problems.append(Problem(LEDGER_WHERE, f"chronicle moved main to commit {batch.tip[:12]}, "
-                                    "which is no longer in main's history (history rewritten)",
+            problems.append(Problem(LEDGER_WHERE, "chronicle moved main to commit "
+                                    f"{batch.tip[:12]}, which is no longer in main's history "
+                                    "(history rewritten)",
                                     commit=batch.tip, kind="history-rewritten"))
         for event in batch.events:
             recorded_commits.add(event.commit)
@@ -164,14 +165,16 @@ def _recorded_event_problems(event: Recorded, history: Walk, position: dict[str,
                              current: dict[str, bytes]) -> list[Problem]:
     found: list[Problem] = []
     if event.commit not in position:
-        found.append(Problem(event.path, f"chronicle committed this event as {event.commit[:12]}, "
-                             "which is no longer in main's history: the history was rewritten",
-                             event.briefing, event.sequence, event.commit, kind="history-rewritten"))
+        found.append(Problem(event.path, "chronicle committed this event as "
+                             f"{event.commit[:12]}, which is no longer in main's history: "
+                             "the history was rewritten", event.briefing, event.sequence,
+                             event.commit, kind="history-rewritten"))
     else:
         adder = history.added.get(event.path, ("", ""))[0]
         if adder != event.commit:
-            found.append(Problem(event.path, f"chronicle committed this event as {event.commit[:12]} "
-                                 f"but main's history adds it in {adder[:12] or 'no commit'}",
+            found.append(Problem(event.path, "chronicle committed this event as "
+                                 f"{event.commit[:12]} but main's history adds it in "
+                                 f"{adder[:12] or 'no commit'}",
                                  event.briefing, event.sequence, event.commit,
                                  kind="history-rewritten"))
     raw = current.get(event.path)
@@ -179,9 +182,9 @@ def _recorded_event_problems(event: Recorded, history: Walk, position: dict[str,
         found.append(Problem(event.path, "event recorded by chronicle is missing from main",
                              event.briefing, event.sequence, event.commit,
                              kind="recorded-event-missing"))
-    elif hashlib.sha256(raw).hexdigest() != event.sha256:
+    elif (now := hashlib.sha256(raw).hexdigest()) != event.sha256:
         found.append(Problem(event.path, "event differs from the bytes chronicle recorded "
-                             f"(sha256 {event.sha256[:12]}, now {hashlib.sha256(raw).hexdigest()[:12]})",
+                             f"(sha256 {event.sha256[:12]}, now {now[:12]})",
                              event.briefing, event.sequence, event.commit,
                              kind="recorded-event-changed"))
     return found

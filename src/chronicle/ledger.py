@@ -14,8 +14,11 @@ The ``begin`` line is fsynced before the branch moves (write-ahead), so a batch 
 commits are on the branch is always in the ledger. A writer killed between the two
 lines leaves a "pending" batch; the next writer resolves it under the lock: ``done`` if
 the branch is at its tip, ``abort`` if not. Readers resolve it the same way without
-writing. ``{"op": "adopt", ...}`` records an existing history taken on trust when an
-archive had no ledger (one copied with ``git clone``, or made before the ledger existed).
+writing. ``{"op": "adopt", ...}`` records an existing history taken on trust: by the
+first write to an archive that never had a ledger here (a ``git clone`` of one, or one
+made before the ledger existed), or by ``chronicle init`` run on an archive whose ledger
+was lost. ``chronicle.ledger = true`` in ``.git/config`` says this copy keeps a ledger:
+where it is set, a missing ledger is a problem for verify and writes are refused.
 
 ``chronicle verify`` checks every recorded commit is still on ``main`` and every recorded
 event file is byte-identical (sha256), and that every event on ``main`` was recorded: a
@@ -31,7 +34,7 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, BinaryIO, Literal
 
 LEDGER_NAME = "chronicle-ledger.jsonl"
 TAIL_CHUNK = 64 * 1024
@@ -218,12 +221,12 @@ def _parse(raw: bytes) -> dict[str, Any] | None:
 
 
 def _is_event(value: Any) -> bool:
-    return (isinstance(value, dict) and set(value) == {"briefing", "sequence", "sha256", "commit", "path"}
-            and isinstance(value["sequence"], int) and all(
-                isinstance(value[k], str) for k in ("briefing", "sha256", "commit", "path")))
+    keys = ("briefing", "sha256", "commit", "path")
+    return (isinstance(value, dict) and set(value) == {"sequence", *keys}
+            and isinstance(value["sequence"], int) and all(isinstance(value[k], str) for k in keys))
 
 
-def _last_newline_before(handle: Any, end: int) -> int:
+def _last_newline_before(handle: BinaryIO, end: int) -> int:
     """Offset just after the last b'\\n' before ``end`` (0 if none)."""
     position = end
     while position > 0:

@@ -51,6 +51,12 @@ def log_lines(briefing: str, entries: Sequence[LogEntry]) -> list[str]:
         source = f"  [dim]{escape(entry.source or 'stdin')}[/dim]"
         lines.append(f"[cyan]r{entry.sequence}[/cyan]  {when}{observed}{source}")
         lines.append(f"    {escape(entry.summary)}")
+    late = [n for n in range(1, len(entries))
+            if entries[n].observed_at < entries[n - 1].observed_at]
+    if late:
+        first, then = entries[late[0] - 1], entries[late[0]]
+        lines.append(f"note: observed order differs from sequence order (r{then.sequence} was "
+                     f"observed before r{first.sequence}); revisions are numbered as recorded")
     return lines
 
 

@@ -24,7 +24,7 @@ from .gitobjects import git
 from .model import Event
 from .store import ROOT, event_path, revision_sha256
 from .views import change_counts, diff_revisions, first_summary, summary_line
-from .worddiff import word_diff
+from .worddiff import mostly_same, word_diff
 
 _TRAILER = re.compile(r"^Chronicle-([A-Za-z0-9-]+):\s*(.*?)\s*$")
 _EVENT_FILE = re.compile(rf"^{ROOT}/[0-9a-f]{{2}}/[a-z0-9-]+/\d{{6}}\.json$")
@@ -361,6 +361,8 @@ def _commit_markdown(commit: ReviewedCommit) -> list[str]:
 
 
 def _inline_diff(before: str, after: str) -> str:
+    if not mostly_same(before, after):
+        return f"~~{md(before)}~~ → **{md(after)}**"
     parts = []
     for op, text in word_diff(before, after):
         words = md(text)

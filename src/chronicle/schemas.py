@@ -14,6 +14,7 @@ import json
 import sys
 from functools import cache
 from importlib import resources
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -52,17 +53,23 @@ def _validator(name: str) -> Validator:
     return Draft202012Validator(load_schema(name))
 
 
-def schema_problems(document: Any, name: str) -> list[str]:
-    """Every way ``document`` fails schema ``name``, as 'at path: message' lines."""
-    errors = sorted(_validator(name).iter_errors(document), key=lambda e: list(e.path))
+def schema_problems(document: Any, name: str, limit: int | None = None) -> list[str]:
+    """Every way (or the first ``limit``) ``document`` fails schema ``name``, as 'at path:
+    message' lines."""
+    found = islice(_validator(name).iter_errors(document), limit)
+    errors = sorted(found, key=lambda e: list(e.path))
     return [f"at {_json_path(e.absolute_path)}: {_short(e.message)}" for e in errors]
+
+
+MAX_LISTED = 20  # a 2 MB array of wrong items has 300,000 problems: listing them takes minutes
 
 
 def validate(document: Any, name: str, source: str) -> None:
     """Raise SchemaViolation naming ``source`` if ``document`` does not match ``name``."""
-    problems = schema_problems(document, name)
+    problems = schema_problems(document, name, MAX_LISTED + 1)
     if problems:
-        raise SchemaViolation(source, f"schema/{name}.schema.json", problems)
+        raise SchemaViolation(source, f"schema/{name}.schema.json", problems[:MAX_LISTED],
+                              complete=len(problems) <= MAX_LISTED)
 
 
 def _json_path(parts: Any) -> str:

@@ -47,7 +47,7 @@ from .gitobjects import (
     git,
     update_ref,
 )
-from .ledger import Ledger, Recorded
+from .ledger import LEDGER_NAME, Ledger, Recorded
 from .model import Event, Origin, Revision
 from .validation import check_briefing_id
 
@@ -64,6 +64,7 @@ DEFAULT_IDENTITY = Identity("chronicle", "chronicle@localhost")
 FLUSH_EVERY = 256  # commits per ref move in a bulk append
 DEFAULT_LOCK_TIMEOUT = 60.0
 LOCK_TIMEOUT_ENV = "CHRONICLE_LOCK_TIMEOUT"
+LEDGER_CONFIG = "chronicle.ledger"  # in .git/config: this archive keeps a ledger
 
 Status = Literal["recorded", "unchanged", "duplicate"]
 
@@ -213,7 +214,8 @@ class Archive:
 
     def __init__(self, path: Path, *, recover: bool = True) -> None:
         self._setup(path)
-        if self.head() is None or MARKER not in TreeBuilder(self.objects, self._root_tree()).entries(""):
+        root = TreeBuilder(self.objects, self._root_tree())
+        if self.head() is None or MARKER not in root.entries(""):
             raise NotAnArchive(path, f"no {MARKER} on its main branch")
         if recover:
             self.recover_if_needed()
@@ -222,7 +224,7 @@ class Archive:
         self.path = path
         self.git_dir = path / ".git"
         if not path.is_dir():
-            raise NotAnArchive(path, "no such folder")
+            raise NotAnArchive(path, "not a folder" if path.exists() else "no such folder")
         if not (self.git_dir / "HEAD").is_file():
             raise NotAnArchive(path, "not a git repository")
         self.objects = ObjectWriter(self.git_dir)
@@ -240,20 +242,27 @@ class Archive:
         """
         git_dir = path / ".git"
         if git_dir.exists() and not _unfinished_init(path):
-            return cls(path)
+            archive = cls(path)
+            if not archive.ledger.exists():  # start a ledger from the history as it stands
+                with archive._locked():
+                    if not archive.ledger.exists():
+                        archive._adopt(archive.head() or "")
+            return archive
         if path.exists() and not git_dir.exists() and any(path.iterdir()):
             raise ArchiveError(f"{path}: folder exists and is not empty; choose a new folder")
         path.mkdir(parents=True, exist_ok=True)
         if not (git_dir / "HEAD").is_file():
-            result = git(git_dir, "init", "-q", "-b", "main", str(path))
+            # absolute: git resolves a relative folder after entering it
+            result = git(git_dir.resolve(), "init", "-q", "-b", "main", str(path.resolve()))
             if result.returncode != 0:
                 raise ArchiveError(f"{path}: git init failed: {result.stderr.decode().strip()}")
         for key, value in (("core.fsync", "committed"), ("core.fsyncMethod", "fsync"),
-                           ("gc.auto", "0"), ("core.logAllRefUpdates", "true")):
+                           ("gc.auto", "0"), ("core.logAllRefUpdates", "true"),
+                           (LEDGER_CONFIG, "true")):
             git(git_dir, "config", key, value)
         archive = cls.__new__(cls)
         archive._setup(path)
-        with archive.write_lock():
+        with archive._locked():
             if archive.head() is None:
                 archive._create_root_commit()
         return cls(path)
@@ -331,7 +340,8 @@ class Archive:
         try:
             event = Event.model_validate_json(raw)
         except ValueError as error:
-            raise CorruptArchive(f"{self.path}/{path}: not a valid event ({_first_line(error)})") from None
+            raise CorruptArchive(
+                f"{self.path}/{path}: not a valid event ({_first_line(error)})") from None
         return StoredEvent(event, path, raw)
 
     # ----- writing ----------------------------------------------------------------------
@@ -355,6 +365,12 @@ class Archive:
         Waits up to ``timeout`` seconds (default: $CHRONICLE_LOCK_TIMEOUT, else 60),
         then raises ArchiveError having written nothing.
         """
+        with self._locked(timeout):
+            self._check_ledger()
+            yield
+
+    @contextmanager
+    def _locked(self, timeout: float | None = None) -> Iterator[None]:
         wait = lock_timeout() if timeout is None else timeout
         lock = WriterLock(self.git_dir / LOCK_NAME)
         if not lock.acquire(wait):
@@ -370,6 +386,25 @@ class Archive:
         finally:
             self._lock_fd = None
             lock.release()
+
+    def ledger_expected(self) -> bool:
+        """Did chronicle keep a ledger here? (set by init/adopt in .git/config; not cloned)"""
+        result = git(self.git_dir, "config", "--type=bool", "--get", LEDGER_CONFIG)
+        return result.stdout.strip() == b"true"
+
+    def _check_ledger(self) -> None:
+        """Before a write: adopt the history of a clone, refuse if this archive lost its ledger."""
+        head = self.head()
+        if self.ledger.exists() or head is None:
+            return
+        if self.ledger_expected():
+            raise ArchiveError(
+                f"{self.path}: the ledger .git/{LEDGER_NAME} is missing, so chronicle can no "
+                "longer tell its own history from a rewritten one; nothing was written. Run "
+                "'chronicle verify', then 'chronicle init' to start a new ledger from the "
+                "history as it stands"
+            )
+        self._adopt(head)  # a clone or an archive from before the ledger: trust on first use
 
     def _pass_fds(self) -> tuple[int, ...]:
         return () if self._lock_fd is None else (self._lock_fd,)
@@ -445,11 +480,8 @@ class Archive:
             for leftover in temp.iterdir():
                 leftover.unlink()
         head = self.head()
-        if self.ledger.exists():
-            if dirty or self.ledger.pending():
-                self.ledger.resolve(head)
-        elif head is not None:
-            self._adopt(head)
+        if self.ledger.exists() and (dirty or self.ledger.pending()):
+            self.ledger.resolve(head)
         if head is not None and (dirty or stale or self._synced() != head):
             self._sync_worktree(thorough=dirty or stale)
         if dirty:
@@ -459,10 +491,10 @@ class Archive:
         """No ledger (a clone, or an older archive): record the history as it stands now."""
         from .history import added_events
 
-        events = [Recorded(briefing, sequence, hashlib.sha256(self.objects.read(blob)).hexdigest(),
-                           commit, path)
-                  for path, briefing, sequence, commit, blob in added_events(self)]
+        events = [Recorded(briefing, sequence, hashlib.sha256(raw).hexdigest(), commit, path)
+                  for path, briefing, sequence, commit, raw in added_events(self)]
         self.ledger.adopt(head, events, utc_now())
+        git(self.git_dir, "config", LEDGER_CONFIG, "true")
 
     def _synced(self) -> str | None:
         synced = self.git_dir / SYNCED_NAME
@@ -478,7 +510,8 @@ class Archive:
             return
         result = self._git("read-tree", head)
         if result.returncode != 0:
-            raise ArchiveError(f"{self.path}: cannot update the git index: {result.stderr.decode().strip()}")
+            raise ArchiveError(f"{self.path}: cannot update the git index: "
+                               f"{result.stderr.decode().strip()}")
         self._git("checkout-index", "-a", "-u")  # missing files only; existing ones are kept
         self._git("update-index", "-q", "--refresh")
         if thorough:
@@ -537,26 +570,44 @@ class _Appender:
         self.identity = DEFAULT_IDENTITY
 
     def run(self, items: Iterable[NewRevision]) -> list[AppendResult]:
-        results = []
+        """Append every item; results are reported once the branch holds them, not before."""
+        results: list[AppendResult] = []
+        reported = 0
         for item in items:
-            result = self.append(item)
-            results.append(result)
+            results.append(self.append(item))
             if len(self.pending) >= FLUSH_EVERY:
                 self.flush()
-            if self.on_result:
-                self.on_result(result)
+                reported = self.report(results, reported)
         self.flush()
+        self.report(results, reported)
         return results
+
+    def report(self, results: list[AppendResult], reported: int) -> int:
+        if self.on_result:
+            for result in results[reported:]:
+                self.on_result(result)
+        return len(results)
 
     def state(self, briefing: str) -> _BriefingState:
         if briefing not in self.states:
             state = _BriefingState()
-            if briefing in self.tree.entries(f"{ROOT}/{shard(briefing)}"):
-                for stored in self.archive.events(briefing, self.tree):
-                    state.sequence = stored.event.sequence
-                    state.last_sha256 = stored.sha256
-                    state.last_revision = stored.event.revision
-                    state.content.setdefault(stored.event.content_sha256, state.sequence)
+            entries = self.tree.entries(briefing_folder(briefing))
+            names = sorted(entries)
+            for name in names[:-1]:  # earlier events: only their content hash is needed
+                try:
+                    document = json.loads(self.archive.objects.read(entries[name][1]))
+                    state.content.setdefault(str(document["content_sha256"]),
+                                             int(document["sequence"]))
+                except (ValueError, KeyError, TypeError):
+                    raise CorruptArchive(f"{self.archive.path}/{briefing_folder(briefing)}/"
+                                         f"{name}: not a valid event") from None
+            if names:
+                last = self.archive._read_event(f"{briefing_folder(briefing)}/{names[-1]}",
+                                                entries[names[-1]][1])
+                state.sequence = last.event.sequence
+                state.last_sha256 = last.sha256
+                state.last_revision = last.event.revision
+                state.content.setdefault(last.event.content_sha256, state.sequence)
             self.states[briefing] = state
         return self.states[briefing]
 

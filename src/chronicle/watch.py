@@ -180,8 +180,8 @@ def read_feed(fetched: Fetched) -> tuple[str | None, list[FeedEntry]]:
                                + (f"; charset={fetched.charset}" if fetched.charset else "")}
     parsed = feedparser.parse(fetched.data, response_headers=headers)
     if parsed.get("bozo") and not parsed.get("entries") and not parsed.get("feed"):
-        reason = parsed.get("bozo_exception")
-        raise FetchError(fetched.url, f"not an RSS or Atom feed ({reason})")
+        lines = str(parsed.get("bozo_exception") or "").strip().splitlines() or ["unreadable"]
+        raise FetchError(fetched.url, f"not an RSS or Atom feed ({lines[0][:160]})")
     title = parsed.get("feed", {}).get("title") or None
     entries: list[FeedEntry] = []
     seen: set[str] = set()
@@ -212,9 +212,10 @@ class Watcher:
     def poll(self) -> PollResult:
         with watch_lock(self.archive):
             state = WatchState.load(self.archive)
-            result = self._poll(state)
-            state.save()
-        return result
+            try:
+                return self._poll(state)
+            finally:  # also when interrupted: entries already handled are not fetched again
+                state.save()
 
     def _poll(self, state: WatchState) -> PollResult:
         now = utc_now()

@@ -34,3 +34,11 @@ def _push(out: list[tuple[Op, str]], op: Op, text: str) -> None:
         out[-1] = (op, out[-1][1] + text)
     else:
         out.append((op, text))
+
+
+def mostly_same(before: str, after: str, threshold: float = 0.5) -> bool:
+    """True when at least ``threshold`` of the words stay: a word diff is then readable."""
+    old, new = before.split(), after.split()
+    if not old or not new:
+        return False
+    return SequenceMatcher(None, old, new, autojunk=False).ratio() >= threshold

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from itertools import accumulate
 from typing import Any
 
 from ..errors import InputError
@@ -21,12 +23,24 @@ def read_json_revision(text: str, source: str) -> dict[str, Any]:
         raise InputError(
             source, f"not valid JSON: {error.msg} at line {error.lineno} column {error.colno}"
         ) from None
-    if _depth(document) > MAX_DEPTH:
+    if _text_depth(text) > MAX_DEPTH:
         raise InputError(source, f"JSON is nested deeper than {MAX_DEPTH} levels")
     if not isinstance(document, dict):
         raise InputError(source, "a JSON revision must be an object")
     validate(document, "revision", source)
     return document
+
+
+_STRINGS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+_NOT_BRACKETS = re.compile(r"[^\[\]{}]+")
+_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+
+
+def _text_depth(text: str) -> int:
+    """Nesting depth of valid JSON text, from its brackets outside strings: regex speed on a
+    10 MB array of millions of items, where walking the parsed value takes many seconds."""
+    brackets = _NOT_BRACKETS.sub("", _STRINGS.sub("", text))
+    return max(accumulate(map(_STEP.__getitem__, brackets)), default=0)
 
 
 def _depth(value: Any) -> int:

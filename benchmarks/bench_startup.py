@@ -1,0 +1,84 @@
+"""Start-up: `chronicle --help` against `python -c "import click"` and `python -c pass`.
+
+Each is run --repeat times as a subprocess; the best (least disturbed) and the median
+are printed. Then `python -X importtime` lists what `chronicle --help` imports, and the
+heavy libraries that must stay out of it (they are imported inside commands).
+
+    .venv/bin/python benchmarks/bench_startup.py [--repeat 30]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+
+import common
+
+HEAVY = ("pydantic", "jsonschema", "git", "gitdb", "rich", "rapidfuzz", "markdown_it",
+         "trafilatura", "lxml", "filelock")
+
+
+def samples(args: list[str], repeat: int) -> list[float]:
+    common.run(args)
+    out = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        common.run(args)
+        out.append(time.perf_counter() - start)
+    return out
+
+
+def imported_modules(args: list[str]) -> list[tuple[int, str]]:
+    """(cumulative microseconds, module) of the top-level imports, slowest first."""
+    result = common.run([common.PYTHON, "-X", "importtime", *args])
+    rows = []
+    for line in result.stderr.decode().splitlines():
+        if not line.startswith("import time:") or "cumulative" in line:
+            continue
+        _, cumulative, name = line[len("import time:"):].split("|")
+        rows.append((int(cumulative), name.rstrip()[1:]))  # nested imports stay indented
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeat", type=int, default=30)
+    args = parser.parse_args(argv)
+    common.header("start-up")
+    cases = {
+        "python -c pass": [common.PYTHON, "-c", "pass"],
+        'python -c "import click"': [common.PYTHON, "-c", "import click"],
+        "chronicle --help": [common.CHRONICLE, "--help"],
+        "chronicle --version": [common.CHRONICLE, "--version"],
+    }
+    results = {name: samples(command, args.repeat) for name, command in cases.items()}
+    rows: list[tuple[str, ...]] = [("command", "best (ms)", "median (ms)")]
+    for name, times in results.items():
+        rows.append((name, f"{min(times) * 1000:.1f}", f"{statistics.median(times) * 1000:.1f}"))
+    print()
+    common.table(rows)
+    help_best = min(results["chronicle --help"])
+    click_best = min(results['python -c "import click"'])
+    help_median = statistics.median(results["chronicle --help"])
+    click_median = statistics.median(results['python -c "import click"'])
+    ratio = help_best / click_best
+    print(f"\nchronicle --help / import click = {ratio:.2f} best, "
+          f"{help_median / click_median:.2f} median (target <= 1.5): "
+          f"{'MET' if ratio <= 1.5 else 'NOT MET'}")
+
+    modules = imported_modules(["-c", "import sys; sys.argv = ['chronicle', '--help']\n"
+                                "from chronicle.cli import main\n"
+                                "try:\n    main()\nexcept SystemExit:\n    pass"])
+    names = {name.strip() for _, name in modules}
+    heavy = sorted(h for h in HEAVY if h in names)
+    print(f"heavy libraries imported by `chronicle --help`: {', '.join(heavy) or 'none'}")
+    top = sorted(((us, name) for us, name in modules if not name.startswith(" ")), reverse=True)
+    print("slowest top-level imports (cumulative ms): "
+          + ", ".join(f"{name} {us / 1000:.1f}" for us, name in top[:6]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
