@@ -45,7 +45,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from archive_tools import (  # noqa: E402
+from archive_tools import (
     CHRONICLE,
     fsck_problems,
     lock_is_held,
@@ -99,8 +99,8 @@ class Summary:
             "delay counted from: " + ", ".join(f"{k} {v}" for k, v in
                                                sorted(Counter(r.anchor for r in killed).items())),
             "left behind for recovery: " + (", ".join(
-                f"{k} x{v}" for k, v in sorted(Counter(x for r in self.runs
-                                                       for x in r.leftovers).items())) or "nothing"),
+                f"{k} x{v}" for k, v in sorted(Counter(
+                    x for r in self.runs for x in r.leftovers).items())) or "nothing"),
             f"problems: {len(self.problems)}",
         ]
         return "\n".join(lines + [f"  {p}" for p in self.problems[:20]])

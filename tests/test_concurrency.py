@@ -7,6 +7,7 @@ processes submit in total in the main test.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import subprocess
@@ -17,6 +18,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+
 from archive_tools import (
     CHRONICLE,
     event_files,
@@ -28,9 +30,8 @@ from archive_tools import (
     tree_snapshot,
     write_variants,
 )
-from conftest import cli, run_chronicle
-
 from chronicle.errors import ArchiveError
+from conftest import cli, run_chronicle
 
 WRITERS = 4
 TOTAL = int(os.environ.get("CHRONICLE_CONCURRENCY_REVISIONS", "240"))
@@ -107,7 +108,7 @@ def test_four_writer_processes_at_once(archive: Path, tmp_path: Path) -> None:
     shared = sorted((r["sequence"], r["origin"]) for r in results if r["briefing"] == "shared")
     authors = [Path(origin).parent.name for _, origin in shared]
     assert len({a for a in authors[: len(authors) // 2]}) == WRITERS
-    assert sum(1 for a, b in zip(authors, authors[1:], strict=False) if a != b) > WRITERS
+    assert sum(1 for a, b in itertools.pairwise(authors) if a != b) > WRITERS
 
     # one linear chain, clean refs, index and working tree, and a ledger that agrees
     check_linear_history(archive, len(results))
@@ -123,7 +124,8 @@ def test_concurrent_cli_batches(archive: Path, tmp_path: Path) -> None:
     """Four `chronicle ingest` commands with several files each, started together."""
     commands = []
     for writer in range(WRITERS):
-        files = write_variants(tmp_path / f"c{writer}", [50_000 + writer * 100 + i for i in range(6)])
+        numbers = [50_000 + writer * 100 + i for i in range(6)]
+        files = write_variants(tmp_path / f"c{writer}", numbers)
         briefing = "batch" if writer < 2 else f"batch-{writer}"
         commands.append([CHRONICLE, "ingest", *map(str, files), "-b", briefing, "--archive",
                          str(archive), "--json"])

@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from archive_tools import (
     CHRONICLE,
     event_files,

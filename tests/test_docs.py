@@ -15,9 +15,11 @@ def test_every_command_is_documented() -> None:
         assert re.search(rf"`chronicle {name}\b", README), f"README does not document {name}"
 
 
-def test_ci_runs_the_readme_test_command() -> None:
-    blocks = re.findall(r"^    (python3 -m venv .*)$", README, re.MULTILINE)
-    assert len(blocks) >= 2
-    setup_and_example, setup_and_test = blocks[:2]
+def test_readme_opens_with_the_example_and_the_ci_test_command() -> None:
+    commands = re.findall(r"^    (\S.*)$", README, re.MULTILINE)[:2]
+    setup_and_example, setup_and_test = commands
+    assert setup_and_example.startswith("python3 -m venv .venv")
     assert "examples/run.sh" in setup_and_example
-    assert setup_and_test in (ROOT / ".ci" / "run").read_text()
+    assert setup_and_test == "bash .ci/run"
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "python3 -m venv .venv" in ci and "pytest" in ci

@@ -7,19 +7,20 @@ import os
 from pathlib import Path
 
 import pytest
-from archive_tools import fsck_problems, git_out, tree_snapshot, write_variants
-from conftest import REVISIONS, cli
 
 import chronicle.gitobjects as gitobjects
 import chronicle.store as store
+from archive_tools import fsck_problems, git_out, tree_snapshot, write_variants
 from chronicle.ledger import Ledger
 from chronicle.store import Archive
+from conftest import REVISIONS, cli
 
 
 # ----- idempotence ---------------------------------------------------------------------------
 def test_reingesting_an_earlier_revision_is_reported_and_not_stored(example_archive: Path) -> None:
     before = tree_snapshot(example_archive)
-    result = cli("ingest", str(REVISIONS[0]), "-b", "nato-ukraine", "--archive", str(example_archive))
+    result = cli("ingest", str(REVISIONS[0]), "-b", "nato-ukraine", "--archive",
+                 str(example_archive))
     assert result.exit_code == 0
     assert result.stdout == (f"nato-ukraine: {REVISIONS[0]} is identical to earlier revision r1; "
                              "nothing written\n")
@@ -48,15 +49,17 @@ def test_duplicates_inside_one_batch(archive: Path) -> None:
 
 def test_same_content_in_two_briefings_is_two_events(archive: Path) -> None:
     for briefing in ("one", "two"):
-        assert cli("ingest", str(REVISIONS[0]), "-b", briefing, "--archive", str(archive)).exit_code == 0
+        result = cli("ingest", str(REVISIONS[0]), "-b", briefing, "--archive", str(archive))
+        assert result.exit_code == 0
     assert git_out(archive, "rev-list", "--count", "HEAD") == "3"
 
 
 # ----- ordering ------------------------------------------------------------------------------
 def test_late_observations_are_appended_in_arrival_order(archive: Path) -> None:
     args = ["-b", "late", "--archive", str(archive)]
-    assert cli("ingest", str(REVISIONS[0]), *args, "--observed-at", "2024-11-20T10:00:00Z").exit_code == 0
-    assert cli("ingest", str(REVISIONS[1]), *args, "--observed-at", "2024-11-18T09:30:00+01:00").exit_code == 0
+    for revision, observed in ((REVISIONS[0], "2024-11-20T10:00:00Z"),
+                               (REVISIONS[1], "2024-11-18T09:30:00+01:00")):
+        assert cli("ingest", str(revision), *args, "--observed-at", observed).exit_code == 0
     assert cli("ingest", str(REVISIONS[2]), *args).exit_code == 0
     log = json.loads(cli("log", "late", "--archive", str(archive), "--json").stdout)["revisions"]
     assert [(e["sequence"], e["observed_at"]) for e in log[:2]] == [
@@ -69,7 +72,8 @@ def test_late_observations_are_appended_in_arrival_order(archive: Path) -> None:
 
 
 def test_log_says_nothing_about_order_when_it_agrees(example_archive: Path) -> None:
-    assert "observed order" not in cli("log", "nato-ukraine", "--archive", str(example_archive)).stdout
+    text = cli("log", "nato-ukraine", "--archive", str(example_archive)).stdout
+    assert "observed order" not in text
 
 
 # ----- durability ----------------------------------------------------------------------------
@@ -103,7 +107,8 @@ def test_objects_are_durable_before_the_branch_names_them(archive: Path, tmp_pat
     monkeypatch.setattr(gitobjects.os, "fsync", fsync)
     monkeypatch.setattr(store, "update_ref", update_ref)
     files = write_variants(tmp_path / "in", [1, 2, 3])
-    assert cli("ingest", *map(str, files), "-b", "durable", "--archive", str(archive)).exit_code == 0
+    result = cli("ingest", *map(str, files), "-b", "durable", "--archive", str(archive))
+    assert result.exit_code == 0
     assert checked  # the branch moved once, after the checks above
     object_files = {p for p in synced if "/objects/" in p}
     temp_names = {p for p in synced if "/chronicle-tmp/" in p}
@@ -135,7 +140,8 @@ def test_ledger_records_every_branch_move(example_archive: Path) -> None:
              (example_archive / ".git/chronicle-ledger.jsonl").read_text().splitlines()]
     assert [x["op"] for x in lines] == ["begin", "done", "begin", "done"]
     events = lines[2]["events"]
-    assert [(e["briefing"], e["sequence"]) for e in events] == [("nato-ukraine", n) for n in (1, 2, 3)]
+    assert [(e["briefing"], e["sequence"]) for e in events] == [
+        ("nato-ukraine", n) for n in (1, 2, 3)]
     head = git_out(example_archive, "rev-parse", "HEAD")
     assert lines[2]["tip"] == events[-1]["commit"] == head
     for event in events:

@@ -14,12 +14,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from archive_tools import git, git_out, write_variants
-from conftest import REVISIONS, cli, run_chronicle
 
+from archive_tools import git, git_out, write_variants
 from chronicle.api import ingest, init_archive
 from chronicle.model import Revision
 from chronicle.store import canonical_json, event_path, revision_sha256
+from conftest import REVISIONS, cli, run_chronicle
 
 Found = set[tuple[str, str, str | None, int | None, str | None]]
 

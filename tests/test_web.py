@@ -16,6 +16,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from importlib.metadata import version
 from pathlib import Path
 
 import pytest
@@ -163,7 +164,7 @@ def test_ingest_url_extracts_the_article_politely(site: Site, archive: Path) -> 
     texts = [f["text"] for f in revision["figures"]]  # type: ignore[attr-defined]
     assert "over $61.4 billion" in texts
     headers = site.hits("/world/nato-arms.html")[0]
-    assert headers["user-agent"] == user_agent() == "chronicle/0.1.0"
+    assert headers["user-agent"] == user_agent() == f"chronicle/{version('chronicle')}"
     log = cli("log", "nato-arms", "--json", "--archive", str(archive))
     assert json.loads(log.stdout)["revisions"][0]["source"] == url
 
