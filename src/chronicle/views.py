@@ -293,43 +293,21 @@ def figure_context(claim_text: str, figure: Figure, before: int = 2, after: int 
 
 def figure_timeline(states: list[RevisionState], needle: str | None = None) -> list[FigureThread]:
     """Every figure's value at each revision where it appears, following edits and moves."""
-    threads: list[FigureThread] = []
-    current: dict[str, FigureThread] = {}
-    previous: Revision | None = None
-    for state in states:
-        revision = state.revision
-        texts = _unit_texts(revision)
-        linked: dict[str, FigureThread] = {}
-        if previous is not None:
-            for before, after in align_revisions(previous, revision).figures:
-                if before.id in current:
-                    linked[after.id] = current[before.id]
-        for figure in revision.figures:
-            thread = linked.get(figure.id)
-            claim_text = texts.get(figure.claim, "")
-            if thread is None:
-                thread = FigureThread(figure_context(claim_text, figure), figure.kind, figure.noun)
-                threads.append(thread)
-            thread.points.append(
-                FigurePoint(
-                    state.sequence,
-                    figure.text,
-                    figure.value,
-                    figure.value_max,
-                    figure.unit,
-                    figure.qualifier,
-                    claim_text,
-                )
-            )
-            linked[figure.id] = thread
-        current, previous = linked, revision
+    from .lineage import figure_series, walk
+
+    threads = []
+    for series in figure_series(walk(states)):
+        first = series.points[0]
+        thread = FigureThread(
+            figure_context(first.claim_text, first.figure), first.figure.kind, first.figure.noun
+        )
+        thread.points = [
+            FigurePoint(p.sequence, p.figure.text, p.figure.value, p.figure.value_max,
+                        p.figure.unit, p.figure.qualifier, p.claim_text)
+            for p in series.points
+        ]
+        threads.append(thread)
     return [t for t in threads if needle is None or t.mentions(needle)]
-
-
-def _unit_texts(revision: Revision) -> dict[str, str]:
-    texts = {c.id: c.text for c in (*revision.key_points, *revision.claims)}
-    texts.update({q.id: q.text for q in revision.quotes})
-    return texts
 
 
 @dataclass
@@ -346,25 +324,28 @@ class BlameLine:
 
 def blame(states: list[RevisionState], sequence: int | None = None) -> list[BlameLine]:
     """Each claim of a revision, the revision that introduced it and the last that changed it."""
+    from .lineage import walk
+
     target = pick(states, sequence)
-    origins: dict[str, tuple[int, int]] = {}
-    previous: Revision | None = None
-    for state in states[: target.sequence]:
-        revision = state.revision
-        found: dict[str, tuple[int, int]] = {}
-        if previous is not None:
-            found_pairs = align_revisions(previous, revision)
-            for pair in (*found_pairs.key_points, *found_pairs.claims):
-                introduced, changed = origins[pair.before.id]
-                if pair.before.text != pair.after.text:
-                    changed = state.sequence
-                found[pair.after.id] = (introduced, changed)
-        for claim in (*revision.key_points, *revision.claims):
-            found.setdefault(claim.id, (state.sequence, state.sequence))
-        origins, previous = found, revision
+    text_of: dict[str, str] = {}
+    introduced: dict[str, int] = {}
+    changed: dict[str, int] = {}
+    steps = walk(states[: target.sequence])
+    for step in steps:
+        for claim in (*step.state.revision.key_points, *step.state.revision.claims):
+            lineage = step.claims[claim.id]
+            introduced.setdefault(lineage, step.state.sequence)
+            if text_of.get(lineage) != claim.text:
+                text_of[lineage], changed[lineage] = claim.text, step.state.sequence
+    last = steps[-1]
     revision = target.revision
-    lines = [BlameLine(c.id, c.text, "key point", *origins[c.id]) for c in revision.key_points]
-    for claim in revision.claims:
+    lines = []
+    for claim in (*revision.key_points, *revision.claims):
+        lineage = last.claims[claim.id]
         where = _heading(revision, claim.section) or "body"
-        lines.append(BlameLine(claim.id, claim.text, where, *origins[claim.id]))
+        if claim.section is None:
+            where = "key point"
+        lines.append(
+            BlameLine(claim.id, claim.text, where, introduced[lineage], changed[lineage])
+        )
     return lines
