@@ -12,6 +12,7 @@ on a smaller tree and the top costs are printed, grouped by stage.
 from __future__ import annotations
 
 import argparse
+import os
 import pstats
 import sys
 from pathlib import Path
@@ -39,6 +40,27 @@ def ingest(tree: Path, archive: Path) -> float:
     wall, _ = common.timed(lambda: common.run(
         [common.CHRONICLE, "ingest", "--tree", str(tree), "--archive", str(archive), "--json"]))
     return wall
+
+
+def _parse(path: Path) -> int:
+    from chronicle.readers import parse_file
+
+    return len(parse_file(path).revision.claims)
+
+
+def parse_rates(tree: Path, processes: int) -> tuple[float, float]:
+    """Revisions/s of parsing alone, in this process and spread over ``processes``."""
+    import multiprocessing
+
+    import chronicle.extract  # noqa: F401  (imported before the clock and the fork)
+
+    files = sorted(tree.rglob("*.txt"))
+    _parse(files[0])
+    serial = common.timed(lambda: [_parse(f) for f in files])[0]
+    with multiprocessing.get_context("fork").Pool(processes) as pool:
+        pool.map(_parse, files[:processes])
+        spread = common.timed(lambda: pool.map(_parse, files, chunksize=8))[0]
+    return len(files) / serial, len(files) / spread
 
 
 def profile(tree: Path, archive: Path, out: Path, top: int) -> None:
@@ -85,6 +107,10 @@ def main(argv: list[str] | None = None) -> int:
               f"{args.revisions}, {size / count / 1024:.1f} KiB each) in {wall:.1f}s wall, "
               f"{cpu:.1f}s CPU: {rate:.1f} revisions/s  (target >= 150/s): "
               f"{'MET' if rate >= 150 else 'NOT MET'}")
+        cores = os.cpu_count() or 1
+        serial, spread = parse_rates(tree, cores)
+        print(f"parsing alone (read + parse + extract, in-process): {serial:.0f} revisions/s in "
+              f"one process, {spread:.0f}/s on {cores} processes")
         if args.profile_revisions:
             small = work / "small"
             per = max(1, args.profile_revisions // 4)

@@ -16,9 +16,12 @@ command is timed as a subprocess, best of --repeat runs, --json output.
 from __future__ import annotations
 
 import argparse
+import hashlib
+import re
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import build
 import common
@@ -51,13 +54,101 @@ def gc(archive: Path) -> None:
     common.run(["git", "-C", str(archive), "gc", "-q"])
 
 
+def cat_file_batch(git_dir: Path, shas: list[bytes]) -> list[bytes]:
+    """Objects read by one `git cat-file --batch` (git resolves deltas in C)."""
+    result = common.run(["git", f"--git-dir={git_dir}", "cat-file", "--batch"],
+                        stdin=b"".join(sha.hex().encode() + b"\n" for sha in shas))
+    out, pos, found = result.stdout, 0, []
+    while pos < len(out):
+        newline = out.index(b"\n", pos)
+        size = int(out[pos:newline].split()[2])
+        found.append(out[newline + 1 : newline + 1 + size])
+        pos = newline + 2 + size
+    return found
+
+
+_PREVIOUS = re.compile(rb'\n  "previous_sha256": (null|"([0-9a-f]{64})")')
+
+
+def breakdown(path: Path, briefing: str = "briefing-00000", repeat: int = 3) -> dict[str, float]:
+    """In-process seconds of each step a read command takes on one briefing (best of runs)."""
+    best: dict[str, float] = {}
+
+    def step(name: str, func: Any) -> Any:
+        seconds, result = common.timed(func)
+        best[name] = min(best.get(name, float("inf")), seconds)
+        return result
+
+    for _ in range(repeat):
+        _steps(path, briefing, step)
+    return best
+
+
+def _steps(path: Path, briefing: str, step: Any) -> None:
+    from chronicle.api import history
+    from chronicle.gitobjects import TreeBuilder
+    from chronicle.model import Event
+    from chronicle.replay import replay
+    from chronicle.store import Archive, StoredEvent, briefing_folder, revision_sha256
+    from chronicle.views import diff_revisions
+
+    archive = step("open the archive", lambda: Archive(path))
+    tree = TreeBuilder(archive.objects, archive._root_tree())
+    entries = step("find the briefing's files (trees, gitdb)",
+                   lambda: tree.entries(briefing_folder(briefing)))
+    shas = [entries[name][1] for name in sorted(entries)]
+    raws = step("read event blobs: gitdb (what the store does)",
+                lambda: [archive.objects.read(sha) for sha in shas])
+    step("read event blobs: one `git cat-file --batch`",
+         lambda: cat_file_batch(archive.git_dir, shas))
+    events = step("parse: Event.model_validate_json, every event",
+                  lambda: [Event.model_validate_json(raw) for raw in raws])
+    step("check: revision_sha256 of every event (replay's content check)",
+         lambda: [revision_sha256(e.revision) for e in events])
+    step("check: sha256 of raw + previous_sha256 by regex, every event",
+         lambda: [(hashlib.sha256(r).hexdigest(), _PREVIOUS.search(r)) for r in raws])
+    stored = [StoredEvent(e, "p", r) for e, r in zip(events, raws, strict=True)]
+    step("replay() alone (checks + states)", lambda: replay(stored))
+    states = step("api.history (store read + parse + replay), as today",
+                  lambda: history(archive, briefing))
+    step("diff_revisions of the last two", lambda: diff_revisions(
+        briefing, states[-2].revision, states[-1].revision, (len(states) - 1, len(states))))
+
+
+def import_seconds(repeat: int = 5) -> float:
+    """`python -c "import chronicle.api"`: the start-up every read command pays."""
+    return common.best_of(lambda: common.run([common.PYTHON, "-c", "import chronicle.api"]),
+                          repeat)
+
+
+def print_breakdowns(columns: dict[str, dict[str, float]]) -> None:
+    names = list(next(iter(columns.values())))
+    rows: list[tuple[str, ...]] = [("in-process step (ms)", *columns)]
+    for name in names:
+        rows.append((name, *(f"{c[name] * 1000:.1f}" for c in columns.values())))
+    common.table(rows)
+
+
+def projected(steps: dict[str, float], start: float, count: int) -> float:
+    """A diff with the store changes recommended in docs/benchmarks.md: blobs read by one
+    `git cat-file --batch`, the chain checked on raw bytes, only the two revisions shown
+    parsed and content-checked."""
+    count_two = 2 / count
+    return (start + steps["open the archive"] + steps["find the briefing's files (trees, gitdb)"]
+            + steps["read event blobs: one `git cat-file --batch`"]
+            + steps["check: sha256 of raw + previous_sha256 by regex, every event"]
+            + count_two * steps["parse: Event.model_validate_json, every event"]
+            + count_two * steps["check: revision_sha256 of every event (replay's content check)"]
+            + steps["diff_revisions of the last two"])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--revisions", type=int, default=20, help="of the measured briefing")
     parser.add_argument("--briefings", type=int, default=10_000, help="in the big archive")
     parser.add_argument("--filler-revisions", type=int, default=3)
     parser.add_argument("--long", type=int, default=1000, help="revisions of the long briefing")
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--keep", type=Path, help="keep the archives in this folder")
     args = parser.parse_args(argv)
     common.header("replay: one briefing in a small and a big archive; a long briefing")
@@ -66,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"# note: `chronicle {missing}` does not exist yet: skipped")
 
     with common.workdir(args.keep) as work:
-        check = build.build(work / "check", 4, 5, 3)
+        check = build.build(work / "check", 4, 5, 3, target_with_store=True)
         verify = common.run([common.CHRONICLE, "verify", "--archive", str(check.path)],
                             check=False)
         print(f"# builder check: `chronicle verify` on a 6-briefing archive built the same way: "
@@ -75,18 +166,23 @@ def main(argv: list[str] | None = None) -> int:
             return 1
 
         start = time.perf_counter()
-        small = build.build(work / "small", args.revisions, 0, 0)
-        big = build.build(work / "big", args.revisions, args.briefings - 1, args.filler_revisions)
+        small = build.build(work / "small", args.revisions, 0, 0, target_with_store=True)
+        big = build.build(work / "big", args.revisions, args.briefings - 1, args.filler_revisions,
+                          target_with_store=True)
         print(f"# built: 1 briefing x {args.revisions} and {args.briefings:,} briefings "
               f"({args.revisions} + {args.briefings - 1:,} x {args.filler_revisions} revisions) "
-              f"in {time.perf_counter() - start:.0f}s")
-        rows: list[tuple[str, ...]] = [("command", "1 briefing (s)", f"{args.briefings:,} (s)",
-                                        "ratio", "<= 1.2x")]
+              f"in {time.perf_counter() - start:.0f}s: fillers by fast-import (one pack), "
+              f"briefing-00000 appended by the store (loose objects)")
+        rows: list[tuple[str, ...]] = [("command (end to end)", "1 briefing (s)",
+                                        f"{args.briefings:,} (s)", "ratio", "<= 1.2x")]
         worst = 0.0
+        steps: dict[str, dict[str, float]] = {}
         for label, prepare in (("as written", None), ("after git gc", gc)):
             if prepare:
                 prepare(small.path)
                 prepare(big.path)
+            steps[f"1, {label}"] = breakdown(small.path)
+            steps[f"{args.briefings:,}, {label}"] = breakdown(big.path)
             for command in commands:
                 one, many = command_times([small.path, big.path], command, args.repeat)
                 worst = max(worst, many / one)
@@ -96,26 +192,40 @@ def main(argv: list[str] | None = None) -> int:
         print()
         common.table(rows)
         print(f"\nworst ratio {worst:.2f} (target <= 1.2): {'MET' if worst <= 1.2 else 'NOT MET'}")
+        print(f"\nwhere the time goes, briefing-00000 ({args.revisions} revisions), per archive:")
+        print_breakdowns(steps)
 
         if args.long:
             start = time.perf_counter()
             long = build.build(work / "long", args.long, 0, 0)
+            build.unpack(long)
             print(f"\n# built: 1 briefing x {args.long:,} revisions in "
-                  f"{time.perf_counter() - start:.0f}s")
-            rows = [("command", f"{args.long:,} revisions (s)")]
+                  f"{time.perf_counter() - start:.0f}s (fast-import, then unpacked: loose "
+                  f"objects, as the store writes them)")
+            rows = [("command (end to end)", f"{args.long:,} revisions (s)")]
             timings: dict[str, float] = {}
-            for label, prepare in (("as written", None), ("after git gc", gc)):
+            long_steps: dict[str, dict[str, float]] = {}
+            for label, prepare in (("loose", None), ("after git gc", gc)):
                 if prepare:
                     prepare(long.path)
+                long_steps[label] = breakdown(long.path, repeat=1)
                 for command in ("diff", "show"):
-                    timings[f"{command} ({label})"] = command_times([long.path], command,
-                                                                    args.repeat)[0]
-                    rows.append((f"{command} ({label})", f"{timings[f'{command} ({label})']:.3f}"))
+                    key = f"{command} ({label})"
+                    timings[key] = command_times([long.path], command, min(3, args.repeat))[0]
+                    rows.append((key, f"{timings[key]:.3f}"))
             print()
             common.table(rows)
             slowest = max(v for k, v in timings.items() if k.startswith("diff"))
             print(f"\ndiff of a {args.long:,}-revision briefing: {slowest:.2f}s (target < 1 s): "
                   f"{'MET' if slowest < 1 else 'NOT MET'}")
+            print(f"\nwhere the time goes ({args.long:,} revisions):")
+            print_breakdowns(long_steps)
+            start_up = import_seconds()
+            print(f"\nstart-up of a read command (python -c 'import chronicle.api'): "
+                  f"{start_up:.3f}s")
+            for label, found in long_steps.items():
+                print(f"projected diff ({label}) with the recommended store changes: "
+                      f"{projected(found, start_up, args.long):.2f}s")
     return 0
 
 

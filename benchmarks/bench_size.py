@@ -34,6 +34,20 @@ def per_file_gz(root: Path) -> int:
     return sum(len(gzip.compress(p.read_bytes())) for p in sorted(root.rglob("*.txt")))
 
 
+def pack_by_type(git_dir: Path) -> dict[str, tuple[int, int]]:
+    """{object type: (count, bytes in the pack)} over every pack of the repository."""
+    found: dict[str, list[int]] = {}
+    for index in sorted((git_dir / "objects" / "pack").glob("*.idx")):
+        out = common.run(["git", f"--git-dir={git_dir}", "verify-pack", "-v", str(index)])
+        for line in out.stdout.decode().splitlines():
+            fields = line.split()
+            if len(fields) >= 5 and fields[1] in ("commit", "tree", "blob", "tag"):
+                entry = found.setdefault(fields[1], [0, 0])
+                entry[0] += 1
+                entry[1] += int(fields[3])
+    return {kind: (n, size) for kind, (n, size) in found.items()}
+
+
 def kib(n: int) -> str:
     return f"{n / 1024:,.0f} KiB"
 
@@ -57,11 +71,14 @@ def main(argv: list[str] | None = None) -> int:
         git_dir = archive / ".git"
         events = sum(p.stat().st_size for p in (archive / "briefings").rglob("*.json"))
         before = common.du(git_dir / "objects")
-        common.run(["git", "-C", str(archive), "gc", "-q"])
+        gc_seconds = common.timed(lambda: common.run(["git", "-C", str(archive), "gc", "-q"]))[0]
         after_objects = common.du(git_dir / "objects")
         after_git = common.du(git_dir)
-        common.run(["git", "-C", str(archive), "gc", "-q", "--aggressive"])
+        by_type = pack_by_type(git_dir)
+        aggressive_seconds = common.timed(lambda: common.run(
+            ["git", "-C", str(archive), "gc", "-q", "--aggressive"]))[0]
         aggressive = common.du(git_dir / "objects")
+        by_type_aggressive = pack_by_type(git_dir)
         worktree = common.du(archive) - common.du(git_dir)
         texts = common.du(tree)
         one_stream, per_file = tar_gz(tree), per_file_gz(tree)
@@ -88,6 +105,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f".git/objects after git gc / texts gzip per file = {ratio_file:.2f}  "
               f"(target <= 1.5): {'MET' if ratio_file <= 1.5 else 'NOT MET'}")
         print(f"whole .git after git gc / texts .tar.gz = {after_git / one_stream:.2f}")
+        print(f"git gc took {gc_seconds:.1f}s, git gc --aggressive {aggressive_seconds:.1f}s; "
+              f"after --aggressive: {aggressive / per_file:.2f}x texts gzip per file, "
+              f"{aggressive / one_stream:.2f}x texts .tar.gz")
+        for label, found in (("git gc", by_type), ("git gc --aggressive", by_type_aggressive)):
+            print(f"\nthe pack after {label}, by object type:")
+            for kind, (n, size) in sorted(found.items()):
+                print(f"  {kind:<7} {n:>7,} objects  {kib(size):>10}  "
+                      f"{size / count:8.0f} bytes per revision")
     return 0
 
 

@@ -133,11 +133,14 @@ def checkout(archive: Archive) -> None:
 
 
 def build(folder: Path, target_revisions: int, fillers: int, filler_revisions: int,
-          seed: int = 1, distinct: int = 20, target_last: bool = True) -> Archive:
+          seed: int = 1, distinct: int = 20, target_with_store: bool = False) -> Archive:
     """An archive with briefing-00000 (``target_revisions``) and ``fillers`` other briefings.
 
     Filler briefings are briefing-00001 ... each with ``filler_revisions`` revisions
-    taken (under their own id) from ``distinct`` parsed synthetic briefings.
+    taken (under their own id) from ``distinct`` parsed synthetic briefings, written by
+    git fast-import (one pack). briefing-00000 comes last: through fast-import too, or,
+    with ``target_with_store``, appended by the store itself (loose objects, real commit
+    messages), as `chronicle ingest` would add a new briefing to the archive.
     """
     when = "2024-01-01T00:00:00.000000Z"
     archive = Archive.init(folder)
@@ -146,15 +149,36 @@ def build(folder: Path, target_revisions: int, fillers: int, filler_revisions: i
     pool = [Revisions(i, filler_revisions, seed) for i in range(1, 1 + min(distinct, fillers))]
 
     def events() -> Iterator[tuple[str, bytes, str]]:
-        if not target_last:
-            yield from event_files(synth.briefing_id(0), target, when)
         for i in range(1, fillers + 1):
             yield from event_files(synth.briefing_id(i), pool[(i - 1) % len(pool)], when)
-        if target_last:
+        if not target_with_store:
             yield from event_files(synth.briefing_id(0), target, when)
-    fast_import(archive, events())
-    checkout(archive)
+    if fillers or not target_with_store:
+        fast_import(archive, events())
+        checkout(archive)
+    if target_with_store:
+        from chronicle.store import NewRevision
+        from chronicle.views import commit_message
+
+        archive = Archive(folder)
+        items = [NewRevision(synth.briefing_id(0), revision, origin)
+                 for revision, origin, _, _ in target.items]
+        archive.append_many(items, commit_message)
     return archive
+
+
+def unpack(archive: Archive) -> None:
+    """Turn the archive's packs into loose objects: the layout the store writes."""
+    pack_dir = archive.git_dir / "objects" / "pack"
+    for pack in sorted(pack_dir.glob("*.pack")):
+        moved = archive.git_dir / pack.name
+        pack.rename(moved)
+        pack.with_suffix(".idx").unlink()
+        for leftover in pack_dir.glob(f"{pack.stem}.*"):
+            leftover.unlink()
+        common.run(["git", f"--git-dir={archive.git_dir}", "unpack-objects", "-q"],
+                   stdin=moved.read_bytes())
+        moved.unlink()
 
 
 def main(argv: list[str] | None = None) -> int:

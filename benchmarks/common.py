@@ -87,8 +87,15 @@ def best_of(func: Callable[[], Any], repeat: int) -> float:
     return min(timed(func)[0] for _ in range(repeat))
 
 
+def user_env() -> dict[str, str]:
+    """The environment of a user's shell: Python caches bytecode (some sandboxes set
+    PYTHONDONTWRITEBYTECODE, which makes every start-up recompile chronicle's modules)."""
+    return {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def run(args: Sequence[str], stdin: bytes | None = None, check: bool = True,
         env: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
+    env = user_env() if env is None else env
     result = subprocess.run(list(args), input=stdin, capture_output=True, check=False, env=env)
     if check and result.returncode != 0:
         raise SystemExit(f"failed ({result.returncode}): {' '.join(args)}\n"
@@ -97,7 +104,7 @@ def run(args: Sequence[str], stdin: bytes | None = None, check: bool = True,
 
 
 def git_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env = {k: v for k, v in user_env().items() if not k.startswith("GIT_")}
     env.update(GIT_AUTHOR_NAME="bench", GIT_AUTHOR_EMAIL="bench@localhost",
                GIT_COMMITTER_NAME="bench", GIT_COMMITTER_EMAIL="bench@localhost")
     return env

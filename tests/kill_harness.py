@@ -116,8 +116,11 @@ def leftovers(archive: Path) -> list[str]:
     if (git_dir / "chronicle-dirty").exists():
         found.append("dirty marker")
     ledger = git_dir / "chronicle-ledger.jsonl"
-    lines = ledger.read_bytes().splitlines() if ledger.exists() else []
-    if lines and json.loads(lines[-1]).get("op") == "begin":
+    data = ledger.read_bytes() if ledger.exists() else b""
+    if data and not data.endswith(b"\n"):
+        found.append("torn ledger line")
+    complete = data[: data.rfind(b"\n") + 1].splitlines()
+    if complete and json.loads(complete[-1]).get("op") == "begin":
         found.append("pending ledger batch")
     head = (git_dir / "refs/heads/main").read_text().strip()
     synced = git_dir / "chronicle-synced"

@@ -13,6 +13,7 @@ import contextlib
 import json
 import os
 import subprocess
+import threading
 import time
 from pathlib import Path
 
@@ -120,6 +121,31 @@ def test_an_endless_file_or_stdin_is_read_only_up_to_the_limit(seeded: Path) -> 
                                check=False)
     assert (piped.returncode, piped.stderr) == (3, f"chronicle: error: -: {LIMIT_MESSAGE}\n")
     before.check()
+
+
+def test_reading_stops_at_the_limit(seeded: Path, tmp_path: Path) -> None:
+    """Count what chronicle reads: a pipe offers 50 MB, chronicle takes --max-bytes + 1."""
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    offered = 0
+
+    def feed() -> None:
+        nonlocal offered
+        chunk = b"x" * 65536
+        try:
+            with fifo.open("wb") as pipe:
+                while offered < 50 * 1024 * 1024:
+                    pipe.write(chunk)
+                    offered += len(chunk)
+        except BrokenPipeError:
+            pass  # the reader stopped and closed: what we want
+
+    writer = threading.Thread(target=feed)
+    writer.start()
+    rejected(seeded, str(fifo), "-b", "nato-ukraine", "--max-bytes", "1000000", code=3,
+             message=f"{fifo}: larger than the 1,000,000-byte limit (raise it with --max-bytes)")
+    writer.join(timeout=60)
+    assert offered < 1_000_000 + 4 * 65536 + 1024 * 1024  # limit + pipe buffer, not 50 MB
 
 
 def test_deeply_nested_json(seeded: Path, tmp_path: Path) -> None:
@@ -306,10 +332,11 @@ def test_archive_that_is_not_an_archive(tmp_path: Path, kind: str) -> None:
     assert tree_snapshot(tmp_path) == before
 
 
-def test_relative_archive_path(tmp_path: Path) -> None:
+def test_relative_archive_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
     for command in (["init"], ["ingest", str(REVISIONS[0]), "-b", "rel"], ["verify"]):
-        result = run_chronicle(*command, "--archive", "arch", cwd=tmp_path)
-        assert result.returncode == 0, result.stderr
+        result = cli(*command, "--archive", "arch")
+        assert result.exit_code == 0, result.output
     assert (tmp_path / "arch" / ".git" / "chronicle-ledger.jsonl").exists()
 
 

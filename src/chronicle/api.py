@@ -85,12 +85,18 @@ def ingest_tree(
     fmt: Format | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     on_result: Callable[[AppendResult], None] | None = None,
+    on_parsed: Callable[[str, Path], None] | None = None,
 ) -> list[AppendResult]:
-    """Ingest a whole tree in one process; every file is parsed before anything is written."""
+    """Ingest a whole tree in one process; every file is parsed before anything is written.
+
+    ``on_parsed(briefing, path)`` is called after each file is parsed (a progress bar).
+    """
     items = []
     for briefing, path in tree_files(root):
         parsed = parse_file(path, fmt, max_bytes)
         items.append(NewRevision(briefing, parsed.revision, parsed.origin))
+        if on_parsed is not None:
+            on_parsed(briefing, path)
     if not items:
         raise InputError(root, "no revision files found under <briefing-id>/ folders")
     return archive.append_many(items, commit_message, on_result)

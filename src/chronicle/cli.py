@@ -196,7 +196,10 @@ def ingest(
     if tree is not None:
         if sources or briefing:
             raise click.UsageError("--tree takes no SOURCES and no --briefing")
-        results = ingest_tree(archive, tree, _format(fmt), max_bytes, show)
+        if not as_json and _stderr_is_tty():
+            results = _ingest_tree_with_bar(archive, tree, _format(fmt), max_bytes)
+        else:
+            results = ingest_tree(archive, tree, _format(fmt), max_bytes, show)
     else:
         if not sources or briefing is None:
             raise click.UsageError("give SOURCES and --briefing (or --tree DIR)")
@@ -214,28 +217,74 @@ def ingest(
         _emit({"results": [r.as_dict() for r in results]})
 
 
-def _progress(quiet: bool) -> Callable[[AppendResult], None]:
+def _progress(
+    quiet: bool, echo: Callable[[str], None] = click.echo
+) -> Callable[[AppendResult], None]:
     def report(result: AppendResult) -> None:
         if quiet:
             return
         source = result.origin or "stdin"
         if result.status == "recorded":
-            click.echo(
+            echo(
                 f"{result.briefing} r{result.sequence} recorded from {source} "
                 f"(commit {(result.commit or '')[:12]})"
             )
         elif result.status == "unchanged":
-            click.echo(
+            echo(
                 f"{result.briefing}: {source} is identical to the latest revision "
                 f"r{result.sequence}; nothing written"
             )
         else:
-            click.echo(
+            echo(
                 f"{result.briefing}: {source} is identical to earlier revision "
                 f"r{result.sequence}; nothing written"
             )
 
     return report
+
+
+def _ingest_tree_with_bar(
+    archive: Archive, tree: Path, fmt: Format | None, max_bytes: int
+) -> list[AppendResult]:
+    """`ingest --tree` with a progress bar on stderr (only called when stderr is a terminal).
+
+    The per-revision lines still go to stdout; when stdout is the terminal too they are
+    printed above the bar so that it is not torn.
+    """
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    from .api import ingest_tree, tree_files
+
+    total = sum(1 for _ in tree_files(tree))
+    columns = (TextColumn("{task.description:<8}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True,
+                  redirect_stdout=False, redirect_stderr=False) as bar:
+        parsing = bar.add_task("parsing", total=total)
+        storing = bar.add_task("storing", total=total)
+        above_bar = sys.stdout.isatty()
+
+        def echo(line: str) -> None:
+            if above_bar:
+                bar.console.print(line, markup=False, highlight=False, soft_wrap=True)
+            else:
+                click.echo(line)
+
+        show = _progress(False, echo)
+
+        def stored(result: AppendResult) -> None:
+            bar.advance(storing)
+            show(result)
+
+        return ingest_tree(archive, tree, fmt, max_bytes, stored,
+                           on_parsed=lambda _briefing, _path: bar.advance(parsing))
 
 
 @main.command(name="list")

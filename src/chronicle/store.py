@@ -434,7 +434,13 @@ class Archive:
         temp = self.git_dir / TEMP_DIR
         if temp.is_dir() and any(temp.iterdir()):
             return True
-        return self._synced() != self.head()
+        return self._behind()
+
+    def _behind(self) -> bool:
+        """Is the working copy chronicle keeps here behind the branch? (A clone or checkout
+        chronicle never wrote into has no marker: its index is the user's, left alone.)"""
+        synced = self._synced()
+        return synced is not None and synced != self.head()
 
     def recover_if_needed(self) -> bool:
         """Called by every command: clean up after a killed writer if no writer is running.
@@ -482,7 +488,7 @@ class Archive:
         head = self.head()
         if self.ledger.exists() and (dirty or self.ledger.pending()):
             self.ledger.resolve(head)
-        if head is not None and (dirty or stale or self._synced() != head):
+        if head is not None and (dirty or stale or self._behind()):
             self._sync_worktree(thorough=dirty or stale)
         if dirty:
             (self.git_dir / DIRTY_NAME).unlink(missing_ok=True)
