@@ -501,6 +501,7 @@ def watch(feed_url: str, interval: float, once: bool, prefix: str, names: tuple[
     """
     from .errors import FetchError
     from .fetch import Fetcher, is_url
+    from .render import to_json_line, watch_entry_line, watch_poll_line
     from .watch import EntryResult, PollResult, Watcher
     from .watch import watch as watch_feed
 
@@ -509,33 +510,16 @@ def watch(feed_url: str, interval: float, once: bool, prefix: str, names: tuple[
     archive = _archive(archive_path)
 
     def on_entry(entry: EntryResult) -> None:
-        if as_json:
-            return
-        where = f"{entry.briefing} " if entry.briefing else ""
-        if entry.status == "failed":
-            click.echo(f"chronicle: warning: {entry.url}: {entry.problem} (skipped)", err=True)
-        elif entry.status == "recorded":
-            click.echo(f"{where}r{entry.sequence} recorded from {entry.url} "
-                       f"(commit {(entry.commit or '')[:12]})")
-        else:
-            words = {"not-modified": "not modified (304)", "same-bytes": "page unchanged",
-                     "unchanged": "article unchanged", "duplicate": "same as an earlier revision"}
-            click.echo(f"{where}{words.get(entry.status, entry.status)}: {entry.url}")
+        if not as_json:
+            text, is_warning = watch_entry_line(entry)
+            click.echo(text, err=is_warning)
 
     def on_poll(result: PollResult) -> None:
         if as_json:
-            import json
-
-            click.echo(json.dumps(result.as_dict(), ensure_ascii=False))
-            return
-        if result.status == "failed":
-            click.echo(f"chronicle: warning: feed {result.feed}: {result.problem}", err=True)
-        elif result.status == "not-modified":
-            click.echo(f"feed {result.feed}: not modified (304)")
+            click.echo(to_json_line(result.as_dict()))
         else:
-            counts = ", ".join(f"{n} {status}" for status, n in sorted(result.counts().items()))
-            click.echo(f"feed {result.feed}: {len(result.entries)} entries"
-                       + (f" ({counts})" if counts else ""))
+            text, is_warning = watch_poll_line(result)
+            click.echo(text, err=is_warning)
 
     with Fetcher(timeout, max_bytes) as fetcher:
         watcher = Watcher(archive, feed_url, fetcher, prefix, _name_pairs(names), delay, limit,
@@ -570,19 +554,9 @@ def review(rev_range: str, as_markdown: bool, archive_path: Path, as_json: bool)
     elif as_markdown:
         click.echo(review_markdown(result), nl=False)
     else:
-        from .render import diff_lines, escape
+        from .render import review_lines
 
-        lines = [f"[bold]{escape(rev_range)}[/bold]: {len(result.commits)} commit(s), "
-                 f"{len(result.events)} revision(s), {result.problems} problem(s)"]
-        for commit in result.commits:
-            lines.append("")
-            lines.append(f"[cyan]{commit.commit[:12]}[/cyan] {escape(commit.subject)}")
-            lines += [f"  [red]problem:[/red] {escape(p)}" for p in commit.problems]
-            if commit.diff is not None:
-                lines += ["  " + line for line in diff_lines(commit.diff)]
-            elif commit.event is not None:
-                lines.append(f"  {escape(commit.summary)}")
-        _print(lines)
+        _print(review_lines(rev_range, result))
     if result.problems:
         sys.exit(1)
 

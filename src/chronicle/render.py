@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .diff_model import ClaimChanges, Diff, QuoteChange
 from .model import Figure, Revision
 from .replay import RevisionState
 from .views import BlameLine, FigureThread, LogEntry, summary_line
+
+if TYPE_CHECKING:
+    from .review import Review
+    from .watch import EntryResult, PollResult
 
 
 def to_json(data: Any) -> str:
@@ -183,3 +187,49 @@ def blame_lines(lines: Sequence[BlameLine]) -> list[str]:
             f"[cyan]r{line.introduced:<3}[/cyan] [yellow]{changed:<5}[/yellow] {escape(line.text)}"
         )
     return out
+
+
+def to_json_line(data: Any) -> str:
+    """One JSON document on one line (a stream of polls)."""
+    return json.dumps(data, ensure_ascii=False)
+
+
+_WATCH_WORDS = {"not-modified": "not modified (304)", "same-bytes": "page unchanged",
+                "unchanged": "article unchanged", "duplicate": "same as an earlier revision"}
+
+
+def watch_entry_line(entry: EntryResult) -> tuple[str, bool]:
+    """What `watch` says of one feed entry, and whether it is a warning (for stderr)."""
+    where = f"{entry.briefing} " if entry.briefing else ""
+    if entry.status == "failed":
+        return f"chronicle: warning: {entry.url}: {entry.problem} (skipped)", True
+    if entry.status == "recorded":
+        commit = (entry.commit or "")[:12]
+        return f"{where}r{entry.sequence} recorded from {entry.url} (commit {commit})", False
+    return f"{where}{_WATCH_WORDS.get(entry.status, entry.status)}: {entry.url}", False
+
+
+def watch_poll_line(result: PollResult) -> tuple[str, bool]:
+    """What `watch` says after one poll of the feed, and whether it is a warning."""
+    if result.status == "failed":
+        return f"chronicle: warning: feed {result.feed}: {result.problem}", True
+    if result.status == "not-modified":
+        return f"feed {result.feed}: not modified (304)", False
+    counts = ", ".join(f"{n} {status}" for status, n in sorted(result.counts().items()))
+    return f"feed {result.feed}: {len(result.entries)} entries" + (
+        f" ({counts})" if counts else ""), False
+
+
+def review_lines(rev_range: str, result: Review) -> list[str]:
+    """The terminal form of `chronicle review`: per commit, its problems and its diff."""
+    lines = [f"[bold]{escape(rev_range)}[/bold]: {len(result.commits)} commit(s), "
+             f"{len(result.events)} revision(s), {result.problems} problem(s)"]
+    for commit in result.commits:
+        lines.append("")
+        lines.append(f"[cyan]{commit.commit[:12]}[/cyan] {escape(commit.subject)}")
+        lines += [f"  [red]problem:[/red] {escape(p)}" for p in commit.problems]
+        if commit.diff is not None:
+            lines += ["  " + line for line in diff_lines(commit.diff)]
+        elif commit.event is not None:
+            lines.append(f"  {escape(commit.summary)}")
+    return lines
