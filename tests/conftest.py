@@ -14,6 +14,9 @@ from click.testing import CliRunner, Result
 from chronicle.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
+# The web tests serve pages on 127.0.0.1; a proxy from the environment must not take them.
+for _name in ("NO_PROXY", "no_proxy"):
+    os.environ[_name] = ",".join(filter(None, ["127.0.0.1,localhost", os.environ.get(_name)]))
 EXAMPLE = ROOT / "examples" / "nato-ukraine"
 REVISIONS = [EXAMPLE / f"r{n}.txt" for n in (1, 2, 3)]
 
