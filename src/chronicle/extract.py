@@ -64,9 +64,11 @@ class _Builder:
     quotes: list[Quote] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
     names: dict[str, str] = field(default_factory=dict)
+    names_pattern: re.Pattern[str] | None = None
 
     def build(self) -> Revision:
         self.names = known_people(self.doc)
+        self.names_pattern = people_pattern(self.names)
         key_points = tuple(self._claim("k", text, None) for text in self.doc.key_points)
         sections = tuple(
             self._section(i, s.heading, s.blocks) for i, s in enumerate(self.doc.sections)
@@ -100,7 +102,7 @@ class _Builder:
             id=stable_id(prefix, text, self.taken),
             text=text,
             section=section,
-            people=people_in(text, self.names),
+            people=people_in(text, self.names, self.names_pattern),
         )
         self._add_figures(claim.id, text)
         return claim
@@ -190,15 +192,26 @@ def known_people(doc: Document) -> dict[str, str]:
             names.append(trailing.group("name"))
     by_surname: dict[str, str] = {}
     cleaned = {_LEADING_TITLES.sub("", _POSSESSIVE.sub("", n)) for n in names}
-    for name in sorted(cleaned, key=len):
+    for name in sorted(cleaned, key=lambda n: (len(n), n)):
         by_surname[name.split()[-1]] = name  # the longest form wins: 'Joe Biden' over 'Biden'
     return by_surname
 
 
-def people_in(text: str, names: dict[str, str]) -> tuple[str, ...]:
-    """Full names of the known people a text mentions, by full name or surname."""
-    found = []
-    for surname, full in names.items():
-        if re.search(rf"\b{re.escape(surname)}\b", text) and full not in found:
+def people_pattern(names: dict[str, str]) -> re.Pattern[str] | None:
+    """One regex that finds any known surname (longest first), or None if there are none."""
+    if not names:
+        return None
+    surnames = sorted(names, key=lambda n: (-len(n), n))
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, surnames)) + r")\b")
+
+
+def people_in(
+    text: str, names: dict[str, str], pattern: re.Pattern[str] | None
+) -> tuple[str, ...]:
+    """Full names of the known people a text mentions, in the order it mentions them."""
+    found: list[str] = []
+    for match in pattern.finditer(text) if pattern else ():
+        full = names[match.group()]
+        if full not in found:
             found.append(full)
     return tuple(found)

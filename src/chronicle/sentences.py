@@ -117,16 +117,19 @@ SENTENCE_STARTERS = frozenset(
 _BOUNDARY = re.compile(r"[.!?…]+[”’\"')\]]*(?=\s+[“‘\"(\[]?[A-Z0-9À-Ý])")
 _WORD_BEFORE = re.compile(r"(\S+)$")
 OPENING, CLOSING = "“", "”"
+_QUOTE_MARK = re.compile("[“”]")
+_STRAIGHT = re.compile('"')
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Spans (start, end) of the sentences of ``text``, stripped of surrounding space."""
-    inside = _inside_quotation(text)
+    quotations = _quotations(text)
     spans: list[tuple[int, int]] = []
     start = 0
     for match in _BOUNDARY.finditer(text):
         end = match.end()
-        if inside[match.end()] or _ends_with_abbreviation(text, match.start(), end):
+        inside = any(left < end < right for left, right in quotations)
+        if inside or _ends_with_abbreviation(text, match.start(), end):
             continue
         spans.append((start, end))
         start = end
@@ -146,25 +149,19 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _inside_quotation(text: str) -> list[bool]:
-    """For each offset, whether it lies inside a balanced quotation."""
-    inside = [False] * (len(text) + 1)
-    depth = 0
-    opened: list[int] = []
+def _quotations(text: str) -> list[tuple[int, int]]:
+    """(open, close) offsets of the balanced quotations in ``text``."""
     pairs: list[tuple[int, int]] = []
-    for index, char in enumerate(text):
-        if char == OPENING:
-            opened.append(index)
-            depth += 1
-        elif char == CLOSING and opened:
-            pairs.append((opened.pop(), index))
-    straight = [i for i, c in enumerate(text) if c == '"']
+    opened: list[int] = []
+    for match in _QUOTE_MARK.finditer(text):
+        if match.group() == OPENING:
+            opened.append(match.start())
+        elif opened:
+            pairs.append((opened.pop(), match.start()))
+    straight = [m.start() for m in _STRAIGHT.finditer(text)]
     if len(straight) % 2 == 0:
         pairs.extend(zip(straight[::2], straight[1::2], strict=True))
-    for left, right in pairs:
-        for index in range(left + 1, right):
-            inside[index] = True
-    return inside
+    return pairs
 
 
 def _ends_with_abbreviation(text: str, stop: int, end: int) -> bool:
