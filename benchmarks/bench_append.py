@@ -4,15 +4,13 @@ The revisions are parsed before the clock starts ("events already built"); then,
 run, on the same machine and the same event files:
 
   store           Archive.append_many(items, commit_message): what `chronicle ingest`
-                  runs after parsing (event building, schema check, commit message with
-                  a diff to the previous revision, objects, CAS ref moves, working tree)
-  store variants  the same with one cost taken out, to show where the time goes, and
-                  with the two store changes docs/benchmarks.md recommends patched in
-                  (objects written as one pack per batch; no jsonschema re-validation)
-  objects only    the store's object layer alone (TreeBuilder + loose objects + ref move)
-                  writing the store's own event bytes and messages
-  pack prototype  the same objects written into one pack file (gitdb's pack writer)
-                  instead of one loose file each: what a pack-writing store could reach
+                  runs after parsing (event building, schema check with fastjsonschema,
+                  commit message with a diff to the previous revision, objects written
+                  as one fsynced pack per batch, CAS ref moves, working tree)
+  store variants  the same with one cost taken out or put back, to show where the time
+                  goes (no schema check; jsonschema's validator as before; plain message)
+  objects only    the store's object layer alone (TreeBuilder + one pack per 256 commits
+                  + ref move) writing the store's own event bytes and messages
   fast-import     `git fast-import` reading the same files and messages, one commit
                   each: the practical limit (no working tree; '+ checkout' adds one)
   naive GitPython index.add + index.commit per file (run on fewer revisions: it is slow)
@@ -24,21 +22,17 @@ run, on the same machine and the same event files:
 from __future__ import annotations
 
 import argparse
-import hashlib
-import os
 import sys
 import time
-import zlib
 from collections.abc import Callable
-from io import BytesIO
 from pathlib import Path
 from typing import Any
 
 import common
 import synth
 
-from chronicle import schemas
-from chronicle.gitobjects import ObjectWriter, TreeBuilder, commit_bytes, fsync_dir, update_ref
+from chronicle import schemas, store
+from chronicle.gitobjects import ObjectWriter, TreeBuilder, commit_bytes, update_ref
 from chronicle.readers import parse_bytes
 from chronicle.store import BRANCH, DEFAULT_IDENTITY, Archive, NewRevision
 from chronicle.views import commit_message
@@ -82,18 +76,21 @@ def step_costs(items: list[NewRevision], sample: int) -> list[tuple[str, float]]
                       revision=item.revision)
         document = event.model_dump(mode="json")
         t2 = clock()
-        schemas.validate(document, "event", event_path(item.briefing, n))
+        store.validate_event(document, event_path(item.briefing, n))
         t3 = clock()
         canonical_json(document)
         t4 = clock()
         commit_message(item.briefing, n, previous.get(item.briefing), item.revision, item.origin)
         t5 = clock()
+        schemas.validate(document, "event", event_path(item.briefing, n))
+        t6 = clock()
         previous[item.briefing] = item.revision
         spent["revision_sha256 (model_dump + compact JSON + sha256)"] += t1 - t0
         spent["Event(...) + model_dump"] += t2 - t1
-        spent["jsonschema re-validation (schemas.validate)"] += t3 - t2
+        spent["schema check (store.validate_event: fastjsonschema)"] += t3 - t2
         spent["canonical_json (indent=2: pure-Python encoder)"] += t4 - t3
         spent["commit_message (align + diff to previous)"] += t5 - t4
+        spent["(not run by the store: the same check with jsonschema)"] += t6 - t5
     count = min(sample, len(items))
     return [(name, seconds / count) for name, seconds in spent.items()]
 
@@ -102,16 +99,23 @@ def plain_message(briefing: str, sequence: int, *_: Any) -> str:
     return f"{briefing} r{sequence}"
 
 
+def _jsonschema_check(document: Any, path: str) -> None:
+    schemas.validate(document, "event", f"event {path}")  # what the store ran before
+
+
 def run_store(folder: Path, items: list[NewRevision], message: Callable[..., str] = commit_message,
-              validate: bool = True) -> tuple[Timing, Archive, list[Any]]:
+              validate: str = "fast") -> tuple[Timing, Archive, list[Any]]:
+    """validate: 'fast' (the store as it is), 'jsonschema' (as before), 'none'."""
     archive = Archive.init(folder)
-    real = schemas.validate
-    if not validate:
-        schemas.validate = lambda *_a, **_k: None  # type: ignore[assignment]
+    real = store.validate_event
+    if validate == "none":
+        store.validate_event = lambda *_a, **_k: None  # type: ignore[assignment]
+    elif validate == "jsonschema":
+        store.validate_event = _jsonschema_check
     try:
         wall, cpu, results = common.cpu_timed(lambda: archive.append_many(items, message))
     finally:
-        schemas.validate = real
+        store.validate_event = real
     return (wall, cpu), archive, results
 
 
@@ -136,7 +140,7 @@ def initial_files(archive: Archive) -> dict[str, bytes]:
 
 
 def run_objects_only(folder: Path, events: list[Event], durable: bool = True) -> Timing:
-    """The store's object layer alone: the floor of its loose-object design."""
+    """The store's object layer alone: TreeBuilder, one pack per 256 commits, ref moves."""
     archive = Archive.init(folder)
     base = archive.head()
     objects = ObjectWriter(archive.git_dir, durable=durable)
@@ -154,102 +158,6 @@ def run_objects_only(folder: Path, events: list[Event], durable: bool = True) ->
                     raise SystemExit("objects only: update-ref failed")
                 moved = tip.hex()
     return common.cpu_timed(go)[:2]
-
-
-class PackWriter(ObjectWriter):
-    """Writes objects as one pack file per sync (no deltas) instead of one loose file each.
-
-    A prototype of the store change docs/benchmarks.md recommends: new objects are kept
-    in memory (so they can be read back) and written, compressed, into a temporary pack
-    and its index at ``sync()`` (the store calls it before it moves the branch); both
-    are fsynced, renamed into objects/pack/ and the folder fsynced: one pack and four
-    fsyncs per batch instead of six loose files and six fsyncs per revision.
-    """
-
-    def __init__(self, git_dir: Path) -> None:
-        super().__init__(git_dir)
-        self.git_dir = git_dir
-        self.new: dict[bytes, tuple[bytes, bytes]] = {}
-        self.pending: list[bytes] = []
-
-    def write(self, kind: bytes, data: bytes) -> bytes:
-        binsha = hashlib.sha1(b"%s %d\0" % (kind, len(data)) + data).digest()
-        if binsha not in self.new:
-            self.new[binsha] = (kind, data)
-            self.pending.append(binsha)
-        return binsha
-
-    def read(self, binsha: bytes) -> bytes:
-        if binsha in self.new:
-            return self.new[binsha][1]
-        return super().read(binsha)
-
-    def sync(self) -> None:
-        from gitdb.base import OStream
-        from gitdb.pack import PackEntity
-
-        if not self.pending:
-            return
-        objects = [OStream(sha, self.new[sha][0], len(self.new[sha][1]),
-                           BytesIO(self.new[sha][1])) for sha in self.pending]
-        pack_dir = self.git_dir / "objects" / "pack"
-        pack_dir.mkdir(parents=True, exist_ok=True)
-        stem = f"tmp-{os.getpid()}-{len(self.new)}"
-        tmp_pack, tmp_idx = pack_dir / f"{stem}.pack", pack_dir / f"{stem}.idx"
-        with tmp_pack.open("wb") as pack, tmp_idx.open("wb") as index:
-            pack_sha, _ = PackEntity.write_pack(objects, pack.write, index.write, len(objects),
-                                                zlib_compression=zlib.Z_BEST_SPEED)
-            for handle in (pack, index):
-                handle.flush()
-                os.fsync(handle.fileno())
-        name = f"pack-{pack_sha.hex()}"
-        tmp_idx.replace(pack_dir / f"{name}.idx")
-        tmp_pack.replace(pack_dir / f"{name}.pack")
-        fsync_dir(pack_dir)
-        self.pending = []
-
-
-def run_pack_prototype(folder: Path, events: list[Event]) -> Timing:
-    """The object layer with PackWriter: one pack and one ref move per 256 commits."""
-    archive = Archive.init(folder)
-    base = archive.head()
-
-    def go() -> None:
-        writer = PackWriter(archive.git_dir)
-        tree = TreeBuilder(writer, archive._root_tree())
-        tip, moved = bytes.fromhex(base or ""), base or ""
-        for n, (path, data, message) in enumerate(events, start=1):
-            root = tree.add_file(path, data)
-            tip = writer.write(b"commit", commit_bytes(root, tip, DEFAULT_IDENTITY,
-                                                       message.decode()))
-            if n % 256 == 0 or n == len(events):
-                writer.sync()
-                if not update_ref(archive.git_dir, BRANCH, tip.hex(), moved, "bench"):
-                    raise SystemExit("pack prototype: update-ref failed")
-                moved = tip.hex()
-    seconds = common.cpu_timed(go)[:2]
-    count = common.run(["git", f"--git-dir={archive.git_dir}", "rev-list", "--count", BRANCH])
-    assert int(count.stdout) == len(events) + 1, count.stdout
-    common.run(["git", f"--git-dir={archive.git_dir}", "fsck", "--no-dangling"])
-    return seconds
-
-
-def run_store_recommended(folder: Path, items: list[NewRevision]) -> Timing:
-    """The real store (append_many, commit messages, ledger, working tree) with the two
-    recommended changes patched in: PackWriter objects, no schema re-validation."""
-    archive = Archive.init(folder)
-    archive.objects = PackWriter(archive.git_dir)
-    real = schemas.validate
-    schemas.validate = lambda *_a, **_k: None  # type: ignore[assignment]
-    try:
-        wall, cpu, _ = common.cpu_timed(lambda: archive.append_many(items, commit_message))
-    finally:
-        schemas.validate = real
-    verify = common.run([common.CHRONICLE, "verify", "--archive", str(folder)], check=False)
-    if verify.returncode != 0:
-        raise SystemExit(f"prototype archive fails verify: {verify.stdout.decode()[-500:]}")
-    common.run(["git", f"--git-dir={archive.git_dir}", "fsck", "--no-dangling"])
-    return wall, cpu
 
 
 def fast_import_stream(events: list[Event], start: dict[str, bytes]) -> bytes:
@@ -337,26 +245,31 @@ def main(argv: list[str] | None = None) -> int:
 
     with common.workdir(args.keep) as work:
         timing, archive, results = run_store(work / "store", items)
+        verify = common.run([common.CHRONICLE, "verify", "--archive", str(work / "store")],
+                            check=False)
+        if verify.returncode != 0:
+            raise SystemExit(f"store archive fails verify: {verify.stdout.decode()[-500:]}")
+        common.run(["git", f"--git-dir={archive.git_dir}", "fsck", "--full", "--strict",
+                    "--no-dangling"])
         events = exported(archive, results)
         count = len(events)
         row("store (append_many, as ingest)", count, timing)
         fsync = getattr(archive.objects, "fsync_seconds", 0.0) / count
         written = getattr(archive.objects, "written", 0) / count
         if not args.no_variants:
-            row("store, no schema re-validation", count,
-                run_store(work / "store-novalidate", items, validate=False)[0])
+            row("store, no schema check", count,
+                run_store(work / "store-novalidate", items, validate="none")[0])
+            row("store, jsonschema check (as before)", count,
+                run_store(work / "store-jsonschema", items, validate="jsonschema")[0])
             row("store, plain commit message", count,
                 run_store(work / "store-plainmsg", items, plain_message)[0])
             row("store, neither", count,
-                run_store(work / "store-neither", items, plain_message, validate=False)[0])
-            row("store, recommended (pack + no re-validation)", count,
-                run_store_recommended(work / "store-recommended", items))
+                run_store(work / "store-neither", items, plain_message, validate="none")[0])
         start = initial_files(archive)
-        row("objects only (store's loose objects)", count,
+        row("objects only (store's pack per batch)", count,
             run_objects_only(work / "objects", events))
         row("objects only, no fsync", count,
             run_objects_only(work / "objects-nofsync", events, durable=False))
-        row("pack prototype (one pack, gitdb)", count, run_pack_prototype(work / "pack", events))
         stream = fast_import_stream(events, start)
         row("git fast-import", count, run_fast_import(work / "fast-import", stream, False))
         row("git fast-import + checkout", count,
@@ -372,7 +285,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nwhere the store's {per_revision:.1f} ms per revision go (steps timed one by one "
           f"on the first {min(args.steps, count)} revisions):")
     costs = step_costs(items, args.steps)
-    costs.append((f"fsync of objects and folders (in the store run; {written:.1f} objects "
+    costs.append((f"fsync of packs and folders (in the store run; {written:.1f} objects "
                   "per revision)", fsync))
     for name, seconds in costs:
         print(f"  {seconds * 1000:7.2f} ms  {name}")
@@ -383,7 +296,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"store / fast-import          = {store / fast:.3f} wall, {cpu_store / cpu_fast:.3f} CPU"
           f"  (target >= 0.5)  {'MET' if store / fast >= 0.5 else 'NOT MET'}")
     for name in rates:
-        if name.startswith(("store,", "objects", "pack")):
+        if name.startswith(("store,", "objects")):
             print(f"  {name:<44} / fast-import = {rates[name] / fast:.3f} wall, "
                   f"{cpu_rates[name] / cpu_fast:.3f} CPU")
     naive_name = next((n for n in rates if n.startswith("naive")), None)
@@ -392,10 +305,6 @@ def main(argv: list[str] | None = None) -> int:
         note = "" if naive == count else f"  (naive run on the first {naive} revisions only)"
         print(f"store / naive GitPython      = {ratio:.2f}x wall, {cpu_ratio:.2f}x CPU  "
               f"(target >= 30x)  {'MET' if ratio >= 30 else 'NOT MET'}{note}")
-        recommended = "store, recommended (pack + no re-validation)"
-        if recommended in rates:
-            print(f"  {recommended} / naive GitPython = "
-                  f"{rates[recommended] / rates[naive_name]:.2f}x wall")
     return 0
 
 

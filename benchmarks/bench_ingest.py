@@ -26,11 +26,11 @@ STAGES = (
     ("  of which figures (find_figures)", ("figures.py", "find_figures")),
     ("  of which sentences (split_sentences)", ("sentences.py", "split_sentences")),
     ("append_many (store, all of it)", ("store.py", "append_many")),
-    ("  jsonschema re-validation of each event", ("schemas.py", "validate")),
+    ("  schema check of each event (fastjsonschema)", ("store.py", "validate_event")),
     ("  commit message (diff to previous revision)", ("views.py", "commit_message")),
     ("  canonical JSON of the event", ("store.py", "canonical_json")),
     ("  revision_sha256", ("store.py", "revision_sha256")),
-    ("  objects written (zlib + file + fsync)", ("gitobjects.py", "write")),
+    ("  objects: pack written + fsynced", ("gitobjects.py", "sync")),
     ("  flush (fsync dirs, ledger, update-ref, work tree)", ("store.py", "flush")),
 )
 

@@ -85,6 +85,7 @@ def breakdown(path: Path, briefing: str = "briefing-00000", repeat: int = 3) -> 
 
 
 def _steps(path: Path, briefing: str, step: Any) -> None:
+    from chronicle.api import diff as api_diff
     from chronicle.api import history
     from chronicle.gitobjects import TreeBuilder
     from chronicle.model import Event
@@ -97,9 +98,9 @@ def _steps(path: Path, briefing: str, step: Any) -> None:
     entries = step("find the briefing's files (trees, gitdb)",
                    lambda: tree.entries(briefing_folder(briefing)))
     shas = [entries[name][1] for name in sorted(entries)]
-    raws = step("read event blobs: gitdb (what the store does)",
+    raws = step("read event blobs: gitdb (as before)",
                 lambda: [archive.objects.read(sha) for sha in shas])
-    step("read event blobs: one `git cat-file --batch`",
+    step("read event blobs: one `git cat-file --batch` (store now)",
          lambda: cat_file_batch(archive.git_dir, shas))
     events = step("parse: Event.model_validate_json, every event",
                   lambda: [Event.model_validate_json(raw) for raw in raws])
@@ -109,8 +110,10 @@ def _steps(path: Path, briefing: str, step: Any) -> None:
          lambda: [(hashlib.sha256(r).hexdigest(), _PREVIOUS.search(r)) for r in raws])
     stored = [StoredEvent(e, "p", r) for e, r in zip(events, raws, strict=True)]
     step("replay() alone (checks + states)", lambda: replay(stored))
-    states = step("api.history (store read + parse + replay), as today",
+    states = step("api.history (read + parse + full replay: log, timeline, blame)",
                   lambda: history(archive, briefing))
+    step("api.diff (what `diff` runs now: raw chain check, 2 parsed)",
+         lambda: api_diff(Archive(path), briefing, None, None))
     step("diff_revisions of the last two", lambda: diff_revisions(
         briefing, states[-2].revision, states[-1].revision, (len(states) - 1, len(states))))
 
@@ -135,7 +138,7 @@ def projected(steps: dict[str, float], start: float, count: int) -> float:
     parsed and content-checked."""
     count_two = 2 / count
     return (start + steps["open the archive"] + steps["find the briefing's files (trees, gitdb)"]
-            + steps["read event blobs: one `git cat-file --batch`"]
+            + steps["read event blobs: one `git cat-file --batch` (store now)"]
             + steps["check: sha256 of raw + previous_sha256 by regex, every event"]
             + count_two * steps["parse: Event.model_validate_json, every event"]
             + count_two * steps["check: revision_sha256 of every event (replay's content check)"]

@@ -165,3 +165,17 @@ def test_init_is_idempotent_and_refuses_a_non_empty_folder(tmp_path: Path) -> No
     head = git_head(archive)
     assert cli("init", "--archive", str(archive)).exit_code == 0
     assert git_head(archive) == head
+
+
+def test_gc_packs_the_archive_smaller_and_keeps_it_valid(example_archive: Path) -> None:
+    result = cli("gc", "--json", "--archive", str(example_archive))
+    assert result.exit_code == 0, result.output
+    sizes = json.loads(result.stdout)
+    assert 0 < sizes["objects_bytes_after"] < sizes["objects_bytes_before"]
+    assert cli("verify", "--archive", str(example_archive)).exit_code == 0
+    fsck = subprocess.run(["git", "-C", str(example_archive), "fsck", "--full", "--strict"],
+                          capture_output=True, text=True, check=False)
+    assert fsck.returncode == 0, fsck.stderr
+    assert (example_archive / ".git/objects/info/commit-graph").is_file()
+    again = cli("ingest", str(REVISIONS[0]), "-b", "after-gc", "--archive", str(example_archive))
+    assert again.exit_code == 0

@@ -7,9 +7,8 @@ when that file is absent.
 
 from __future__ import annotations
 
-import os
-
 import json
+import os
 import re
 from pathlib import Path
 

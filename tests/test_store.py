@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,7 @@ import pytest
 import chronicle.gitobjects as gitobjects
 import chronicle.store as store
 from archive_tools import fsck_problems, git_out, tree_snapshot, write_variants
+from chronicle.errors import CorruptArchive
 from chronicle.ledger import Ledger
 from chronicle.store import Archive
 from conftest import REVISIONS, cli
@@ -79,26 +82,40 @@ def test_log_says_nothing_about_order_when_it_agrees(example_archive: Path) -> N
 # ----- durability ----------------------------------------------------------------------------
 def test_objects_are_durable_before_the_branch_names_them(archive: Path, tmp_path: Path,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every object file and its folder are fsynced, and the ledger line written, before
-    `git update-ref` runs (git then fsyncs the ref itself: core.fsync=committed)."""
+    """A batch's objects are one pack: the pack and its index are fsynced (with the bytes
+    they have in objects/pack/), objects/pack/ is fsynced after the renames, and the ledger
+    line is written, before `git update-ref` runs (git then fsyncs the ref itself:
+    core.fsync=committed)."""
     synced: set[str] = set()
+    synced_bytes: set[str] = set()  # sha256 of each file's content when it was fsynced
     real_fsync = os.fsync
 
     def fsync(fd: int) -> None:
-        synced.add(os.readlink(f"/proc/self/fd/{fd}"))
         real_fsync(fd)
+        path = os.readlink(f"/proc/self/fd/{fd}")
+        synced.add(path)
+        if os.path.isfile(path):
+            synced_bytes.add(hashlib.sha256(Path(path).read_bytes()).hexdigest())
 
     checked: list[int] = []
     real_update_ref = store.update_ref
 
     def update_ref(git_dir: Path, ref: str, new: str, old: str, *rest: object) -> bool:
-        objects = git_dir / "objects"
+        pack_dir = git_dir / "objects" / "pack"
+        assert str(pack_dir) in synced, "objects/pack/ not fsynced after the renames"
+        packed: set[str] = set()
+        for index in pack_dir.glob("pack-*.idx"):
+            pack = index.with_suffix(".pack")
+            names = {line.split()[1] for line in subprocess.run(
+                ["git", "show-index"], stdin=index.open("rb"), capture_output=True, text=True,
+                check=True).stdout.splitlines()}
+            if new in names:  # the batch's pack: its two files were fsynced as they are now
+                for part in (index, pack):
+                    assert hashlib.sha256(part.read_bytes()).hexdigest() in synced_bytes, part
+                packed |= names
         reachable = git_out(archive, "rev-list", "--objects", new, f"^{old}").split()
-        assert reachable
-        for sha in {line.split()[0] for line in reachable if len(line) >= 40}:
-            path = objects / sha[:2] / sha[2:]
-            assert path.exists(), sha
-            assert str(path.parent) in synced, f"folder of {sha} not fsynced"
+        shas = {line.split()[0] for line in reachable if len(line) >= 40}
+        assert shas and shas <= packed, "objects the new commit needs are not in the pack"
         last = (git_dir / "chronicle-ledger.jsonl").read_text().splitlines()[-1]
         assert json.loads(last)["op"] == "begin" and json.loads(last)["tip"] == new
         checked.append(len(reachable))
@@ -109,20 +126,51 @@ def test_objects_are_durable_before_the_branch_names_them(archive: Path, tmp_pat
     files = write_variants(tmp_path / "in", [1, 2, 3])
     result = cli("ingest", *map(str, files), "-b", "durable", "--archive", str(archive))
     assert result.exit_code == 0
-    assert checked  # the branch moved once, after the checks above
-    object_files = {p for p in synced if "/objects/" in p}
+    assert checked == [checked[0]]  # the branch moved once, after the checks above
     temp_names = {p for p in synced if "/chronicle-tmp/" in p}
-    assert temp_names, "object contents are fsynced before the rename"
-    assert object_files
+    assert {Path(p).suffix for p in temp_names} == {".pack", ".idx"}, "fsynced before rename"
     assert (archive / ".git/config").read_text().count("fsync = committed") == 1
+    assert fsck_problems(archive) == []
+
+
+def test_a_kill_between_the_two_pack_renames_is_cleaned_up(archive: Path,
+                                                           tmp_path: Path) -> None:
+    """The .idx is renamed in first: an .idx without its .pack is removed by recovery, and
+    git, gitdb and the next write never see half a pack."""
+    files = write_variants(tmp_path / "in", [1, 2])
+    assert cli("ingest", str(files[0]), "-b", "k", "--archive", str(archive)).exit_code == 0
+    pack_dir = archive / ".git/objects/pack"
+    orphan = pack_dir / ("pack-" + "ab" * 20 + ".idx")
+    orphan.write_bytes(next(pack_dir.glob("pack-*.idx")).read_bytes())
+    (archive / ".git/chronicle-dirty").write_text("1\n")  # the killed writer's marker
+    assert fsck_problems(archive) == []  # git ignores an .idx without its .pack
+    assert cli("ingest", str(files[1]), "-b", "k", "--archive", str(archive)).exit_code == 0
+    assert not orphan.exists()
+    assert cli("verify", "--archive", str(archive)).exit_code == 0
+    assert fsck_problems(archive) == []
+
+
+def test_a_missing_object_is_reported_as_a_corrupt_archive(archive: Path, tmp_path: Path) -> None:
+    files = write_variants(tmp_path / "in", [1])
+    assert cli("ingest", str(files[0]), "-b", "m", "--archive", str(archive)).exit_code == 0
+    opened = store.Archive(archive)
+    try:
+        with pytest.raises(CorruptArchive, match="is missing"):
+            list(opened.objects.read_many([bytes(20)]))
+        with pytest.raises(CorruptArchive, match="is missing"):
+            opened.objects.read(bytes(20))
+        assert len(opened.events("m")) == 1  # the reader still works after the miss
+    finally:
+        opened.close()
 
 
 def test_archive_config(archive: Path) -> None:
     config = {key: git_out(archive, "config", "--get", key) for key in
               ("core.fsync", "core.fsyncMethod", "core.logAllRefUpdates", "gc.auto",
-               "chronicle.ledger")}
+               "chronicle.ledger", "pack.window")}
     assert config == {"core.fsync": "committed", "core.fsyncMethod": "fsync",
-                      "core.logAllRefUpdates": "true", "gc.auto": "0", "chronicle.ledger": "true"}
+                      "core.logAllRefUpdates": "true", "gc.auto": "0", "chronicle.ledger": "true",
+                      "pack.window": "250"}
 
 
 def test_objects_written_by_chronicle_are_what_git_writes(archive: Path) -> None:

@@ -9,10 +9,10 @@ from pathlib import Path
 from .diff_model import Diff
 from .errors import ArchiveError, InputError
 from .readers import DEFAULT_MAX_BYTES, Format, Parsed, parse_file
-from .replay import RevisionState, replay
+from .replay import RevisionState, replay, replay_some
 from .store import AppendResult, Archive, NewRevision
 from .validation import check_briefing_id
-from .views import commit_message, diff_revisions, pick
+from .views import commit_message, diff_revisions, pick_number
 
 
 def open_archive(path: Path) -> Archive:
@@ -107,16 +107,24 @@ def history(archive: Archive, briefing: str) -> list[RevisionState]:
 
 
 def revision_at(archive: Archive, briefing: str, sequence: int | None) -> RevisionState:
-    return pick(history(archive, briefing), sequence)
+    """One revision; every event's chain is checked, only this one is parsed in full."""
+    events = archive.raw_events(briefing)
+    number = pick_number(briefing, len(events), sequence)
+    return replay_some(events, {number}, archive.parse_event)[number]
 
 
 def diff(archive: Archive, briefing: str, start: int | None, end: int | None) -> Diff:
-    """Diff two revisions; by default the last two (or the only one against itself)."""
-    states = history(archive, briefing)
-    after = pick(states, end)
-    before = pick(states, start) if start is not None else pick(states, max(after.sequence - 1, 1))
-    if before.sequence > after.sequence:
-        raise ArchiveError(f"--from {before.sequence} comes after --to {after.sequence}")
+    """Diff two revisions; by default the last two (or the only one against itself).
+
+    Like revision_at: the hash chain of every event is checked, the two shown are parsed.
+    """
+    events = archive.raw_events(briefing)
+    latest = len(events)
+    after = pick_number(briefing, latest, end)
+    before = pick_number(briefing, latest, start if start is not None else max(after - 1, 1))
+    if before > after:
+        raise ArchiveError(f"--from {before} comes after --to {after}")
+    states = replay_some(events, {before, after}, archive.parse_event)
     return diff_revisions(
-        briefing, before.revision, after.revision, (before.sequence, after.sequence)
+        briefing, states[before].revision, states[after].revision, (before, after)
     )

@@ -442,6 +442,21 @@ def verify(archive_path: Path, as_json: bool) -> None:
     _report("verify", count, problems, as_json)
 
 
+@main.command()
+@archive_option
+@json_option
+def gc(archive_path: Path, as_json: bool) -> None:
+    """Pack the archive small: repack with a full delta search, write the commit-graph.
+
+    Use this rather than a plain 'git gc', which keeps chronicle's packs as they are.
+    """
+    before, after = _archive(archive_path).compact()
+    if as_json:
+        _emit({"objects_bytes_before": before, "objects_bytes_after": after})
+    else:
+        click.echo(f"objects: {before / 1024:,.0f} KiB -> {after / 1024:,.0f} KiB")
+
+
 def _report(command: str, checked: int, problems: list[Any], as_json: bool) -> None:
     if as_json:
         _emit({"ok": not problems, "checked": checked, "problems": [p.as_dict() for p in problems]})

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from .errors import CorruptArchive
@@ -31,28 +32,69 @@ def replay(events: Iterable[StoredEvent]) -> list[RevisionState]:
     states: list[RevisionState] = []
     previous_sha: str | None = None
     for stored in events:
-        event = stored.event
-        expected = len(states) + 1
-        if event.sequence != expected:
-            raise CorruptArchive(f"{stored.path}: sequence {event.sequence}, expected {expected}")
-        if event.previous_sha256 != previous_sha:
-            raise CorruptArchive(f"{stored.path}: hash chain broken (previous_sha256 mismatch)")
-        if revision_sha256(event.revision) != event.content_sha256:
-            raise CorruptArchive(f"{stored.path}: content does not match its content_sha256")
-        states.append(
-            RevisionState(
-                briefing=event.briefing,
-                sequence=event.sequence,
-                event_id=event.event_id,
-                recorded_at=event.recorded_at,
-                observed_at=event.observed_at,
-                origin=event.origin,
-                revision=event.revision,
-                path=stored.path,
-            )
-        )
+        states.append(_checked(stored, len(states) + 1, previous_sha))
         previous_sha = hashlib.sha256(stored.raw).hexdigest()
     return states
+
+
+def replay_some(events: Sequence[tuple[str, bytes]], wanted: set[int],
+                parse: Callable[[str, bytes], StoredEvent]) -> dict[int, RevisionState]:
+    """The revisions numbered in ``wanted``, with every event's sequence and hash chain checked.
+
+    For what a command does not show, the check runs on the raw bytes: the sha256 of the
+    file, and its top-level ``"sequence"`` and ``"previous_sha256"`` lines as the store
+    writes them (canonical JSON: top-level keys are the only lines indented by two
+    spaces). An event not in that form is parsed and checked in full, like a wanted one
+    (schema via the model, sequence, chain, content hash). The same errors as replay().
+    """
+    found: dict[int, RevisionState] = {}
+    previous_sha: str | None = None
+    for number, (path, raw) in enumerate(events, start=1):
+        header = None if number in wanted else _chain_header(raw)
+        if header is None:
+            state = _checked(parse(path, raw), number, previous_sha)
+            if number in wanted:
+                found[number] = state
+        else:
+            sequence, previous = header
+            if sequence != number:
+                raise CorruptArchive(f"{path}: sequence {sequence}, expected {number}")
+            if previous != previous_sha:
+                raise CorruptArchive(f"{path}: hash chain broken (previous_sha256 mismatch)")
+        previous_sha = hashlib.sha256(raw).hexdigest()
+    return found
+
+
+_SEQUENCE = re.compile(rb'\n  "sequence": ([1-9][0-9]*),?(?=\n)')
+_PREVIOUS = re.compile(rb'\n  "previous_sha256": (?:null|"([0-9a-f]{64})"),?(?=\n)')
+
+
+def _chain_header(raw: bytes) -> tuple[int, str | None] | None:
+    """(sequence, previous_sha256) read off a canonical event file; None if not canonical."""
+    sequences, previous = _SEQUENCE.findall(raw), _PREVIOUS.findall(raw)
+    if len(sequences) != 1 or len(previous) != 1 or not raw.startswith(b"{\n"):
+        return None
+    return int(sequences[0]), previous[0].decode() or None
+
+
+def _checked(stored: StoredEvent, expected: int, previous_sha: str | None) -> RevisionState:
+    event = stored.event
+    if event.sequence != expected:
+        raise CorruptArchive(f"{stored.path}: sequence {event.sequence}, expected {expected}")
+    if event.previous_sha256 != previous_sha:
+        raise CorruptArchive(f"{stored.path}: hash chain broken (previous_sha256 mismatch)")
+    if revision_sha256(event.revision) != event.content_sha256:
+        raise CorruptArchive(f"{stored.path}: content does not match its content_sha256")
+    return RevisionState(
+        briefing=event.briefing,
+        sequence=event.sequence,
+        event_id=event.event_id,
+        recorded_at=event.recorded_at,
+        observed_at=event.observed_at,
+        origin=event.origin,
+        revision=event.revision,
+        path=stored.path,
+    )
 
 
 def revision_json(revision: Revision) -> str:

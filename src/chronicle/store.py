@@ -11,14 +11,16 @@ the batch in the ledger (ledger.py), and move the branch with a compare-and-swap
 up to date after each write, and rebuilt by recovery if a writer died mid-way.
 
 What a writer killed at any instant leaves behind, and who cleans it (see _recover):
-    .git/chronicle-tmp/*            half-written objects or working-tree files: deleted
-    objects not named by any ref    complete but dangling: harmless, git gc prunes them
+    .git/chronicle-tmp/*            half-written packs or working-tree files: deleted
+    objects/pack/pack-*.idx without its .pack    killed between the two renames: deleted
+    objects not named by any ref    a complete pack, dangling: harmless, git gc prunes them
     .git/index.lock, refs/heads/main.lock, ...   git's own locks of a killed git: deleted
     a 'begin' without 'done' in the ledger       closed as done or abort
     .git/chronicle-dirty            says the above may exist: a thorough check is due
     index / working tree behind the branch       rebuilt from the branch tip
 The branch itself only ever moves in one step, to a commit whose objects are all
-written and fsynced, so it names either the old tip or the new one: never a half event.
+written and fsynced (one pack per batch), so it names either the old tip or the new one:
+never a half event.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -45,6 +48,7 @@ from .gitobjects import (
     TreeBuilder,
     commit_bytes,
     git,
+    remove_orphan_indexes,
     update_ref,
 )
 from .ledger import LEDGER_NAME, Ledger, Recorded
@@ -65,6 +69,11 @@ FLUSH_EVERY = 256  # commits per ref move in a bulk append
 DEFAULT_LOCK_TIMEOUT = 60.0
 LOCK_TIMEOUT_ENV = "CHRONICLE_LOCK_TIMEOUT"
 LEDGER_CONFIG = "chronicle.ledger"  # in .git/config: this archive keeps a ledger
+# git config set by init. pack.window 250 (git's default: 10) lets a plain `git gc` find a
+# briefing's previous revision as delta base (git orders candidates by a hash of the file
+# name's end, and 000010.json / 000011.json differ exactly there): see docs/benchmarks.md.
+ARCHIVE_CONFIG = (("core.fsync", "committed"), ("core.fsyncMethod", "fsync"), ("gc.auto", "0"),
+                  ("core.logAllRefUpdates", "true"), ("pack.window", "250"))
 
 Status = Literal["recorded", "unchanged", "duplicate"]
 
@@ -256,9 +265,7 @@ class Archive:
             result = git(git_dir.resolve(), "init", "-q", "-b", "main", str(path.resolve()))
             if result.returncode != 0:
                 raise ArchiveError(f"{path}: git init failed: {result.stderr.decode().strip()}")
-        for key, value in (("core.fsync", "committed"), ("core.fsyncMethod", "fsync"),
-                           ("gc.auto", "0"), ("core.logAllRefUpdates", "true"),
-                           (LEDGER_CONFIG, "true")):
+        for key, value in (*ARCHIVE_CONFIG, (LEDGER_CONFIG, "true")):
             git(git_dir, "config", key, value)
         archive = cls.__new__(cls)
         archive._setup(path)
@@ -317,13 +324,20 @@ class Archive:
 
     def events(self, briefing: str, tree: TreeBuilder | None = None) -> list[StoredEvent]:
         """Every event of ``briefing`` in file order, parsed; UnknownBriefing if none."""
+        return [self.parse_event(path, raw) for path, raw in self.raw_events(briefing, tree)]
+
+    def raw_events(self, briefing: str,
+                   tree: TreeBuilder | None = None) -> list[tuple[str, bytes]]:
+        """(path, bytes) of every event file of ``briefing`` in order; UnknownBriefing if none."""
         check_briefing_id(briefing)
         tree = tree or TreeBuilder(self.objects, self._root_tree())
         folder = briefing_folder(briefing)
         entries = tree.entries(folder)
         if not entries:
             raise UnknownBriefing(briefing, self.path)
-        return [self._read_event(f"{folder}/{name}", entries[name][1]) for name in sorted(entries)]
+        names = sorted(entries)
+        raws = self.objects.read_many(entries[name][1] for name in names)
+        return [(f"{folder}/{name}", raw) for name, raw in zip(names, raws, strict=True)]
 
     def raw_event_files(self) -> Iterator[tuple[str, str, bytes]]:
         """(briefing, path, bytes) of every event file on the main branch, in order."""
@@ -332,11 +346,20 @@ class Archive:
             for briefing in sorted(tree.entries(f"{ROOT}/{bucket}")):
                 folder = f"{ROOT}/{bucket}/{briefing}"
                 entries = tree.entries(folder)
-                for name in sorted(entries):
-                    yield briefing, f"{folder}/{name}", self.objects.read(entries[name][1])
+                names = sorted(entries)
+                raws = self.objects.read_many(entries[name][1] for name in names)
+                for name, raw in zip(names, raws, strict=True):
+                    yield briefing, f"{folder}/{name}", raw
+
+    def close(self) -> None:
+        """Stop the git process reading objects, if any (also done at exit)."""
+        self.objects.close()
 
     def _read_event(self, path: str, binsha: bytes) -> StoredEvent:
-        raw = self.objects.read(binsha)
+        return self.parse_event(path, self.objects.read(binsha))
+
+    def parse_event(self, path: str, raw: bytes) -> StoredEvent:
+        """An event file's bytes as a StoredEvent; CorruptArchive if it is not a valid event."""
         try:
             event = Event.model_validate_json(raw)
         except ValueError as error:
@@ -357,6 +380,28 @@ class Archive:
         """Append revisions in order, one commit each; identical revisions are skipped."""
         with self.write_lock():
             return _Appender(self, message, on_result).run(items)
+
+    def compact(self) -> tuple[int, int]:
+        """Repack with a full delta search; return the object store's bytes before and after.
+
+        The store writes one pack per batch without deltas, and a plain ``git gc`` reuses
+        packed objects as they are, so it finds no deltas between revisions; ``-f`` makes
+        git look for them (consecutive revisions of a briefing differ by a few lines).
+        """
+        objects = self.git_dir / "objects"
+        before = _folder_bytes(objects)
+        steps = (
+            ("repack", "-a", "-d", "-f", "-q", "--window=250", "--depth=50"),
+            ("prune-packed",),
+            ("commit-graph", "write", "--reachable", "--changed-paths"),
+        )
+        with self.write_lock():
+            for step in steps:
+                result = self._git(*step)
+                if result.returncode != 0:
+                    problem = result.stderr.decode(errors="replace").strip()
+                    raise ArchiveError(f"{self.path}: git {step[0]} failed: {problem}")
+        return before, _folder_bytes(objects)
 
     @contextmanager
     def write_lock(self, timeout: float | None = None) -> Iterator[None]:
@@ -485,6 +530,8 @@ class Archive:
         if temp.is_dir():
             for leftover in temp.iterdir():
                 leftover.unlink()
+        if dirty:
+            remove_orphan_indexes(self.git_dir)
         head = self.head()
         if self.ledger.exists() and (dirty or self.ledger.pending()):
             self.ledger.resolve(head)
@@ -599,9 +646,10 @@ class _Appender:
             state = _BriefingState()
             entries = self.tree.entries(briefing_folder(briefing))
             names = sorted(entries)
-            for name in names[:-1]:  # earlier events: only their content hash is needed
+            earlier = self.archive.objects.read_many(entries[name][1] for name in names[:-1])
+            for name, raw in zip(names[:-1], earlier, strict=True):  # only their content hash
                 try:
-                    document = json.loads(self.archive.objects.read(entries[name][1]))
+                    document = json.loads(raw)
                     state.content.setdefault(str(document["content_sha256"]),
                                              int(document["sequence"]))
                 except (ValueError, KeyError, TypeError):
@@ -618,8 +666,6 @@ class _Appender:
         return self.states[briefing]
 
     def append(self, item: NewRevision) -> AppendResult:
-        from .schemas import validate
-
         check_briefing_id(item.briefing)
         state = self.state(item.briefing)
         if item.expected_sequence is not None and item.expected_sequence != state.sequence:
@@ -639,7 +685,7 @@ class _Appender:
         )
         document = event.model_dump(mode="json")
         path = event_path(item.briefing, sequence)
-        validate(document, "event", f"event {path}")
+        validate_event(document, path)
         data = canonical_json(document)
         commit = self.commit(path, data, event, state.last_revision)
         state.sequence, state.last_sha256 = sequence, hashlib.sha256(data).hexdigest()
@@ -688,6 +734,37 @@ class _Appender:
         self.recorded = []
 
 
+@cache
+def _fast_event_validator() -> Callable[[Any], Any]:
+    """schema/event.schema.json compiled to Python by fastjsonschema (~70 ms, once)."""
+    import fastjsonschema
+
+    from .schemas import load_schema
+
+    return fastjsonschema.compile(load_schema("event"))
+
+
+def validate_event(document: Any, path: str) -> None:
+    """Check a new event against schema/event.schema.json before it is written.
+
+    fastjsonschema (the schema compiled to Python, ~2 ms per event) accepts; only a
+    document it rejects goes to jsonschema (the reference validator, ~22 ms per event),
+    which raises SchemaViolation listing the problems. The two give the same verdicts on
+    our schema: tests/test_schemas.py checks it on thousands of mutated events.
+    """
+    import fastjsonschema
+
+    try:
+        _fast_event_validator()(document)
+    except fastjsonschema.JsonSchemaException as error:
+        from .errors import SchemaViolation
+        from .schemas import validate
+
+        validate(document, "event", f"event {path}")  # raises, with every problem listed
+        raise SchemaViolation(f"event {path}", "schema/event.schema.json",  # a disagreement
+                              [f"fastjsonschema: {_first_line(error)}"]) from None
+
+
 def _trailers(event: Event, path: str) -> str:
     return (
         f"\n\nChronicle-Event: {event.event_id}\n"
@@ -696,6 +773,10 @@ def _trailers(event: Event, path: str) -> str:
         f"Chronicle-Content-Sha256: {event.content_sha256}\n"
         f"Chronicle-File: {path}\n"
     )
+
+
+def _folder_bytes(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
 
 def _first_line(error: Exception) -> str:

@@ -25,11 +25,16 @@ from .replay import RevisionState
 
 def pick(states: list[RevisionState], sequence: int | None) -> RevisionState:
     """The revision numbered ``sequence`` (negative counts from the end; None: latest)."""
-    latest = len(states)
+    briefing = states[0].briefing if states else "?"
+    return states[pick_number(briefing, len(states), sequence) - 1]
+
+
+def pick_number(briefing: str, latest: int, sequence: int | None) -> int:
+    """``sequence`` as a number in 1..latest (negative counts from the end; None: latest)."""
     number = latest if sequence is None else (latest + 1 + sequence if sequence < 0 else sequence)
     if not 1 <= number <= latest:
-        raise UnknownRevision(states[0].briefing if states else "?", sequence or 0, latest)
-    return states[number - 1]
+        raise UnknownRevision(briefing, sequence or 0, latest)
+    return number
 
 
 def diff_revisions(
