@@ -73,8 +73,3 @@ class Diff(Frozen):
     key_points: ClaimChanges = ClaimChanges()
     sources: SourceChanges = SourceChanges()
 
-    def is_empty(self) -> bool:
-        parts = (self.claims, self.figures, self.quotes, self.key_points, self.sources)
-        return self.headline is None and not any(
-            any(getattr(p, f) for f in type(p).model_fields) for p in parts
-        )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -96,7 +95,3 @@ def _checked(stored: StoredEvent, expected: int, previous_sha: str | None) -> Re
         path=stored.path,
     )
 
-
-def revision_json(revision: Revision) -> str:
-    """The revision as `parse --json` and `show --json` print it."""
-    return json.dumps(revision.model_dump(mode="json"), indent=2, ensure_ascii=False)

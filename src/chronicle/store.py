@@ -106,9 +106,6 @@ def revision_sha256(revision: Revision) -> str:
     return hashlib.sha256(compact.encode()).hexdigest()
 
 
-def encode_event(event: Event) -> bytes:
-    return canonical_json(event.model_dump(mode="json"))
-
 
 @dataclass(frozen=True)
 class StoredEvent:

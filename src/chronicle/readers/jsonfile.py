@@ -42,18 +42,3 @@ def _text_depth(text: str) -> int:
     brackets = _NOT_BRACKETS.sub("", _STRINGS.sub("", text))
     return max(accumulate(map(_STEP.__getitem__, brackets)), default=0)
 
-
-def _depth(value: Any) -> int:
-    """Nesting depth, computed without recursion so hostile input cannot overflow."""
-    deepest = 0
-    stack: list[tuple[Any, int]] = [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        deepest = max(deepest, depth)
-        if depth > MAX_DEPTH:
-            return depth
-        if isinstance(item, dict):
-            stack.extend((child, depth + 1) for child in item.values())
-        elif isinstance(item, list):
-            stack.extend((child, depth + 1) for child in item)
-    return deepest
