@@ -85,8 +85,7 @@ def figure_series(steps: list[Step]) -> list[FigureSeries]:
     series: dict[str, FigureSeries] = {}
     for step in steps:
         revision = step.state.revision
-        texts = {c.id: c.text for c in (*revision.key_points, *revision.claims)}
-        texts.update({q.id: q.text for q in revision.quotes})
+        texts = revision.text_by_id()
         for figure in revision.figures:
             lineage = step.figures[figure.id]
             entry = series.setdefault(lineage, FigureSeries(lineage))

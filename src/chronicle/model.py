@@ -110,6 +110,12 @@ class Revision(Frozen):
     def claim_by_id(self) -> dict[str, Claim]:
         return {c.id: c for c in (*self.key_points, *self.claims)}
 
+    def text_by_id(self) -> dict[str, str]:
+        """Text of every claim, key point and quote by id (what a figure can sit in)."""
+        texts = {c.id: c.text for c in (*self.key_points, *self.claims)}
+        texts.update({q.id: q.text for q in self.quotes})
+        return texts
+
     def figures_of(self, claim_id: str) -> list[Figure]:
         return [f for f in self.figures if f.claim == claim_id]
 

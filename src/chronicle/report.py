@@ -20,9 +20,15 @@ from markupsafe import Markup, escape
 
 from .diff_model import Diff
 from .lineage import FigureSeries, Step, figure_series, walk
-from .model import Figure, Revision
+from .model import Figure
 from .replay import RevisionState
-from .views import change_counts, diff_from_alignment, first_summary, summary_line
+from .views import (
+    change_counts,
+    diff_from_alignment,
+    figure_context,
+    first_summary,
+    summary_line,
+)
 from .worddiff import mostly_same, word_diff
 
 MAX_CHARTS = 80
@@ -241,20 +247,6 @@ class ReportData:
                 "diffs": len(self.diffs)}
 
 
-def unit_texts(revision: Revision) -> dict[str, str]:
-    """Text of every claim, key point and quote by id (what a figure can sit in)."""
-    texts = {c.id: c.text for c in (*revision.key_points, *revision.claims)}
-    texts.update({q.id: q.text for q in revision.quotes})
-    return texts
-
-
-def figure_context(claim: str, figure: Figure, before: int = 3, after: int = 4) -> str:
-    """A few words around the figure, e.g. 'has provided over $61.4 billion in security'."""
-    left = claim[: figure.start].split()[-before:]
-    right = claim[figure.end :].split()[:after]
-    return " ".join([*left, figure.text, *right]).strip(" ,.;:")
-
-
 def series_title(figure: Figure) -> str:
     noun = figure.noun or {"money": "amount", "percent": "share"}.get(figure.kind, figure.kind)
     noun = noun[:1].upper() + noun[1:]
@@ -276,8 +268,8 @@ def build_report(states: list[RevisionState], generated_by: str = "chronicle") -
                                        (previous.state.sequence, state.sequence), step.alignment)
             summary, counts = summary_line(diff), change_counts(diff)
             diffs.append(DiffView(previous.state.sequence, state.sequence, summary, diff,
-                                  unit_texts(previous.state.revision),
-                                  unit_texts(state.revision)))
+                                  previous.state.revision.text_by_id(),
+                                  state.revision.text_by_id()))
         revisions.append(RevisionView(state.sequence, state.recorded_at, state.observed_at,
                                       state.origin.name or "stdin", state.revision.headline,
                                       summary, counts))
@@ -287,7 +279,7 @@ def build_report(states: list[RevisionState], generated_by: str = "chronicle") -
     dates: list[tuple[str, str]] = []
     for series in figure_series(steps):
         latest = series.points[-1]
-        context = figure_context(latest.claim_text, latest.figure) or latest.figure.text
+        context = figure_context(latest.claim_text, latest.figure, before=3) or latest.figure.text
         if latest.figure.kind == "date":
             dates.append((context, ", ".join(f"r{p.sequence}" for p in series.points)))
         elif len(series.points) < 2:
