@@ -3,7 +3,7 @@
 The revisions are parsed before the clock starts ("events already built"); then, in one
 run, on the same machine and the same event files:
 
-  store           Archive.append_many(items, commit_message): what `chronicle ingest`
+  store           Archive.append_many(items, revision_message): what `chronicle ingest`
                   runs after parsing (event building, schema check with fastjsonschema,
                   commit message with a diff to the previous revision, objects written
                   as one fsynced pack per batch, CAS ref moves, working tree)
@@ -35,7 +35,7 @@ from chronicle import schemas, store
 from chronicle.gitobjects import ObjectWriter, TreeBuilder, commit_bytes, update_ref
 from chronicle.readers import parse_bytes
 from chronicle.store import BRANCH, DEFAULT_IDENTITY, Archive, NewRevision
-from chronicle.views import commit_message
+from chronicle.views import revision_message
 
 Event = tuple[str, bytes, bytes]  # path, file bytes, commit message
 Timing = tuple[float, float]  # wall seconds, CPU seconds (with child processes)
@@ -47,7 +47,7 @@ def build_items(briefings: int, revisions: int, seed: int) -> list[NewRevision]:
     for name, texts in synth.archive_texts(briefings, revisions, seed):
         for n, text in enumerate(texts, start=1):
             parsed = parse_bytes(text.encode(), f"{name}/{n:04d}.txt", "text")
-            items.append(NewRevision(name, parsed.revision, parsed.origin))
+            items.append(NewRevision(name, parsed.revision, parsed.origin, parsed.extractor))
     return items
 
 
@@ -56,40 +56,44 @@ def step_costs(items: list[NewRevision], sample: int) -> list[tuple[str, float]]
     import uuid
     from collections import defaultdict
 
-    from chronicle.model import Event
-    from chronicle.store import canonical_json, event_path, revision_sha256
+    from chronicle.layout import SCHEMA_VERSION, content_sha256, event_file_bytes, event_path
+    from chronicle.store import Prior
 
     spent: dict[str, float] = defaultdict(float)
-    previous: dict[str, Any] = {}
+    previous: dict[str, Prior] = {}
     sequence: dict[str, int] = defaultdict(int)
     clock = time.perf_counter
     for item in items[:sample]:
         sequence[item.briefing] += 1
         n = sequence[item.briefing]
         t0 = clock()
-        content = revision_sha256(item.revision)
+        revision = item.revision.model_dump(mode="json")
         t1 = clock()
-        event = Event(event_id=uuid.uuid4().hex, briefing=item.briefing, sequence=n,
-                      recorded_at="2024-01-01T00:00:00.000000Z",
-                      observed_at="2024-01-01T00:00:00.000000Z", content_sha256=content,
-                      previous_sha256=None if n == 1 else "0" * 64, origin=item.origin,
-                      revision=item.revision)
-        document = event.model_dump(mode="json")
+        content = content_sha256(revision, SCHEMA_VERSION)
+        document = {
+            "schema_version": SCHEMA_VERSION, "event_id": uuid.uuid4().hex,
+            "type": "revision.recorded", "briefing": item.briefing, "sequence": n,
+            "recorded_at": "2024-01-01T00:00:00.000000Z",
+            "observed_at": "2024-01-01T00:00:00.000000Z", "content_sha256": content,
+            "previous_sha256": None if n == 1 else "0" * 64,
+            "origin": item.origin.model_dump(mode="json"),
+            "extractor": item.extractor.model_dump(mode="json"), "revision": revision,
+        }
         t2 = clock()
         store.validate_event(document, event_path(item.briefing, n))
         t3 = clock()
-        canonical_json(document)
+        event_file_bytes(document)
         t4 = clock()
-        commit_message(item.briefing, n, previous.get(item.briefing), item.revision, item.origin)
+        revision_message(item, n, previous.get(item.briefing))
         t5 = clock()
         schemas.validate(document, "event", event_path(item.briefing, n))
         t6 = clock()
-        previous[item.briefing] = item.revision
-        spent["revision_sha256 (model_dump + compact JSON + sha256)"] += t1 - t0
-        spent["Event(...) + model_dump"] += t2 - t1
+        previous[item.briefing] = Prior(item.revision, item.extractor)
+        spent["model_dump of the revision"] += t1 - t0
+        spent["content_sha256 (canonical form + sha256)"] += t2 - t1
         spent["schema check (store.validate_event: fastjsonschema)"] += t3 - t2
-        spent["canonical_json (indent=2: pure-Python encoder)"] += t4 - t3
-        spent["commit_message (align + diff to previous)"] += t5 - t4
+        spent["event_file_bytes (indent=2: pure-Python encoder)"] += t4 - t3
+        spent["commit message (align + diff to previous)"] += t5 - t4
         spent["(not run by the store: the same check with jsonschema)"] += t6 - t5
     count = min(sample, len(items))
     return [(name, seconds / count) for name, seconds in spent.items()]
@@ -103,7 +107,8 @@ def _jsonschema_check(document: Any, path: str) -> None:
     schemas.validate(document, "event", f"event {path}")  # what the store ran before
 
 
-def run_store(folder: Path, items: list[NewRevision], message: Callable[..., str] = commit_message,
+def run_store(folder: Path, items: list[NewRevision],
+              message: Callable[..., str] = revision_message,
               validate: str = "fast") -> tuple[Timing, Archive, list[Any]]:
     """validate: 'fast' (the store as it is), 'jsonschema' (as before), 'none'."""
     archive = Archive.init(folder)

@@ -28,8 +28,8 @@ STAGES = (
     ("append_many (store, all of it)", ("store.py", "append_many")),
     ("  schema check of each event (fastjsonschema)", ("store.py", "validate_event")),
     ("  commit message (diff to previous revision)", ("views.py", "commit_message")),
-    ("  canonical JSON of the event", ("store.py", "canonical_json")),
-    ("  revision_sha256", ("store.py", "revision_sha256")),
+    ("  bytes of the event file", ("layout.py", "event_file_bytes")),
+    ("  content_sha256 (canonical form)", ("layout.py", "content_sha256")),
     ("  objects: pack written + fsynced", ("gitobjects.py", "sync")),
     ("  flush (fsync dirs, ledger, update-ref, work tree)", ("store.py", "flush")),
 )

@@ -17,8 +17,7 @@ import pytest
 
 from archive_tools import git, git_out, write_variants
 from chronicle.api import ingest, init_archive
-from chronicle.model import Revision
-from chronicle.store import canonical_json, event_path, revision_sha256
+from chronicle.layout import content_sha256, event_file_bytes, event_path
 from conftest import REVISIONS, cli, run_chronicle
 
 Found = set[tuple[str, str, str | None, int | None, str | None]]
@@ -54,13 +53,13 @@ def read_event(archive: Path, briefing: str, sequence: int) -> dict[str, Any]:
 
 
 def encode(document: dict[str, Any]) -> bytes:
-    return canonical_json(document)
+    return event_file_bytes(document)
 
 
 def with_headline(document: dict[str, Any], headline: str, rehash: bool) -> dict[str, Any]:
     changed = {**document, "revision": {**document["revision"], "headline": headline}}
     if rehash:
-        changed["content_sha256"] = revision_sha256(Revision.model_validate(changed["revision"]))
+        changed["content_sha256"] = content_sha256(changed["revision"], changed["schema_version"])
     return changed
 
 

@@ -324,13 +324,18 @@ def log(briefing: str, archive_path: Path, as_json: bool) -> None:
 @click.option(
     "--rev", "-r", type=int, help="Revision number (negative counts back; default latest)."
 )
+@click.option("--as-recorded", is_flag=True,
+              help="The claims and figures as the extractor of the day derived them, even "
+              "where today's extractor reads the stored text differently.")
 @archive_option
 @json_option
-def show(briefing: str, rev: int | None, archive_path: Path, as_json: bool) -> None:
-    """The structured revision of BRIEFING as it was stored."""
+def show(briefing: str, rev: int | None, as_recorded: bool, archive_path: Path,
+         as_json: bool) -> None:
+    """The structured revision of BRIEFING: its stored text, with the claims and figures
+    today's extractor reads in it (--as-recorded: as they were derived when stored)."""
     from .api import revision_at
 
-    state = revision_at(_archive(archive_path), briefing, rev)
+    state = revision_at(_archive(archive_path), briefing, rev, as_recorded)
     if as_json:
         from .render import revision_document
 
@@ -475,7 +480,7 @@ def _stderr_is_tty() -> bool:
 
 
 def _name_pairs(pairs: tuple[str, ...]) -> dict[str, str]:
-    from .validation import check_briefing_id
+    from .layout import check_briefing_id
 
     names: dict[str, str] = {}
     for pair in pairs:
@@ -605,7 +610,7 @@ def export(briefings: tuple[str, ...], fmt: str, output: Path | None, force: boo
     for name in names:
         if not archive.has_briefing(name):
             from .errors import UnknownBriefing
-            from .validation import check_briefing_id
+            from .layout import check_briefing_id
 
             raise UnknownBriefing(check_briefing_id(name), archive.path)
     if _stderr_is_tty():

@@ -1,13 +1,10 @@
 """The git-backed event log: one immutable JSON file and one commit per revision.
 
-Layout of an archive (a git repository):
-    chronicle.json                                   marks the folder as an archive
-    briefings/<aa>/<briefing>/<000001>.json          one event per file; <aa> spreads
-                                                     briefings over 256 folders
-Writers hold ``.git/chronicle.lock`` (an flock: the kernel releases it when the process
-and the git processes it started are gone), write objects directly (gitobjects.py), note
-the batch in the ledger (ledger.py), and move the branch with a compare-and-swap
-``git update-ref NEW OLD``. The working tree and index are a convenience copy brought
+The layout of an archive (a git repository) is defined in layout.py. Writers hold
+``.git/chronicle.lock`` (an flock: the kernel releases it when the process and the git
+processes it started are gone), write objects directly (gitobjects.py), note the batch in
+the ledger (ledger.py), and move the branch with a compare-and-swap ``git update-ref NEW
+OLD``. The working tree and index are a convenience copy brought
 up to date after each write, and rebuilt by recovery if a writer died mid-way.
 
 What a writer killed at any instant leaves behind, and who cleans it (see _recover):
@@ -28,19 +25,26 @@ from __future__ import annotations
 import errno
 import fcntl
 import hashlib
-import json
 import os
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-from .errors import ArchiveError, ConcurrentWrite, CorruptArchive, NotAnArchive, UnknownBriefing
+from .errors import (
+    ArchiveError,
+    ConcurrentWrite,
+    CorruptArchive,
+    InputError,
+    NotAnArchive,
+    UnknownBriefing,
+)
+from .events import StoredEvent, decode_event, load_event_json
+from .gitlog import walk
 from .gitobjects import (
     TEMP_DIR,
     Identity,
@@ -51,13 +55,29 @@ from .gitobjects import (
     remove_orphan_indexes,
     update_ref,
 )
+from .layout import (
+    ARCHIVE_README,
+    BRANCH,
+    GITIGNORE,
+    MARKER,
+    ROOT,
+    SCHEMA_VERSION,
+    NotCanonical,
+    archive_marker_bytes,
+    briefing_folder,
+    check_briefing_id,
+    content_sha256,
+    event_file_bytes,
+    event_path,
+    parse_event_path,
+    sha256_hex,
+    shard,
+    utc_now,
+)
 from .ledger import LEDGER_NAME, Ledger, Recorded
-from .model import Event, Origin, Revision
-from .validation import check_briefing_id
+from .model import Extractor, Origin, Revision
+from .upcast import extractor_of
 
-MARKER = "chronicle.json"
-ROOT = "briefings"
-BRANCH = "refs/heads/main"
 LOCK_NAME = "chronicle.lock"
 SYNCED_NAME = "chronicle-synced"
 DIRTY_NAME = "chronicle-dirty"
@@ -78,48 +98,6 @@ ARCHIVE_CONFIG = (("core.fsync", "committed"), ("core.fsyncMethod", "fsync"), ("
 Status = Literal["recorded", "unchanged", "duplicate"]
 
 
-def utc_now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def shard(briefing: str) -> str:
-    return hashlib.sha256(briefing.encode()).hexdigest()[:2]
-
-
-def briefing_folder(briefing: str) -> str:
-    return f"{ROOT}/{shard(briefing)}/{briefing}"
-
-
-def event_path(briefing: str, sequence: int) -> str:
-    return f"{briefing_folder(briefing)}/{sequence:06d}.json"
-
-
-def canonical_json(document: Any) -> bytes:
-    """Stable key order, one field per line: the bytes an event file holds."""
-    return (json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False) + "\n").encode()
-
-
-def revision_sha256(revision: Revision) -> str:
-    compact = json.dumps(
-        revision.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False
-    )
-    return hashlib.sha256(compact.encode()).hexdigest()
-
-
-
-@dataclass(frozen=True)
-class StoredEvent:
-    """An event as read back from git, with the exact bytes of its file."""
-
-    event: Event
-    path: str
-    raw: bytes
-
-    @property
-    def sha256(self) -> str:
-        return hashlib.sha256(self.raw).hexdigest()
-
-
 @dataclass(frozen=True)
 class NewRevision:
     """What a caller asks to append."""
@@ -127,6 +105,7 @@ class NewRevision:
     briefing: str
     revision: Revision
     origin: Origin
+    extractor: Extractor
     observed_at: str | None = None
     expected_sequence: int | None = None
 
@@ -145,17 +124,44 @@ class AppendResult:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
 
 
+@dataclass(frozen=True)
+class Prior:
+    """The latest stored revision of a briefing, as an append sees it."""
+
+    revision: Revision
+    extractor: Extractor
+
+
 @dataclass
 class _BriefingState:
     """What an append needs to know of a briefing's existing events."""
 
     sequence: int = 0
     last_sha256: str | None = None
-    last_revision: Revision | None = None
-    content: dict[str, int] = field(default_factory=dict)
+    last: Prior | None = None
+    content: dict[str, int] = field(default_factory=dict)  # content_sha256 -> sequence
+    # (input sha256, format, extractor) -> sequence: the same input read by another
+    # extractor (so its revision hashes differently) is the same revision, not a new one
+    inputs: dict[tuple[str, str, str], int] = field(default_factory=dict)
+
+    def seen(self, content: str, item: NewRevision) -> int | None:
+        """The sequence of an identical revision already stored, if any."""
+        if content in self.content:
+            return self.content[content]
+        mine = _extractor_key(item.extractor.model_dump())
+        matches = [sequence for (sha, fmt, by), sequence in self.inputs.items()
+                   if (sha, fmt) == (item.origin.sha256, item.origin.format) and by != mine]
+        return min(matches, default=None)
+
+    def note(self, sequence: int, content: str, origin: dict[str, Any],
+             extractor: dict[str, Any]) -> None:
+        self.content.setdefault(content, sequence)
+        key = (str(origin["sha256"]), str(origin["format"]), _extractor_key(extractor))
+        self.inputs.setdefault(key, sequence)
 
 
-CommitMessage = Callable[[str, int, Revision | None, Revision, Origin], str]
+# (what is appended, its sequence, the revision before it) -> the commit message
+CommitMessage = Callable[[NewRevision, int, Prior | None], str]
 
 
 class WriterLock:
@@ -274,9 +280,9 @@ class Archive:
     def _create_root_commit(self) -> None:
         self.mark_dirty()
         builder = TreeBuilder(self.objects, None)
-        builder.add_file(MARKER, canonical_json({"format": "chronicle-archive", "layout": 1}))
-        builder.add_file(".gitignore", b"# derived data, rebuilt by chronicle\n/.chronicle/\n")
-        root = builder.add_file("README.md", _ARCHIVE_README.encode())
+        builder.add_file(MARKER, archive_marker_bytes())
+        builder.add_file(".gitignore", GITIGNORE.encode())
+        root = builder.add_file("README.md", ARCHIVE_README.encode())
         commit = self.objects.write(
             b"commit", commit_bytes(root, None, DEFAULT_IDENTITY, "chronicle: create archive\n")
         ).hex()
@@ -356,13 +362,9 @@ class Archive:
         return self.parse_event(path, self.objects.read(binsha))
 
     def parse_event(self, path: str, raw: bytes) -> StoredEvent:
-        """An event file's bytes as a StoredEvent; CorruptArchive if it is not a valid event."""
-        try:
-            event = Event.model_validate_json(raw)
-        except ValueError as error:
-            raise CorruptArchive(
-                f"{self.path}/{path}: not a valid event ({_first_line(error)})") from None
-        return StoredEvent(event, path, raw)
+        """An event file's bytes as a StoredEvent; CorruptArchive if it is not a valid event,
+        NewerSchema if a newer chronicle wrote it."""
+        return decode_event(path, raw, f"{self.path}/{path}")
 
     # ----- writing ----------------------------------------------------------------------
     def append(self, item: NewRevision, message: CommitMessage) -> AppendResult:
@@ -539,10 +541,10 @@ class Archive:
 
     def _adopt(self, head: str) -> None:
         """No ledger (a clone, or an older archive): record the history as it stands now."""
-        from .history import added_events
-
-        events = [Recorded(briefing, sequence, hashlib.sha256(raw).hexdigest(), commit, path)
-                  for path, briefing, sequence, commit, raw in added_events(self)]
+        history = walk(self.git_dir)
+        events = [Recorded(briefing, parse_event_path(path)[1] or 0, sha256_hex(raw),
+                           history.added.get(path, (head, ""))[0], path)
+                  for briefing, path, raw in self.raw_event_files()]
         self.ledger.adopt(head, events, utc_now())
         git(self.git_dir, "config", LEDGER_CONFIG, "true")
 
@@ -574,10 +576,7 @@ class Archive:
         """Put freshly committed event files in the working tree and the index."""
         for path, data in files.items():
             self._atomic_write(self.path / path, data)
-        lines = "".join(
-            f"100644 {hashlib.sha1(b'blob %d' % len(d) + bytes(1) + d).hexdigest()}\t{p}\n"
-            for p, d in files.items()
-        )
+        lines = "".join(f"100644 {_blob_sha1(d)}\t{p}\n" for p, d in files.items())
         result = self._git("update-index", "--index-info", stdin=lines.encode())
         if result.returncode != 0:
             self._sync_worktree(thorough=True)
@@ -640,63 +639,74 @@ class _Appender:
 
     def state(self, briefing: str) -> _BriefingState:
         if briefing not in self.states:
-            state = _BriefingState()
-            entries = self.tree.entries(briefing_folder(briefing))
-            names = sorted(entries)
-            earlier = self.archive.objects.read_many(entries[name][1] for name in names[:-1])
-            for name, raw in zip(names[:-1], earlier, strict=True):  # only their content hash
-                try:
-                    document = json.loads(raw)
-                    state.content.setdefault(str(document["content_sha256"]),
-                                             int(document["sequence"]))
-                except (ValueError, KeyError, TypeError):
-                    raise CorruptArchive(f"{self.archive.path}/{briefing_folder(briefing)}/"
-                                         f"{name}: not a valid event") from None
-            if names:
-                last = self.archive._read_event(f"{briefing_folder(briefing)}/{names[-1]}",
-                                                entries[names[-1]][1])
-                state.sequence = last.event.sequence
-                state.last_sha256 = last.sha256
-                state.last_revision = last.event.revision
-                state.content.setdefault(last.event.content_sha256, state.sequence)
-            self.states[briefing] = state
+            self.states[briefing] = self._load_state(briefing)
         return self.states[briefing]
+
+    def _load_state(self, briefing: str) -> _BriefingState:
+        """What the briefing's stored events say: the last one in full, the others' hashes."""
+        state = _BriefingState()
+        folder = briefing_folder(briefing)
+        entries = self.tree.entries(folder)
+        names = sorted(entries)
+        earlier = self.archive.objects.read_many(entries[name][1] for name in names[:-1])
+        for name, raw in zip(names[:-1], earlier, strict=True):  # only what dedup needs
+            where = f"{self.archive.path}/{folder}/{name}"
+            document = load_event_json(raw, where)
+            try:
+                state.note(int(document["sequence"]), str(document["content_sha256"]),
+                           document["origin"], extractor_of(document))
+            except (KeyError, TypeError, ValueError):
+                raise CorruptArchive(f"{where}: not a valid event") from None
+        if names:
+            last = self.archive._read_event(f"{folder}/{names[-1]}", entries[names[-1]][1])
+            state.sequence = last.event.sequence
+            state.last_sha256 = last.sha256
+            state.last = Prior(last.event.revision, last.event.extractor)
+            state.note(state.sequence, last.event.content_sha256, last.event.origin.model_dump(),
+                       last.event.extractor.model_dump())
+        return state
 
     def append(self, item: NewRevision) -> AppendResult:
         check_briefing_id(item.briefing)
         state = self.state(item.briefing)
         if item.expected_sequence is not None and item.expected_sequence != state.sequence:
             raise ConcurrentWrite(item.briefing, item.expected_sequence, state.sequence)
-        content = revision_sha256(item.revision)
-        if content in state.content:
-            seen = state.content[content]
+        revision = item.revision.model_dump(mode="json")
+        try:
+            content = content_sha256(revision, SCHEMA_VERSION)
+        except NotCanonical as error:
+            raise InputError(item.origin.name or "stdin", f"cannot be stored: {error}") from None
+        seen = state.seen(content, item)
+        if seen is not None:
             status: Status = "unchanged" if seen == state.sequence else "duplicate"
             path = event_path(item.briefing, seen)
             return AppendResult(status, item.briefing, seen, path, origin=item.origin.name)
         sequence = state.sequence + 1
         now = utc_now()
-        event = Event(
-            event_id=uuid.uuid4().hex, briefing=item.briefing, sequence=sequence,
-            recorded_at=now, observed_at=item.observed_at or now, content_sha256=content,
-            previous_sha256=state.last_sha256, origin=item.origin, revision=item.revision,
-        )
-        document = event.model_dump(mode="json")
+        document: dict[str, Any] = {
+            "schema_version": SCHEMA_VERSION, "event_id": uuid.uuid4().hex,
+            "type": "revision.recorded", "briefing": item.briefing, "sequence": sequence,
+            "recorded_at": now, "observed_at": item.observed_at or now,
+            "content_sha256": content, "previous_sha256": state.last_sha256,
+            "origin": item.origin.model_dump(mode="json"),
+            "extractor": item.extractor.model_dump(mode="json"), "revision": revision,
+        }
         path = event_path(item.briefing, sequence)
         validate_event(document, path)
-        data = canonical_json(document)
-        commit = self.commit(path, data, event, state.last_revision)
-        state.sequence, state.last_sha256 = sequence, hashlib.sha256(data).hexdigest()
-        state.last_revision = item.revision
-        state.content[content] = sequence
+        data = event_file_bytes(document)
+        commit = self.commit(path, data, document, item, state.last)
+        state.sequence, state.last_sha256 = sequence, sha256_hex(data)
+        state.last = Prior(item.revision, item.extractor)
+        state.note(sequence, content, document["origin"], document["extractor"])
         self.recorded.append(Recorded(item.briefing, sequence, state.last_sha256, commit, path))
-        return AppendResult("recorded", item.briefing, sequence, path, event.event_id, commit,
-                            item.origin.name)
+        return AppendResult("recorded", item.briefing, sequence, path, document["event_id"],
+                            commit, item.origin.name)
 
-    def commit(self, path: str, data: bytes, event: Event, previous: Revision | None) -> str:
+    def commit(self, path: str, data: bytes, document: dict[str, Any], item: NewRevision,
+               previous: Prior | None) -> str:
         self.archive.mark_dirty()
         root = self.tree.add_file(path, data)
-        text = self.message(event.briefing, event.sequence, previous, event.revision, event.origin)
-        text += _trailers(event, path)
+        text = self.message(item, document["sequence"], previous) + _trailers(document, path)
         parent = bytes.fromhex(self.tip) if self.tip else None
         sha = self.archive.objects.write(b"commit", commit_bytes(root, parent, self.identity, text))
         self.tip = sha.hex()
@@ -762,14 +772,23 @@ def validate_event(document: Any, path: str) -> None:
                               [f"fastjsonschema: {_first_line(error)}"]) from None
 
 
-def _trailers(event: Event, path: str) -> str:
+def _trailers(document: dict[str, Any], path: str) -> str:
     return (
-        f"\n\nChronicle-Event: {event.event_id}\n"
-        f"Chronicle-Briefing: {event.briefing}\n"
-        f"Chronicle-Sequence: {event.sequence}\n"
-        f"Chronicle-Content-Sha256: {event.content_sha256}\n"
+        f"\n\nChronicle-Event: {document['event_id']}\n"
+        f"Chronicle-Briefing: {document['briefing']}\n"
+        f"Chronicle-Sequence: {document['sequence']}\n"
+        f"Chronicle-Content-Sha256: {document['content_sha256']}\n"
         f"Chronicle-File: {path}\n"
     )
+
+
+def _extractor_key(extractor: dict[str, Any]) -> str:
+    return f"{extractor.get('name')}/{extractor.get('version')}"
+
+
+def _blob_sha1(data: bytes) -> str:
+    """The sha1 git gives a blob holding ``data``."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
 
 def _folder_bytes(folder: Path) -> int:
@@ -778,10 +797,3 @@ def _folder_bytes(folder: Path) -> int:
 
 def _first_line(error: Exception) -> str:
     return str(error).splitlines()[0] if str(error) else type(error).__name__
-
-
-_ARCHIVE_README = """# chronicle archive
-
-Every revision of every briefing is one immutable JSON event under `briefings/`,
-added by one commit. Do not edit these files: `chronicle verify` reports any change.
-"""
