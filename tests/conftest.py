@@ -24,8 +24,18 @@ REVISIONS = [EXAMPLE / f"r{n}.txt" for n in (1, 2, 3)]
 
 @pytest.fixture
 def archive(tmp_path: Path) -> Path:
-    """A fresh, empty chronicle archive."""
+    """A fresh, empty chronicle archive with a working tree (event files checked out, which
+    the tests that tamper with them need); ``bare_archive`` is the default set-up."""
     path = tmp_path / "archive"
+    result = cli("init", "--worktree", "--archive", str(path))
+    assert result.exit_code == 0, result.output
+    return path
+
+
+@pytest.fixture
+def bare_archive(tmp_path: Path) -> Path:
+    """A fresh, empty archive as `chronicle init` makes it: a bare git repository."""
+    path = tmp_path / "bare"
     result = cli("init", "--archive", str(path))
     assert result.exit_code == 0, result.output
     return path

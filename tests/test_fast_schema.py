@@ -19,9 +19,9 @@ from typing import Any
 
 import pytest
 
+from chronicle.append import _fast_event_validator, validate_event
 from chronicle.errors import SchemaViolation
 from chronicle.schemas import schema_problems
-from chronicle.store import _fast_event_validator, validate_event
 
 MUTATIONS = int(os.environ.get("CHRONICLE_SCHEMA_MUTATIONS", "400"))
 ODD_VALUES: list[Any] = [None, 0, -1, 1.5, "", "x" * 300, "abc", [], {}, True, False, "0" * 64,

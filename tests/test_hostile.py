@@ -337,7 +337,7 @@ def test_relative_archive_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     for command in (["init"], ["ingest", str(REVISIONS[0]), "-b", "rel"], ["verify"]):
         result = cli(*command, "--archive", "arch")
         assert result.exit_code == 0, result.output
-    assert (tmp_path / "arch" / ".git" / "chronicle-ledger.jsonl").exists()
+    assert (tmp_path / "arch" / "chronicle-ledger.jsonl").exists()  # bare: the folder is .git
 
 
 # ----- the readers, fuzzed --------------------------------------------------------------------

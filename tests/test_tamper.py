@@ -27,7 +27,7 @@ Found = set[tuple[str, str, str | None, int | None, str | None]]
 def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """alpha r1-r4 (the example's three revisions and a variant), then beta r1-r2."""
     folder = tmp_path_factory.mktemp("tamper")
-    archive = init_archive(folder / "archive")
+    archive = init_archive(folder / "archive", bare=False)  # tampering edits the checkout
     extra = write_variants(folder / "in", [1, 2, 3])
     ingest(archive, "alpha", [*REVISIONS, extra[0]])
     ingest(archive, "beta", extra[1:])

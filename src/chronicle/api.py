@@ -20,8 +20,9 @@ def open_archive(path: Path) -> Archive:
     return Archive(path)
 
 
-def init_archive(path: Path) -> Archive:
-    return Archive.init(path)
+def init_archive(path: Path, bare: bool = True) -> Archive:
+    """Create an archive (bare: no working tree, the default), or open the one at ``path``."""
+    return Archive.init(path, bare)
 
 
 def parse(

@@ -115,17 +115,22 @@ def main() -> None:
 
 
 @main.command()
+@click.option("--worktree", is_flag=True,
+              help="Also keep every event file checked out under ARCHIVE/briefings/ (handy "
+              "for browsing small archives; costs a file per event). Default: a bare git "
+              "repository, events only in git (browse with 'git -C ARCHIVE log -p').")
 @archive_option
 @json_option
-def init(archive_path: Path, as_json: bool) -> None:
+def init(worktree: bool, archive_path: Path, as_json: bool) -> None:
     """Create the archive folder as a git repository (does nothing if it exists)."""
     from .api import init_archive
 
-    archive = init_archive(archive_path)
+    archive = init_archive(archive_path, bare=not worktree)
     if as_json:
-        _emit({"archive": str(archive.path), "head": archive.head()})
+        _emit({"archive": str(archive.path), "head": archive.head(), "bare": archive.bare})
     else:
-        click.echo(f"archive ready at {archive.path}")
+        kind = "bare" if archive.bare else "with a working tree"
+        click.echo(f"archive ready at {archive.path} ({kind})")
 
 
 @main.command()
