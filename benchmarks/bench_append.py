@@ -4,7 +4,7 @@ The revisions are parsed before the clock starts ("events already built"); then,
 run, on the same machine and the same event files:
 
   store           Archive.append_many(items, revision_message): what `chronicle ingest`
-                  runs after parsing (event building, schema check with fastjsonschema,
+                  runs after parsing (event building, schema check with jsonschema-rs,
                   commit message with a diff to the previous revision, objects written
                   as one fsynced pack per batch, CAS ref moves, working tree)
   store variants  the same with one cost taken out or put back, to show where the time
@@ -31,10 +31,12 @@ from typing import Any
 import common
 import synth
 
-from chronicle import schemas, store
+from chronicle import append, schemas
+from chronicle.append import DEFAULT_IDENTITY
 from chronicle.gitobjects import ObjectWriter, TreeBuilder, commit_bytes, update_ref
+from chronicle.layout import BRANCH
 from chronicle.readers import parse_bytes
-from chronicle.store import BRANCH, DEFAULT_IDENTITY, Archive, NewRevision
+from chronicle.store import Archive, NewRevision
 from chronicle.views import revision_message
 
 Event = tuple[str, bytes, bytes]  # path, file bytes, commit message
@@ -56,6 +58,7 @@ def step_costs(items: list[NewRevision], sample: int) -> list[tuple[str, float]]
     import uuid
     from collections import defaultdict
 
+    from chronicle.append import tame_numbers
     from chronicle.layout import SCHEMA_VERSION, content_sha256, event_file_bytes, event_path
     from chronicle.store import Prior
 
@@ -69,7 +72,8 @@ def step_costs(items: list[NewRevision], sample: int) -> list[tuple[str, float]]
         t0 = clock()
         revision = item.revision.model_dump(mode="json")
         t1 = clock()
-        content = content_sha256(revision, SCHEMA_VERSION)
+        tame = tame_numbers(item.revision)
+        content = content_sha256(revision, SCHEMA_VERSION, tame)
         document = {
             "schema_version": SCHEMA_VERSION, "event_id": uuid.uuid4().hex,
             "type": "revision.recorded", "briefing": item.briefing, "sequence": n,
@@ -80,9 +84,9 @@ def step_costs(items: list[NewRevision], sample: int) -> list[tuple[str, float]]
             "extractor": item.extractor.model_dump(mode="json"), "revision": revision,
         }
         t2 = clock()
-        store.validate_event(document, event_path(item.briefing, n))
+        append.validate_event(document, event_path(item.briefing, n))
         t3 = clock()
-        event_file_bytes(document)
+        event_file_bytes(document, tame)
         t4 = clock()
         revision_message(item, n, previous.get(item.briefing))
         t5 = clock()
@@ -90,9 +94,9 @@ def step_costs(items: list[NewRevision], sample: int) -> list[tuple[str, float]]
         t6 = clock()
         previous[item.briefing] = Prior(item.revision, item.extractor)
         spent["model_dump of the revision"] += t1 - t0
-        spent["content_sha256 (canonical form + sha256)"] += t2 - t1
-        spent["schema check (store.validate_event: fastjsonschema)"] += t3 - t2
-        spent["event_file_bytes (indent=2: pure-Python encoder)"] += t4 - t3
+        spent["content_sha256 (canonical form: orjson + sha256)"] += t2 - t1
+        spent["schema check (validate_event: jsonschema-rs)"] += t3 - t2
+        spent["event_file_bytes (orjson, indent 2)"] += t4 - t3
         spent["commit message (align + diff to previous)"] += t5 - t4
         spent["(not run by the store: the same check with jsonschema)"] += t6 - t5
     count = min(sample, len(items))
@@ -112,21 +116,21 @@ def run_store(folder: Path, items: list[NewRevision],
               validate: str = "fast") -> tuple[Timing, Archive, list[Any]]:
     """validate: 'fast' (the store as it is), 'jsonschema' (as before), 'none'."""
     archive = Archive.init(folder)
-    real = store.validate_event
+    real = append.validate_event
     if validate == "none":
-        store.validate_event = lambda *_a, **_k: None  # type: ignore[assignment]
+        append.validate_event = lambda *_a, **_k: None  # type: ignore[assignment]
     elif validate == "jsonschema":
-        store.validate_event = _jsonschema_check
+        append.validate_event = _jsonschema_check
     try:
         wall, cpu, results = common.cpu_timed(lambda: archive.append_many(items, message))
     finally:
-        store.validate_event = real
+        append.validate_event = real
     return (wall, cpu), archive, results
 
 
 def exported(archive: Archive, results: list[Any]) -> list[Event]:
     """The event files and commit messages the store wrote, in commit order."""
-    tree = TreeBuilder(archive.objects, archive._root_tree())
+    tree = TreeBuilder(archive.objects, archive.repository.root_tree())
     events = []
     for result in results:
         if result.status != "recorded":
@@ -140,7 +144,7 @@ def exported(archive: Archive, results: list[Any]) -> list[Event]:
 def initial_files(archive: Archive) -> dict[str, bytes]:
     first = common.run(["git", f"--git-dir={archive.git_dir}", "rev-list", "--max-parents=0",
                         BRANCH]).stdout.decode().split()[0]
-    root = TreeBuilder(archive.objects, archive._root_tree(first))
+    root = TreeBuilder(archive.objects, archive.repository.root_tree(first))
     return {name: archive.objects.read(root.blob_sha(name)) for name in root.entries("")}
 
 
@@ -151,7 +155,7 @@ def run_objects_only(folder: Path, events: list[Event], durable: bool = True) ->
     objects = ObjectWriter(archive.git_dir, durable=durable)
 
     def go() -> None:
-        tree = TreeBuilder(objects, archive._root_tree())
+        tree = TreeBuilder(objects, archive.repository.root_tree())
         tip, moved = bytes.fromhex(base or ""), base or ""
         for n, (path, data, message) in enumerate(events, start=1):
             root = tree.add_file(path, data)

@@ -95,7 +95,7 @@ def _steps(path: Path, briefing: str, step: Any) -> None:
     from chronicle.views import diff_revisions
 
     archive = step("open the archive", lambda: Archive(path))
-    tree = TreeBuilder(archive.objects, archive._root_tree())
+    tree = TreeBuilder(archive.objects, archive.repository.root_tree())
     entries = step("find the briefing's files (trees, gitdb)",
                    lambda: tree.entries(briefing_folder(briefing)))
     shas = [entries[name][1] for name in sorted(entries)]

@@ -23,6 +23,9 @@ from chronicle.layout import (
     canonical_bytes,
     content_sha256,
     event_file_bytes,
+    load_json,
+    python_canonical_bytes,
+    python_event_file_bytes,
     sha256_hex,
 )
 from chronicle.schemas import schema_problems
@@ -82,6 +85,50 @@ def test_canonical_bytes_are_what_jq_prints(values: list[Any]) -> None:
     """The canonical form is jq -S -c's output for any JSON chronicle can store."""
     lines = jq("-S", "-c", ".[]", stdin=json.dumps(values).encode()).splitlines(keepends=True)
     assert [canonical_bytes(v) for v in values] == lines
+
+
+@settings(max_examples=300, deadline=None)
+@given(json_values)
+def test_the_fast_encoders_give_the_reference_bytes(value: Any) -> None:
+    """orjson (C) where the numbers are tame, Python's C encoder where no number could be
+    printed otherwise, the reference otherwise: always the same bytes."""
+    document = {"revision": value, "list": [value, 1.0, 0.5]}
+    try:
+        reference = python_canonical_bytes(document)
+    except NotCanonical:
+        with pytest.raises(NotCanonical):
+            canonical_bytes(document)
+        return
+    assert canonical_bytes(document) == reference
+    assert event_file_bytes(document) == python_event_file_bytes(document)
+    raw = python_event_file_bytes(document)
+    loaded, tame = load_json(raw)
+    if tame:
+        assert canonical_bytes(loaded, tame=True) == reference
+        assert event_file_bytes(loaded, tame=True) == raw
+
+
+def test_tameness_is_read_off_the_number_literals() -> None:
+    assert load_json(b'{"a": [1, 0.25, "3.0", 9007199254740991]}')[1]
+    for wild in (b"[3.0]", b"[1e-07]", b"[0.00001]", b"[1e16]", b"[9007199254740993]",
+                 b"[NaN]", b"[-0.0]"):
+        assert not load_json(wild)[1], wild
+
+
+def test_the_fast_encoders_give_the_reference_bytes_on_real_events(
+        example_archive: Path, frozen_archive: Path) -> None:
+    files = [*example_archive.glob("briefings/*/*/*.json"), *_frozen_event_files(frozen_archive)]
+    assert len(files) >= 12
+    for raw in files:
+        document = json.loads(raw if isinstance(raw, bytes) else raw.read_bytes())
+        assert canonical_bytes(document) == python_canonical_bytes(document)
+        assert event_file_bytes(document) == python_event_file_bytes(document)
+
+
+def _frozen_event_files(archive: Path) -> list[bytes]:
+    from chronicle.store import Archive
+
+    return [raw for _, _, raw in Archive(archive).raw_event_files()]
 
 
 @pytest.mark.parametrize("value", [float("nan"), float("inf"), -0.0, 10**400, [1, -0.0],

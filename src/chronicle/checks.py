@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -10,7 +9,7 @@ from typing import Any
 from .errors import ChronicleError, NewerSchema
 from .events import stored_content_problem
 from .history import history_problems
-from .layout import event_path, parse_event_path
+from .layout import event_path, load_json, parse_event_path, sha256_hex
 from .problems import Problem
 from .schemas import schema_problems
 from .store import Archive
@@ -46,7 +45,7 @@ def validate_archive(archive: Archive) -> tuple[int, list[Problem]]:
     count = 0
     for briefing, path, raw in archive.raw_event_files():
         count += 1
-        problems += _event_schema_problems(briefing, path, raw)
+        problems += _event_schema_problems(briefing, path, raw)[0]
     return count, problems
 
 
@@ -58,14 +57,18 @@ def _schema_problems(document: Any, name: str, where: str) -> list[str]:
         raise NewerSchema(error.version, where) from None
 
 
-def _event_schema_problems(briefing: str, path: str, raw: bytes) -> list[Problem]:
+def _event_schema_problems(briefing: str, path: str,
+                           raw: bytes) -> tuple[list[Problem], dict[str, Any] | None, bool]:
+    """The event's schema problems, and its JSON (None if it has none) with its tameness."""
     sequence = parse_event_path(path)[1]
     try:
-        document = json.loads(raw)
-    except ValueError as error:
-        return [Problem(path, f"not valid JSON: {error}", briefing, sequence, kind="not-json")]
-    return [Problem(path, f"event schema: {p}", briefing, sequence, kind="schema")
-            for p in _schema_problems(document, "event", path)]
+        document, tame = load_json(raw)
+    except (ValueError, RecursionError) as error:
+        problem = f"not valid JSON: {str(error)[:200] or 'nested too deeply'}"
+        return [Problem(path, problem, briefing, sequence, kind="not-json")], None, False
+    problems = [Problem(path, f"event schema: {p}", briefing, sequence, kind="schema")
+                for p in _schema_problems(document, "event", path)]
+    return problems, document, tame
 
 
 def verify_archive(archive: Archive) -> tuple[int, list[Problem]]:
@@ -88,22 +91,21 @@ def _chain_problems(briefing: str, files: list[tuple[str, bytes]]) -> list[Probl
     problems: list[Problem] = []
     previous: str | None = None
     for expected, (path, raw) in enumerate(files, start=1):
-        schema = _event_schema_problems(briefing, path, raw)
+        schema, document, tame = _event_schema_problems(briefing, path, raw)
         problems += schema
         sequence = parse_event_path(path)[1]
         if path != event_path(briefing, expected):
             problems.append(Problem(path, f"expected sequence {expected} here (gap, deletion or "
                                           "inserted event)", briefing, sequence,
                                     kind="sequence-gap"))
-        if not schema:
-            document = json.loads(raw)
-            problems += _event_problems(briefing, path, document, expected, previous)
-        previous = hashlib.sha256(raw).hexdigest()
+        if not schema and document is not None:
+            problems += _event_problems(briefing, path, document, tame, expected, previous)
+        previous = sha256_hex(raw)
     return problems
 
 
-def _event_problems(briefing: str, path: str, document: dict[str, Any], expected: int,
-                    previous: str | None) -> list[Problem]:
+def _event_problems(briefing: str, path: str, document: dict[str, Any], tame: bool,
+                    expected: int, previous: str | None) -> list[Problem]:
     found: list[tuple[str, str]] = []
     if document["briefing"] != briefing:
         found.append(("wrong-briefing", f"names briefing {document['briefing']!r} but is filed "
@@ -114,6 +116,6 @@ def _event_problems(briefing: str, path: str, document: dict[str, Any], expected
     if document["previous_sha256"] != previous:
         found.append(("chain-broken",
                       "hash chain broken: previous_sha256 is not the sha256 of the event before"))
-    if stored_content_problem(document, stored_version(document)) is not None:
+    if stored_content_problem(document, stored_version(document), tame) is not None:
         found.append(("content-changed", "content changed: revision does not match content_sha256"))
     return [Problem(path, text, briefing, expected, kind=kind) for kind, text in found]

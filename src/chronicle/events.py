@@ -8,13 +8,12 @@ version -> upcasters -> model.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
 from .errors import CorruptArchive, NewerSchema
-from .layout import content_sha256, sha256_hex
+from .layout import content_sha256, load_json, sha256_hex
 from .model import Event
 from .upcast import stored_version, upcast_event
 
@@ -35,21 +34,28 @@ class StoredEvent:
 
 def load_event_json(raw: bytes, where: str) -> dict[str, Any]:
     """The JSON object of an event file; CorruptArchive if it is not one."""
+    return load_event(raw, where)[0]
+
+
+def load_event(raw: bytes, where: str) -> tuple[dict[str, Any], bool]:
+    """The JSON object of an event file and whether its numbers are tame (layout.load_json);
+    CorruptArchive if it is not a JSON object."""
     try:
-        document = json.loads(raw)
+        document, tame = load_json(raw)
     except RecursionError:
         raise CorruptArchive(f"{where}: not a valid event (JSON nested too deeply)") from None
     except ValueError as error:
         raise CorruptArchive(f"{where}: not a valid event ({_first_line(error)})") from None
     if not isinstance(document, dict):
         raise CorruptArchive(f"{where}: not a valid event (not a JSON object)")
-    return document
+    return document, tame
 
 
-def stored_content_problem(document: dict[str, Any], version: int) -> str | None:
+def stored_content_problem(document: dict[str, Any], version: int,
+                           tame: bool = False) -> str | None:
     """Why the stored revision does not match its ``content_sha256``, or None if it does."""
     try:
-        actual = content_sha256(document.get("revision"), version)
+        actual = content_sha256(document.get("revision"), version, tame)
     except (ValueError, TypeError) as error:
         return f"revision cannot be hashed ({_first_line(error)})"
     if actual != document.get("content_sha256"):
@@ -61,14 +67,14 @@ def decode_event(path: str, raw: bytes, where: str | None = None) -> StoredEvent
     """An event file's bytes as a StoredEvent; CorruptArchive if it is not a valid event,
     NewerSchema if a newer chronicle wrote it. ``where`` names the file in messages."""
     where = where or path
-    document = load_event_json(raw, where)
+    document, tame = load_event(raw, where)
     try:
         version = stored_version(document)
     except NewerSchema as error:
         raise NewerSchema(error.version, where) from None
     except ValueError as error:
         raise CorruptArchive(f"{where}: not a valid event ({error})") from None
-    problem = stored_content_problem(document, version)
+    problem = stored_content_problem(document, version, tame)
     if problem is not None:
         raise CorruptArchive(f"{where}: {problem}")
     try:

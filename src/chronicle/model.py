@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_serializer, field_validator
 
 from .layout import (
     MAX_ID_LENGTH,
@@ -60,6 +60,16 @@ class Figure(Frozen):
         # -0.0 == 0.0, but it is written "-0.0" and has no canonical form (layout.py)
         return number + 0.0 if number is not None else None
 
+    # Written 56200000000, not 56200000000.0: the canonical form of layout.py, which the
+    # fast encoders then give without a conversion pass.
+    @field_serializer("value")
+    def _value_as_written(self, number: float) -> int | float:
+        return _integral_as_int(number)
+
+    @field_serializer("value_max")
+    def _value_max_as_written(self, number: float | None) -> int | float | None:
+        return None if number is None else _integral_as_int(number)
+
     id: IdText = Field(description="stable within the revision: '<claim id>.f<n>'")
     claim: IdText = Field(description="id of the claim, key point or quote it sits in")
     text: str = Field(description="the surface text, e.g. 'over $56.2 billion'")
@@ -76,6 +86,10 @@ class Figure(Frozen):
     )
     start: int = Field(ge=0, description="offset of text in the claim")
     end: int = Field(ge=0)
+
+
+def _integral_as_int(number: float) -> int | float:
+    return int(number) if number.is_integer() and abs(number) < 2**53 else number
 
 
 class Claim(Frozen):
