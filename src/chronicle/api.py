@@ -11,6 +11,7 @@ from .diff_model import Diff
 from .errors import ArchiveError, InputError
 from .layout import check_briefing_id, format_time
 from .readers import DEFAULT_MAX_BYTES, Format, Parsed, parse_file
+from .readers.parallel import parse_files
 from .replay import RevisionState, replay, replay_some
 from .store import AppendResult, Archive, NewRevision
 from .views import diff_revisions, pick_number, revision_message
@@ -62,12 +63,22 @@ def ingest(
     check_briefing_id(briefing)
     observed = normalise_time(observed_at) if observed_at else None
     items = []
-    for n, path in enumerate(paths):
-        parsed = parse(path, fmt, max_bytes)
+    for n, parsed in enumerate(parse_sources(paths, fmt, max_bytes)):
         expected = expected_sequence if n == 0 else None
         items.append(NewRevision(briefing, parsed.revision, parsed.origin, parsed.extractor,
                                  observed, expected))
     return archive.append_many(items, revision_message, on_result)
+
+
+def parse_sources(sources: Sequence[Path | str], fmt: Format | None = None,
+                  max_bytes: int = DEFAULT_MAX_BYTES) -> list[Parsed]:
+    """Every source parsed, in order: files in a process pool when there are many (URLs and
+    stdin one by one); the first bad one, in order, raises."""
+    from .fetch import is_url
+
+    if any(str(s) == "-" or (isinstance(s, str) and is_url(s)) for s in sources):
+        return [parse(source, fmt, max_bytes) for source in sources]
+    return parse_files([Path(source) for source in sources], fmt, max_bytes)
 
 
 def tree_files(root: Path) -> Iterator[tuple[str, Path]]:
@@ -90,16 +101,19 @@ def ingest_tree(
     on_result: Callable[[AppendResult], None] | None = None,
     on_parsed: Callable[[str, Path], None] | None = None,
 ) -> list[AppendResult]:
-    """Ingest a whole tree in one process; every file is parsed before anything is written.
+    """Ingest a whole tree; every file is parsed (in a process pool) before anything is written.
 
     ``on_parsed(briefing, path)`` is called after each file is parsed (a progress bar).
     """
-    items = []
-    for briefing, path in tree_files(root):
-        parsed = parse_file(path, fmt, max_bytes)
-        items.append(NewRevision(briefing, parsed.revision, parsed.origin, parsed.extractor))
+    files = list(tree_files(root))
+
+    def parsed_one(index: int) -> None:
         if on_parsed is not None:
-            on_parsed(briefing, path)
+            on_parsed(*files[index])
+
+    every = parse_files([path for _, path in files], fmt, max_bytes, parsed_one)
+    items = [NewRevision(briefing, parsed.revision, parsed.origin, parsed.extractor)
+             for (briefing, _), parsed in zip(files, every, strict=True)]
     if not items:
         raise InputError(root, "no revision files found under <briefing-id>/ folders")
     return archive.append_many(items, revision_message, on_result)

@@ -21,6 +21,10 @@ class ChronicleError(Exception):
     def __str__(self) -> str:
         return self.message
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # picklable whatever the subclass's __init__ takes (errors cross process pools)
+        return (_restore, (type(self), self.message, dict(self.__dict__)))
+
 
 class InputError(ChronicleError):
     """An input file (or stdin) cannot be read as a briefing."""
@@ -124,3 +128,10 @@ class NewerSchema(ArchiveError):
         prefix = f"{where}: " if where else ""
         super().__init__(
             f"{prefix}written by a newer chronicle (schema v{version}); upgrade chronicle")
+
+
+def _restore(cls: type[ChronicleError], message: str, state: dict[str, object]) -> ChronicleError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, message)
+    error.__dict__.update(state)
+    return error
