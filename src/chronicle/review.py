@@ -19,7 +19,7 @@ from typing import Any
 
 from .derive import comparable_pair
 from .diff_model import Diff
-from .errors import ArchiveError, CorruptArchive, NotAnArchive
+from .errors import ArchiveError, CorruptArchive
 from .events import decode_event
 from .gitobjects import git
 from .layout import ROOT, event_path, is_event_path, parse_event_path, sha256_hex
@@ -91,12 +91,10 @@ class Review:
 
 # ----- reading git -----------------------------------------------------------------------
 def git_dir_of(path: Path) -> Path:
-    if not path.is_dir():
-        raise NotAnArchive(path, "no such folder")
-    git_dir = path / ".git"
-    if not (git_dir / "HEAD").is_file():
-        raise NotAnArchive(path, "not a git repository")
-    return git_dir
+    """The git directory of the archive repository at ``path`` (bare or with a checkout)."""
+    from .repository import open_repository
+
+    return open_repository(path).git_dir
 
 
 def range_spec(spec: str) -> str:
