@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from archive_tools import git, git_dir_of, git_out, lock_is_held, write_variants
+from archive_tools import git, git_out, lock_is_held, write_variants
 from chronicle.api import ingest
 from chronicle.checks import verify_archive
 from chronicle.errors import ArchiveError, ConcurrentWrite
@@ -23,13 +23,25 @@ from chronicle.review import review
 from chronicle.store import Archive, NewRevision
 from chronicle.views import revision_message
 
-# every set-up an archive can have; the embedded archive (issue 17) joins this list
-CONFIGURATIONS = ["bare", "worktree"]
+# every set-up an archive can have
+CONFIGURATIONS = ["bare", "worktree", "embedded"]
+
+
+def new_archive(configuration: str, folder: Path) -> Archive:
+    if configuration != "embedded":
+        return Archive.init(folder / "archive", bare=configuration == "bare")
+    project = folder / "project"  # a repository with files of its own around the archive
+    project.mkdir()
+    git(project, "init", "-q", "-b", "main")
+    (project / "code.py").write_text("print('hello')\n")
+    git(project, "add", "code.py")
+    git(project, "commit", "-q", "-m", "the project's own first commit")
+    return Archive.init(project / "archive", in_repo=True)
 
 
 @pytest.fixture(params=CONFIGURATIONS)
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Archive:
-    return Archive.init(tmp_path / "archive", bare=request.param == "bare")
+    return new_archive(request.param, tmp_path)
 
 
 def revisions(folder: Path, numbers: list[int]) -> list[NewRevision]:
@@ -92,16 +104,18 @@ def test_every_reader_agrees(store: Archive, tmp_path: Path) -> None:
     by_events = {e.path: e.raw for name in ("b", "c") for e in store.events(name)}
     by_files = {path: raw for _, path, raw in store.raw_event_files()}
     assert by_events == by_files and len(by_files) == 4
-    history = walk(store.git_dir)
+    history = walk(store.repository)
     assert set(history.added) == set(by_files)
     for path, (commit, blob) in history.added.items():
-        assert git_out(store.path, "rev-parse", f"{commit}:{path}") == blob
+        full = store.repository.full_path(path)
+        assert git_out(store.path, "rev-parse", f"{commit}:{full}") == blob
     recorded = [json.loads(line) for line in
-                (git_dir_of(store.path) / "chronicle-ledger.jsonl").read_text().splitlines()]
+                store.repository.ledger_path.read_text().splitlines()]
     ledger = {e["path"]: e["sha256"] for r in recorded for e in r.get("events", [])}
     assert ledger == {path: sha256_hex(raw) for path, raw in by_files.items()}
-    reviewed = review(store.path, git_out(store.path, "rev-list", "--max-parents=0", "main")
-                      + "..main")
+    created = git_out(store.path, "log", "--format=%H", "--diff-filter=A", "main", "--",
+                      "chronicle.json")
+    reviewed = review(store.path, f"{created}..main")
     assert reviewed.problems == 0
     assert {c.file for c in reviewed.commits} == set(by_files)
 
@@ -119,6 +133,7 @@ def test_a_bare_archive_keeps_no_event_files(tmp_path: Path) -> None:
 Kill = Callable[[Path, list[Path]], None]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("configuration", CONFIGURATIONS)
 @pytest.mark.parametrize("point", ["while writing an object", "objects written, before the ledger",
                                    "ledger begun, before the branch moves",
@@ -128,7 +143,7 @@ def test_recovery_after_a_kill_at_each_step(configuration: str, point: str,
                                             tmp_path: Path) -> None:
     from test_crash import CRASH_POINTS, die_during_ingest
 
-    archive = Archive.init(tmp_path / "archive", bare=configuration == "bare")
+    archive = new_archive(configuration, tmp_path)
     first = write_variants(tmp_path / "in", [1])
     ingest(archive, "crash", first)
     patch, committed, _ = CRASH_POINTS[point]

@@ -21,9 +21,10 @@ def open_archive(path: Path) -> Archive:
     return Archive(path)
 
 
-def init_archive(path: Path, bare: bool = True) -> Archive:
-    """Create an archive (bare: no working tree, the default), or open the one at ``path``."""
-    return Archive.init(path, bare)
+def init_archive(path: Path, bare: bool = True, in_repo: bool = False) -> Archive:
+    """Create an archive (bare: no working tree, the default; in_repo: a folder committed to
+    the enclosing repository's branch), or open the one at ``path``."""
+    return Archive.init(path, bare, in_repo)
 
 
 def parse(

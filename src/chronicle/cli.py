@@ -119,18 +119,25 @@ def main() -> None:
               help="Also keep every event file checked out under ARCHIVE/briefings/ (handy "
               "for browsing small archives; costs a file per event). Default: a bare git "
               "repository, events only in git (browse with 'git -C ARCHIVE log -p').")
+@click.option("--in-repo", is_flag=True,
+              help="Make ARCHIVE a folder inside the git repository around it: each revision "
+              "is one commit on that repository's current branch touching only ARCHIVE/ "
+              "(review it in pull requests, validate it in CI).")
 @archive_option
 @json_option
-def init(worktree: bool, archive_path: Path, as_json: bool) -> None:
+def init(worktree: bool, in_repo: bool, archive_path: Path, as_json: bool) -> None:
     """Create the archive folder as a git repository (does nothing if it exists)."""
     from .api import init_archive
 
-    archive = init_archive(archive_path, bare=not worktree)
+    if worktree and in_repo:
+        raise click.UsageError("choose one of --worktree and --in-repo")
+    archive = init_archive(archive_path, bare=not worktree, in_repo=in_repo)
+    setup = ("embedded" if archive.repository.embedded else
+             "bare" if archive.bare else "with a working tree")
     if as_json:
-        _emit({"archive": str(archive.path), "head": archive.head(), "bare": archive.bare})
+        _emit({"archive": str(archive.path), "head": archive.head(), "setup": setup})
     else:
-        kind = "bare" if archive.bare else "with a working tree"
-        click.echo(f"archive ready at {archive.path} ({kind})")
+        click.echo(f"archive ready at {archive.path} ({setup})")
 
 
 @main.command()
