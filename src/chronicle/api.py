@@ -3,23 +3,89 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .diff_model import Diff
-from .errors import ArchiveError, InputError
+from .errors import ArchiveError, InputError, NotAnArchive, UnknownBriefing
 from .readers import DEFAULT_MAX_BYTES, Format, Parsed, parse_file
 from .replay import RevisionState, replay, replay_some
-from .store import AppendResult, Archive, NewRevision
+from .store import MARKER, AppendResult, Archive, NewRevision
 from .validation import check_briefing_id
-from .views import commit_message, diff_revisions, pick_number
+from .views import (
+    BlameLine,
+    FigureThread,
+    LogEntry,
+    commit_message,
+    diff_revisions,
+    figure_timeline,
+    log_entries,
+    pick_number,
+)
+from .views import blame as blame_of
+
+if TYPE_CHECKING:
+    from .checks import Problem
+    from .export import ExportFormat, ExportResult
+    from .report import ReportData
+    from .review import Review
+
+DEFAULT_ARCHIVE = Path("archive")
 
 
-def open_archive(path: Path) -> Archive:
-    return Archive(path)
+# ----- finding and opening archives -----------------------------------------------------
+def is_archive(path: Path) -> bool:
+    """A git repository whose main branch holds chronicle.json (read, not recovered)."""
+    if not (path / ".git" / "HEAD").is_file():
+        return False
+    try:
+        Archive(path, recover=False)
+    except ArchiveError:
+        return False
+    return True
 
 
-def init_archive(path: Path) -> Archive:
+def enclosing_archive(start: Path) -> Path | None:
+    """The archive ``start`` is in or under, found the way git finds .git (walking up)."""
+    folder = start.resolve()
+    for candidate in (folder, *folder.parents):
+        if (candidate / MARKER).is_file() and is_archive(candidate):
+            return candidate
+    return None
+
+
+def archive_path(path: Path | None = None, cwd: Path | None = None) -> Path:
+    """The archive a command means: ``path`` if given, else the one the working folder is
+    in, else ./archive."""
+    if path is not None:
+        return path
+    found = enclosing_archive(cwd or Path.cwd())
+    return found if found is not None else DEFAULT_ARCHIVE
+
+
+def open_archive(path: Path | None = None) -> Archive:
+    """The archive at ``path`` (None: found from the working folder, else ./archive)."""
+    where = archive_path(path)
+    try:
+        return Archive(where)
+    except NotAnArchive as error:
+        inside = enclosing_archive(where.parent) if where.parent.exists() else None
+        if inside is None:
+            raise
+        raise NotAnArchive(where, error.why, inside) from None
+
+
+def init_archive(path: Path | None = None) -> Archive:
+    """Create an archive at ``path`` (default ./archive); an existing archive is kept as it
+    is, and with no path, the archive the working folder is in is that archive."""
+    if path is None:
+        found = enclosing_archive(Path.cwd())
+        return Archive.init(found if found is not None else DEFAULT_ARCHIVE)
+    outer = enclosing_archive(path.parent) if path.parent.exists() else None
+    if outer is not None and outer != path.resolve():
+        raise ArchiveError(f"{path}: inside the archive {outer}; choose a folder outside it")
     return Archive.init(path)
 
 
@@ -102,15 +168,70 @@ def ingest_tree(
     return archive.append_many(items, commit_message, on_result)
 
 
+# ----- reading briefings ------------------------------------------------------------------
+def _raw_events(archive: Archive, briefing: str) -> list[tuple[str, bytes]]:
+    """The briefing's event files; an unknown id names the closest known one."""
+    try:
+        return archive.raw_events(briefing)
+    except UnknownBriefing:
+        raise UnknownBriefing(briefing, archive.path, archive.briefings()) from None
+
+
 def history(archive: Archive, briefing: str) -> list[RevisionState]:
-    return replay(archive.events(briefing))
+    """Every revision of ``briefing``, each event checked in full."""
+    events = _raw_events(archive, briefing)
+    return replay(archive.parse_event(path, raw) for path, raw in events)
 
 
 def revision_at(archive: Archive, briefing: str, sequence: int | None) -> RevisionState:
     """One revision; every event's chain is checked, only this one is parsed in full."""
-    events = archive.raw_events(briefing)
+    events = _raw_events(archive, briefing)
     number = pick_number(briefing, len(events), sequence)
     return replay_some(events, {number}, archive.parse_event)[number]
+
+
+@dataclass(frozen=True)
+class BriefingSummary:
+    """One line of `list`: how many revisions, when it last changed, its latest headline."""
+
+    id: str
+    revisions: int
+    last_recorded: str
+    last_observed: str
+    headline: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def briefing_summaries(archive: Archive) -> list[BriefingSummary]:
+    """Every briefing with its revision count, last change and latest headline.
+
+    Computed from the events (the chain of each briefing checked, its last event parsed);
+    kept behind this one function so that a read model can answer it instead.
+    """
+    summaries = []
+    for name in archive.briefings():
+        events = archive.raw_events(name)
+        latest = replay_some(events, {len(events)}, archive.parse_event)[len(events)]
+        summaries.append(BriefingSummary(name, len(events), latest.recorded_at,
+                                         latest.observed_at, latest.revision.headline))
+    return summaries
+
+
+def log(archive: Archive, briefing: str) -> list[LogEntry]:
+    """Each revision with when, from what, and its change summary."""
+    return log_entries(history(archive, briefing))
+
+
+def timeline(archive: Archive, briefing: str, needle: str | None = None) -> list[FigureThread]:
+    """Each figure followed through the revisions (only those matching ``needle``)."""
+    return figure_timeline(history(archive, briefing), needle)
+
+
+def blame(archive: Archive, briefing: str, sequence: int | None = None) -> list[BlameLine]:
+    """Each claim and block quote of a revision with where it was introduced and changed."""
+    return blame_of(history(archive, briefing), sequence)
 
 
 def diff(archive: Archive, briefing: str, start: int | None, end: int | None) -> Diff:
@@ -118,13 +239,102 @@ def diff(archive: Archive, briefing: str, start: int | None, end: int | None) ->
 
     Like revision_at: the hash chain of every event is checked, the two shown are parsed.
     """
-    events = archive.raw_events(briefing)
-    latest = len(events)
+    events = _raw_events(archive, briefing)
+    before, after = diff_numbers(briefing, len(events), start, end)
+    states = replay_some(events, {before, after}, archive.parse_event)
+    return diff_revisions(briefing, states[before].revision, states[after].revision,
+                          (before, after))
+
+
+def diff_numbers(briefing: str, latest: int, start: int | None,
+                 end: int | None) -> tuple[int, int]:
+    """The revisions to compare: by default the last two (the only one, if just one)."""
     after = pick_number(briefing, latest, end)
     before = pick_number(briefing, latest, start if start is not None else max(after - 1, 1))
     if before > after:
-        raise ArchiveError(f"--from {before} comes after --to {after}")
-    states = replay_some(events, {before, after}, archive.parse_event)
-    return diff_revisions(
-        briefing, states[before].revision, states[after].revision, (before, after)
-    )
+        raise ArchiveError(f"briefing {briefing!r}: r{before} comes after r{after}; "
+                           "give the older revision first")
+    return before, after
+
+
+# ----- checks and upkeep --------------------------------------------------------------------
+@dataclass
+class CheckResult:
+    """What validate or verify found: how many things were checked and every problem."""
+
+    checked: int
+    problems: list[Problem]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"ok": not self.problems, "checked": self.checked,
+                "problems": [p.as_dict() for p in self.problems]}
+
+
+def validate(paths: Sequence[Path], archive: Path | None = None) -> CheckResult:
+    """Check files or archives against the schemas; no paths: the archive."""
+    from .checks import Problem, validate_archive, validate_file
+
+    result = CheckResult(0, [])
+    for path in paths or (archive_path(archive),):
+        if path.is_dir():
+            count, found = validate_archive(open_archive(path))
+        elif path.exists():
+            count, found = 1, validate_file(path)[1]
+        else:
+            count, found = 1, [Problem(str(path), "no such file or folder")]
+        result.checked += count
+        result.problems += found
+    return result
+
+
+def verify(archive: Archive) -> CheckResult:
+    """Every event's schema, content hash, chain and sequence, and the git history."""
+    from .checks import verify_archive
+
+    return CheckResult(*verify_archive(archive))
+
+
+def compact(archive: Archive) -> tuple[int, int]:
+    """Repack the archive small; the size of its objects before and after, in bytes."""
+    return archive.compact()
+
+
+# ----- exports, reports, review -----------------------------------------------------------
+def export_briefings(archive: Archive, fmt: ExportFormat, output: Path | None,
+                     briefings: Sequence[str] = (), force: bool = False,
+                     on_revision: Callable[[str, int], None] | None = None) -> ExportResult:
+    """Export ``briefings`` (default: all) as jsonl, csv or sqlite tables."""
+    from .export import export
+
+    names = list(briefings) or archive.briefings()
+    for name in names:
+        if not archive.has_briefing(check_briefing_id(name)):
+            raise UnknownBriefing(name, archive.path, archive.briefings())
+    return export(archive, fmt, output, names, force, on_revision)
+
+
+def export_size(archive: Archive, briefings: Sequence[str] = ()) -> int:
+    """How many revisions an export of ``briefings`` (default: all) writes (a progress bar)."""
+    from .export import count_events
+
+    return count_events(archive, list(briefings) or archive.briefings())
+
+
+def write_report(archive: Archive, briefing: str, output: Path) -> ReportData:
+    """Write the self-contained HTML report of ``briefing`` to ``output``."""
+    from .fetch import user_agent
+    from .report import write_report as write
+
+    return write(history(archive, briefing), output, user_agent())
+
+
+def review(path: Path | None, rev_range: str) -> Review:
+    """What the commits of a git range of the archive added, in claims and figures."""
+    from .review import review as review_range
+
+    return review_range(archive_path(path), rev_range)
+
+
+def parsed_state(parsed: Parsed, source: str) -> RevisionState:
+    """A parsed (not stored) revision in the shape `show` prints."""
+    return RevisionState("(parsed)", 0, "-", "-", "-", parsed.origin, parsed.revision, source)
