@@ -297,13 +297,28 @@ _WORD = re.compile(r"\S+")
 def figure_context(claim_text: str, figure: Figure, before: int = 2, after: int = 4) -> str:
     """A few words around the figure, e.g. 'provided over $56.2 billion in security assistance'.
 
-    Cut from the claim as written, so 'fiscal 2025, the largest' keeps its comma in place.
+    Cut from the claim as written, so 'fiscal 2025, the largest' keeps its comma in place,
+    and within the figure's clause (between semicolons). A table row
+    ('Germany — 2023: €1.2 billion; 2024: €2.5 billion') names its row: 'Germany, 2024: …'.
     """
-    left = [m.start() for m in _WORD.finditer(claim_text, 0, figure.start)][-before:]
-    right = [m.end() for m in _WORD.finditer(claim_text, figure.end)][:after]
+    low = claim_text.rfind("; ", 0, figure.start) + 1
+    high = claim_text.find("; ", figure.end)
+    high = len(claim_text) if high < 0 else high
+    row = _ROW_HEADER.match(claim_text)
+    if row and row.end() <= figure.start:
+        low = max(low, row.end())
+    left = [m.start() for m in _WORD.finditer(claim_text, low, figure.start)][-before:]
+    right = [m.end() for m in _WORD.finditer(claim_text, figure.end, high)][:after]
     start = left[0] if left else figure.start
     end = right[-1] if right else figure.end
-    return " ".join(claim_text[start:max(end, figure.end)].split()).strip(" ,.;:")
+    label = " ".join(claim_text[start:max(end, figure.end)].split()).strip(" ,.;:—–")
+    if row and row.end() <= figure.start:
+        label = f"{row['head']}, {label}"
+    return label
+
+
+# 'Row header — Column: cell; ...', as the Markdown reader writes a table row
+_ROW_HEADER = re.compile(r"^(?P<head>[^—;]{1,60}) — (?=[^;]*: )")
 
 
 def figure_timeline(states: list[RevisionState], needle: str | None = None) -> list[FigureThread]:
