@@ -8,36 +8,31 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .diff_model import Diff
 from .errors import ArchiveError, InputError, NotAnArchive, UnknownBriefing
 from .readers import DEFAULT_MAX_BYTES, Format, Parsed, parse_file
-from .replay import RevisionState, replay, replay_some
-from .store import MARKER, AppendResult, Archive, NewRevision
 from .validation import check_briefing_id
-from .views import (
-    BlameLine,
-    FigureThread,
-    LogEntry,
-    commit_message,
-    diff_revisions,
-    figure_timeline,
-    log_entries,
-    pick_number,
-)
-from .views import blame as blame_of
 
+# The store, replay and views (git, pydantic diff models, rapidfuzz) are imported by the
+# functions that use them, so that `chronicle parse page.html` loads only the readers.
 if TYPE_CHECKING:
     from .checks import Problem
+    from .diff_model import Diff
     from .export import ExportFormat, ExportResult
+    from .replay import RevisionState
     from .report import ReportData
     from .review import Review
+    from .store import AppendResult, Archive
+    from .views import BlameLine, FigureThread, LogEntry
 
 DEFAULT_ARCHIVE = Path("archive")
+MARKER = "chronicle.json"  # store.MARKER: the file that makes a git repository an archive
 
 
 # ----- finding and opening archives -----------------------------------------------------
 def is_archive(path: Path) -> bool:
     """A git repository whose main branch holds chronicle.json (read, not recovered)."""
+    from .store import Archive
+
     if not (path / ".git" / "HEAD").is_file():
         return False
     try:
@@ -67,6 +62,8 @@ def archive_path(path: Path | None = None, cwd: Path | None = None) -> Path:
 
 def open_archive(path: Path | None = None) -> Archive:
     """The archive at ``path`` (None: found from the working folder, else ./archive)."""
+    from .store import Archive
+
     where = archive_path(path)
     try:
         return Archive(where)
@@ -80,6 +77,8 @@ def open_archive(path: Path | None = None) -> Archive:
 def init_archive(path: Path | None = None) -> Archive:
     """Create an archive at ``path`` (default ./archive); an existing archive is kept as it
     is, and with no path, the archive the working folder is in is that archive."""
+    from .store import Archive
+
     if path is None:
         found = enclosing_archive(Path.cwd())
         return Archive.init(found if found is not None else DEFAULT_ARCHIVE)
@@ -123,6 +122,9 @@ def ingest(
     on_result: Callable[[AppendResult], None] | None = None,
 ) -> list[AppendResult]:
     """Parse every file first (so bad input writes nothing), then append them in order."""
+    from .store import NewRevision
+    from .views import commit_message
+
     check_briefing_id(briefing)
     observed = normalise_time(observed_at) if observed_at else None
     items = []
@@ -157,6 +159,9 @@ def ingest_tree(
 
     ``on_parsed(briefing, path)`` is called after each file is parsed (a progress bar).
     """
+    from .store import NewRevision
+    from .views import commit_message
+
     items = []
     for briefing, path in tree_files(root):
         parsed = parse_file(path, fmt, max_bytes)
@@ -171,6 +176,7 @@ def ingest_tree(
 # ----- reading briefings ------------------------------------------------------------------
 def _raw_events(archive: Archive, briefing: str) -> list[tuple[str, bytes]]:
     """The briefing's event files; an unknown id names the closest known one."""
+
     try:
         return archive.raw_events(briefing)
     except UnknownBriefing:
@@ -179,12 +185,17 @@ def _raw_events(archive: Archive, briefing: str) -> list[tuple[str, bytes]]:
 
 def history(archive: Archive, briefing: str) -> list[RevisionState]:
     """Every revision of ``briefing``, each event checked in full."""
+    from .replay import replay
+
     events = _raw_events(archive, briefing)
     return replay(archive.parse_event(path, raw) for path, raw in events)
 
 
 def revision_at(archive: Archive, briefing: str, sequence: int | None) -> RevisionState:
     """One revision; every event's chain is checked, only this one is parsed in full."""
+    from .replay import replay_some
+    from .views import pick_number
+
     events = _raw_events(archive, briefing)
     number = pick_number(briefing, len(events), sequence)
     return replay_some(events, {number}, archive.parse_event)[number]
@@ -210,6 +221,8 @@ def briefing_summaries(archive: Archive) -> list[BriefingSummary]:
     Computed from the events (the chain of each briefing checked, its last event parsed);
     kept behind this one function so that a read model can answer it instead.
     """
+    from .replay import replay_some
+
     summaries = []
     for name in archive.briefings():
         events = archive.raw_events(name)
@@ -221,16 +234,22 @@ def briefing_summaries(archive: Archive) -> list[BriefingSummary]:
 
 def log(archive: Archive, briefing: str) -> list[LogEntry]:
     """Each revision with when, from what, and its change summary."""
+    from .views import log_entries
+
     return log_entries(history(archive, briefing))
 
 
 def timeline(archive: Archive, briefing: str, needle: str | None = None) -> list[FigureThread]:
     """Each figure followed through the revisions (only those matching ``needle``)."""
+    from .views import figure_timeline
+
     return figure_timeline(history(archive, briefing), needle)
 
 
 def blame(archive: Archive, briefing: str, sequence: int | None = None) -> list[BlameLine]:
     """Each claim and block quote of a revision with where it was introduced and changed."""
+    from .views import blame as blame_of
+
     return blame_of(history(archive, briefing), sequence)
 
 
@@ -239,6 +258,9 @@ def diff(archive: Archive, briefing: str, start: int | None, end: int | None) ->
 
     Like revision_at: the hash chain of every event is checked, the two shown are parsed.
     """
+    from .replay import replay_some
+    from .views import diff_revisions
+
     events = _raw_events(archive, briefing)
     before, after = diff_numbers(briefing, len(events), start, end)
     states = replay_some(events, {before, after}, archive.parse_event)
@@ -249,6 +271,8 @@ def diff(archive: Archive, briefing: str, start: int | None, end: int | None) ->
 def diff_numbers(briefing: str, latest: int, start: int | None,
                  end: int | None) -> tuple[int, int]:
     """The revisions to compare: by default the last two (the only one, if just one)."""
+    from .views import pick_number
+
     after = pick_number(briefing, latest, end)
     before = pick_number(briefing, latest, start if start is not None else max(after - 1, 1))
     if before > after:
@@ -289,6 +313,7 @@ def validate(paths: Sequence[Path], archive: Path | None = None) -> CheckResult:
 
 def verify(archive: Archive) -> CheckResult:
     """Every event's schema, content hash, chain and sequence, and the git history."""
+
     from .checks import verify_archive
 
     return CheckResult(*verify_archive(archive))
@@ -296,6 +321,7 @@ def verify(archive: Archive) -> CheckResult:
 
 def compact(archive: Archive) -> tuple[int, int]:
     """Repack the archive small; the size of its objects before and after, in bytes."""
+
     return archive.compact()
 
 
@@ -304,6 +330,7 @@ def export_briefings(archive: Archive, fmt: ExportFormat, output: Path | None,
                      briefings: Sequence[str] = (), force: bool = False,
                      on_revision: Callable[[str, int], None] | None = None) -> ExportResult:
     """Export ``briefings`` (default: all) as jsonl, csv or sqlite tables."""
+
     from .export import export
 
     names = list(briefings) or archive.briefings()
@@ -315,6 +342,7 @@ def export_briefings(archive: Archive, fmt: ExportFormat, output: Path | None,
 
 def export_size(archive: Archive, briefings: Sequence[str] = ()) -> int:
     """How many revisions an export of ``briefings`` (default: all) writes (a progress bar)."""
+
     from .export import count_events
 
     return count_events(archive, list(briefings) or archive.briefings())
@@ -322,6 +350,7 @@ def export_size(archive: Archive, briefings: Sequence[str] = ()) -> int:
 
 def write_report(archive: Archive, briefing: str, output: Path) -> ReportData:
     """Write the self-contained HTML report of ``briefing`` to ``output``."""
+
     from .fetch import user_agent
     from .report import write_report as write
 
@@ -333,8 +362,3 @@ def review(path: Path | None, rev_range: str) -> Review:
     from .review import review as review_range
 
     return review_range(archive_path(path), rev_range)
-
-
-def parsed_state(parsed: Parsed, source: str) -> RevisionState:
-    """A parsed (not stored) revision in the shape `show` prints."""
-    return RevisionState("(parsed)", 0, "-", "-", "-", parsed.origin, parsed.revision, source)

@@ -187,7 +187,6 @@ def parse(source: str, fmt: str | None, max_bytes: int, as_json: bool) -> None:
     """Print the structured revision SOURCE would be stored as ('-' reads stdin; an
     http(s):// URL is fetched)."""
     from .api import parse as parse_source
-    from .api import parsed_state
 
     parsed = parse_source(source, _format(fmt), max_bytes)
     if as_json:
@@ -195,9 +194,9 @@ def parse(source: str, fmt: str | None, max_bytes: int, as_json: bool) -> None:
 
         _emit(revision_document(parsed.revision))
     else:
-        from .render import revision_lines
+        from .render import revision_body_lines
 
-        _print(revision_lines(parsed_state(parsed, source))[1:])
+        _print(revision_body_lines(parsed.revision))
 
 
 @main.command()

@@ -7,17 +7,17 @@ import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from .diff_model import ClaimChanges, Diff, QuoteChange
 from .model import Figure, Quote, Revision
-from .replay import RevisionState
-from .views import BlameLine, FigureThread, LogEntry, summary_line
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # types only: `parse` renders a revision without the diff machinery
     from rich.console import Console
 
     from .api import BriefingSummary, CheckResult
+    from .diff_model import ClaimChanges, Diff, QuoteChange
+    from .replay import RevisionState
     from .review import Review
     from .store import AppendResult
+    from .views import BlameLine, FigureThread, LogEntry
     from .watch import EntryResult, PollResult
 
 
@@ -134,11 +134,15 @@ def log_lines(briefing: str, entries: Sequence[LogEntry]) -> list[str]:
 
 
 def revision_lines(state: RevisionState) -> list[str]:
-    rev = state.revision
-    lines = [
-        f"[bold]{escape(state.briefing)} r{state.sequence}[/bold]  recorded {state.recorded_at}",
-        f"[bold]{escape(rev.headline or '(no headline)')}[/bold]",
-    ]
+    """A stored revision: which one and when, then what it says."""
+    name = f"{escape(state.briefing)} r{state.sequence}"
+    return [f"[bold]{name}[/bold]  recorded {state.recorded_at}",
+            *revision_body_lines(state.revision)]
+
+
+def revision_body_lines(rev: Revision) -> list[str]:
+    """A revision as a person reads it: headline, key points, sections, figures, sources."""
+    lines = [f"[bold]{escape(rev.headline or '(no headline)')}[/bold]"]
     if rev.key_points:
         lines.append("")
         lines.append("[underline]Key points[/underline]")
@@ -184,6 +188,8 @@ def inline_quotes_by_claim(revision: Revision) -> dict[str, list[Quote]]:
 
 def diff_lines(diff: Diff) -> list[str]:
     """A reviewer's summary: what changed, in claims and figures."""
+    from .views import summary_line
+
     title = f"{escape(diff.briefing)}: r{diff.from_} → r{diff.to}"
     lines = [f"[bold]{title}[/bold]  {escape(summary_line(diff))}"]
     if diff.headline:

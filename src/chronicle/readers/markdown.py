@@ -33,8 +33,10 @@ _TAG = re.compile(r"<[^>]*>")
 _LABEL = re.compile(r"^[^.!?]{1,80}:$")
 
 
-def read_markdown(text: str) -> Document:
-    reader = _MarkdownReader()
+def read_markdown(text: str, find_headline: bool = True) -> Document:
+    """A Markdown briefing; ``find_headline=False`` when the headline comes from elsewhere
+    (a web page's title), so that no first line is taken for it."""
+    reader = _MarkdownReader(find_headline)
     for token in _PARSER.parse(text):
         reader.feed(token)
     return reader.doc
@@ -73,10 +75,13 @@ class _Table:
     header: list[str] = field(default_factory=list)
     row: list[str] = field(default_factory=list)
     in_head: bool = False
+    used: set[int] = field(default_factory=set)  # header cells some row named
+    start: tuple[int, int] = (0, 0)  # (section, block) where the table begins
 
 
 class _MarkdownReader:
-    def __init__(self) -> None:
+    def __init__(self, find_headline: bool = True) -> None:
+        self.find_headline = find_headline
         self.doc = Document()
         self.mode = "body"
         self.heading_level = 0
@@ -134,7 +139,8 @@ class _MarkdownReader:
             self._paragraph(text)
 
     def _heading(self, text: str, level: int) -> None:
-        if level == 1 and self.doc.headline is None and not self.doc.sections:
+        if (level == 1 and self.find_headline and self.doc.headline is None
+                and not self.doc.sections):
             self.doc.headline = text
         elif KEY_POINTS_HEADING.match(text):
             self.mode = "key_points"
@@ -151,7 +157,8 @@ class _MarkdownReader:
         if SOURCES_HEADING.match(text):
             self.mode = "sources"
             return
-        if self._is_first_block() and len(text) <= 300 and looks_like_heading(text):
+        if (self.find_headline and self._is_first_block() and len(text) <= 300
+                and looks_like_heading(text)):
             self.doc.headline = text
             return
         self.mode = "body"
@@ -209,8 +216,12 @@ class _MarkdownReader:
     # ----- tables, code, quotes --------------------------------------------------------------
     def _table(self, kind: str) -> None:
         if kind == "table_open":
-            self.table = _Table()
+            sections = self.doc.sections
+            self.table = _Table(start=(len(sections) - 1, len(sections[-1].blocks))
+                                if sections else (0, 0))
         elif kind == "table_close":
+            assert self.table is not None
+            self._unused_header(self.table)
             self.table = None
         elif kind == "thead_open":
             assert self.table is not None
@@ -232,12 +243,16 @@ class _MarkdownReader:
         cells = table.row
         if not any(cells):
             return
-        head = cells[0] or (table.header[0] if table.header else "")
+        head = cells[0]
+        if not head and table.header:
+            head = table.header[0]
+            table.used.add(0)
         text, labels = head, [(0, len(head))]
         for n, cell in enumerate(cells[1:], start=1):
             if not cell:
                 continue
             column = table.header[n] if n < len(table.header) else ""
+            table.used.add(n)
             text += " — " if len(labels) == 1 else "; "
             if column:
                 labels.append((len(text), len(text) + len(column)))
@@ -245,6 +260,18 @@ class _MarkdownReader:
             text += cell
         self.mode = "body" if self.mode == "key_points" else self.mode
         self.doc.add_block(TableRow(text, tuple(labels)))
+
+    def _unused_header(self, table: _Table) -> None:
+        """A header no row named (a one-cell title row: '| Details zum Artikel | |') is
+        text of the table, not column names: keep it."""
+        unused = [c for n, c in enumerate(table.header) if c and n not in table.used]
+        if unused and len(unused) == len([c for c in table.header if c]):
+            row = TableRow(" — ".join(unused))
+            section, block = table.start
+            if self.doc.sections and section >= 0:
+                self.doc.sections[section].blocks.insert(block, row)
+            else:
+                self.doc.add_block(row)
 
     def _code(self, content: str, html: bool) -> None:
         """Code and raw HTML blocks: their text, paragraph by paragraph."""
