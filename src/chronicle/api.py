@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from .review import Review
     from .store import AppendResult, Archive
     from .views import BlameLine, FigureThread, LogEntry
+    from .watch import EntryResult, PollResult
 
 DEFAULT_ARCHIVE = Path("archive")
 MARKER = "chronicle.json"  # store.MARKER: the file that makes a git repository an archive
@@ -362,3 +363,35 @@ def review(path: Path | None, rev_range: str) -> Review:
     from .review import review as review_range
 
     return review_range(archive_path(path), rev_range)
+
+
+@dataclass(frozen=True)
+class FeedOptions:
+    """How `watch` polls a feed: naming, politeness and limits."""
+
+    prefix: str = ""
+    names: dict[str, str] | None = None  # entry URL -> briefing id
+    timeout: float = 20.0
+    delay: float = 1.0
+    limit: int | None = None
+    max_bytes: int = DEFAULT_MAX_BYTES
+
+
+def watch_feed(archive: Archive, feed_url: str, options: FeedOptions, interval: float,
+               once: bool, on_entry: Callable[[EntryResult], None],
+               on_poll: Callable[[PollResult], None]) -> PollResult:
+    """Poll ``feed_url`` (once, or every ``interval`` s until interrupted); the last poll."""
+    from .errors import FetchError
+    from .fetch import Fetcher, is_url
+    from .watch import Watcher, watch
+
+    if not is_url(feed_url):
+        raise FetchError(feed_url, "not an http:// or https:// URL")
+    names = {url: check_briefing_id(name) for url, name in (options.names or {}).items()}
+    with Fetcher(options.timeout, options.max_bytes) as fetcher:
+        watcher = Watcher(archive, feed_url, fetcher, options.prefix, names, options.delay,
+                          options.limit, on_entry)
+        result = watch(watcher, interval, once, on_poll)
+    if once and result.status == "failed":
+        raise FetchError(feed_url, result.problem or "feed could not be read")
+    return result

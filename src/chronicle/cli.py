@@ -475,14 +475,12 @@ def _stderr_is_tty() -> bool:
 
 
 def _name_pairs(pairs: tuple[str, ...]) -> dict[str, str]:
-    from .validation import check_briefing_id
-
     names: dict[str, str] = {}
     for pair in pairs:
         url, sep, briefing = pair.rpartition("=")
         if not sep or not url:
             raise click.UsageError(f"--name takes URL=BRIEFING-ID, not {pair!r}")
-        names[url] = check_briefing_id(briefing)
+        names[url] = briefing
     return names
 
 
@@ -514,15 +512,12 @@ def watch(feed_url: str, interval: float, once: bool, prefix: str, names: tuple[
     only when the article changed. Briefing ids are slugs of the entry URLs. A dead link is
     reported and skipped. With --json, one JSON object per poll on stdout.
     """
-    from .errors import FetchError
-    from .fetch import Fetcher, is_url
+    from .api import FeedOptions, watch_feed
     from .render import to_json_line, watch_entry_line, watch_poll_line
-    from .watch import EntryResult, PollResult, Watcher
-    from .watch import watch as watch_feed
+    from .watch import EntryResult, PollResult
 
-    if not is_url(feed_url):
+    if not feed_url[:8].lower().startswith(("http://", "https://")):
         raise click.UsageError(f"FEED_URL must be an http:// or https:// URL, not {feed_url!r}")
-    archive = _archive(archive_path)
 
     def on_entry(entry: EntryResult) -> None:
         if not as_json:
@@ -536,12 +531,8 @@ def watch(feed_url: str, interval: float, once: bool, prefix: str, names: tuple[
             text, is_warning = watch_poll_line(result)
             click.echo(text, err=is_warning)
 
-    with Fetcher(timeout, max_bytes) as fetcher:
-        watcher = Watcher(archive, feed_url, fetcher, prefix, _name_pairs(names), delay, limit,
-                          on_entry)
-        result = watch_feed(watcher, interval, once, on_poll)
-    if once and result.status == "failed":
-        raise FetchError(feed_url, result.problem or "feed could not be read")
+    options = FeedOptions(prefix, _name_pairs(names), timeout, delay, limit, max_bytes)
+    watch_feed(_archive(archive_path), feed_url, options, interval, once, on_entry, on_poll)
 
 
 @main.command()
