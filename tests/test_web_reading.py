@@ -110,3 +110,26 @@ def test_on_the_public_pages_chronicle_keeps_as_much_as_trafilatura() -> None:
     assert news["chronicle"]["f1"] >= news["trafilatura"]["f1"]
     assert snippets["chronicle"]["f1"] >= snippets["traf-no-comm"]["f1"] - 0.002
     assert news["chronicle"]["headline_accuracy"] >= 0.9
+
+
+def test_parse_of_a_page_loads_no_store_and_no_diff_machinery(tmp_path: Path) -> None:
+    """`chronicle parse page.html` starts fast: git, the store and the aligner stay out."""
+    import subprocess
+
+    saved = tmp_path / "page.html"
+    saved.write_text(page(BODY))
+    program = ("import sys; sys.argv = ['chronicle', 'parse', sys.argv[1]]\n"
+               "from chronicle.cli import main\n"
+               "try:\n    main()\nexcept SystemExit:\n    pass\n"
+               "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+               "('git', 'gitdb', 'rapidfuzz', 'jsonschema') or m in "
+               "('chronicle.store', 'chronicle.replay', 'chronicle.views', 'chronicle.align')))")
+    result = subprocess.run([sys.executable, "-c", program, str(saved)], capture_output=True,
+                            text=True, check=True)
+    assert result.stdout.splitlines()[-1] == "[]"
+
+
+def test_the_api_marker_is_the_stores() -> None:
+    from chronicle import api, store
+
+    assert api.MARKER == store.MARKER
