@@ -15,8 +15,8 @@ def test_init_takes_a_path_like_git_init(tmp_path: Path, monkeypatch: pytest.Mon
     monkeypatch.chdir(tmp_path)
     result = cli("init", "myarchive")
     assert result.exit_code == 0, result.output
-    assert result.stdout == "archive ready at myarchive\n"
-    assert (tmp_path / "myarchive" / "chronicle.json").is_file()
+    assert result.stdout == "archive ready at myarchive (bare)\n"
+    assert (tmp_path / "myarchive" / "HEAD").is_file()
     assert cli("init", "--archive", "other").exit_code == 0  # --archive still works
     clash = cli("init", "one", "--archive", "two")
     assert clash.exit_code == 2 and "give the folder once" in clash.stderr
@@ -33,9 +33,20 @@ def test_commands_find_the_archive_from_inside_it(
     assert cli("log", "nato-ukraine").exit_code == 0
     before = snapshot(example_archive)
     again = cli("init")  # inside an archive: that archive, nothing nested
-    assert again.exit_code == 0 and again.stdout == f"archive ready at {example_archive}\n"
+    assert again.exit_code == 0
+    assert again.stdout == f"archive ready at {example_archive} (with a working tree)\n"
     assert snapshot(example_archive) == before
     assert not (deep / "archive").exists()
+
+
+def test_a_bare_archive_is_found_from_inside_it(
+    bare_archive: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cli("ingest", str(REVISIONS[0]), "-b", "nato-ukraine", "--archive", str(bare_archive))
+    monkeypatch.chdir(bare_archive / "refs")
+    listed = cli("list", "--json")
+    assert listed.exit_code == 0, listed.stderr
+    assert [b["id"] for b in json.loads(listed.stdout)["briefings"]] == ["nato-ukraine"]
 
 
 def test_inside_an_archive_the_error_never_advises_init(

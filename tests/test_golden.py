@@ -47,7 +47,7 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """Every case's stdout on the example, ingested with relative names and a fixed clock."""
     with pytest.MonkeyPatch.context() as patch:
         clock = fixed_clock()
-        patch.setattr("chronicle.store.utc_now", lambda: next(clock))
+        patch.setattr("chronicle.append.utc_now", lambda: next(clock))  # events' times
         patch.chdir(ROOT)
         patch.delenv("NO_COLOR", raising=False)
         archive = str(tmp_path_factory.mktemp("golden") / "archive")

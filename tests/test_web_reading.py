@@ -128,8 +128,3 @@ def test_parse_of_a_page_loads_no_store_and_no_diff_machinery(tmp_path: Path) ->
                             text=True, check=True)
     assert result.stdout.splitlines()[-1] == "[]"
 
-
-def test_the_api_marker_is_the_stores() -> None:
-    from chronicle import api, store
-
-    assert api.MARKER == store.MARKER

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import ArchiveError, InputError, NotAnArchive, UnknownBriefing
+from .layout import check_briefing_id, format_time
 from .readers import DEFAULT_MAX_BYTES, Format, Parsed, parse_file
-from .validation import check_briefing_id
 
 # The store, replay and views (git, pydantic diff models, rapidfuzz) are imported by the
 # functions that use them, so that `chronicle parse page.html` loads only the readers.
@@ -26,15 +26,17 @@ if TYPE_CHECKING:
     from .watch import EntryResult, PollResult
 
 DEFAULT_ARCHIVE = Path("archive")
-MARKER = "chronicle.json"  # store.MARKER: the file that makes a git repository an archive
 
 
 # ----- finding and opening archives -----------------------------------------------------
 def is_archive(path: Path) -> bool:
-    """A git repository whose main branch holds chronicle.json (read, not recovered)."""
+    """A git repository (with a working tree, or bare) whose main branch holds
+    chronicle.json; read, not recovered."""
     from .store import Archive
 
-    if not (path / ".git" / "HEAD").is_file():
+    with_tree = (path / ".git" / "HEAD").is_file()
+    bare = (path / "HEAD").is_file() and (path / "objects").is_dir()
+    if not (with_tree or bare):
         return False
     try:
         Archive(path, recover=False)
@@ -44,10 +46,11 @@ def is_archive(path: Path) -> bool:
 
 
 def enclosing_archive(start: Path) -> Path | None:
-    """The archive ``start`` is in or under, found the way git finds .git (walking up)."""
+    """The archive ``start`` is in or under, found the way git finds .git (walking up to a
+    repository with chronicle.json on its main branch)."""
     folder = start.resolve()
     for candidate in (folder, *folder.parents):
-        if (candidate / MARKER).is_file() and is_archive(candidate):
+        if is_archive(candidate):
             return candidate
     return None
 
@@ -75,18 +78,19 @@ def open_archive(path: Path | None = None) -> Archive:
         raise NotAnArchive(where, error.why, inside) from None
 
 
-def init_archive(path: Path | None = None) -> Archive:
-    """Create an archive at ``path`` (default ./archive); an existing archive is kept as it
-    is, and with no path, the archive the working folder is in is that archive."""
+def init_archive(path: Path | None = None, bare: bool = True) -> Archive:
+    """Create an archive at ``path`` (default ./archive; bare: no working tree, the
+    default); an existing archive is kept as it is, and with no path, the archive the
+    working folder is in is that archive."""
     from .store import Archive
 
     if path is None:
         found = enclosing_archive(Path.cwd())
-        return Archive.init(found if found is not None else DEFAULT_ARCHIVE)
+        return Archive.init(found if found is not None else DEFAULT_ARCHIVE, bare)
     outer = enclosing_archive(path.parent) if path.parent.exists() else None
     if outer is not None and outer != path.resolve():
         raise ArchiveError(f"{path}: inside the archive {outer}; choose a folder outside it")
-    return Archive.init(path)
+    return Archive.init(path, bare)
 
 
 def parse(
@@ -109,7 +113,7 @@ def normalise_time(text: str) -> str:
         raise InputError("--observed-at", f"not an ISO 8601 time: {text!r}") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return format_time(moment)
 
 
 def ingest(
@@ -124,16 +128,28 @@ def ingest(
 ) -> list[AppendResult]:
     """Parse every file first (so bad input writes nothing), then append them in order."""
     from .store import NewRevision
-    from .views import commit_message
+    from .views import revision_message
 
     check_briefing_id(briefing)
     observed = normalise_time(observed_at) if observed_at else None
     items = []
-    for n, path in enumerate(paths):
-        parsed = parse(path, fmt, max_bytes)
+    for n, parsed in enumerate(parse_sources(paths, fmt, max_bytes)):
         expected = expected_sequence if n == 0 else None
-        items.append(NewRevision(briefing, parsed.revision, parsed.origin, observed, expected))
-    return archive.append_many(items, commit_message, on_result)
+        items.append(NewRevision(briefing, parsed.revision, parsed.origin, parsed.extractor,
+                                 observed, expected))
+    return archive.append_many(items, revision_message, on_result)
+
+
+def parse_sources(sources: Sequence[Path | str], fmt: Format | None = None,
+                  max_bytes: int = DEFAULT_MAX_BYTES) -> list[Parsed]:
+    """Every source parsed, in order: files in a process pool when there are many (URLs and
+    stdin one by one); the first bad one, in order, raises."""
+    from .fetch import is_url
+    from .readers.parallel import parse_files
+
+    if any(str(s) == "-" or (isinstance(s, str) and is_url(s)) for s in sources):
+        return [parse(source, fmt, max_bytes) for source in sources]
+    return parse_files([Path(source) for source in sources], fmt, max_bytes)
 
 
 def tree_files(root: Path) -> Iterator[tuple[str, Path]]:
@@ -156,22 +172,26 @@ def ingest_tree(
     on_result: Callable[[AppendResult], None] | None = None,
     on_parsed: Callable[[str, Path], None] | None = None,
 ) -> list[AppendResult]:
-    """Ingest a whole tree in one process; every file is parsed before anything is written.
+    """Ingest a whole tree; every file is parsed (in a process pool) before anything is written.
 
     ``on_parsed(briefing, path)`` is called after each file is parsed (a progress bar).
     """
+    from .readers.parallel import parse_files
     from .store import NewRevision
-    from .views import commit_message
+    from .views import revision_message
 
-    items = []
-    for briefing, path in tree_files(root):
-        parsed = parse_file(path, fmt, max_bytes)
-        items.append(NewRevision(briefing, parsed.revision, parsed.origin))
+    files = list(tree_files(root))
+
+    def parsed_one(index: int) -> None:
         if on_parsed is not None:
-            on_parsed(briefing, path)
+            on_parsed(*files[index])
+
+    every = parse_files([path for _, path in files], fmt, max_bytes, parsed_one)
+    items = [NewRevision(briefing, parsed.revision, parsed.origin, parsed.extractor)
+             for (briefing, _), parsed in zip(files, every, strict=True)]
     if not items:
         raise InputError(root, "no revision files found under <briefing-id>/ folders")
-    return archive.append_many(items, commit_message, on_result)
+    return archive.append_many(items, revision_message, on_result)
 
 
 # ----- reading briefings ------------------------------------------------------------------
@@ -185,21 +205,30 @@ def _raw_events(archive: Archive, briefing: str) -> list[tuple[str, bytes]]:
 
 
 def history(archive: Archive, briefing: str) -> list[RevisionState]:
-    """Every revision of ``briefing``, each event checked in full."""
+    """Every revision of ``briefing``, each event checked in full, comparable with each
+    other (derive.comparable)."""
+    from .derive import comparable
     from .replay import replay
 
     events = _raw_events(archive, briefing)
-    return replay(archive.parse_event(path, raw) for path, raw in events)
+    return comparable(replay(archive.parse_event(path, raw) for path, raw in events))
 
 
-def revision_at(archive: Archive, briefing: str, sequence: int | None) -> RevisionState:
-    """One revision; every event's chain is checked, only this one is parsed in full."""
+def revision_at(archive: Archive, briefing: str, sequence: int | None,
+                as_recorded: bool = False) -> RevisionState:
+    """One revision, as today's extractor reads it (``as_recorded``: as stored, with what
+    the extractor of its day derived). Every event's chain is checked, only this one is
+    parsed in full."""
+    from .derive import current_reading, is_older_chronicle
     from .replay import replay_some
     from .views import pick_number
 
     events = _raw_events(archive, briefing)
     number = pick_number(briefing, len(events), sequence)
-    return replay_some(events, {number}, archive.parse_event)[number]
+    state = replay_some(events, {number}, archive.parse_event)[number]
+    if as_recorded or not is_older_chronicle(state.extractor):
+        return state
+    return current_reading(state)
 
 
 @dataclass(frozen=True)
@@ -259,14 +288,15 @@ def diff(archive: Archive, briefing: str, start: int | None, end: int | None) ->
 
     Like revision_at: the hash chain of every event is checked, the two shown are parsed.
     """
+    from .derive import comparable
     from .replay import replay_some
     from .views import diff_revisions
 
     events = _raw_events(archive, briefing)
     before, after = diff_numbers(briefing, len(events), start, end)
     states = replay_some(events, {before, after}, archive.parse_event)
-    return diff_revisions(briefing, states[before].revision, states[after].revision,
-                          (before, after))
+    old, new = comparable([states[before], states[after]])
+    return diff_revisions(briefing, old.revision, new.revision, (before, after))
 
 
 def diff_numbers(briefing: str, latest: int, start: int | None,

@@ -162,20 +162,25 @@ def main() -> None:
 
 @main.command()
 @click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option("--worktree", is_flag=True,
+              help="Also keep every event file checked out under ARCHIVE/briefings/ (handy "
+              "for browsing small archives; costs a file per event). Default: a bare git "
+              "repository, events only in git (browse with 'git -C ARCHIVE log -p').")
 @archive_option
 @json_option
-def init(path: Path | None, archive_path: Path | None, as_json: bool) -> None:
+def init(path: Path | None, worktree: bool, archive_path: Path | None, as_json: bool) -> None:
     """Create the archive at PATH (default ./archive) as a git repository; an existing
     archive is left as it is."""
     from .api import init_archive
 
     if path is not None and archive_path is not None and path != archive_path:
         raise click.UsageError("give the folder once: PATH or --archive")
-    archive = init_archive(path or archive_path)
+    archive = init_archive(path or archive_path, bare=not worktree)
     if as_json:
-        _emit({"archive": str(archive.path), "head": archive.head()})
+        _emit({"archive": str(archive.path), "head": archive.head(), "bare": archive.bare})
     else:
-        click.echo(f"archive ready at {archive.path}")
+        kind = "bare" if archive.bare else "with a working tree"
+        click.echo(f"archive ready at {archive.path} ({kind})")
 
 
 @main.command()
@@ -341,12 +346,17 @@ def log(briefing: str, archive_path: Path | None, as_json: bool) -> None:
 
 @main.command()
 @rev_option("Revision: r2 or 2 (negative counts back; default latest).")
+@click.option("--as-recorded", is_flag=True,
+              help="The claims and figures as the extractor of the day derived them, even "
+              "where today's extractor reads the stored text differently.")
 @reading_command
-def show(briefing: str, rev: int | None, archive_path: Path | None, as_json: bool) -> None:
-    """The structured revision of BRIEFING as it was stored."""
+def show(briefing: str, rev: int | None, as_recorded: bool, archive_path: Path | None,
+         as_json: bool) -> None:
+    """The structured revision of BRIEFING: its stored text, with the claims and figures
+    today's extractor reads in it (--as-recorded: as they were derived when stored)."""
     from .api import revision_at
 
-    state = revision_at(_archive(archive_path), briefing, rev)
+    state = revision_at(_archive(archive_path), briefing, rev, as_recorded)
     if as_json:
         from .render import revision_document
 

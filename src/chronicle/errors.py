@@ -22,6 +22,10 @@ class ChronicleError(Exception):
     def __str__(self) -> str:
         return self.message
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # picklable whatever the subclass's __init__ takes (errors cross process pools)
+        return (_restore, (type(self), self.message, dict(self.__dict__)))
+
 
 class InputError(ChronicleError):
     """An input file (or stdin) cannot be read as a briefing."""
@@ -137,3 +141,21 @@ class FetchError(ChronicleError):
         self.url = url
         self.problem = problem
         super().__init__(f"{url}: {problem}")
+
+
+class NewerSchema(ArchiveError):
+    """A stored document written by a newer release, in a schema this one does not know."""
+
+    def __init__(self, version: int, where: str | None = None) -> None:
+        self.version = version
+        self.where = where
+        prefix = f"{where}: " if where else ""
+        super().__init__(
+            f"{prefix}written by a newer chronicle (schema v{version}); upgrade chronicle")
+
+
+def _restore(cls: type[ChronicleError], message: str, state: dict[str, object]) -> ChronicleError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, message)
+    error.__dict__.update(state)
+    return error

@@ -25,6 +25,7 @@ from .readers import (
     Parsed,
     decode,
     decode_page,
+    extractor_for,
     format_for,
     parse_text,
 )
@@ -205,7 +206,7 @@ def parse_fetched(fetched: Fetched, fmt: Format | None = None) -> Parsed:
     if revision.url is None and fmt != "json":
         revision = revision.model_copy(update={"url": fetched.final_url})
     origin = Origin(name=fetched.url, format=fmt, sha256=fetched.sha256, size=len(fetched.data))
-    return Parsed(revision, origin)
+    return Parsed(revision, origin, extractor_for(fmt))
 
 
 def parse_url(url: str, fmt: Format | None = None, max_bytes: int = DEFAULT_MAX_BYTES,

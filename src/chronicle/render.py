@@ -134,9 +134,11 @@ def log_lines(briefing: str, entries: Sequence[LogEntry]) -> list[str]:
 
 
 def revision_lines(state: RevisionState) -> list[str]:
-    """A stored revision: which one and when, then what it says."""
+    """A stored revision: which one and when (and by which extractor), then what it says."""
+    extracted = (f", extracted by {escape(state.extractor.name)} "
+                 f"{escape(state.extractor.version)}" if state.extractor else "")
     name = f"{escape(state.briefing)} r{state.sequence}"
-    return [f"[bold]{name}[/bold]  recorded {state.recorded_at}",
+    return [f"[bold]{name}[/bold]  recorded {state.recorded_at}{extracted}",
             *revision_body_lines(state.revision)]
 
 
