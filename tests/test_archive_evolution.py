@@ -78,6 +78,7 @@ json_values = st.recursive(
 )
 
 
+@pytest.mark.slow
 @needs_jq
 @settings(max_examples=60, deadline=None)
 @given(st.lists(json_values, min_size=1, max_size=25))
