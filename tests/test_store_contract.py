@@ -68,7 +68,7 @@ def test_the_expected_sequence_is_checked(store: Archive, tmp_path: Path) -> Non
     head = store.head()
     late = NewRevision(second.briefing, second.revision, second.origin, second.extractor,
                        expected_sequence=0)
-    with pytest.raises(ConcurrentWrite, match="expected to append revision 1"):
+    with pytest.raises(ConcurrentWrite, match=r"has 1 revision\(s\), not the 0 expected"):
         store.append(late, revision_message)
     assert store.head() == head
     on_time = NewRevision(second.briefing, second.revision, second.origin, second.extractor,

@@ -91,7 +91,7 @@ class Review:
 
 # ----- reading git -----------------------------------------------------------------------
 def git_dir_of(path: Path) -> Path:
-    """The git directory of the archive repository at ``path`` (bare or with a checkout)."""
+    """The git directory of the archive repository at ``path`` (any set-up)."""
     from .repository import open_repository
 
     return open_repository(path).git_dir
