@@ -85,14 +85,14 @@ def test_refuses_to_overwrite_and_unknown_briefings(example_archive: Path, tmp_p
     export(example_archive, "--format", "sqlite", "-o", str(db_path))
     again = cli("export", "--format", "sqlite", "-o", str(db_path),
                 "--archive", str(example_archive))
-    assert again.exit_code == 4
+    assert again.exit_code == 7
     assert again.stderr == (f"chronicle: error: {db_path}: already exists; "
                             "use --force to replace it\n")
     export(example_archive, "--format", "sqlite", "-o", str(db_path), "--force")
     unknown = cli("export", "nope", "--archive", str(example_archive))
     assert unknown.exit_code == 4 and "no briefing named 'nope'" in unknown.stderr
     needs_path = cli("export", "--format", "csv", "--archive", str(example_archive))
-    assert needs_path.exit_code == 4 and "needs -o PATH" in needs_path.stderr
+    assert needs_path.exit_code == 2 and "--format csv needs -o PATH" in needs_path.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["archive", "out.sqlite"]  # no leftovers
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ChronicleError
+from .invariants import document_problems
 from .schemas import schema_problems
 from .store import Archive, event_path, revision_sha256
 
@@ -40,11 +41,16 @@ def validate_file(path: Path) -> tuple[str, list[Problem]]:
     if path.suffix.lower() == ".json":
         try:
             document = json.loads(path.read_bytes())
-        except (OSError, ValueError) as error:
-            return "json", [Problem(str(path), f"not readable JSON: {error}", kind="not-json")]
+        except (OSError, ValueError, RecursionError) as error:
+            return "json", [Problem(str(path), f"not readable JSON: {_first_line(error)}",
+                                    kind="not-json")]
         kind = "event" if isinstance(document, dict) and "event_id" in document else "revision"
-        return kind, [Problem(str(path), f"{kind} schema: {p}", kind="schema")
-                      for p in schema_problems(document, kind)]
+        found = [Problem(str(path), f"{kind} schema: {p}", kind="schema")
+                 for p in schema_problems(document, kind)]
+        revision = document.get("revision") if kind == "event" else document
+        if not found:
+            found = [Problem(str(path), p, kind="invariant") for p in document_problems(revision)]
+        return kind, found
     try:
         parsed = parse_file(path)
     except ChronicleError as error:
@@ -68,10 +74,15 @@ def _event_schema_problems(briefing: str, path: str, raw: bytes) -> list[Problem
     sequence = _sequence_of(path)
     try:
         document = json.loads(raw)
-    except ValueError as error:
-        return [Problem(path, f"not valid JSON: {error}", briefing, sequence, kind="not-json")]
+    except (ValueError, RecursionError) as error:
+        return [Problem(path, f"not valid JSON: {_first_line(error)}", briefing, sequence,
+                        kind="not-json")]
     return [Problem(path, f"event schema: {p}", briefing, sequence, kind="schema")
             for p in schema_problems(document, "event")]
+
+
+def _first_line(error: BaseException) -> str:
+    return (str(error).splitlines() or [type(error).__name__])[0][:300]
 
 
 def _sequence_of(path: str) -> int | None:
@@ -129,6 +140,9 @@ def _event_problems(briefing: str, path: str, document: dict[str, Any], expected
     if document["previous_sha256"] != previous:
         found.append(("chain-broken",
                       "hash chain broken: previous_sha256 is not the sha256 of the event before"))
-    if revision_sha256(Revision.model_validate(document["revision"])) != document["content_sha256"]:
+    broken = document_problems(document["revision"])  # chronicle.invariants
+    found += [("invariant", problem) for problem in broken]
+    if not broken and (revision_sha256(Revision.model_validate(document["revision"]))
+                       != document["content_sha256"]):
         found.append(("content-changed", "content changed: revision does not match content_sha256"))
     return [Problem(path, text, briefing, expected, kind=kind) for kind, text in found]

@@ -6,6 +6,8 @@ Heavy libraries (pydantic, jsonschema, git, rich) are imported inside commands s
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -23,28 +25,72 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_CODES = """\b
 Exit codes:
-  0  success (also: an identical revision was already stored)
-  1  validate/verify/review found problems, or the archive is corrupt
+  0  success (also: an identical revision was already stored; the reader of a pipe
+     closed it early, as in 'chronicle export | head -1')
+  1  validate/verify/review found problems
   2  usage error (unknown option, missing argument)
   3  bad input: unreadable, binary, empty, too large or schema-invalid file, bad id
   4  archive problem: not an archive, unknown briefing or revision, busy, conflict
   5  network: a URL could not be fetched (timeout, refused, HTTP error, too large)
+  6  corrupt archive: an event or git object is damaged or was changed by hand
+  7  output: the -o file or folder cannot be written (exists without --force, ...)
+ 70  internal error: a bug in chronicle (please report it)
 """
 FORMATS = click.Choice(["text", "markdown", "html", "json"])
+INTERNAL_ERROR = 70  # EX_SOFTWARE in sysexits.h
+DEBUG_VARIABLE = "CHRONICLE_DEBUG"
 
 
 class ChronicleGroup(click.Group):
-    """Turns ChronicleError into one line on stderr and its exit code; never a traceback."""
+    """Turns ChronicleError into one line on stderr and its exit code; never a traceback.
+
+    Anything else escaping a command is a bug: one 'internal error' line asks for a report
+    (the traceback only with CHRONICLE_DEBUG=1). A reader that closes the pipe early
+    (``| head``) ends the command quietly with exit 0, whichever command it was.
+    """
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except ChronicleError as error:
-            click.echo(f"chronicle: error: {error}", err=True)
+            _error_line(f"chronicle: error: {error}")
             sys.exit(error.exit_code)
         except KeyboardInterrupt:
-            click.echo("chronicle: interrupted", err=True)
+            _error_line("chronicle: interrupted")
             sys.exit(130)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except BrokenPipeError:
+            _quiet_stdout()
+            sys.exit(0)
+        except Exception as error:
+            if os.environ.get(DEBUG_VARIABLE) == "1":
+                raise
+            name = type(error).__name__
+            _error_line(f"chronicle: internal error: {name}: {error} (a bug in chronicle: "
+                        f"please report it with the command that caused it; "
+                        f"{DEBUG_VARIABLE}=1 shows the traceback)")
+            sys.exit(INTERNAL_ERROR)
+
+
+def _error_line(text: str) -> None:
+    """One line on stderr, every hidden character shown (file names and URLs come from
+    outside)."""
+    with contextlib.suppress(OSError):  # stderr is gone too: the exit code still tells
+        click.echo(_visible(text), err=True)
+
+
+def _visible(text: str) -> str:
+    from .safe_text import visible
+
+    return visible(text)
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null so that Python's final flush of the closed pipe stays
+    silent (no 'Exception ignored ... BrokenPipeError')."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):  # CliRunner: no real fd
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def archive_option(func: F) -> F:
@@ -96,7 +142,7 @@ def _emit(data: Any) -> None:
 def _print(lines: list[str]) -> None:
     from rich.console import Console
 
-    Console(highlight=False, soft_wrap=True).print("\n".join(lines))
+    Console(highlight=False, soft_wrap=True, emoji=False).print("\n".join(lines))
 
 
 @click.group(cls=ChronicleGroup, epilog=EXIT_CODES)
@@ -223,7 +269,7 @@ def _progress(
     def report(result: AppendResult) -> None:
         if quiet:
             return
-        source = result.origin or "stdin"
+        source = _visible(result.origin or "stdin")
         if result.status == "recorded":
             echo(
                 f"{result.briefing} r{result.sequence} recorded from {source} "
@@ -296,7 +342,7 @@ def list_briefings(archive_path: Path, as_json: bool) -> None:
     if as_json:
         _emit({"briefings": names})
     elif names:
-        click.echo("\n".join(names))
+        click.echo("\n".join(map(_visible, names)))
     else:
         click.echo("no briefings yet (add one with 'chronicle ingest')", err=True)
 
@@ -462,7 +508,7 @@ def _report(command: str, checked: int, problems: list[Any], as_json: bool) -> N
         _emit({"ok": not problems, "checked": checked, "problems": [p.as_dict() for p in problems]})
     else:
         for problem in problems:
-            click.echo(str(problem))
+            click.echo(_visible(str(problem)))
         verdict = "ok" if not problems else f"{len(problems)} problem(s)"
         click.echo(f"{command}: {checked} checked, {verdict}")
     if problems:
@@ -591,7 +637,10 @@ def export(briefings: tuple[str, ...], fmt: str, output: Path | None, force: boo
     """Export revisions, claims, figures, quotes and sources of BRIEFINGS (default: all).
 
     Tables: briefings, revisions, claims, figures, quotes, sources. A figure keeps one
-    'lineage' id across revisions, so its values over time are one query away.
+    'lineage' id across revisions, so its values over time are one query away. An existing
+    file is replaced only with --force (as for report); a symlink is followed, a FIFO or
+    device written through. CSV cells that a spreadsheet would run as a formula (starting
+    with = + - @, tab or CR) get a leading apostrophe.
     """
     from .export import count_events
     from .export import export as export_rows
@@ -600,6 +649,9 @@ def export(briefings: tuple[str, ...], fmt: str, output: Path | None, force: boo
         output = None
     if as_json and output is None:
         raise click.UsageError("--json prints a summary on stdout: give -o PATH for the export")
+    if fmt != "jsonl" and output is None:
+        what = "folder" if fmt == "csv" else "file"
+        raise click.UsageError(f"--format {fmt} needs -o PATH (a {what})")
     archive = _archive(archive_path)
     names = list(briefings) or archive.briefings()
     for name in names:
@@ -622,30 +674,32 @@ def export(briefings: tuple[str, ...], fmt: str, output: Path | None, force: boo
         _emit(result.as_dict())
     else:
         tables = ", ".join(f"{n} {t}" for t, n in result.tables.items())
-        click.echo(f"exported {result.briefings} briefing(s) to {result.output} ({fmt}): {tables}",
-                   err=True)
+        click.echo(f"exported {result.briefings} briefing(s) to {_visible(result.output)} ({fmt}): "
+                   f"{tables}", err=True)
 
 
 @main.command()
 @click.argument("briefing")
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False),
               default="report.html", show_default=True, help="The HTML file to write.")
+@click.option("--force", is_flag=True, help="Replace an existing file.")
 @archive_option
 @json_option
-def report(briefing: str, output: Path, archive_path: Path, as_json: bool) -> None:
+def report(briefing: str, output: Path, force: bool, archive_path: Path, as_json: bool) -> None:
     """Write one self-contained HTML page about BRIEFING: timeline, figure charts, diffs.
 
     The page has no outside references (inline CSS, JS and SVG): it opens offline and can
-    be attached or published as it is.
+    be attached or published as it is. An existing file is replaced only with --force
+    (the same rule as export's); a symlink is followed, a FIFO or device written through.
     """
     from .api import history
     from .fetch import user_agent
     from .report import write_report
 
-    data = write_report(history(_archive(archive_path), briefing), output, user_agent())
+    data = write_report(history(_archive(archive_path), briefing), output, user_agent(), force)
     if as_json:
         _emit({**data.summary(), "output": str(output)})
     else:
         summary = data.summary()
-        click.echo(f"wrote {output}: {summary['revisions']} revision(s), "
+        click.echo(f"wrote {_visible(str(output))}: {summary['revisions']} revision(s), "
                    f"{summary['charts']} figure chart(s), {summary['diffs']} diff(s)")

@@ -99,9 +99,20 @@ class ConcurrentWrite(ArchiveError):
 
 
 class CorruptArchive(ArchiveError):
-    """An event read back from git is not what chronicle wrote."""
+    """An event read back from git is not what chronicle wrote (damaged or tampered)."""
 
-    exit_code = 1
+    exit_code = 6
+
+
+class OutputError(ChronicleError):
+    """An output file or folder (``-o PATH``) cannot be written as asked."""
+
+    exit_code = 7
+
+    def __init__(self, path: str | Path, problem: str) -> None:
+        self.path = str(path)
+        self.problem = problem
+        super().__init__(f"{self.path}: {problem}")
 
 
 class FetchError(ChronicleError):

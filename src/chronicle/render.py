@@ -6,9 +6,12 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from rich.markup import escape as rich_escape
+
 from .diff_model import ClaimChanges, Diff, QuoteChange
 from .model import Figure, Revision
 from .replay import RevisionState
+from .safe_text import json_visible, markup, reveal_edit, visible
 from .views import BlameLine, FigureThread, LogEntry, summary_line
 
 if TYPE_CHECKING:
@@ -17,22 +20,29 @@ if TYPE_CHECKING:
 
 
 def to_json(data: Any) -> str:
-    return json.dumps(data, indent=2, ensure_ascii=False)
+    return json_visible(json.dumps(data, indent=2, ensure_ascii=False))
 
 
 def escape(text: str) -> str:
-    """Escape rich markup in user text."""
-    return text.replace("[", "\\[")
+    """A field of user text inside rich markup: tags escaped, hidden characters shown."""
+    return markup(text)
+
+
+def reveal_pair(before: str, after: str) -> tuple[str, str]:
+    """Both sides of an edit escaped, with what differs invisibly shown (safe_text)."""
+    shown_before, shown_after = reveal_edit(before, after)
+    return rich_escape(shown_before), rich_escape(shown_after)
 
 
 def figure_text(figure: Figure) -> str:
-    unit = f" {figure.unit}" if figure.unit else ""
-    noun = f" {figure.noun}" if figure.noun else ""
+    unit = f" {escape(figure.unit)}" if figure.unit else ""
+    noun = f" {escape(figure.noun)}" if figure.noun else ""
     value = number_text(figure.value)
     if figure.value_max is not None:
         value += f"-{number_text(figure.value_max)}"
-    qualifier = f"{figure.qualifier} " if figure.qualifier else ""
-    return f"{escape(figure.text)} [dim]({qualifier}{value}{unit}{noun}, {figure.kind})[/dim]"
+    qualifier = f"{escape(figure.qualifier)} " if figure.qualifier else ""
+    kind = escape(figure.kind)
+    return f"{escape(figure.text)} [dim]({qualifier}{value}{unit}{noun}, {kind})[/dim]"
 
 
 def number_text(value: float) -> str:
@@ -46,11 +56,11 @@ def number_text(value: float) -> str:
 def log_lines(briefing: str, entries: Sequence[LogEntry]) -> list[str]:
     lines = [f"[bold]{escape(briefing)}[/bold]: {len(entries)} revision(s)"]
     for entry in entries:
-        when = entry.recorded_at[:19].replace("T", " ")
+        when = escape(entry.recorded_at[:19].replace("T", " "))
         observed = (
             ""
             if entry.observed_at == entry.recorded_at
-            else f" (observed {entry.observed_at[:19]})"
+            else f" (observed {escape(entry.observed_at[:19])})"
         )
         source = f"  [dim]{escape(entry.source or 'stdin')}[/dim]"
         lines.append(f"[cyan]r{entry.sequence}[/cyan]  {when}{observed}{source}")
@@ -67,7 +77,8 @@ def log_lines(briefing: str, entries: Sequence[LogEntry]) -> list[str]:
 def revision_lines(state: RevisionState) -> list[str]:
     rev = state.revision
     lines = [
-        f"[bold]{escape(state.briefing)} r{state.sequence}[/bold]  recorded {state.recorded_at}",
+        f"[bold]{escape(state.briefing)} r{state.sequence}[/bold]  recorded "
+        f"{escape(state.recorded_at)}",
         f"[bold]{escape(rev.headline or '(no headline)')}[/bold]",
     ]
     if rev.key_points:
@@ -107,8 +118,7 @@ def diff_lines(diff: Diff) -> list[str]:
         lines += [
             "",
             "[underline]Headline[/underline]",
-            f"  [red]- {escape(diff.headline.before or '')}[/red]",
-            f"  [green]+ {escape(diff.headline.after or '')}[/green]",
+            *_headline_pair(diff.headline.before or "", diff.headline.after or ""),
         ]
     if diff.figures.changed or diff.figures.added or diff.figures.removed:
         lines += ["", "[underline]Figures[/underline]"]
@@ -140,12 +150,18 @@ def diff_lines(diff: Diff) -> list[str]:
     return lines
 
 
+def _headline_pair(before: str, after: str) -> list[str]:
+    shown_before, shown_after = reveal_pair(before, after)
+    return [f"  [red]- {shown_before}[/red]", f"  [green]+ {shown_after}[/green]"]
+
+
 def _quote_change(change: QuoteChange) -> str:
     before, after = change.before, change.after
     if change.fields == ("speaker",):
-        speakers = f"{escape(before.speaker or '?')} → {escape(after.speaker or '?')}"
-        return f"  [yellow]~[/yellow] “{escape(after.text)}”: speaker {speakers}"
-    return f"  [yellow]~[/yellow] “{escape(before.text)}” → “{escape(after.text)}”"
+        old, new = reveal_pair(before.speaker or "?", after.speaker or "?")
+        return f"  [yellow]~[/yellow] “{escape(after.text)}”: speaker {old} → {new}"
+    old, new = reveal_pair(before.text, after.text)
+    return f"  [yellow]~[/yellow] “{old}” → “{new}”"
 
 
 def _claim_block(title: str, changes: ClaimChanges) -> list[str]:
@@ -155,8 +171,9 @@ def _claim_block(title: str, changes: ClaimChanges) -> list[str]:
     lines += [f"  [green]+[/green] {escape(c.text)}" for c in changes.added]
     lines += [f"  [red]-[/red] {escape(c.text)}" for c in changes.removed]
     for edit in changes.edited:
-        lines.append(f"  [yellow]~[/yellow] {escape(edit.before.text)}")
-        lines.append(f"    → {escape(edit.after.text)}")
+        before, after = reveal_pair(edit.before.text, edit.after.text)
+        lines.append(f"  [yellow]~[/yellow] {before}")
+        lines.append(f"    → {after}")
     lines += [f"  [blue]↷[/blue] moved: {escape(m.claim.text)}" for m in changes.moved]
     return lines
 
@@ -174,7 +191,8 @@ def timeline_lines(briefing: str, threads: Sequence[FigureThread]) -> list[str]:
         changed = len({(p.value, p.value_max, p.qualifier) for p in thread.points}) > 1
         mark = "[yellow]~[/yellow]" if changed else " "
         lines.append(
-            f"{mark} [bold]{escape(thread.label)}[/bold] [dim]({thread.kind})[/dim]: {points}"
+            f"{mark} [bold]{escape(thread.label)}[/bold] [dim]({escape(thread.kind)})[/dim]: "
+            f"{points}"
         )
     return lines
 
@@ -200,23 +218,25 @@ _WATCH_WORDS = {"not-modified": "not modified (304)", "same-bytes": "page unchan
 
 def watch_entry_line(entry: EntryResult) -> tuple[str, bool]:
     """What `watch` says of one feed entry, and whether it is a warning (for stderr)."""
-    where = f"{entry.briefing} " if entry.briefing else ""
+    where = f"{visible(entry.briefing)} " if entry.briefing else ""
+    url = visible(entry.url)
     if entry.status == "failed":
-        return f"chronicle: warning: {entry.url}: {entry.problem} (skipped)", True
+        return f"chronicle: warning: {url}: {visible(entry.problem or '')} (skipped)", True
     if entry.status == "recorded":
         commit = (entry.commit or "")[:12]
-        return f"{where}r{entry.sequence} recorded from {entry.url} (commit {commit})", False
-    return f"{where}{_WATCH_WORDS.get(entry.status, entry.status)}: {entry.url}", False
+        return f"{where}r{entry.sequence} recorded from {url} (commit {commit})", False
+    return f"{where}{_WATCH_WORDS.get(entry.status, entry.status)}: {url}", False
 
 
 def watch_poll_line(result: PollResult) -> tuple[str, bool]:
     """What `watch` says after one poll of the feed, and whether it is a warning."""
+    feed = visible(result.feed)
     if result.status == "failed":
-        return f"chronicle: warning: feed {result.feed}: {result.problem}", True
+        return f"chronicle: warning: feed {feed}: {visible(result.problem or '')}", True
     if result.status == "not-modified":
-        return f"feed {result.feed}: not modified (304)", False
+        return f"feed {feed}: not modified (304)", False
     counts = ", ".join(f"{n} {status}" for status, n in sorted(result.counts().items()))
-    return f"feed {result.feed}: {len(result.entries)} entries" + (
+    return f"feed {feed}: {len(result.entries)} entries" + (
         f" ({counts})" if counts else ""), False
 
 
@@ -226,7 +246,7 @@ def review_lines(rev_range: str, result: Review) -> list[str]:
              f"{len(result.events)} revision(s), {result.problems} problem(s)"]
     for commit in result.commits:
         lines.append("")
-        lines.append(f"[cyan]{commit.commit[:12]}[/cyan] {escape(commit.subject)}")
+        lines.append(f"[cyan]{escape(commit.commit[:12])}[/cyan] {escape(commit.subject)}")
         lines += [f"  [red]problem:[/red] {escape(p)}" for p in commit.problems]
         if commit.diff is not None:
             lines += ["  " + line for line in diff_lines(commit.diff)]

@@ -51,6 +51,7 @@ from .gitobjects import (
     remove_orphan_indexes,
     update_ref,
 )
+from .invariants import revision_problems
 from .ledger import LEDGER_NAME, Ledger, Recorded
 from .model import Event, Origin, Revision
 from .validation import check_briefing_id
@@ -362,6 +363,9 @@ class Archive:
         except ValueError as error:
             raise CorruptArchive(
                 f"{self.path}/{path}: not a valid event ({_first_line(error)})") from None
+        problems = revision_problems(event.revision)  # hostile archive: chronicle.invariants
+        if problems:
+            raise CorruptArchive(f"{self.path}/{path}: not a usable revision ({problems[0]})")
         return StoredEvent(event, path, raw)
 
     # ----- writing ----------------------------------------------------------------------

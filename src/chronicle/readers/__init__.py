@@ -53,12 +53,19 @@ def parse_bytes(data: bytes, name: str, fmt: Format) -> Parsed:
 
 
 def parse_text(text: str, source: str, fmt: Format) -> Revision:
+    """The revision in ``text``; InputError if it is not one every command can use."""
+    from ..invariants import checked
+
+    return checked(_parse_text(text, source, fmt), source)
+
+
+def _parse_text(text: str, source: str, fmt: Format) -> Revision:
     from ..extract import build_revision
 
     if fmt == "json":
-        from .jsonfile import read_json_revision
+        from .jsonfile import read_json_revision, revision_model
 
-        return Revision.model_validate(read_json_revision(text, source))
+        return revision_model(read_json_revision(text, source), source)
     if fmt == "html":
         from .html import read_html
 
