@@ -36,14 +36,21 @@ def parse(
 
 
 def normalise_time(text: str) -> str:
-    """An ISO 8601 time as UTC 'YYYY-MM-DDTHH:MM:SS.ffffffZ' (naive times are taken as UTC)."""
+    """An ISO 8601 time as UTC 'YYYY-MM-DDTHH:MM:SS.ffffffZ' (naive times are taken as UTC);
+    InputError names the observed time when it is not one (or falls outside years 1-9999
+    once in UTC)."""
     try:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        raise InputError("--observed-at", f"not an ISO 8601 time: {text!r}") from None
+        raise InputError("observed time", f"not an ISO 8601 time: {text!r}") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    try:
+        utc = moment.astimezone(UTC)
+    except OverflowError:
+        raise InputError("observed time", f"{text!r} falls outside years 1-9999 in UTC") from None
+    # isoformat, not strftime: '%Y' gives '999' for the year 999 (not four digits).
+    return utc.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 def ingest(
@@ -123,7 +130,8 @@ def diff(archive: Archive, briefing: str, start: int | None, end: int | None) ->
     after = pick_number(briefing, latest, end)
     before = pick_number(briefing, latest, start if start is not None else max(after - 1, 1))
     if before > after:
-        raise ArchiveError(f"--from {before} comes after --to {after}")
+        raise ArchiveError(f"briefing {briefing!r}: the older revision {before} comes after "
+                           f"the newer revision {after}")
     states = replay_some(events, {before, after}, archive.parse_event)
     return diff_revisions(
         briefing, states[before].revision, states[after].revision, (before, after)

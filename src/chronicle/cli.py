@@ -37,6 +37,8 @@ Exit codes:
  70  internal error: a bug in chronicle (please report it)
 """
 FORMATS = click.Choice(["text", "markdown", "html", "json"])
+# An error's hint (chronicle.errors) in the CLI's words.
+HINTS = {"max_bytes": " (raise it with --max-bytes)", "overwrite": "; use --force to replace it"}
 INTERNAL_ERROR = 70  # EX_SOFTWARE in sysexits.h
 DEBUG_VARIABLE = "CHRONICLE_DEBUG"
 
@@ -53,7 +55,7 @@ class ChronicleGroup(click.Group):
         try:
             return super().invoke(ctx)
         except ChronicleError as error:
-            _error_line(f"chronicle: error: {error}")
+            _error_line(f"chronicle: error: {error}{HINTS.get(error.hint or '', '')}")
             sys.exit(error.exit_code)
         except KeyboardInterrupt:
             _error_line("chronicle: interrupted")

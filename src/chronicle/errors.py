@@ -10,9 +10,19 @@ from pathlib import Path
 
 
 class ChronicleError(Exception):
-    """Root of every error chronicle raises on purpose."""
+    """Root of every error chronicle raises on purpose.
+
+    Messages speak of the library's terms; ``hint`` names a way out in those terms
+    ('max_bytes', 'overwrite') that the CLI turns into its own words ('--max-bytes').
+    """
 
     exit_code = 1
+    hint: str | None = None
+
+    def hinted(self, hint: str) -> ChronicleError:
+        """This error with ``hint`` set (``raise InputError(...).hinted("max_bytes")``)."""
+        self.hint = hint
+        return self
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -55,11 +65,12 @@ class BadBriefingId(ChronicleError):
 
     exit_code = 3
 
-    def __init__(self, briefing: str) -> None:
+    def __init__(self, briefing: str, why: str | None = None) -> None:
         self.briefing = briefing
         super().__init__(
-            f"invalid briefing id {briefing!r}: use 1-64 lowercase letters, digits and "
-            "single hyphens, starting with a letter or digit (e.g. nato-ukraine)"
+            f"invalid briefing id {briefing!r}: "
+            + (why or "use 1-64 lowercase letters, digits and single hyphens, starting "
+               "with a letter or digit (e.g. nato-ukraine)")
         )
 
 

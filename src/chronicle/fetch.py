@@ -139,20 +139,20 @@ class Fetcher:
                 raise FetchError(url, status.strip())
             declared = response.headers.get("Content-Length", "")
             if declared.isdigit() and int(declared) > self.max_bytes:
-                raise FetchError(url, self._too_large())
+                raise FetchError(url, self._too_large()).hinted("max_bytes")
             inflate = Inflater(url, response.headers.get("Content-Encoding", ""))
             data = bytearray()
             for raw in response.iter_raw():
                 for chunk in inflate.feed(raw):
                     data += chunk
                     if len(data) > self.max_bytes:  # counted as it inflates: no zip bomb
-                        raise FetchError(url, self._too_large())
+                        raise FetchError(url, self._too_large()).hinted("max_bytes")
                 if time.monotonic() > deadline:  # the only deadline outside the main thread
                     raise FetchError(url, f"timed out after {self.timeout:g}s (body too slow)")
             return _fetched(url, response, bytes(data))
 
     def _too_large(self) -> str:
-        return f"response larger than the {self.max_bytes:,}-byte limit (raise it with --max-bytes)"
+        return f"response larger than the {self.max_bytes:,}-byte limit"
 
 
 class DeadlinePassed(Exception):

@@ -80,7 +80,7 @@ def _target(path: Path, overwrite: bool, follow_symlinks: bool, allow_special: b
         return Target(path, real, "new")
     if stat.S_ISREG(info.st_mode):
         if not overwrite:
-            raise OutputError(path, "already exists; use --force to replace it")
+            raise OutputError(path, "already exists").hinted("overwrite")
         if not os.access(real, os.W_OK):
             raise OutputError(path, "is read-only; nothing was written")
         return Target(path, real, "file", stat.S_IMODE(info.st_mode))
@@ -179,8 +179,8 @@ class StagedFile:
         try:
             os.link(self.temp, self.target.real)
         except FileExistsError:
-            raise OutputError(self.target.path, "appeared while writing; use --force to "
-                              "replace it") from None
+            raise OutputError(self.target.path, "appeared while writing").hinted(
+                "overwrite") from None
         except OSError:  # a file system without hard links
             os.replace(self.temp, self.target.real)
             return

@@ -28,6 +28,7 @@ from .fetch import PAGE_ACCEPT, Fetched, Fetcher, parse_fetched
 from .model import is_slug
 from .safe_write import make_folder, write_bytes
 from .store import Archive, NewRevision, utc_now
+from .validation import WINDOWS_RESERVED
 from .views import commit_message
 
 STATE_DIR = ".chronicle"
@@ -58,6 +59,8 @@ def slug_for_url(url: str, prefix: str = "") -> str:
     base = slugify(f"{path} {unquote(parts.query)}") or slugify(parts.hostname or "") or "page"
     head = slugify(prefix)
     slug = f"{head}-{base}" if head else base
+    if slug in WINDOWS_RESERVED:  # https://example.org/con: not a folder name on Windows
+        slug = f"{slug}-{_short_hash(url)}"
     if len(slug) <= 64:
         return slug
     budget = 64 - 9 - (len(head) + 1 if head else 0)

@@ -44,12 +44,18 @@ def parse_bytes(data: bytes, name: str, fmt: Format) -> Parsed:
     text = decode(data, name)
     revision = parse_text(text, name, fmt)
     origin = Origin(
-        name=None if name == "-" else name,
+        name=None if name == "-" else storable_name(name),
         format=fmt,
         sha256=hashlib.sha256(data).hexdigest(),
         size=len(data),
     )
     return Parsed(revision, origin)
+
+
+def storable_name(name: str) -> str:
+    """A file name as UTF-8 can store it: bytes that were not UTF-8 in the name (kept by
+    Python as lone surrogates) become U+FFFD."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def parse_text(text: str, source: str, fmt: Format) -> Revision:
@@ -95,7 +101,16 @@ def format_for(path: Path, data: bytes) -> Format:
 
 
 def decode(data: bytes, source: str) -> str:
-    """UTF-8 text with newlines normalised and control characters removed, or InputError."""
+    """UTF-8 (or UTF-16/32 with a byte-order mark, or plain UTF-16) text with newlines
+    normalised and control characters removed, or InputError."""
+    wide = _wide_encoding(data)
+    if wide is not None:
+        try:
+            text = data.decode(wide)
+        except UnicodeDecodeError as error:
+            raise InputError(source, f"not {wide.upper()} text (invalid data at offset "
+                             f"{error.start})") from None
+        return _clean(text, source)
     if b"\x00" in data[:8192]:
         raise InputError(source, "binary file (contains NUL bytes), not a text briefing")
     try:
@@ -105,7 +120,33 @@ def decode(data: bytes, source: str) -> str:
             source,
             f"not UTF-8 text (invalid byte 0x{data[error.start]:02x} at offset {error.start})",
         ) from None
+    return _clean(text, source)
+
+
+_BOMS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
+         (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+
+
+def _wide_encoding(data: bytes) -> str | None:
+    """'utf-16' or 'utf-32' for text that starts with their byte-order mark, 'utf-16-le' or
+    'utf-16-be' for BOM-less text whose every other byte is NUL (as UTF-16 ASCII is)."""
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return name
+    head = data[:8192]
+    if len(head) < 4 or len(head) % 2:
+        return None
+    even, odd = head[0::2], head[1::2]
+    if odd.count(0) >= 0.9 * len(odd) and not even.count(0):
+        return "utf-16-le"
+    if even.count(0) >= 0.9 * len(even) and not odd.count(0):
+        return "utf-16-be"
+    return None
+
+
+def _clean(text: str, source: str) -> str:
     text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = text.removeprefix("\ufeff")
     if not text.strip():
         raise InputError(source, "empty file: nothing to read")
     return text
@@ -117,9 +158,7 @@ def _read_limited(path: Path, max_bytes: int) -> bytes:
     reading_stdin = str(path) == "-"
     data = sys.stdin.buffer.read(max_bytes + 1) if reading_stdin else _read_file(path, max_bytes)
     if len(data) > max_bytes:
-        raise InputError(
-            path, f"larger than the {max_bytes:,}-byte limit (raise it with --max-bytes)"
-        )
+        raise InputError(path, f"larger than the {max_bytes:,}-byte limit").hinted("max_bytes")
     return data
 
 
