@@ -36,10 +36,19 @@ def document_problems(document: Any) -> list[str]:
     try:
         revision = Revision.model_validate(document)
     except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"])
-        return [f"not a valid revision: {where}: {first['msg']}"]
+        return [f"not a valid revision: {model_problem(error)}"]
     return revision_problems(revision)
+
+
+def model_problem(error: Exception) -> str:
+    """A pydantic ValidationError as one phrase: 'figures.0.value: Input should be ...'."""
+    errors = getattr(error, "errors", None)
+    if not callable(errors):
+        return (str(error).splitlines() or [type(error).__name__])[0]
+    first = errors()[0]
+    where = ".".join(str(part) for part in first["loc"])
+    more = f" (and {error.error_count() - 1} more)" if error.error_count() > 1 else ""  # type: ignore[attr-defined]
+    return f"{where}: {first['msg']}{more}" if where else f"{first['msg']}{more}"
 
 
 def checked(revision: Revision, source: str) -> Revision:

@@ -51,7 +51,7 @@ from .gitobjects import (
     remove_orphan_indexes,
     update_ref,
 )
-from .invariants import revision_problems
+from .invariants import model_problem, revision_problems
 from .ledger import LEDGER_NAME, Ledger, Recorded
 from .model import Event, Origin, Revision
 from .validation import check_briefing_id
@@ -362,7 +362,7 @@ class Archive:
             event = Event.model_validate_json(raw)
         except ValueError as error:
             raise CorruptArchive(
-                f"{self.path}/{path}: not a valid event ({_first_line(error)})") from None
+                f"{self.path}/{path}: not a valid event ({model_problem(error)})") from None
         problems = revision_problems(event.revision)  # hostile archive: chronicle.invariants
         if problems:
             raise CorruptArchive(f"{self.path}/{path}: not a usable revision ({problems[0]})")

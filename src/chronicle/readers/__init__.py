@@ -55,7 +55,11 @@ def parse_bytes(data: bytes, name: str, fmt: Format) -> Parsed:
 def storable_name(name: str) -> str:
     """A file name as UTF-8 can store it: bytes that were not UTF-8 in the name (kept by
     Python as lone surrogates) become U+FFFD."""
-    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    try:
+        raw = name.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate no file system gave: one U+FFFD per byte
+        raw = name.encode("utf-8", "surrogatepass")
+    return raw.decode("utf-8", "replace")
 
 
 def parse_text(text: str, source: str, fmt: Format) -> Revision:

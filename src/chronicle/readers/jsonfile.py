@@ -9,6 +9,7 @@ from itertools import accumulate
 from typing import Any
 
 from ..errors import InputError
+from ..invariants import model_problem
 from ..model import Revision
 from ..schemas import validate
 
@@ -38,7 +39,10 @@ def load_json(text: str | bytes, source: str) -> Any:
             source, f"not valid JSON: {error.msg} at line {error.lineno} column {error.colno}"
         ) from None
     except ValueError as error:  # _finite, _no_constant, or int() of over 4,300 digits
-        raise InputError(source, f"not valid JSON: {str(error).splitlines()[0]}") from None
+        words = str(error).splitlines()[0]
+        if "integer string conversion" in words:
+            words = "a whole number of more than 4,300 digits"
+        raise InputError(source, f"not valid JSON: {words}") from None
 
 
 def _no_constant(name: str) -> Any:
@@ -59,9 +63,7 @@ def revision_model(document: dict[str, Any], source: str) -> Revision:
     try:
         return Revision.model_validate(document)
     except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"])
-        raise InputError(source, f"not a valid revision: {where}: {first['msg']}") from None
+        raise InputError(source, f"not a valid revision: {model_problem(error)}") from None
 
 
 _STRINGS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
