@@ -20,7 +20,19 @@ def open_archive(path: Path) -> Archive:
 
 
 def init_archive(path: Path) -> Archive:
-    return Archive.init(path)
+    """Create (or open) the archive at ``path``; a path that cannot be a folder is one
+    ArchiveError, not an OSError."""
+    from .safe_write import file_ancestor, os_problem
+
+    blocker = file_ancestor(path / ".git")
+    if blocker is not None:
+        raise ArchiveError(f"{path}: cannot create an archive here: {blocker} is a file, "
+                           "not a folder")
+    try:
+        return Archive.init(path)
+    except OSError as error:
+        raise ArchiveError(f"{path}: cannot create an archive here "
+                           f"({os_problem(error)})") from None
 
 
 def parse(

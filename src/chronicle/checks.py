@@ -77,8 +77,12 @@ def _event_schema_problems(briefing: str, path: str, raw: bytes) -> list[Problem
     except (ValueError, RecursionError) as error:
         return [Problem(path, f"not valid JSON: {_first_line(error)}", briefing, sequence,
                         kind="not-json")]
-    return [Problem(path, f"event schema: {p}", briefing, sequence, kind="schema")
-            for p in schema_problems(document, "event")]
+    found = [Problem(path, f"event schema: {p}", briefing, sequence, kind="schema")
+             for p in schema_problems(document, "event")]
+    if not found:  # chronicle.invariants: what the schema cannot say
+        found = [Problem(path, p, briefing, sequence, kind="invariant")
+                 for p in document_problems(document["revision"])]
+    return found
 
 
 def _first_line(error: BaseException) -> str:
@@ -119,7 +123,7 @@ def _chain_problems(briefing: str, files: list[tuple[str, bytes]]) -> list[Probl
             problems.append(Problem(path, f"expected sequence {expected} here (gap, deletion or "
                                           "inserted event)", briefing, sequence,
                                     kind="sequence-gap"))
-        if not schema:
+        if not any(p.kind in ("schema", "not-json") for p in schema):
             document = json.loads(raw)
             problems += _event_problems(briefing, path, document, expected, previous)
         previous = hashlib.sha256(raw).hexdigest()
@@ -140,8 +144,7 @@ def _event_problems(briefing: str, path: str, document: dict[str, Any], expected
     if document["previous_sha256"] != previous:
         found.append(("chain-broken",
                       "hash chain broken: previous_sha256 is not the sha256 of the event before"))
-    broken = document_problems(document["revision"])  # chronicle.invariants
-    found += [("invariant", problem) for problem in broken]
+    broken = document_problems(document["revision"])  # reported with the schema's problems
     if not broken and (revision_sha256(Revision.model_validate(document["revision"]))
                        != document["content_sha256"]):
         found.append(("content-changed", "content changed: revision does not match content_sha256"))

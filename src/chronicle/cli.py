@@ -682,7 +682,7 @@ def export(briefings: tuple[str, ...], fmt: str, output: Path | None, force: boo
 
 @main.command()
 @click.argument("briefing")
-@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False),
+@click.option("--output", "-o", type=click.Path(path_type=Path),
               default="report.html", show_default=True, help="The HTML file to write.")
 @click.option("--force", is_flag=True, help="Replace an existing file.")
 @archive_option

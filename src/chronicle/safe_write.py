@@ -65,7 +65,7 @@ def _target(path: Path, overwrite: bool, follow_symlinks: bool, allow_special: b
     except FileNotFoundError:
         info = None
     except NotADirectoryError:
-        raise OutputError(path, f"{_file_ancestor(path)} is a file, not a folder") from None
+        raise OutputError(path, f"{file_ancestor(path)} is a file, not a folder") from None
     real = path
     if info is not None and stat.S_ISLNK(info.st_mode):
         if not follow_symlinks:
@@ -95,7 +95,7 @@ def _target(path: Path, overwrite: bool, follow_symlinks: bool, allow_special: b
 def _check_parent(path: Path, real: Path) -> None:
     parent = real.parent
     if not parent.exists():
-        ancestor = _file_ancestor(parent)
+        ancestor = file_ancestor(parent)
         if ancestor is not None:
             raise OutputError(path, f"{ancestor} is a file, not a folder")
         raise OutputError(path, f"folder {parent} does not exist")
@@ -103,7 +103,7 @@ def _check_parent(path: Path, real: Path) -> None:
         raise OutputError(path, f"{parent} is a file, not a folder")
 
 
-def _file_ancestor(path: Path) -> Path | None:
+def file_ancestor(path: Path) -> Path | None:
     """The first ancestor of ``path`` that exists and is not a folder (f.txt in f.txt/x)."""
     for ancestor in reversed(path.parents):
         if ancestor.exists() and not ancestor.is_dir():
@@ -213,7 +213,7 @@ def check_folder(path: Path) -> bool:
     except FileNotFoundError:
         info = None
     except NotADirectoryError:
-        raise OutputError(path, f"{_file_ancestor(path)} is a file, not a folder") from None
+        raise OutputError(path, f"{file_ancestor(path)} is a file, not a folder") from None
     except OSError as error:
         raise OutputError(path, os_problem(error)) from None
     if info is None:
