@@ -188,14 +188,15 @@ def _git_date(line: bytes) -> str:
 def subject_of(message: str) -> str:
     """The message's first paragraph on one line, as ``git log --format=%s`` gives it."""
     first = message.lstrip("\n").split("\n\n", 1)[0]
-    return " ".join(line.strip() for line in first.splitlines() if line.strip())
+    # split("\n"), not splitlines(): that also splits on \x1c-\x1e, \x85 and U+2028
+    return " ".join(line.strip() for line in first.split("\n") if line.strip())
 
 
 def trailers(message: str) -> dict[str, str]:
     """The Chronicle-* trailers of a commit message (its last paragraph), by name."""
     paragraphs = [p for p in message.strip().split("\n\n") if p.strip()]
     found: dict[str, str] = {}
-    for line in (paragraphs[-1] if paragraphs else "").splitlines():
+    for line in (paragraphs[-1] if paragraphs else "").split("\n"):  # as git splits
         match = _TRAILER.match(line.strip())
         if match:
             found[match.group(1).lower()] = match.group(2)
