@@ -108,3 +108,27 @@ def test_progress_bar_only_on_a_terminal(example_archive: Path, tmp_path: Path,
     assert tty.exit_code == 0, tty.output
     assert sqlite3.connect(tmp_path / "b.sqlite").execute(
         "SELECT count(*) FROM revisions").fetchone() == (3,)
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(archive: Path,
+                                                                tmp_path: Path) -> None:
+    """Cells starting with = + - @ tab or CR get a leading apostrophe (OWASP); the same
+    text stays as it is in SQLite and JSON Lines, which no spreadsheet evaluates."""
+    from hostile_corpus import valid_extremes
+
+    path = tmp_path / "formula.json"
+    path.write_text(json.dumps(valid_extremes()["formula"]), "utf-8")
+    assert cli("ingest", str(path), "-b", "formula", "--archive", str(archive)).exit_code == 0
+    export(archive, "--format", "csv", "-o", str(tmp_path / "csv"))
+    cells = [cell for table in TABLES
+             for row in csv.reader((tmp_path / "csv" / f"{table}.csv").open(encoding="utf-8"))
+             for cell in row]
+    assert "'=HYPERLINK(\"https://evil.example\",\"click\")" in cells
+    assert "'@cmd|' /C calc'!A0" in cells
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    lines = export(archive).splitlines()
+    assert any('"=HYPERLINK(' in line for line in lines)  # jsonl keeps the text itself
+    from chronicle.export import csv_cell
+
+    assert csv_cell(-5.0) == -5.0 and csv_cell("-5 percent") == "'-5 percent"
+    assert csv_cell("\tx") == "'\tx" and csv_cell("\rx") == "'\rx" and csv_cell("a=b") == "a=b"
