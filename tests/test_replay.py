@@ -56,7 +56,7 @@ sections = st.builds(
     heading=maybe(texts),
     paragraphs=st.lists(st.lists(ids, max_size=3).map(tuple), max_size=3).map(tuple),
 )
-revisions = st.builds(
+raw_revisions = st.builds(  # any shape the model allows, invariants or not
     Revision,
     headline=maybe(texts),
     key_points=st.lists(claims, max_size=3).map(tuple),
@@ -117,7 +117,7 @@ def coherent(revision: Revision) -> Revision:
         "figures": tuple(figures)})
 
 
-revisions = revisions.map(coherent)
+revisions = raw_revisions.map(coherent)
 ORIGIN = Origin(name="generated", format="json", sha256="0" * 64, size=0)
 counter = itertools.count()
 
