@@ -287,7 +287,7 @@ def text_encoding(charset: str, source: str) -> str:
         info = codecs.lookup(charset)
     except LookupError:
         return "utf-8"
-    if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_CHARSETS:
+    if not getattr(info, "_is_text_encoding", True) or info.name.replace("-", "_") in _NOT_CHARSETS:
         raise InputError(source, f"declares charset {charset[:40]!r}, which is not a text "
                          "encoding")
     return info.name
