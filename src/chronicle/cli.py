@@ -144,7 +144,11 @@ def _emit(data: Any) -> None:
 def _print(lines: list[str]) -> None:
     from rich.console import Console
 
-    Console(highlight=False, soft_wrap=True, emoji=False).print("\n".join(lines))
+    class QuietPipeConsole(Console):
+        def on_broken_pipe(self) -> None:
+            raise BrokenPipeError  # ChronicleGroup ends every command alike (rich: exit 1)
+
+    QuietPipeConsole(highlight=False, soft_wrap=True, emoji=False).print("\n".join(lines))
 
 
 @click.group(cls=ChronicleGroup, epilog=EXIT_CODES)
