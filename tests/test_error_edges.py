@@ -93,8 +93,9 @@ def test_export_into_head_in_a_shell(archive: Path, tmp_path: Path) -> None:
 # ----- exit codes ------------------------------------------------------------------------------
 def test_every_exit_code_is_listed_in_help() -> None:
     text = cli("--help").stdout
-    for code, words in ((0, "success"), (1, "validate/verify/review found problems"), (2, "usage error"),
-                        (3, "bad input"), (4, "archive problem"), (5, "network"),
+    for code, words in ((0, "success"), (1, "validate/verify/review found problems"),
+                        (2, "usage error"), (3, "bad input"), (4, "archive problem"),
+                        (5, "network"),
                         (6, "corrupt archive"), (7, "output"), (70, "internal error")):
         assert f"{code:>2}  {words}" in text or f"{code}  {words}" in text, (code, words)
 
