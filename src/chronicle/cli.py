@@ -177,7 +177,7 @@ def init(archive_path: Path, as_json: bool) -> None:
     if as_json:
         _emit({"archive": str(archive.path), "head": archive.head()})
     else:
-        click.echo(f"archive ready at {archive.path}")
+        click.echo(f"archive ready at {_visible(str(archive.path))}")
 
 
 @main.command()

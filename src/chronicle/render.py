@@ -209,7 +209,7 @@ def blame_lines(lines: Sequence[BlameLine]) -> list[str]:
 
 def to_json_line(data: Any) -> str:
     """One JSON document on one line (a stream of polls)."""
-    return json.dumps(data, ensure_ascii=False)
+    return json_visible(json.dumps(data, ensure_ascii=False))
 
 
 _WATCH_WORDS = {"not-modified": "not modified (304)", "same-bytes": "page unchanged",
