@@ -60,7 +60,7 @@ sections = st.builds(
     heading=maybe(texts),
     paragraphs=st.lists(st.lists(ids, max_size=3).map(tuple), max_size=3).map(tuple),
 )
-revisions = st.builds(
+raw_revisions = st.builds(  # any shape the model allows, invariants or not
     Revision,
     headline=maybe(texts),
     key_points=st.lists(claims, max_size=3).map(tuple),
@@ -74,6 +74,54 @@ revisions = st.builds(
     published=maybe(st.just("2024-11-19")),
     url=maybe(st.just("https://example.org/x")),
 )
+
+
+def coherent(revision: Revision) -> Revision:
+    """The random revision made to hold chronicle.invariants (unique ids, indexes that
+    point somewhere, offsets inside their text): the store refuses to read anything else."""
+    seen: set[str] = set()
+
+    def fresh(item_id: str) -> str:
+        while item_id in seen:
+            item_id += "x"
+        seen.add(item_id)
+        return item_id
+
+    count = len(revision.sections)
+
+    def section(number: int | None) -> int | None:
+        return None if number is None or count == 0 else number % count
+
+    key_points = tuple(c.model_copy(update={"id": fresh(c.id), "section": section(c.section)})
+                       for c in revision.key_points)
+    claims = tuple(c.model_copy(update={"id": fresh(c.id), "section": section(c.section)})
+                   for c in revision.claims)
+    claim_ids = [c.id for c in (*key_points, *claims)]
+    quotes = tuple(q.model_copy(update={
+        "id": fresh(q.id), "section": section(q.section),
+        "claim": claim_ids[0] if q.claim is not None and claim_ids else None})
+        for q in revision.quotes)
+    texts = {c.id: c.text for c in (*key_points, *claims, *quotes)}
+    sections = tuple(s.model_copy(update={"paragraphs": tuple(
+        tuple(item for item in paragraph if item in texts) for paragraph in s.paragraphs)})
+        for s in revision.sections)
+    figures = []
+    if texts:
+        names = sorted(texts)
+        for n, figure in enumerate(revision.figures):
+            claim = names[n % len(names)]
+            start = min(figure.start, len(texts[claim]))
+            low, high = sorted((figure.value, figure.value_max or figure.value))
+            figures.append(figure.model_copy(update={
+                "id": f"{claim}.f{n}", "claim": claim, "start": start,
+                "end": max(start, min(figure.end, len(texts[claim]))),
+                "value": low, "value_max": None if figure.value_max is None else high}))
+    return revision.model_copy(update={
+        "key_points": key_points, "claims": claims, "quotes": quotes, "sections": sections,
+        "figures": tuple(figures)})
+
+
+revisions = raw_revisions.map(coherent)
 ORIGIN = Origin(name="generated", format="json", sha256="0" * 64, size=0)
 counter = itertools.count()
 

@@ -85,15 +85,25 @@ def init_archive(path: Path | None = None, bare: bool = True, in_repo: bool = Fa
     in_repo: a folder committed to the enclosing repository's current branch); an existing
     archive is kept as it is, and with no path, the archive the working folder is in is
     that archive."""
+    from .safe_write import file_ancestor, os_problem
     from .store import Archive
 
     if path is None:
         found = enclosing_archive(Path.cwd())
-        return Archive.init(found if found is not None else DEFAULT_ARCHIVE, bare, in_repo)
-    outer = enclosing_archive(path.parent) if path.parent.exists() else None
-    if outer is not None and outer != path.resolve():
-        raise ArchiveError(f"{path}: inside the archive {outer}; choose a folder outside it")
-    return Archive.init(path, bare, in_repo)
+        path = found if found is not None else DEFAULT_ARCHIVE
+    else:
+        outer = enclosing_archive(path.parent) if path.parent.exists() else None
+        if outer is not None and outer != path.resolve():
+            raise ArchiveError(f"{path}: inside the archive {outer}; choose a folder outside it")
+    blocker = file_ancestor(path / ".git")
+    if blocker is not None:
+        raise ArchiveError(f"{path}: cannot create an archive here: {blocker} is a file, "
+                           "not a folder")
+    try:
+        return Archive.init(path, bare, in_repo)
+    except OSError as error:
+        raise ArchiveError(f"{path}: cannot create an archive here "
+                           f"({os_problem(error)})") from None
 
 
 def parse(
@@ -109,14 +119,19 @@ def parse(
 
 
 def normalise_time(text: str) -> str:
-    """An ISO 8601 time as UTC 'YYYY-MM-DDTHH:MM:SS.ffffffZ' (naive times are taken as UTC)."""
+    """An ISO 8601 time as UTC 'YYYY-MM-DDTHH:MM:SS.ffffffZ' (naive times are taken as UTC);
+    InputError names the observed time when it is not one (or falls outside years 1-9999
+    once in UTC)."""
     try:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        raise InputError("--observed-at", f"not an ISO 8601 time: {text!r}") from None
+        raise InputError("observed time", f"not an ISO 8601 time: {text!r}") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return format_time(moment)
+    try:
+        return format_time(moment)
+    except OverflowError:
+        raise InputError("observed time", f"{text!r} falls outside years 1-9999 in UTC") from None
 
 
 def ingest(
@@ -382,13 +397,14 @@ def export_size(archive: Archive, briefings: Sequence[str] = ()) -> int:
     return count_events(archive, list(briefings) or archive.briefings())
 
 
-def write_report(archive: Archive, briefing: str, output: Path) -> ReportData:
-    """Write the self-contained HTML report of ``briefing`` to ``output``."""
-
+def write_report(archive: Archive, briefing: str, output: Path,
+                 overwrite: bool = False) -> ReportData:
+    """Write the self-contained HTML report of ``briefing`` to ``output`` (an existing file
+    only with ``overwrite``)."""
     from .fetch import user_agent
     from .report import write_report as write
 
-    return write(history(archive, briefing), output, user_agent())
+    return write(history(archive, briefing), output, user_agent(), overwrite)
 
 
 def review(path: Path | None, rev_range: str) -> Review:

@@ -18,6 +18,7 @@ from typing import Any, Literal
 from .errors import ArchiveError, ConcurrentWrite, CorruptArchive, InputError, SchemaViolation
 from .events import StoredEvent, decode_event, load_event_json
 from .gitobjects import TREE_MODE, Identity, commit_bytes, update_ref
+from .invariants import checked
 from .layout import (
     SCHEMA_VERSION,
     NotCanonical,
@@ -194,6 +195,7 @@ class Appender:
 
     def append(self, item: NewRevision) -> AppendResult:
         check_briefing_id(item.briefing)
+        checked(item.revision, item.origin.name or "stdin")  # what every command can read
         state = self.state(item.briefing)
         if item.expected_sequence is not None and item.expected_sequence != state.sequence:
             raise ConcurrentWrite(item.briefing, item.expected_sequence, state.sequence)

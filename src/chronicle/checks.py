@@ -9,6 +9,7 @@ from typing import Any
 from .errors import ChronicleError, NewerSchema
 from .events import stored_content_problem
 from .history import history_problems
+from .invariants import document_problems
 from .layout import event_path, load_json, parse_event_path, sha256_hex
 from .problems import Problem
 from .schemas import schema_problems
@@ -25,11 +26,16 @@ def validate_file(path: Path) -> tuple[str, list[Problem]]:
     if path.suffix.lower() == ".json":
         try:
             document = json.loads(path.read_bytes())
-        except (OSError, ValueError) as error:
-            return "json", [Problem(str(path), f"not readable JSON: {error}", kind="not-json")]
+        except (OSError, ValueError, RecursionError) as error:
+            return "json", [Problem(str(path), f"not readable JSON: {_first_line(error)}",
+                                    kind="not-json")]
         kind = "event" if isinstance(document, dict) and "event_id" in document else "revision"
-        return kind, [Problem(str(path), f"{kind} schema: {p}", kind="schema")
-                      for p in _schema_problems(document, kind, str(path))]
+        found = [Problem(str(path), f"{kind} schema: {p}", kind="schema")
+                 for p in _schema_problems(document, kind, str(path))]
+        revision = document.get("revision") if kind == "event" else document
+        if not found:  # chronicle.invariants: what the schema cannot say
+            found = [Problem(str(path), p, kind="invariant") for p in document_problems(revision)]
+        return kind, found
     try:
         parsed = parse_file(path)
     except ChronicleError as error:
@@ -64,11 +70,18 @@ def _event_schema_problems(briefing: str, path: str,
     try:
         document, tame = load_json(raw)
     except (ValueError, RecursionError) as error:
-        problem = f"not valid JSON: {str(error)[:200] or 'nested too deeply'}"
+        problem = f"not valid JSON: {_first_line(error)}"
         return [Problem(path, problem, briefing, sequence, kind="not-json")], None, False
     problems = [Problem(path, f"event schema: {p}", briefing, sequence, kind="schema")
                 for p in _schema_problems(document, "event", path)]
+    if not problems:  # chronicle.invariants: what the schema cannot say
+        problems = [Problem(path, p, briefing, sequence, kind="invariant")
+                    for p in document_problems(document["revision"])]
     return problems, document, tame
+
+
+def _first_line(error: BaseException) -> str:
+    return (str(error).splitlines() or [type(error).__name__])[0][:300]
 
 
 def verify_archive(archive: Archive) -> tuple[int, list[Problem]]:
@@ -98,7 +111,7 @@ def _chain_problems(briefing: str, files: list[tuple[str, bytes]]) -> list[Probl
             problems.append(Problem(path, f"expected sequence {expected} here (gap, deletion or "
                                           "inserted event)", briefing, sequence,
                                     kind="sequence-gap"))
-        if not schema and document is not None:
+        if document is not None and not any(p.kind in ("schema", "not-json") for p in schema):
             problems += _event_problems(briefing, path, document, tame, expected, previous)
         previous = sha256_hex(raw)
     return problems
@@ -116,6 +129,7 @@ def _event_problems(briefing: str, path: str, document: dict[str, Any], tame: bo
     if document["previous_sha256"] != previous:
         found.append(("chain-broken",
                       "hash chain broken: previous_sha256 is not the sha256 of the event before"))
-    if stored_content_problem(document, stored_version(document), tame) is not None:
+    broken = document_problems(document["revision"])  # reported with the schema's problems
+    if not broken and stored_content_problem(document, stored_version(document), tame):
         found.append(("content-changed", "content changed: revision does not match content_sha256"))
     return [Problem(path, text, briefing, expected, kind=kind) for kind, text in found]

@@ -6,6 +6,8 @@ Heavy libraries (pydantic, jsonschema, git, rich) are imported inside commands s
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -25,28 +27,74 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_CODES = """\b
 Exit codes:
-  0  success (also: an identical revision was already stored)
-  1  validate/verify/review found problems, or the archive is corrupt
+  0  success (also: an identical revision was already stored; the reader of a pipe
+     closed it early, as in 'chronicle export | head -1')
+  1  validate/verify/review found problems
   2  usage error (unknown option, missing argument)
   3  bad input: unreadable, binary, empty, too large or schema-invalid file, bad id
   4  archive problem: not an archive, unknown briefing or revision, busy, conflict
   5  network: a URL could not be fetched (timeout, refused, HTTP error, too large)
+  6  corrupt archive: an event or git object is damaged or was changed by hand
+  7  output: the -o file or folder cannot be written (exists without --force, ...)
+ 70  internal error: a bug in chronicle (please report it)
 """
 FORMATS = click.Choice(["text", "markdown", "html", "json"])
+# An error's hint (chronicle.errors) in the CLI's words.
+HINTS = {"max_bytes": " (raise it with --max-bytes)", "overwrite": "; use --force to replace it"}
+INTERNAL_ERROR = 70  # EX_SOFTWARE in sysexits.h
+DEBUG_VARIABLE = "CHRONICLE_DEBUG"
 
 
 class ChronicleGroup(click.Group):
-    """Turns ChronicleError into one line on stderr and its exit code; never a traceback."""
+    """Turns ChronicleError into one line on stderr and its exit code; never a traceback.
+
+    Anything else escaping a command is a bug: one 'internal error' line asks for a report
+    (the traceback only with CHRONICLE_DEBUG=1). A reader that closes the pipe early
+    (``| head``) ends the command quietly with exit 0, whichever command it was.
+    """
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except ChronicleError as error:
-            click.echo(f"chronicle: error: {error}", err=True)
+            _error_line(f"chronicle: error: {error}{HINTS.get(error.hint or '', '')}")
             sys.exit(error.exit_code)
         except KeyboardInterrupt:
-            click.echo("chronicle: interrupted", err=True)
+            _error_line("chronicle: interrupted")
             sys.exit(130)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except BrokenPipeError:
+            _quiet_stdout()
+            sys.exit(0)
+        except Exception as error:
+            if os.environ.get(DEBUG_VARIABLE) == "1":
+                raise
+            name = type(error).__name__
+            _error_line(f"chronicle: internal error: {name}: {error} (a bug in chronicle: "
+                        f"please report it with the command that caused it; "
+                        f"{DEBUG_VARIABLE}=1 shows the traceback)")
+            sys.exit(INTERNAL_ERROR)
+
+
+def _error_line(text: str) -> None:
+    """One line on stderr, every hidden character shown (file names and URLs come from
+    outside)."""
+    with contextlib.suppress(OSError):  # stderr is gone too: the exit code still tells
+        click.echo(_visible(text), err=True)
+
+
+def _visible(text: str) -> str:
+    from .safe_text import visible
+
+    return visible(text)
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null so that Python's final flush of the closed pipe stays
+    silent (no 'Exception ignored ... BrokenPipeError')."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):  # CliRunner: no real fd
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 class RevisionNumber(click.ParamType):  # type: ignore[type-arg]
@@ -188,7 +236,7 @@ def init(path: Path | None, worktree: bool, in_repo: bool, archive_path: Path | 
     if as_json:
         _emit({"archive": str(archive.path), "head": archive.head(), "setup": setup})
     else:
-        click.echo(f"archive ready at {archive.path} ({setup})")
+        click.echo(f"archive ready at {_visible(str(archive.path))} ({setup})")
 
 
 @main.command()
@@ -601,7 +649,10 @@ def export(briefings: tuple[str, ...], fmt: ExportFormat, output: Path | None, f
     """Export revisions, claims, figures, quotes and sources of BRIEFINGS (default: all).
 
     Tables: briefings, revisions, claims, figures, quotes, sources. A figure keeps one
-    'lineage' id across revisions, so its values over time are one query away.
+    'lineage' id across revisions, so its values over time are one query away. An existing
+    file is replaced only with --force (as for report); a symlink is followed, a FIFO or
+    device written through. CSV cells that a spreadsheet would run as a formula (starting
+    with = + - @, tab or CR) get a leading apostrophe.
     """
     from .api import export_briefings, export_size
 
@@ -609,6 +660,9 @@ def export(briefings: tuple[str, ...], fmt: ExportFormat, output: Path | None, f
         output = None
     if as_json and output is None:
         raise click.UsageError("--json prints a summary on stdout: give -o PATH for the export")
+    if fmt != "jsonl" and output is None:
+        what = "folder" if fmt == "csv" else "file"
+        raise click.UsageError(f"--format {fmt} needs -o PATH (a {what})")
     archive = _archive(archive_path)
     if _stderr_is_tty():
         from rich.console import Console
@@ -624,27 +678,30 @@ def export(briefings: tuple[str, ...], fmt: ExportFormat, output: Path | None, f
         _emit(result.as_dict())
     else:
         tables = ", ".join(f"{n} {t}" for t, n in result.tables.items())
-        click.echo(f"exported {result.briefings} briefing(s) to {result.output} ({fmt}): {tables}",
-                   err=True)
+        click.echo(f"exported {result.briefings} briefing(s) to {_visible(result.output)} ({fmt}): "
+                   f"{tables}", err=True)
 
 
 @main.command()
 @click.argument("briefing")
-@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False),
+@click.option("--output", "-o", type=click.Path(path_type=Path),
               default="report.html", show_default=True, help="The HTML file to write.")
+@click.option("--force", is_flag=True, help="Replace an existing file.")
 @archive_option
 @json_option
-def report(briefing: str, output: Path, archive_path: Path | None, as_json: bool) -> None:
+def report(briefing: str, output: Path, force: bool, archive_path: Path | None,
+           as_json: bool) -> None:
     """Write one self-contained HTML page about BRIEFING: timeline, figure charts, diffs.
 
     The page has no outside references (inline CSS, JS and SVG): it opens offline and can
-    be attached or published as it is.
+    be attached or published as it is. An existing file is replaced only with --force
+    (the same rule as export's); a symlink is followed, a FIFO or device written through.
     """
     from .api import write_report
 
-    summary = write_report(_archive(archive_path), briefing, output).summary()
+    summary = write_report(_archive(archive_path), briefing, output, force).summary()
     if as_json:
         _emit({**summary, "output": str(output)})
     else:
-        click.echo(f"wrote {output}: {summary['revisions']} revision(s), "
+        click.echo(f"wrote {_visible(str(output))}: {summary['revisions']} revision(s), "
                    f"{summary['charts']} figure chart(s), {summary['diffs']} diff(s)")

@@ -11,9 +11,19 @@ from pathlib import Path
 
 
 class ChronicleError(Exception):
-    """Root of every error chronicle raises on purpose."""
+    """Root of every error chronicle raises on purpose.
+
+    Messages speak of the library's terms; ``hint`` names a way out in those terms
+    ('max_bytes', 'overwrite') that the CLI turns into its own words ('--max-bytes').
+    """
 
     exit_code = 1
+    hint: str | None = None
+
+    def hinted(self, hint: str) -> ChronicleError:
+        """This error with ``hint`` set (``raise InputError(...).hinted("max_bytes")``)."""
+        self.hint = hint
+        return self
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -60,11 +70,12 @@ class BadBriefingId(ChronicleError):
 
     exit_code = 3
 
-    def __init__(self, briefing: str) -> None:
+    def __init__(self, briefing: str, why: str | None = None) -> None:
         self.briefing = briefing
         super().__init__(
-            f"invalid briefing id {briefing!r}: use 1-64 lowercase letters, digits and "
-            "single hyphens, starting with a letter or digit (e.g. nato-ukraine)"
+            f"invalid briefing id {briefing!r}: "
+            + (why or "use 1-64 lowercase letters, digits and single hyphens, starting "
+               "with a letter or digit (e.g. nato-ukraine)")
         )
 
 
@@ -127,9 +138,20 @@ class ConcurrentWrite(ArchiveError):
 
 
 class CorruptArchive(ArchiveError):
-    """An event read back from git is not what chronicle wrote."""
+    """An event read back from git is not what chronicle wrote (damaged or tampered)."""
 
-    exit_code = 1
+    exit_code = 6
+
+
+class OutputError(ChronicleError):
+    """An output file or folder (``-o PATH``) cannot be written as asked."""
+
+    exit_code = 7
+
+    def __init__(self, path: str | Path, problem: str) -> None:
+        self.path = str(path)
+        self.problem = problem
+        super().__init__(f"{self.path}: {problem}")
 
 
 class FetchError(ChronicleError):

@@ -13,6 +13,7 @@ from functools import cached_property
 from typing import Any
 
 from .errors import CorruptArchive, NewerSchema
+from .invariants import model_problem, revision_problems
 from .layout import content_sha256, load_json, sha256_hex
 from .model import Event
 from .upcast import stored_version, upcast_event
@@ -80,7 +81,10 @@ def decode_event(path: str, raw: bytes, where: str | None = None) -> StoredEvent
     try:
         event = Event.model_validate(upcast_event(document))
     except (ValueError, KeyError, TypeError) as error:
-        raise CorruptArchive(f"{where}: not a valid event ({_first_line(error)})") from None
+        raise CorruptArchive(f"{where}: not a valid event ({model_problem(error)})") from None
+    problems = revision_problems(event.revision)  # a hostile archive: chronicle.invariants
+    if problems:
+        raise CorruptArchive(f"{where}: not a usable revision ({problems[0]})")
     return StoredEvent(event, path, raw, version)
 
 

@@ -42,19 +42,30 @@ ARCHIVE_FILES = (MARKER, ".gitignore", "README.md")
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
 TIMESTAMP_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$"
-TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 MAX_ID_LENGTH = 64
 _SLUG = re.compile(SLUG_PATTERN)
 _EVENT_NAME = re.compile(r"(\d{6,})\.json")
 
 
+# Names Windows reserves for devices: a folder so named cannot be checked out there.
+WINDOWS_RESERVED = frozenset(
+    ["con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)),
+     *(f"lpt{n}" for n in range(10))]
+)
+
+
 # ----- briefing ids and paths ----------------------------------------------------------
 def is_briefing_id(text: str) -> bool:
-    return len(text) <= MAX_ID_LENGTH and _SLUG.match(text) is not None
+    return (len(text) <= MAX_ID_LENGTH and _SLUG.match(text) is not None
+            and text not in WINDOWS_RESERVED)
 
 
 def check_briefing_id(briefing: str) -> str:
-    """Return ``briefing`` if it is a safe slug (no paths, spaces, uppercase, ref syntax)."""
+    """Return ``briefing`` if it is a safe slug (no paths, spaces, uppercase, ref syntax,
+    no name Windows reserves for a device)."""
+    if briefing in WINDOWS_RESERVED:
+        raise BadBriefingId(briefing, "it is a device name on Windows (con, aux, nul, "
+                            "lpt1 ...), so such an archive could not be checked out there")
     if not is_briefing_id(briefing):
         raise BadBriefingId(briefing)
     return briefing
@@ -285,5 +296,8 @@ def utc_now() -> str:
 
 
 def format_time(moment: datetime) -> str:
-    """A time as stored in events: UTC, 'YYYY-MM-DDTHH:MM:SS.ffffffZ'."""
-    return moment.astimezone(UTC).strftime(TIMESTAMP_FORMAT)
+    """A time as stored in events: UTC, 'YYYY-MM-DDTHH:MM:SS.ffffffZ'. OverflowError if it
+    falls outside years 1-9999 in UTC."""
+    utc = moment.astimezone(UTC).replace(tzinfo=None)
+    # isoformat, not strftime: '%Y' gives '999' for the year 999 (not four digits)
+    return utc.isoformat(timespec="microseconds") + "Z"

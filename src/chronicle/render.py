@@ -7,7 +7,10 @@ import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from rich.markup import escape as rich_escape
+
 from .model import Figure, Quote, Revision
+from .safe_text import json_visible, markup, reveal_edit, visible
 
 if TYPE_CHECKING:  # types only: `parse` renders a revision without the diff machinery
     from rich.console import Console
@@ -22,7 +25,7 @@ if TYPE_CHECKING:  # types only: `parse` renders a revision without the diff mac
 
 
 def to_json(data: Any) -> str:
-    return json.dumps(data, indent=2, ensure_ascii=False)
+    return json_visible(json.dumps(data, indent=2, ensure_ascii=False))
 
 
 def console() -> Console:
@@ -30,8 +33,13 @@ def console() -> Console:
     NO_COLOR is set (no-color.org: bold, underline and dim are styles too)."""
     from rich.console import Console
 
+    class QuietPipeConsole(Console):
+        def on_broken_pipe(self) -> None:
+            raise BrokenPipeError  # the CLI ends every command alike on a closed pipe
+
     plain = bool(os.environ.get("NO_COLOR"))
-    return Console(highlight=False, soft_wrap=True, color_system=None if plain else "auto")
+    return QuietPipeConsole(highlight=False, soft_wrap=True, emoji=False,
+                            color_system=None if plain else "auto")
 
 
 def plural(count: int, noun: str, many: str | None = None) -> str:
@@ -40,13 +48,20 @@ def plural(count: int, noun: str, many: str | None = None) -> str:
 
 
 def escape(text: str) -> str:
-    """Escape rich markup in user text."""
-    return text.replace("[", "\\[")
+    """A field of user text inside rich markup: tags escaped, hidden characters shown."""
+    return markup(text)
+
+
+def reveal_pair(before: str, after: str) -> tuple[str, str]:
+    """Both sides of an edit escaped, with what differs invisibly shown (safe_text)."""
+    shown_before, shown_after = reveal_edit(before, after)
+    return rich_escape(shown_before), rich_escape(shown_after)
 
 
 def figure_text(figure: Figure) -> str:
     """'over $56.2 billion (over 56.2 billion USD, money)'; a date as a date: '(2022-02, date)'."""
-    return f"{escape(figure.text)} [dim]({escape(figure_value(figure))}, {figure.kind})[/dim]"
+    return (f"{escape(figure.text)} [dim]({escape(figure_value(figure))}, "
+            f"{escape(figure.kind)})[/dim]")
 
 
 def figure_value(figure: Figure) -> str:
@@ -75,8 +90,9 @@ def number_text(value: float) -> str:
 
 
 def append_line(result: AppendResult) -> str:
-    """What `ingest` says of one revision: recorded, or identical to one already stored."""
-    source = result.origin or "stdin"
+    """What `ingest` says of one revision: recorded, or identical to one already stored
+    (plain text: file names are shown with their hidden characters made visible)."""
+    source = visible(result.origin or "stdin")
     if result.status == "recorded":
         return (f"{result.briefing} r{result.sequence} recorded from {source} "
                 f"(commit {(result.commit or '')[:12]})")
@@ -101,7 +117,8 @@ def list_lines(summaries: Sequence[BriefingSummary]) -> list[str]:
 def check_lines(command: str, result: CheckResult) -> list[str]:
     """Every problem on its line, then 'verify: 12 checked, ok'."""
     verdict = "ok" if not result.problems else f"{len(result.problems)} problem(s)"
-    return [*map(str, result.problems), f"{command}: {result.checked} checked, {verdict}"]
+    return [*(visible(str(p)) for p in result.problems),
+            f"{command}: {result.checked} checked, {verdict}"]
 
 
 def same_revision_line(diff: Diff, only_one: bool) -> str:
@@ -115,11 +132,11 @@ def same_revision_line(diff: Diff, only_one: bool) -> str:
 def log_lines(briefing: str, entries: Sequence[LogEntry]) -> list[str]:
     lines = [f"[bold]{escape(briefing)}[/bold]: {plural(len(entries), 'revision')}"]
     for entry in entries:
-        when = entry.recorded_at[:19].replace("T", " ")
+        when = escape(entry.recorded_at[:19].replace("T", " "))
         observed = (
             ""
             if entry.observed_at == entry.recorded_at
-            else f" (observed {entry.observed_at[:19]})"
+            else f" (observed {escape(entry.observed_at[:19])})"
         )
         source = f"  [dim]{escape(entry.source or 'stdin')}[/dim]"
         lines.append(f"[cyan]r{entry.sequence}[/cyan]  {when}{observed}{source}")
@@ -138,7 +155,7 @@ def revision_lines(state: RevisionState) -> list[str]:
     extracted = (f", extracted by {escape(state.extractor.name)} "
                  f"{escape(state.extractor.version)}" if state.extractor else "")
     name = f"{escape(state.briefing)} r{state.sequence}"
-    return [f"[bold]{name}[/bold]  recorded {state.recorded_at}{extracted}",
+    return [f"[bold]{name}[/bold]  recorded {escape(state.recorded_at)}{extracted}",
             *revision_body_lines(state.revision)]
 
 
@@ -198,8 +215,7 @@ def diff_lines(diff: Diff) -> list[str]:
         lines += [
             "",
             "[underline]Headline[/underline]",
-            f"  [red]- {escape(diff.headline.before or '')}[/red]",
-            f"  [green]+ {escape(diff.headline.after or '')}[/green]",
+            *_headline_pair(diff.headline.before or "", diff.headline.after or ""),
         ]
     if diff.figures.changed or diff.figures.added or diff.figures.removed:
         lines += ["", "[underline]Figures[/underline]"]
@@ -231,12 +247,18 @@ def diff_lines(diff: Diff) -> list[str]:
     return lines
 
 
+def _headline_pair(before: str, after: str) -> list[str]:
+    shown_before, shown_after = reveal_pair(before, after)
+    return [f"  [red]- {shown_before}[/red]", f"  [green]+ {shown_after}[/green]"]
+
+
 def _quote_change(change: QuoteChange) -> str:
     before, after = change.before, change.after
     if change.fields == ("speaker",):
-        speakers = f"{escape(before.speaker or '?')} → {escape(after.speaker or '?')}"
-        return f"  [yellow]~[/yellow] “{escape(after.text)}”: speaker {speakers}"
-    return f"  [yellow]~[/yellow] “{escape(before.text)}” → “{escape(after.text)}”"
+        old, new = reveal_pair(before.speaker or "?", after.speaker or "?")
+        return f"  [yellow]~[/yellow] “{escape(after.text)}”: speaker {old} → {new}"
+    old, new = reveal_pair(before.text, after.text)
+    return f"  [yellow]~[/yellow] “{old}” → “{new}”"
 
 
 def _claim_block(title: str, changes: ClaimChanges) -> list[str]:
@@ -246,8 +268,9 @@ def _claim_block(title: str, changes: ClaimChanges) -> list[str]:
     lines += [f"  [green]+[/green] {escape(c.text)}" for c in changes.added]
     lines += [f"  [red]-[/red] {escape(c.text)}" for c in changes.removed]
     for edit in changes.edited:
-        lines.append(f"  [yellow]~[/yellow] {escape(edit.before.text)}")
-        lines.append(f"    → {escape(edit.after.text)}")
+        before, after = reveal_pair(edit.before.text, edit.after.text)
+        lines.append(f"  [yellow]~[/yellow] {before}")
+        lines.append(f"    → {after}")
     lines += [f"  [blue]↷[/blue] moved: {escape(m.claim.text)}" for m in changes.moved]
     return lines
 
@@ -265,7 +288,8 @@ def timeline_lines(briefing: str, threads: Sequence[FigureThread]) -> list[str]:
         changed = len({(p.value, p.value_max, p.qualifier) for p in thread.points}) > 1
         mark = "[yellow]~[/yellow]" if changed else " "
         lines.append(
-            f"{mark} [bold]{escape(thread.label)}[/bold] [dim]({thread.kind})[/dim]: {points}"
+            f"{mark} [bold]{escape(thread.label)}[/bold] [dim]({escape(thread.kind)})[/dim]: "
+            f"{points}"
         )
     return lines
 
@@ -286,7 +310,7 @@ def blame_lines(lines: Sequence[BlameLine]) -> list[str]:
 
 def to_json_line(data: Any) -> str:
     """One JSON document on one line (a stream of polls)."""
-    return json.dumps(data, ensure_ascii=False)
+    return json_visible(json.dumps(data, ensure_ascii=False))
 
 
 _WATCH_WORDS = {"not-modified": "not modified (304)", "same-bytes": "page unchanged",
@@ -295,23 +319,25 @@ _WATCH_WORDS = {"not-modified": "not modified (304)", "same-bytes": "page unchan
 
 def watch_entry_line(entry: EntryResult) -> tuple[str, bool]:
     """What `watch` says of one feed entry, and whether it is a warning (for stderr)."""
-    where = f"{entry.briefing} " if entry.briefing else ""
+    where = f"{visible(entry.briefing)} " if entry.briefing else ""
+    url = visible(entry.url)
     if entry.status == "failed":
-        return f"chronicle: warning: {entry.url}: {entry.problem} (skipped)", True
+        return f"chronicle: warning: {url}: {visible(entry.problem or '')} (skipped)", True
     if entry.status == "recorded":
         commit = (entry.commit or "")[:12]
-        return f"{where}r{entry.sequence} recorded from {entry.url} (commit {commit})", False
-    return f"{where}{_WATCH_WORDS.get(entry.status, entry.status)}: {entry.url}", False
+        return f"{where}r{entry.sequence} recorded from {url} (commit {commit})", False
+    return f"{where}{_WATCH_WORDS.get(entry.status, entry.status)}: {url}", False
 
 
 def watch_poll_line(result: PollResult) -> tuple[str, bool]:
     """What `watch` says after one poll of the feed, and whether it is a warning."""
+    feed = visible(result.feed)
     if result.status == "failed":
-        return f"chronicle: warning: feed {result.feed}: {result.problem}", True
+        return f"chronicle: warning: feed {feed}: {visible(result.problem or '')}", True
     if result.status == "not-modified":
-        return f"feed {result.feed}: not modified (304)", False
+        return f"feed {feed}: not modified (304)", False
     counts = ", ".join(f"{n} {status}" for status, n in sorted(result.counts().items()))
-    return f"feed {result.feed}: {len(result.entries)} entries" + (
+    return f"feed {feed}: {len(result.entries)} entries" + (
         f" ({counts})" if counts else ""), False
 
 
@@ -321,7 +347,7 @@ def review_lines(rev_range: str, result: Review) -> list[str]:
              f"{len(result.events)} revision(s), {result.problems} problem(s)"]
     for commit in result.commits:
         lines.append("")
-        lines.append(f"[cyan]{commit.commit[:12]}[/cyan] {escape(commit.subject)}")
+        lines.append(f"[cyan]{escape(commit.commit[:12])}[/cyan] {escape(commit.subject)}")
         lines += [f"  [red]problem:[/red] {escape(p)}" for p in commit.problems]
         if commit.diff is not None:
             lines += ["  " + line for line in diff_lines(commit.diff)]

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import stat
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from .errors import ArchiveError, CorruptArchive
 from .gitobjects import TEMP_DIR
 from .locking import Session
 from .repository import Repository
+from .safe_write import write_bytes
 
 SYNCED_NAME = "chronicle-synced"
 
@@ -138,13 +138,13 @@ class WorkingCopy(NoWorkingCopy):
                 run("checkout-index", "-f", "-u", "-z", "--stdin", stdin=changed)
 
     def _atomic_write(self, path: Path, data: bytes) -> None:
-        """Write via the temporary folder so a killed writer leaves no partial file in place."""
+        """Write via the temporary folder so a killed writer leaves no partial file in place
+        (recovery empties it), never through a symbolic link (safe_write)."""
         path.parent.mkdir(parents=True, exist_ok=True)
         temp = self.repository.state_dir / TEMP_DIR
         temp.mkdir(exist_ok=True)
-        temporary = temp / f"{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}"
-        temporary.write_bytes(data)
-        os.replace(temporary, path)
+        write_bytes(path, data, overwrite=True, temp_dir=temp, follow_symlinks=False,
+                    allow_special=False)
 
 
 def working_copy(repository: Repository) -> NoWorkingCopy:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import re
 from dataclasses import dataclass
@@ -47,7 +48,7 @@ def parse_bytes(data: bytes, name: str, fmt: Format, charset: str | None = None)
     text = decode_page(data, name, charset) if fmt == "html" else decode(data, name)
     revision = parse_text(text, name, fmt)
     origin = Origin(
-        name=None if name == "-" else name,
+        name=None if name == "-" else storable_name(name),
         format=fmt,
         sha256=hashlib.sha256(data).hexdigest(),
         size=len(data),
@@ -63,14 +64,31 @@ def extractor_for(fmt: Format) -> Extractor:
     return Extractor(**JSON_EXTRACTOR) if fmt == "json" else CURRENT_EXTRACTOR
 
 
+def storable_name(name: str) -> str:
+    """A file name as UTF-8 can store it: bytes that were not UTF-8 in the name (kept by
+    Python as lone surrogates) become U+FFFD."""
+    try:
+        raw = name.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate no file system gave: one U+FFFD per byte
+        raw = name.encode("utf-8", "surrogatepass")
+    return raw.decode("utf-8", "replace")
+
+
 def parse_text(text: str, source: str, fmt: Format) -> Revision:
+    """The revision in ``text``; InputError if it is not one every command can use."""
+    from ..invariants import checked
+
+    return checked(_parse_text(text, source, fmt), source)
+
+
+def _parse_text(text: str, source: str, fmt: Format) -> Revision:
     from ..extract import build_revision
 
     if fmt == "json":
         from ..upcast import upcast_revision
-        from .jsonfile import read_json_revision
+        from .jsonfile import read_json_revision, revision_model
 
-        return Revision.model_validate(upcast_revision(read_json_revision(text, source)))
+        return revision_model(upcast_revision(read_json_revision(text, source)), source)
     if fmt == "html":
         from .html import read_html
 
@@ -100,7 +118,16 @@ def format_for(path: Path, data: bytes) -> Format:
 
 
 def decode(data: bytes, source: str) -> str:
-    """UTF-8 text with newlines normalised and control characters removed, or InputError."""
+    """UTF-8 (or UTF-16/32 with a byte-order mark, or plain UTF-16) text with newlines
+    normalised and control characters removed, or InputError."""
+    wide = _wide_encoding(data)
+    if wide is not None:
+        try:
+            text = data.decode(wide)
+        except UnicodeDecodeError as error:
+            raise InputError(source, f"not {wide.upper()} text (invalid data at offset "
+                             f"{error.start})") from None
+        return _normalised(text, source)
     if b"\x00" in data[:8192]:
         raise InputError(source, "binary file (contains NUL bytes), not a text briefing")
     try:
@@ -113,8 +140,30 @@ def decode(data: bytes, source: str) -> str:
     return _normalised(text, source)
 
 
+_BOMS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
+         (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+
+
+def _wide_encoding(data: bytes) -> str | None:
+    """'utf-16' or 'utf-32' for text that starts with their byte-order mark, 'utf-16-le' or
+    'utf-16-be' for BOM-less text whose every other byte is NUL (as UTF-16 ASCII is)."""
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return name
+    head = data[:8192]
+    if len(head) < 4 or len(head) % 2:
+        return None
+    even, odd = head[0::2], head[1::2]
+    if odd.count(0) >= 0.9 * len(odd) and not even.count(0):
+        return "utf-16-le"
+    if even.count(0) >= 0.9 * len(even) and not odd.count(0):
+        return "utf-16-be"
+    return None
+
+
 def _normalised(text: str, source: str) -> str:
     text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = text.removeprefix("\ufeff")
     if not text.strip():
         raise InputError(source, "empty file: nothing to read")
     return text
@@ -136,7 +185,7 @@ def decode_page(data: bytes, source: str, declared: str | None = None) -> str:
             continue
         try:
             return _normalised(data.decode(encoding), source)
-        except UnicodeDecodeError:
+        except (UnicodeError, ValueError):
             break  # declared but wrong: detect instead
     text = data.decode("utf-8", errors="replace")
     if text.count("\ufffd") <= max(3, len(text) // 2000):  # UTF-8 with a few stray bytes
@@ -158,15 +207,26 @@ def meta_charset(data: bytes) -> str | None:
 def _known(name: str | None) -> str | None:
     """The Python codec for a charset name, or None if unknown; ISO-8859-1 is read as
     windows-1252, as browsers do (WHATWG Encoding)."""
-    import codecs
-
     if not name:
         return None
     try:
-        codec = codecs.lookup(name.strip().strip("\"'")).name
+        info = codecs.lookup(name.strip().strip("\"'"))
     except LookupError:
         return None
-    return "cp1252" if codec in ("latin-1", "iso8859-1", "ascii") else codec
+    if not is_charset(info):
+        return None
+    return "cp1252" if info.name in ("latin-1", "iso8859-1", "ascii") else info.name
+
+
+# Codecs Python knows that turn bytes into text but are no page's character set.
+NOT_CHARSETS = {"idna", "punycode", "raw_unicode_escape", "unicode_escape", "undefined",
+                "mbcs", "oem"}
+
+
+def is_charset(info: codecs.CodecInfo) -> bool:
+    """Is this codec a character set (not base64, hex, rot13, zlib, idna, punycode ...)?"""
+    return bool(getattr(info, "_is_text_encoding", True)) and \
+        info.name.replace("-", "_") not in NOT_CHARSETS
 
 
 def _bom(data: bytes) -> str | None:
@@ -191,9 +251,7 @@ def _read_limited(path: Path, max_bytes: int) -> bytes:
     reading_stdin = str(path) == "-"
     data = sys.stdin.buffer.read(max_bytes + 1) if reading_stdin else _read_file(path, max_bytes)
     if len(data) > max_bytes:
-        raise InputError(
-            path, f"larger than the {max_bytes:,}-byte limit (raise it with --max-bytes)"
-        )
+        raise InputError(path, f"larger than the {max_bytes:,}-byte limit").hinted("max_bytes")
     return data
 
 

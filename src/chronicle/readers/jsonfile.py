@@ -4,11 +4,14 @@ prints it, checked against the schema of its own version (schema/revision.vN.sch
 from __future__ import annotations
 
 import json
+import math
 import re
 from itertools import accumulate
 from typing import Any
 
 from ..errors import InputError, NewerSchema
+from ..invariants import model_problem
+from ..model import Revision
 from ..schemas import validate
 
 MAX_DEPTH = 64
@@ -16,14 +19,7 @@ MAX_DEPTH = 64
 
 def read_json_revision(text: str, source: str) -> dict[str, Any]:
     """The revision document in ``text``, checked against the revision schema."""
-    try:
-        document = json.loads(text)
-    except RecursionError:
-        raise InputError(source, f"JSON is nested deeper than {MAX_DEPTH} levels") from None
-    except json.JSONDecodeError as error:
-        raise InputError(
-            source, f"not valid JSON: {error.msg} at line {error.lineno} column {error.colno}"
-        ) from None
+    document = load_json(text, source)
     if _text_depth(text) > MAX_DEPTH:
         raise InputError(source, f"JSON is nested deeper than {MAX_DEPTH} levels")
     if not isinstance(document, dict):
@@ -33,6 +29,45 @@ def read_json_revision(text: str, source: str) -> dict[str, Any]:
     except NewerSchema as error:
         raise NewerSchema(error.version, source) from None
     return document
+
+
+def load_json(text: str | bytes, source: str) -> Any:
+    """Strict JSON: NaN, Infinity and numbers too large for a float (1e999) are refused,
+    like too deep nesting and integers of thousands of digits; InputError names ``source``."""
+    try:
+        return json.loads(text, parse_constant=_no_constant, parse_float=_finite)
+    except RecursionError:
+        raise InputError(source, f"JSON is nested deeper than {MAX_DEPTH} levels") from None
+    except json.JSONDecodeError as error:
+        raise InputError(
+            source, f"not valid JSON: {error.msg} at line {error.lineno} column {error.colno}"
+        ) from None
+    except ValueError as error:  # _finite, _no_constant, or int() of over 4,300 digits
+        words = str(error).splitlines()[0]
+        if "integer string conversion" in words:
+            words = "a whole number of more than 4,300 digits"
+        raise InputError(source, f"not valid JSON: {words}") from None
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"number {text[:40]} is too large for a float")
+    return value
+
+
+def revision_model(document: dict[str, Any], source: str) -> Revision:
+    """The schema-valid ``document`` as a Revision; InputError if the model refuses it."""
+    from pydantic import ValidationError
+
+    try:
+        return Revision.model_validate(document)
+    except ValidationError as error:
+        raise InputError(source, f"not a valid revision: {model_problem(error)}") from None
 
 
 _STRINGS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
