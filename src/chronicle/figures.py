@@ -8,6 +8,7 @@ milliseconds, "€3bn" as euro-bit-newton); eval/score_figures.py holds the numb
 
 from __future__ import annotations
 
+import calendar
 import math
 import re
 from collections.abc import Iterable
@@ -52,7 +53,9 @@ _TENS = {
 }
 _SCALE_WORDS = {
     "hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
-    "lakh": 1e5, "crore": 1e7,
+    "quadrillion": 1e15, "quintillion": 1e18, "sextillion": 1e21, "septillion": 1e24,
+    "octillion": 1e27, "nonillion": 1e30, "decillion": 1e33,
+    "lakh": 1e5, "lakhs": 1e5, "lac": 1e5, "lacs": 1e5, "crore": 1e7, "crores": 1e7,
 }
 # Abbreviated scales; "m", "M" (spaced), "B" and "T" mean a scale only next to a currency.
 _SCALE_ABBR = {
@@ -74,33 +77,115 @@ _FRACTION_DENOMINATORS = frozenset({2, 3, 4, 5, 6, 8, 10, 12, 16, 32, 64, 100})
 
 _CURRENCY_SYMBOLS = {
     "US$": "USD", "U.S.$": "USD", "C$": "CAD", "CA$": "CAD", "A$": "AUD", "AU$": "AUD",
-    "NZ$": "NZD", "HK$": "HKD", "S$": "SGD", "R$": "BRL", "NT$": "TWD", "$": "USD",
+    "NZ$": "NZD", "HK$": "HKD", "S$": "SGD", "R$": "BRL", "NT$": "TWD", "MX$": "MXN",
+    "Mex$": "MXN", "N$": "NAD", "J$": "JMD", "TT$": "TTD", "RD$": "DOP", "FJ$": "FJD",
+    "EC$": "XCD", "$": "USD",
     "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "₽": "RUB", "₴": "UAH", "₩": "KRW",
-    "₺": "TRY", "₪": "ILS", "₦": "NGN", "₱": "PHP", "Rs.": "INR", "Rs": "INR",
+    "₺": "TRY", "₪": "ILS", "₦": "NGN", "₱": "PHP", "₫": "VND", "฿": "THB", "₸": "KZT",
+    "₾": "GEL", "₼": "AZN", "₨": "INR", "₵": "GHS", "GH₵": "GHS", "E£": "EGP",
+    "Rs.": "INR", "Rs": "INR", "RM": "MYR", "Rp": "IDR", "Rp.": "IDR", "KSh": "KES",
+    "Ksh": "KES", "USh": "UGX", "TSh": "TZS",
+}
+# Marks written only after the amount: "300 Kč", "50 zł", "100 kr", "500元", "99¢".
+# "kr" is shared by four Nordic currencies; like "$" for USD it names the most traded one.
+_CURRENCY_SUFFIX_ONLY = {
+    "Kč": "CZK", "zł": "PLN", "kr": "SEK", "元": "CNY", "円": "JPY",
+    "лв": "BGN", "¢": "USD",
 }
 _CURRENCY_CODES = _word_set(
     "USD EUR GBP JPY CNY CHF CAD AUD NZD INR RUB UAH KRW BRL MXN ZAR TRY SEK NOK DKK PLN "
     "HKD SGD ILS SAR AED IRR KPW CZK HUF RON BGN IDR THB VND PHP MYR PKR EGP NGN ARS "
-    "CLP COP TWD QAR KWD BYN KZT GEL"
+    "CLP COP TWD QAR KWD BYN KZT GEL ISK HRK RSD BHD OMR JOD LBP IQD LYD TND DZD MAD "
+    "KES UGX TZS GHS ETB NAD BWP ZMW XOF XAF LKR NPR BDT MMK KHR LAK MNT UZS AZN AMD "
+    "PEN UYU BOB PYG VES DOP JMD TTD XCD FJD BND MOP MUR"
 )
-_CODE_ALIASES = {"RMB": "CNY"}
-# Currency words after a number; an adjective in front picks the country.
-_CURRENCY_WORDS = {
-    "dollar": "USD", "euro": "EUR", "sterling": "GBP", "pound sterling": "GBP",
-    "pounds sterling": "GBP", "yen": "JPY", "yuan": "CNY", "renminbi": "CNY",
-    "ruble": "RUB", "rouble": "RUB", "hryvnia": "UAH", "hryvnias": "UAH", "hryvnas": "UAH",
-    "rupee": "INR", "franc": "CHF", "peso": "MXN", "lira": "TRY", "shekel": "ILS",
-    "zloty": "PLN", "zlotys": "PLN", "riyal": "SAR", "dirham": "AED", "rial": "IRR",
-    "rand": "ZAR", "won": "KRW", "cent": "USD", "pence": "GBP",
+_CODE_ALIASES = {"RMB": "CNY", "NIS": "ILS"}
+# Currency words after a number. Each family has a default (None: name the country) and
+# the adjectives that pick a member: "Canadian dollars", "Kuwaiti dinars".
+_CURRENCY_FAMILIES: dict[str, tuple[str | None, dict[str, str]]] = {
+    "dollar": ("USD", {
+        "us": "USD", "u.s.": "USD", "american": "USD", "canadian": "CAD",
+        "australian": "AUD", "new zealand": "NZD", "hong kong": "HKD", "singapore": "SGD",
+        "singaporean": "SGD", "taiwan": "TWD", "new taiwan": "TWD", "taiwanese": "TWD",
+        "jamaican": "JMD", "namibian": "NAD", "fijian": "FJD", "liberian": "LRD",
+        "belize": "BZD", "bahamian": "BSD", "barbadian": "BBD", "east caribbean": "XCD",
+        "trinidad and tobago": "TTD", "zimbabwean": "ZWL", "brunei": "BND"}),
+    "pound": ("GBP", {
+        "british": "GBP", "uk": "GBP", "egyptian": "EGP", "lebanese": "LBP",
+        "syrian": "SYP", "sudanese": "SDG", "south sudanese": "SSP"}),
+    "euro": ("EUR", {}),
+    "sterling": ("GBP", {}),
+    "yen": ("JPY", {"japanese": "JPY"}),
+    "yuan": ("CNY", {"chinese": "CNY"}),
+    "renminbi": ("CNY", {}),
+    "ruble": ("RUB", {"russian": "RUB", "belarusian": "BYN"}),
+    "rouble": ("RUB", {"russian": "RUB", "belarusian": "BYN"}),
+    "hryvnia": ("UAH", {"ukrainian": "UAH"}),
+    "hryvna": ("UAH", {}),
+    "rupee": ("INR", {"indian": "INR", "pakistani": "PKR", "sri lankan": "LKR",
+                      "nepalese": "NPR", "nepali": "NPR", "mauritian": "MUR"}),
+    "franc": ("CHF", {"swiss": "CHF", "cfa": "XOF", "congolese": "CDF", "rwandan": "RWF",
+                      "guinean": "GNF"}),
+    "peso": ("MXN", {"mexican": "MXN", "argentine": "ARS", "argentinian": "ARS",
+                     "chilean": "CLP", "colombian": "COP", "philippine": "PHP",
+                     "cuban": "CUP", "uruguayan": "UYU", "dominican": "DOP"}),
+    "lira": ("TRY", {"turkish": "TRY"}),
+    "shekel": ("ILS", {"israeli": "ILS", "new israeli": "ILS"}),
+    "zloty": ("PLN", {"polish": "PLN"}),
+    "riyal": ("SAR", {"saudi": "SAR", "qatari": "QAR", "yemeni": "YER"}),
+    "rial": ("IRR", {"iranian": "IRR", "omani": "OMR"}),
+    "dirham": ("AED", {"uae": "AED", "emirati": "AED", "moroccan": "MAD"}),
+    "dinar": (None, {"kuwaiti": "KWD", "iraqi": "IQD", "jordanian": "JOD",
+                     "bahraini": "BHD", "libyan": "LYD", "tunisian": "TND",
+                     "algerian": "DZD", "serbian": "RSD"}),
+    "shilling": (None, {"kenyan": "KES", "ugandan": "UGX", "tanzanian": "TZS",
+                        "somali": "SOS"}),
+    "krone": (None, {"danish": "DKK", "norwegian": "NOK"}),
+    "kroner": (None, {"danish": "DKK", "norwegian": "NOK"}),
+    "krona": ("SEK", {"swedish": "SEK", "icelandic": "ISK"}),
+    "kronor": ("SEK", {"swedish": "SEK"}),
+    "koruna": ("CZK", {"czech": "CZK"}),
+    "forint": ("HUF", {"hungarian": "HUF"}),
+    "leu": ("RON", {"romanian": "RON", "moldovan": "MDL"}),
+    "lei": ("RON", {"romanian": "RON", "moldovan": "MDL"}),
+    "lev": ("BGN", {"bulgarian": "BGN"}),
+    "leva": ("BGN", {"bulgarian": "BGN"}),
+    "rand": ("ZAR", {"south african": "ZAR"}),
+    "real": (None, {"brazilian": "BRL"}),
+    "reais": ("BRL", {"brazilian": "BRL"}),
+    "won": ("KRW", {"south korean": "KRW", "korean": "KRW", "north korean": "KPW"}),
+    "ringgit": ("MYR", {"malaysian": "MYR", "malaysia": "MYR"}),
+    "rupiah": ("IDR", {"indonesian": "IDR"}),
+    "baht": ("THB", {"thai": "THB"}),
+    "dong": (None, {"vietnamese": "VND"}),
+    "naira": ("NGN", {"nigerian": "NGN"}),
+    "cedi": ("GHS", {"ghanaian": "GHS"}),
+    "birr": ("ETB", {"ethiopian": "ETB"}),
+    "kwacha": (None, {"zambian": "ZMW", "malawian": "MWK"}),
+    "taka": ("BDT", {"bangladeshi": "BDT"}),
+    "tenge": ("KZT", {"kazakh": "KZT"}),
+    "lari": ("GEL", {"georgian": "GEL"}),
+    "manat": (None, {"azerbaijani": "AZN", "turkmen": "TMT"}),
+    "dram": ("AMD", {"armenian": "AMD"}),
+    "kyat": ("MMK", {}),
+    "cent": ("USD", {}),
+    "pence": ("GBP", {}),
+    "penny": ("USD", {}),
+    "paise": ("INR", {}),
+    "kopeck": ("RUB", {}),
+    "kopek": ("RUB", {}),
 }
-_CURRENCY_ADJECTIVES = {
-    "us": "USD", "u.s.": "USD", "american": "USD", "canadian": "CAD", "australian": "AUD",
-    "new zealand": "NZD", "hong kong": "HKD", "singapore": "SGD", "taiwan": "TWD",
-    "swiss": "CHF", "british": "GBP", "japanese": "JPY", "chinese": "CNY",
-    "russian": "RUB", "ukrainian": "UAH", "indian": "INR", "mexican": "MXN",
-    "turkish": "TRY", "south african": "ZAR", "south korean": "KRW", "korean": "KRW",
-}
-_SUBUNIT_FACTOR = {"cent": 0.01, "pence": 0.01}
+# Plurals that are not the family name plus "s".
+_CURRENCY_PLURALS = {"pence": "pence", "pennies": "penny", "kopecks": "kopeck",
+                     "kopeks": "kopek", "lei": "lei", "leva": "leva", "reais": "reais",
+                     "kroner": "kroner", "kronor": "kronor", "paise": "paise",
+                     "hryvnas": "hryvna", "yen": "yen", "yuan": "yuan", "won": "won",
+                     "rand": "rand", "baht": "baht", "dong": "dong", "naira": "naira"}
+_CURRENCY_ADJECTIVES = sorted({adj for _, adjs in _CURRENCY_FAMILIES.values() for adj in adjs},
+                              key=len, reverse=True)
+# Sub-units: "25 cents" is 0.25 of the main unit, and "7 dollars and 25 cents" one amount.
+_SUBUNIT_FACTOR = {"cent": 0.01, "pence": 0.01, "penny": 0.01, "paise": 0.01,
+                   "kopeck": 0.01, "kopek": 0.01, "sen": 0.01}
 
 # (unit, kind, factor): factor turns "two decades" into 20 years.
 _Unit = tuple[str, str, float]
@@ -115,7 +200,7 @@ def _unit_words() -> dict[str, _Unit]:
             table[name] = (unit, kind, factor)
 
     for prefix, symbol in (("kilo", "km"), ("centi", "cm"), ("milli", "mm"), ("", "m"),
-                           ("nano", "nm"), ("micro", "µm")):
+                           ("nano", "nm"), ("micro", "µm"), ("deci", "dm")):
         add(f"{prefix}metre|{prefix}metres|{prefix}meter|{prefix}meters", symbol, "distance")
         for sq in ("square ", "sq "):
             add(f"{sq}{prefix}metre|{sq}{prefix}metres|{sq}{prefix}meter|{sq}{prefix}meters",
@@ -176,8 +261,52 @@ def _unit_words() -> dict[str, _Unit]:
     add("decade|decades", "year", "duration", 10.0)
     add("century|centuries", "year", "duration", 100.0)
     add("percent|per cent|pct", "%", "percent")
-    add("percentage point|percentage points", "pp", "percent")
+    add("percentage point|percentage points|pct point|pct points", "pp", "percent")
     add("basis point|basis points", "bp", "percent")
+    add("cubic foot|cubic feet", "ft3", "volume")
+    add("cubic inch|cubic inches", "in3", "volume")
+    add("cubic yard|cubic yards", "yd3", "volume")
+    add("cubic mile|cubic miles", "mi3", "volume")
+    add("square inch|square inches", "in2", "area")
+    add("square yard|square yards", "yd2", "area")
+    add("square kilometre|square kilometres|square kilometer|square kilometers", "km2", "area")
+    for spelling in ("litre", "liter"):
+        add(f"hecto{spelling}|hecto{spelling}s", "hl", "volume")
+        add(f"deci{spelling}|deci{spelling}s", "dl", "volume")
+    add("pint|pints", "pt", "volume")
+    add("quart|quarts", "qt", "volume")
+    add("fluid ounce|fluid ounces", "fl oz", "volume")
+    add("microgram|micrograms", "µg", "mass")
+    add("nanogram|nanograms", "ng", "mass")
+    add("megatonne|megatonnes|megaton|megatons", "Mt", "mass")
+    add("miles an hour|mile an hour|miles a hour", "mph", "speed")
+    add("kilometres an hour|kilometers an hour|kilometre an hour|kilometer an hour"
+        "|km an hour", "km/h", "speed")
+    add("feet per second|foot per second", "ft/s", "speed")
+    add("deg celsius|deg c|degree c|deg centigrade", "degC", "temperature")
+    add("deg fahrenheit|deg f|degree f", "degF", "temperature")
+    add("degrees|degree|deg", "deg", "temperature")
+    add("nanosecond|nanoseconds", "ns", "duration")
+    add("microsecond|microseconds", "µs", "duration")
+    add("millennium|millennia|millenniums", "year", "duration", 1000.0)
+    for prefix, symbol in (("", ""), ("kilo", "k"), ("mega", "M"), ("giga", "G"), ("tera", "T"),
+                           ("peta", "P"), ("exa", "E")):
+        add(f"{prefix}byte|{prefix}bytes", f"{symbol}B", "data")
+        add(f"{prefix}bit|{prefix}bits", f"{symbol}bit", "data")
+        add(f"{prefix}bits per second|{prefix}bit per second", f"{symbol}bit/s", "data_rate")
+        add(f"{prefix}bytes per second|{prefix}byte per second", f"{symbol}B/s", "data_rate")
+    for prefix, symbol in (("", ""), ("kilo", "k"), ("mega", "M"), ("giga", "G"),
+                           ("tera", "T")):
+        add(f"{prefix}hertz", f"{symbol}Hz", "frequency")
+    add("revolutions per minute|revolution per minute", "rpm", "frequency")
+    for prefix, symbol in (("", ""), ("kilo", "k"), ("mega", "M"), ("giga", "G"),
+                           ("hecto", "h")):
+        add(f"{prefix}pascal|{prefix}pascals", f"{symbol}Pa", "pressure")
+    add("millibar|millibars", "mbar", "pressure")
+    add("pounds per square inch|pound per square inch", "psi", "pressure")
+    add("millimetres of mercury|millimeters of mercury", "mmHg", "pressure")
+    add("petawatt hour|petawatt hours", "PWh", "energy")
+    add("brake horsepower", "hp", "power")
     return table
 
 
@@ -189,12 +318,14 @@ def _unit_symbols() -> dict[str, _Unit]:
         for name in names.split("|"):
             table[name] = (unit, kind, 1.0)
 
-    for base in ("km", "m", "cm", "mm", "mi", "ft"):
+    for base in ("km", "m", "cm", "mm", "mi", "ft", "dm"):
         add(f"{base}2|{base}²|{base}^2|sq {base}|sq. {base}", f"{base}2", "area")
         add(f"{base}3|{base}³|{base}^3", f"{base}3", "volume")
         add(f"{base} squared", f"{base}2", "area")
         add(f"{base} cubed", f"{base}3", "volume")
     add("km|m|cm|mm|mi|ft|yd|nmi|in", "", "distance")
+    add("μm", "µm", "distance")
+    add("µm", "", "distance")
     add("ha", "ha", "area")
     add("l|L|ml|mL|cl|cL|gal|bbl", "", "volume")
     add("cc", "cm3", "volume")
@@ -213,7 +344,35 @@ def _unit_symbols() -> dict[str, _Unit]:
     add("mins", "min", "duration")
     add("hr|hrs", "h", "duration")
     add("yr|yrs", "year", "duration")
-    add("%|pp", "", "percent")
+    add("%|pp|bp", "", "percent")
+    add("％", "%", "percent")
+    add("bps", "bp", "percent")  # in news "bps" is basis points; a data rate is "kbps"
+    add("dm", "", "distance")
+    add("in2|in²|yd2|yd²", "", "area")
+    add("cu ft|cu. ft.|cu.ft.", "ft3", "volume")
+    add("cu m", "m3", "volume")
+    add("hl|dl|fl oz", "", "volume")
+    add("µg|ng|Mt", "", "mass")
+    add("μg|mcg", "µg", "mass")
+    add("km/hr", "km/h", "speed")
+    add("ft/s", "", "speed")
+    add("°|º|deg|deg.", "deg", "temperature")
+    add("° celsius|° Celsius|°celsius|°Celsius", "degC", "temperature")
+    add("° fahrenheit|° Fahrenheit|°fahrenheit|°Fahrenheit", "degF", "temperature")
+    add("ns|µs", "", "duration")
+    add("μs", "µs", "duration")
+    add("kB|KB|MB|GB|TB|PB|EB|KiB|MiB|GiB|TiB|PiB", "", "data")
+    add("kb|Kb|Mb|Gb|Tb|kbit|Mbit|Gbit|Tbit", "", "data")
+    add("kbps|Kbps|kb/s|Kb/s|kbit/s", "kbit/s", "data_rate")
+    add("Mbps|Mb/s|Mbit/s", "Mbit/s", "data_rate")
+    add("Gbps|Gb/s|Gbit/s", "Gbit/s", "data_rate")
+    add("Tbps|Tbit/s", "Tbit/s", "data_rate")
+    add("bit/s|kB/s|KB/s|MB/s|GB/s", "", "data_rate")
+    add("MBps", "MB/s", "data_rate")
+    add("Hz|kHz|MHz|GHz|THz|rpm", "", "frequency")
+    add("Pa|kPa|MPa|GPa|hPa|mbar|bar|psi|atm|mmHg|inHg", "", "pressure")
+    add("PWh", "", "energy")
+    add("bhp", "hp", "power")
     # An empty unit means "the symbol is the unit".
     return {k: (u or k, kind, f) for k, (u, kind, f) in table.items()}
 
@@ -221,7 +380,7 @@ def _unit_symbols() -> dict[str, _Unit]:
 _WORD_UNITS = _unit_words()
 _SYMBOL_UNITS = _unit_symbols()
 # Bare symbols that collide with words or letters; each needs its own check.
-_AMBIGUOUS_SYMBOLS = frozenset({"in", "C", "F"})
+_AMBIGUOUS_SYMBOLS = frozenset({"in", "C", "F", "bar", "Mt", "°", "º", "deg", "deg."})
 
 _QUALIFIERS = (
     "more than|less than|fewer than|at least|at most|up to|as many as|as much as|as few as"
@@ -308,6 +467,12 @@ _CHANGE_WORDS = _word_set(
     "tumbled swelled declined decline declines boosted boost hiked hike upgraded downgraded "
     "extended shortened widened narrowed"
 )
+# Words after which a capitalised month alone is a date: "in June", "by March".
+_MONTH_PREPOSITIONS = _word_set(
+    "in by since until till through before after during from to between and of early mid "
+    "late last next this each every"
+)
+_MAY_PREPOSITIONS = _word_set("in by since until till through during early mid late last next")
 _INCH_FOLLOWERS = _word_set("thick long wide tall deep high across diameter")
 
 # --------------------------------------------------------------------------- regexes
@@ -319,78 +484,174 @@ def _alternation(words: Iterable[str]) -> str:
 
 
 _NUMBER_WORDS = _alternation([*_ONES, *_TENS, *_SCALE_WORDS, "dozen"])
-_MONTH_ALT = _alternation(m.capitalize() for m in _MONTHS)
+# Months: capitalised names and abbreviations, or lower-case full names ("june 2011"),
+# which _read_month_first only takes with a day or a year next to them.
+_FULL_MONTHS = [m for m in _MONTHS if len(m) > 3 and m != "sept"]
+_MONTH_ALT = _alternation([*(m.capitalize() for m in _MONTHS), *_FULL_MONTHS, "sept"])
+_ALL_CURRENCY_MARKS = {**_CURRENCY_SYMBOLS, **_CURRENCY_SUFFIX_ONLY}
 _SYMBOL_ALT = _alternation(_CURRENCY_SYMBOLS)
 _KNOWN_CODES = _CURRENCY_CODES | frozenset(_CODE_ALIASES)
 _SCALE_AHEAD = r"(?:hundred|thousand|million|billion|trillion|dozen)\b"
+_FRACTION_AHEAD = rf"(?:{_alternation(_FRACTION_WORDS)})[ \t]+of\b"
 
 # Where a figure can begin: a currency, a sign, a digit, a number word or a month.
 _START = re.compile(
     rf"(?P<cur>(?:{_SYMBOL_ALT})(?=[ \u00a0]?[-−]?[0-9.])"
-    r"|\b[A-Z]{3}(?=[ \u00a0]?[-−]?[0-9]))"
+    r"|\b[A-Z]{3}\$?(?=[ \u00a0]?[-−]?[0-9]))"
     r"|(?P<sign>[-−+](?=[0-9]|\.[0-9])|[-−](?=[$€£¥]))"
+    rf"|(?P<minus>(?i:\b(?:minus|negative)[ \t]+)(?=[0-9]|(?i:{_NUMBER_WORDS})\b))"
     r"|(?P<digit>(?<![0-9A-Za-z.])\.(?=[0-9])|[0-9])"
     rf"|(?P<vulgar>[{''.join(_VULGAR)}])"
-    rf"|(?P<word>(?i:\b(?:an?[ \t]+(?={_SCALE_AHEAD})|half[ \t]+an?[ \t]+(?={_SCALE_AHEAD})"
-    rf"|(?:{_NUMBER_WORDS})\b)))"
+    rf"|(?P<word>(?i:\b(?:an?[ \t]+(?={_SCALE_AHEAD}|{_FRACTION_AHEAD})"
+    rf"|half[ \t]+an?[ \t]+(?={_SCALE_AHEAD})|(?:{_NUMBER_WORDS})\b)))"
     rf"|(?P<month>\b(?:{_MONTH_ALT})\b)"
 )
 # Cheap first pass: a sentence without these characters or words has no figure.
-_SYMBOL_HIT = re.compile(rf"[0-9$€£¥₹₽₴₩₺₪₦₱+−.{''.join(_VULGAR)}-]")
+_SYMBOL_HIT = re.compile(rf"[0-9$€£¥₹₽₴₩₺₪₦₱₫฿₸₾₼₨₵+−.{''.join(_VULGAR)}-]")
 _LETTER_WORD = re.compile(r"[A-Za-z]+")
+_LETTER_CURRENCY_MARKS = [m for m in _CURRENCY_SYMBOLS if m.rstrip(".").isalpha()]
 _TRIGGER_WORDS = frozenset(
-    [form for word in [*_ONES, *_TENS, *_SCALE_WORDS, "dozen"]
+    [form for word in [*_ONES, *_TENS, *_SCALE_WORDS, "dozen", "minus", "negative"]
      for form in (word, word.capitalize(), word.upper())]
-    + [m.capitalize() for m in _MONTHS] + [*_CURRENCY_CODES, *_CODE_ALIASES, "Rs"]
+    + [m.capitalize() for m in _MONTHS] + _FULL_MONTHS + ["sept"]
+    + [*_CURRENCY_CODES, *_CODE_ALIASES, *(m.rstrip(".") for m in _LETTER_CURRENCY_MARKS)]
 )
-_CUR_PREFIX = re.compile(rf"(?:{_SYMBOL_ALT}|\b[A-Z]{{3}}\b)[ \u00a0]?")
+_CUR_PREFIX = re.compile(rf"(?:{_SYMBOL_ALT}|\b[A-Z]{{3}}\$?(?![A-Za-z]))[ \u00a0]?")
+# Repetitions are bounded so that no start re-reads an unbounded run (the scan stays linear).
 _DIGITS = re.compile(
-    r"(?P<int>[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])"
-    r"|[0-9]{1,3}(?:[\u00a0\u202f ][0-9]{3})+(?![0-9]|,[0-9]|\.[0-9]|-)"
-    r"|[0-9]+)?(?P<dec>\.[0-9]+)?"
+    r"(?P<int>[0-9]{1,3}(?:,[0-9]{3}){1,8}(?![0-9])"
+    r"|[0-9]{1,3}(?:[\u00a0\u202f\u2009 ][0-9]{3}){1,8}(?![0-9]|,[0-9]|-)"
+    r"|[0-9]{1,400})?(?P<dec>\.[0-9]{1,40})?"
+)
+# Decimal comma, read only where the text is clearly in that convention: dot-grouped
+# thousands ("1.234,56", "1.234.567"), or a comma with one or two decimals right before a
+# unit, currency or percent sign ("3,5 %", "12,50 €", "7 654 321,09 EUR").
+_COMMA_DECIMAL = re.compile(
+    r"(?P<int>[0-9]{1,3}(?P<dots>(?:\.[0-9]{3}){1,8})|[0-9]{1,3}(?:[\u00a0\u202f\u2009 ][0-9]{3})"
+    r"{1,8}|[0-9]{1,12})(?:,(?P<dec>[0-9]{1,12}))?(?![0-9]|[.,][0-9])"
+)
+_COMMA_DECIMAL_MARK = re.compile(
+    r"[ \u00a0]?(?:%|€|£|\$|¥|₽|zł|Kč|kr\b|[A-Z]{3}(?![A-Za-z])"
+    r"|(?:km|kg|m|cm|mm|g|l|t|h|min|s|°|ha|MW|GW|kW|kWh|m2|m²|km2|km²)(?![A-Za-z]))"
 )
 _EXPONENT = re.compile(r"[eE](?P<e>[-−+]?[0-9]{1,3})(?![A-Za-z0-9])"
                        r"|[ ]?(?:×[ ]?10\^?|x10\^|x10(?=[-−]))(?P<p>[-−]?[0-9]{1,3})(?![0-9])")
-_MIXED_FRACTION = re.compile(r"[ \u00a0]([0-9]{1,2})/([0-9]{1,3})(?![0-9/])")
+# "5 3/4" and, as the Federal Reserve writes, "6-1/2".
+_MIXED_FRACTION = re.compile(r"[ \u00a0-]([0-9]{1,2})/([0-9]{1,3})(?![0-9/])")
 _SIMPLE_FRACTION = re.compile(r"/([0-9]{1,3})(?![0-9/])")
 _WORD_SEQUENCE = re.compile(
     rf"(?i)(?:half[ \t]+)?(?:an?[ \t]+)?(?:{_NUMBER_WORDS})\b"
-    rf"(?:(?:[ \t]*[-‐][ \t]*|[ \t]+and[ \t]+|[ \t]*&[ \t]*|,[ \t]*|[ \t]+)(?:{_NUMBER_WORDS})\b)*"
+    rf"(?:(?:[ \t]*[-‐][ \t]*|[ \t]+and[ \t]+|[ \t]*&[ \t]*|,[ \t]*|[ \t]+)(?:{_NUMBER_WORDS})\b)"
+    r"{0,24}"
 )
 _WORD_TOKEN = re.compile(r"[A-Za-z]+|&|,")
 _AND_A_HALF = re.compile(r"(?i)[ \t]+and[ \t]+a[ \t]+half\b")
 _FRACTION_WORD = re.compile(rf"(?i)[ \t-]+({_alternation(_FRACTION_WORDS)})\b")
+_A_FRACTION = re.compile(rf"(?i)an?[ \t]+({_alternation(_FRACTION_WORDS)})(?=[ \t]+of\b)")
+_ORDINAL_WORDS = _word_set(
+    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
+    "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth "
+    "thirtieth fortieth fiftieth sixtieth seventieth eightieth ninetieth hundredth "
+    "thousandth millionth billionth"
+)
+# "thirty-first", "one hundred and first": an ordinal, not a count of thirty.
+_ORDINAL_AFTER = re.compile(rf"(?i)(?:[ \t]*[-‐][ \t]*|[ \t]+(?:and[ \t]+)?)"
+                            rf"({_alternation(_ORDINAL_WORDS)})\b")
+# Spoken decimals: "four hundred point zero five", "1 point 1", "three point five".
+_DIGIT_WORD = _alternation([w for w, v in _ONES.items() if v < 10] + ["oh", "nought"])
+_SPOKEN_POINT = re.compile(
+    rf"(?i)[ \t]+point[ \t]+((?:{_DIGIT_WORD})\b(?:[ \t]+(?:{_DIGIT_WORD})\b){{0,11}}"
+    r"|[0-9]{1,12}(?![0-9,.]))"
+)
 _SCALE_WORD = re.compile(rf"(?i)[ \u00a0]+({_alternation(_SCALE_WORDS)})\b")
 _SCALE_ABBREVIATION = re.compile(r"([ \u00a0]?)(bln|bn|mln|mn|trn|tn|k|K|m|M|B|T)(?![A-Za-z0-9])")
 _UNCERTAINTY = re.compile(r"[ ]?(?:±|\+/-|\+/−)[ ]?[0-9]+(?:\.[0-9]+)?")
+# "twenty-four (24) hours": the digits restate the words; one figure.
+_RESTATED = re.compile(r"[ \u00a0]?\(([0-9][0-9,.]{0,20})\)")
+# "35 (kg)": a unit in brackets after the number.
+_BRACKETED = re.compile(r"[ \u00a0]?\(([^()\s][^()]{0,24})\)")
 _SYMBOL_LENGTHS = sorted({len(symbol) for symbol in _SYMBOL_UNITS}, reverse=True)
 # After a unit symbol: no letter, digit or "/x" that would make it part of a longer token.
 _SYMBOL_END = re.compile(r"[A-Za-z0-9²³_]|/[A-Za-z0-9]")
-# Up to three words after a number; the longest run that names a unit wins.
+# Up to four words after a number; the longest run that names a unit wins.
 _WORDS_AHEAD = re.compile(
-    r"(?:[ \u00a0]+|[ ]?-[ ]?)([A-Za-z]+)(?:[ \t-]+([A-Za-z]+))?(?:[ \t-]+([A-Za-z]+))?"
+    r"(?:[ \u00a0]+|[ ]?-[ ]?)([A-Za-z]{1,30})(?:[ \t-]+([A-Za-z]{1,30}))?"
+    r"(?:[ \t-]+([A-Za-z]{1,30}))?(?:[ \t-]+([A-Za-z]{1,30}))?"
 )
 _UNIT_WORD_MAX = max(len(name.split()) for name in _WORD_UNITS)
+_CURRENCY_WORD_FORMS = sorted(
+    {*_CURRENCY_FAMILIES, *(f"{name}s" for name in _CURRENCY_FAMILIES), *_CURRENCY_PLURALS,
+     "pounds sterling", "pound sterling"}, key=len, reverse=True)
 _CURRENCY_SUFFIX = re.compile(
-    rf"(?:[ \u00a0]?)(?:(?P<sym>€|£|\$|¥|₽|₴|zł)|(?P<code>[A-Z]{{3}})\b"
+    rf"(?:[ \u00a0]?)(?:(?P<sym>{_alternation(_ALL_CURRENCY_MARKS)})(?![A-Za-z])"
+    r"|(?P<code>[A-Z]{3})(?![A-Za-z])"
     rf"|(?i:(?P<adj>{_alternation(_CURRENCY_ADJECTIVES)})[ ]+)?"
-    r"(?P<word>(?i:pounds[ ]sterling|pound[ ]sterling|sterling|dollars?|euros?|yen|yuan"
-    r"|renminbi|roubles?|rubles?|hryvnias?|hryvnas|rupees?|francs?|pesos?|liras?|shekels?"
-    r"|zlotys?|riyals?|dirhams?|rials?|rand|won|cents?|pence|pounds?)\b))"
+    rf"(?P<word>(?i:{_alternation(_CURRENCY_WORD_FORMS)})\b))"
+)
+# "7 dollars and 25 cents", "£5 and 20p": the sub-unit completes the amount.
+_AND_SUBUNIT = re.compile(
+    r"(?i)(?:,?[ \t]+and|,)?[ \t]+([0-9]{1,2}|[a-z]+(?:[ -][a-z]+)?)[ \t]*"
+    r"(cents?|pence|p|paise|kopecks?|kopeks?)\b"
 )
 _CLOCK = re.compile(
-    r"[0-9]{1,2}(?:[:.][0-9]{2})?[ \u00a0]?(?:[aApP]\.?[mM]\.?)(?![A-Za-z])"
-    r"|[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?(?![0-9])"
+    r"(?P<h>[0-9]{1,2})(?:[:.](?P<m>[0-9]{2}))?[ \u00a0]?"
+    r"(?P<ap>[aApP])(?:\.[mM]\.?|[mM])(?![A-Za-z])"
+    r"|(?P<h24>[0-9]{1,2}):(?P<m24>[0-9]{2})(?::[0-9]{2})?(?![0-9])"
 )
 _DECADE = re.compile(r"([12][0-9]{2}0)s\b")
 _ORDINAL_OR_GLUE = re.compile(r"[A-Za-z0-9]|[.,:/][0-9]|-[A-Z]")
 _DAY_MONTH = re.compile(
-    rf"([0-9]{{1,2}})(?:st|nd|rd|th)?[ \u00a0]+(?:of[ ]+)?({_MONTH_ALT})\.?"
+    rf"([0-9]{{1,2}})(?:st|nd|rd|th)?[ \u00a0]+(?:of[ ]+)?({_MONTH_ALT})\b\.?"
     r"(?:,?[ \u00a0]+([0-9]{4}))?(?![0-9])"
 )
 _MONTH_DAY = re.compile(
-    rf"({_MONTH_ALT})\.?(?:[ \u00a0]+([0-9]{{1,2}})(?:st|nd|rd|th)?(?![0-9]))?"
-    r"(?:,?[ \u00a0]+([0-9]{4})(?![0-9]))?"
+    rf"({_MONTH_ALT})\b\.?(?:[ \u00a0]+(?:the[ ]+)?([0-9]{{1,2}})(?:st|nd|rd|th)?(?![0-9]))?"
+    r"(?:(?:,?[ \u00a0]+|[ \u00a0]+of[ \u00a0]+)([0-9]{4})(?![0-9]))?"
+)
+# ISO 8601 dates: "2023-06-01", also with a time after "T".
+_ISO_DATE = re.compile(r"([12][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])(?![0-9])")
+# Numeric dates: "04/02/2025" (slashes or dashes: month first, as in the US, unless the
+# first number cannot be a month) and "04.02.2025" (dots: day first, as in Europe).
+_NUMERIC_DATE = re.compile(
+    r"([0-9]{1,2})([/.-])([0-9]{1,2})\2((?:1[89]|2[01])[0-9]{2})(?![0-9]|[/.-][0-9])"
+)
+# "on the 5th": a day of the month with no month named.
+_ON_THE_BEFORE = re.compile(r"(?i)(?<![A-Za-z])on[ \t]+the[ \t]+\Z")
+_DAY_ORDINAL = re.compile(r"([0-9]{1,2})(?:st|nd|rd|th)(?=[ \t]*(?:[,.;:)!?]|\Z|[ \t]+(?:at|and"
+                          r"|or|when|as|after|before|of[ \t]+(?:this|next|last)[ \t]+month)\b))")
+# "late 2014", "mid-2015", "early June", "the end of 2016": the part of the period.
+_PERIOD_PART_BEFORE = re.compile(
+    r"(?i)(?<![A-Za-z])(?:(early|mid|late)[- \t]|(?:the[ \t]+)?(end|start|beginning|middle)"
+    r"[ \t]+of[ \t]+)\Z"
+)
+# Phone numbers: "+1 555-123-4567", "(555) 123-4567", "020 7946 0958", "555-123-4567".
+_PHONE = re.compile(
+    r"\+?[0-9]{1,3}[ .-]\(?[0-9]{2,4}\)?[ .-][0-9]{3,4}[ .-][0-9]{3,4}(?![0-9])"
+    r"|\+[0-9]{1,3}[ .-]?[0-9]{2,4}[ .-][0-9]{3,4}(?:[ .-][0-9]{2,4})?(?![0-9])"
+    r"|[0-9]{3}\)[ .-]?[0-9]{3}[ .-][0-9]{4}(?![0-9])"
+    r"|0[0-9]{2,4}[ ][0-9]{3,4}[ ][0-9]{3,4}(?![0-9])"
+    r"|[0-9]{3}-[0-9]{3}-[0-9]{4}(?![0-9])"
+)
+# A number right after these words is a result: "won 31-24", "a 24-31 defeat".
+_SCORE_WORDS = _word_set(
+    "won win wins beat beats defeated defeat defeats lost lose loses drew draw draws victory "
+    "thrashed edged routed trounced score scored scores leads led trailed trail trailing "
+    "winning losing vote voted votes"
+)
+# "one official said": a source being described, not a count.
+_SPEECH_AFTER = re.compile(
+    r"(?i)(?:[ \t]+[A-Za-z-]{1,30}){0,3}?,?[ \t]+(?:who|said|says|told|added|explained|noted"
+    r"|wrote|argued|warned|claimed|insisted|recalled|stated|suggested|described|familiar|"
+    r"speaking|briefed|cautioned|confirmed|declined|asked|replied|tweeted|posted)\b"
+)
+_MINUS_WORD = re.compile(r"(?i)(?:minus|negative)[ \t]+")
+_BELOW_ZERO = re.compile(r"(?i)[ \t]+below[ \t]+(?:zero|freezing)\b")
+# Words that make a bare "degrees" or "°" a temperature rather than an angle.
+_TEMPERATURE_CONTEXT = re.compile(
+    r"(?i)\b(?:temperatures?|fever|heat|heatwave|hot|hotter|hottest|cold|colder|coldest|warm"
+    r"|warmer|warmest|weather|thermometer|forecast|freezing|chill|climate|celsius|fahrenheit"
+    r"|centigrade|degrees?[ \t]+(?:c|f)\b|boil|boiling|melt|melting|oven|cool|cooler|mercury"
+    r"|thaw|frost|scorching|sweltering|balmy|highs?|lows?)\b"
 )
 _QUALIFIER_BEFORE = re.compile(
     rf"(?i)(?:(?<![A-Za-z])({_QUALIFIERS})[ \t\u00a0]+|([~≈<>≤≥])[ ]?)\Z"
@@ -401,8 +662,9 @@ _FROM_BEFORE = re.compile(r"(?i)(?<![A-Za-z])(?:([A-Za-z]+)[ \t]+)?from[ \t]+\Z"
 _WORD_BEFORE = re.compile(r"(?<![A-Za-z])([A-Za-z][A-Za-z.]*)[ \t\u00a0]+\Z")
 _TIME_PREFIX = re.compile(r"(?i)(?<![A-Za-z])(?:mid|early|late|pre|post)-\Z")
 _ONE_BEFORE = re.compile(r"(?<![A-Za-z])([A-Za-z]+)[ \t]+\Z")
-_RANGE_JOIN = re.compile(r"[ \t]*[–—][ \t]*|-(?=[0-9$€£])|[ ]+-[ ]+|-?[ \t]+(to|and|or)[ \t]+")
-_RUN_WORD = re.compile(r"[ \t\u00a0]+([^\W\d_][\w'’.-]*[\w'’]|[^\W\d_])")
+_RANGE_JOIN = re.compile(r"[ \t]*(?:[–—]|--)[ \t]*|-(?=[0-9$€£])|[ ]+-[ ]+"
+                         r"|-?[ \t]+(to|and|or)[ \t]+")
+_RUN_WORD = re.compile(r"[ \t\u00a0]+([^\W\d_][\w'’.-]{0,40}[\w'’]|[^\W\d_])")
 _DESIGNATION = re.compile(r"[ \t][0-9]{1,3}[A-Z]?(?=[ \t][A-Za-z])")
 _AFTER_NOUN_BLOCK = re.compile(r"[ \t\u00a0]*[,.;:!?()\"“”]")
 _INCH_END = re.compile(r"[ \t]*(?:[.,;:)!?]|\Z)")
@@ -441,13 +703,14 @@ class _Quantity:
 
 def _read_digits(s: str, i: int) -> tuple[float, int, bool] | None:
     """Read a written-out numeral at i: (value, end, is a plain integer)."""
+    comma = _read_comma_decimal(s, i)
+    if comma is not None:
+        return comma
     m = _DIGITS.match(s, i)
     if m is None or m.end() == i:
         return None
     int_part, dec_part = m.group("int"), m.group("dec")
-    digits = (int_part or "0").replace(",", "").replace(" ", "")
-    digits = digits.replace("\u00a0", "").replace("\u202f", "")
-    text = digits + (dec_part or "")
+    text = _strip_grouping(int_part or "0") + (dec_part or "")
     end = m.end()
     plain = dec_part is None and int_part is not None and int_part.isdigit()
     exponent = _EXPONENT.match(s, end)
@@ -456,9 +719,45 @@ def _read_digits(s: str, i: int) -> tuple[float, int, bool] | None:
         # float() of the joined text overflows to inf (dropped later) instead of raising.
         return float(f"{text}e{int(power)}"), exponent.end(), False
     value = float(text)
-    if plain and int_part is not None and len(int_part) <= 2:
-        return _with_fraction(s, value, end)
+    if plain and int_part is not None:
+        spoken = _SPOKEN_POINT.match(s, end)
+        if spoken is not None:  # "1 point 1"
+            return value + _spoken_decimals(spoken.group(1)), spoken.end(), False
+        if len(int_part) <= 2:
+            return _with_fraction(s, value, end)
     return value, end, plain
+
+
+def _strip_grouping(digits: str) -> str:
+    """Digits without the commas, dots or (thin) spaces that group thousands."""
+    for mark in (",", ".", " ", "\u00a0", "\u202f", "\u2009"):
+        digits = digits.replace(mark, "")
+    return digits
+
+
+def _read_comma_decimal(s: str, i: int) -> tuple[float, int, bool] | None:
+    """A number in the decimal-comma convention, when the text clearly uses it."""
+    m = _COMMA_DECIMAL.match(s, i)
+    if m is None:
+        return None
+    dots, dec = m.group("dots"), m.group("dec")
+    if dots is not None:
+        # "1.234,56" or "1.234.567"; a single "1.234" stays an English decimal.
+        if dec is None and dots.count(".") < 2:
+            return None
+    elif dec is None or len(dec) > 2 or _COMMA_DECIMAL_MARK.match(s, m.end()) is None:
+        return None
+    whole = _strip_grouping(m.group("int"))
+    value = float(f"{whole}.{dec}") if dec is not None else float(whole)
+    return value, m.end(), dec is None
+
+
+def _spoken_decimals(text: str) -> float:
+    """The fraction that "zero five" or "77" after "point" stands for (0.05, 0.77)."""
+    if text[0].isdigit():
+        return float(f"0.{text}")
+    digits = "".join(str(_ONES.get(word.lower(), 0)) for word in text.split())
+    return float(f"0.{digits}")
 
 
 def _with_fraction(s: str, whole: float, end: int) -> tuple[float, int, bool]:
@@ -483,6 +782,9 @@ def _is_prose_fraction(numerator: int, denominator: int, before_of: bool = False
 
 def _read_words(s: str, i: int) -> tuple[float, int, str | None] | None:
     """Read a number in words at i: (value, end, the word if it was a single one)."""
+    a_fraction = _A_FRACTION.match(s, i)
+    if a_fraction is not None:  # "a quarter of", "a third of"
+        return 1 / _FRACTION_WORDS[a_fraction.group(1).lower()], a_fraction.end(), None
     m = _WORD_SEQUENCE.match(s, i)
     if m is None:
         return None
@@ -495,11 +797,29 @@ def _read_words(s: str, i: int) -> tuple[float, int, str | None] | None:
     if half:
         value, used = value / 2, used + 1
     end = tokens[used - 1][1]
+    last = tokens[used - 1][0]
+    if last not in _ONES and _ORDINAL_AFTER.match(s, end) is not None:
+        return None  # "thirty-first", "one hundred and first"
     single = tokens[0][0] if used == 1 else None
-    fraction = _word_fraction(s, value, end, single)
-    if fraction is not None:
-        return fraction[0], fraction[1], None
+    spoken = _SPOKEN_POINT.match(s, end) if value == int(value) else None
+    if spoken is not None:  # "four hundred point zero five"
+        value, end, single = value + _spoken_decimals(spoken.group(1)), spoken.end(), None
+    else:
+        fraction = _word_fraction(s, value, end, single)
+        if fraction is not None:
+            value, end, single = fraction[0], fraction[1], None
+    restated = _RESTATED.match(s, end)
+    if restated is not None and _same_number(restated.group(1), value):
+        end = restated.end()  # "twenty-four (24) hours"
     return value, end, single
+
+
+def _same_number(digits: str, value: float) -> bool:
+    """Whether digits such as "24" or "1,000" write the same number as value."""
+    try:
+        return float(digits.replace(",", "")) == value
+    except ValueError:
+        return False
 
 
 def _word_fraction(s: str, value: float, end: int, single: str | None) -> tuple[float, int] | None:
@@ -507,10 +827,13 @@ def _word_fraction(s: str, value: float, end: int, single: str | None) -> tuple[
     half = _AND_A_HALF.match(s, end)
     if half is not None:
         return value + 0.5, half.end()
-    if single is not None and value >= 1:
+    if single is not None and single in _ONES and value >= 1:
         frac = _FRACTION_WORD.match(s, end)
         if frac is not None:
-            return value / _FRACTION_WORDS[frac.group(1).lower()], frac.end()
+            word = frac.group(1).lower()
+            plural = word.endswith("s") or word == "halves"
+            if plural == (value > 1) or word == "half":
+                return value / _FRACTION_WORDS[word], frac.end()
     return None
 
 
@@ -585,14 +908,16 @@ def _read_number(s: str, i: int) -> tuple[float, int, bool, bool, str | None] | 
 def _read_quantity(s: str, i: int) -> _Quantity | None:
     """Read [sign][currency][sign] number [scale] [± x] [currency | unit] starting at i."""
     start, sign = i, 1.0
-    if s[i] in "-−+":
+    minus = _MINUS_WORD.match(s, i)
+    if minus is not None:
+        sign, i = -1.0, minus.end()
+    elif s[i] in "-−+":
         sign, i = (-1.0 if s[i] != "+" else 1.0), i + 1
     currency = None
     prefix = _CUR_PREFIX.match(s, i)
-    if prefix is not None and _is_currency_mark(prefix.group().strip()):
-        code = prefix.group().strip()
-        currency = _CURRENCY_SYMBOLS.get(code) or _CODE_ALIASES.get(code, code)
-        i = prefix.end()
+    code = _currency_code(prefix.group().strip()) if prefix is not None else None
+    if prefix is not None and code is not None:
+        currency, i = code, prefix.end()
         if sign == 1.0 and i < len(s) and s[i] in "-−":
             sign, i = -1.0, i + 1
     if i >= len(s):
@@ -615,9 +940,19 @@ def _read_quantity(s: str, i: int) -> _Quantity | None:
     return q
 
 
+def _currency_code(mark: str) -> str | None:
+    """The ISO code of a currency mark before a number ("$", "HK$", "USD", "SGD$", "RM")."""
+    if mark in _CURRENCY_SYMBOLS:
+        return _CURRENCY_SYMBOLS[mark]
+    code = mark[:-1] if len(mark) == 4 and mark.endswith("$") else mark
+    if code in _KNOWN_CODES:  # three capitals that are a known code ("USD", not "NATO")
+        return _CODE_ALIASES.get(code, code)
+    return None
+
+
 def _is_currency_mark(mark: str) -> bool:
-    """A currency symbol, or a three capitals that are a known ISO code ("USD", not "NATO")."""
-    return mark in _CURRENCY_SYMBOLS or mark in _KNOWN_CODES
+    """A currency symbol or a known ISO code, as it may stand before a number."""
+    return _currency_code(mark) is not None
 
 
 def _read_scale(s: str, q: _Quantity) -> None:
@@ -648,49 +983,95 @@ def _read_currency_suffix(s: str, q: _Quantity) -> bool:
         return False
     q.currency, q.kind, q.end = code, "money", m.end()
     word = (m.group("word") or "").lower()
-    q.factor = _SUBUNIT_FACTOR.get(word.rstrip("s"), _SUBUNIT_FACTOR.get(word, 1.0))
+    family = _currency_family(word) if word else ""
+    q.factor = _SUBUNIT_FACTOR.get(family, 0.01 if m.group("sym") == "¢" else 1.0)
+    if q.scale == 1.0 and not word:
+        _read_scale(s, q)  # "30 EUR million"
+    elif q.factor == 1.0 and word:
+        _read_subunit(s, q)  # "7 dollars and 25 cents"
     return True
+
+
+def _read_subunit(s: str, q: _Quantity) -> None:
+    """Add the cents of "7 dollars and 25 cents" (or pence, paise, kopecks) to the amount."""
+    m = _AND_SUBUNIT.match(s, q.end)
+    if m is None:
+        return
+    subunit = m.group(2).lower()
+    if (subunit in ("p", "pence")) != (q.currency == "GBP"):
+        return
+    number = _read_number(s, m.start(1))
+    if number is None or number[1] != m.end(1) or not 0 < number[0] < 100:
+        return
+    q.raw += math.copysign(number[0] / 100, q.raw) / q.scale
+    q.end = m.end()
+
+
+def _currency_family(word: str) -> str:
+    """The family name of a currency word: "dollars" -> "dollar", "pennies" -> "penny"."""
+    word = word.lower()
+    if word in _CURRENCY_PLURALS:
+        return _CURRENCY_PLURALS[word]
+    if word in ("pounds sterling", "pound sterling"):
+        return "sterling"
+    return word if word in _CURRENCY_FAMILIES else word[:-1]
 
 
 def _currency_of_suffix(m: re.Match[str], q: _Quantity) -> str | None:
     """The ISO code a currency suffix names, or None when it is not money here."""
     if m.group("sym"):
-        return {"€": "EUR", "£": "GBP", "$": "USD", "¥": "JPY", "₽": "RUB", "₴": "UAH",
-                "zł": "PLN"}[m.group("sym")]
+        return _ALL_CURRENCY_MARKS[m.group("sym")]
     if m.group("code"):
         code = m.group("code")
         return _CODE_ALIASES.get(code, code) if code in _KNOWN_CODES else None
     word = m.group("word").lower()
-    adjective = (m.group("adj") or "").lower()
-    if word in ("pound", "pounds"):
-        # "20 million pounds" is money, "10 pounds" is a weight.
-        if q.scale == 1.0 and adjective != "british":
-            return None
-        return "GBP"
-    if word == "won" and q.scale == 1.0:
-        return None
-    if adjective in _CURRENCY_ADJECTIVES and word.startswith(("dollar", "franc", "pound")):
-        return _CURRENCY_ADJECTIVES[adjective]
-    key = word if word in _CURRENCY_WORDS else word.rstrip("s")
-    return _CURRENCY_WORDS.get(key)
+    family = _currency_family(word)
+    adjective = re.sub(r"\s+", " ", (m.group("adj") or "").lower())
+    default, members = _CURRENCY_FAMILIES.get(family, (None, {}))
+    if family == "pound" and q.scale == 1.0 and adjective not in members:
+        return None  # "20 million pounds" is money, "10 pounds" is a weight
+    if family == "won" and q.scale == 1.0:
+        return None  # "the team won"
+    return members.get(adjective, default)
 
 
 def _read_unit(s: str, q: _Quantity) -> None:
     """Read a unit symbol or a unit word after the number, when one fits."""
+    found = _unit_at(s, q)
+    if found is None:
+        return
+    (q.unit, q.kind, q.factor), q.end = found
+    if q.unit == "deg" and not _near_temperature_words(s, q.start, q.end):
+        q.kind = "number"  # "a 90 degree turn": an angle
+    if q.kind == "temperature":
+        below = _BELOW_ZERO.match(s, q.end)
+        if below is not None:  # "2 degrees below zero"
+            q.raw, q.end = -abs(q.raw), below.end()
+
+
+def _unit_at(s: str, q: _Quantity) -> tuple[_Unit, int] | None:
+    """The unit after the number: a word, a symbol, or either in brackets ("35 (kg)")."""
     word_unit = _unit_word_at(s, q.end)
     if word_unit is not None:
-        (q.unit, q.kind, q.factor), q.end = word_unit
-        return
-    if q.is_word:
-        return
-    symbol = _unit_symbol_at(s, q.end)
-    if symbol is None:
-        return
-    name, end = symbol
-    if name in _AMBIGUOUS_SYMBOLS and not _ambiguous_symbol_fits(s, name, end):
-        return
-    q.unit, q.kind, q.factor = _SYMBOL_UNITS[name]
-    q.end = end
+        return word_unit
+    symbol = None if q.is_word else _unit_symbol_at(s, q.end)
+    if symbol is not None:
+        name, end = symbol
+        if name not in _AMBIGUOUS_SYMBOLS or _ambiguous_symbol_fits(s, name, end):
+            return _SYMBOL_UNITS[name], end
+        return None
+    bracket = _BRACKETED.match(s, q.end)
+    if bracket is not None:
+        inside = bracket.group(1).strip()
+        unit = _SYMBOL_UNITS.get(inside) or _WORD_UNITS.get(inside.lower())
+        if unit is not None and inside not in _AMBIGUOUS_SYMBOLS:
+            return unit, bracket.end()
+    return None
+
+
+def _near_temperature_words(s: str, start: int, end: int) -> bool:
+    """Whether words about heat or weather stand within a sentence's reach of a figure."""
+    return _TEMPERATURE_CONTEXT.search(s, max(0, start - 120), end + 120) is not None
 
 
 def _unit_symbol_at(s: str, i: int) -> tuple[str, int] | None:
@@ -720,15 +1101,27 @@ def _unit_word_at(s: str, i: int) -> tuple[_Unit, int] | None:
 
 
 def _ambiguous_symbol_fits(s: str, name: str, end: int) -> bool:
-    """Whether "in", "C" or "F" after a number is a unit rather than a word or a letter."""
+    """Whether "in", "C", "F", "bar" or "Mt" after a number is a unit, not a word or a letter."""
     if name == "in":
         # "2 in thick" and "2 in." are inches; "2 in Kyiv" is a preposition.
         follower = _RUN_WORD.match(s, end)
         ends = _INCH_END.match(s, end) is not None
         return ends or (follower is not None and follower.group(1).lower() in _INCH_FOLLOWERS)
     after = s[end:end + 2]
-    # "F-16" and "C.I.A." are letters of a name, "30 C." is a temperature.
-    return not (after.startswith("-") or (after.startswith(".") and after[1:].isalnum()))
+    # "F-16" and "C.I.A." are letters of a name, "30 C." is a temperature, "12.5C/" a price.
+    if after.startswith(("-", "/")) or (after.startswith(".") and after[1:].isalnum()):
+        return False
+    if name in ("C", "F"):
+        if _near_temperature_words(s, end - 2, end):
+            return True
+        # "a 10F form": a letter naming a model or a form, unless the text is about heat.
+        follower = _RUN_WORD.match(s, end)
+        word = follower.group(1) if follower is not None else ""
+        return not (word[:1].islower() and word.lower() not in _STOP_WORDS)
+    if name in ("bar", "Mt"):
+        follower = _RUN_WORD.match(s, end)  # "Mt Everest", "the 3 bar gate"
+        return follower is None or follower.group(1).lower() in _STOP_WORDS
+    return True
 
 
 # --------------------------------------------------------------------------- context
@@ -854,44 +1247,153 @@ def _unit_noun(s: str, end: int) -> str | None:
 # --------------------------------------------------------------------------- dates
 
 
-def _iso(year: int, month: int, day: int | None) -> str:
-    """ISO partial date: "2022-02" or "2022-02-24"."""
+def _iso(year: int | None, month: int | None, day: int | None) -> str:
+    """ISO 8601 (partial) date: "2022", "2022-02", "2022-02-24"; "--02-24" and "--02" when
+    the text names no year, "---05" for a day alone (the truncated forms of ISO 8601:2000,
+    as XML Schema's gMonthDay, gMonth and gDay)."""
+    head = "-" if year is None else f"{year:04d}"
+    if month is None:
+        return f"{head}--{day:02d}" if day is not None else head
     if day is None:
-        return f"{year:04d}-{month:02d}"
-    return f"{year:04d}-{month:02d}-{day:02d}"
+        return f"{head}-{month:02d}"
+    return f"{head}-{month:02d}-{day:02d}"
 
 
-def _date_figure(s: str, start: int, end: int, year: int, iso: str) -> FoundFigure:
-    """A FoundFigure of kind "date"."""
-    return FoundFigure(s[start:end], float(year), None, None, "date", None, None, iso, start, end)
+def _valid_day(year: int | None, month: int, day: int) -> bool:
+    """Whether the day exists in that month (29 February only in a leap or unknown year)."""
+    if not 1 <= month <= 12 or day < 1:
+        return False
+    if month == 2 and day == 29:
+        return year is None or calendar.isleap(year)
+    return day <= calendar.monthrange(2001, month)[1]
 
 
-def _read_day_first(s: str, i: int) -> tuple[FoundFigure | None, int] | None:
-    """"24 February 2022": a date; "24 February" alone is consumed but not reported."""
+def _date_figure(s: str, start: int, end: int, year: int | None, iso: str,
+                 floor: int = 0) -> FoundFigure:
+    """A FoundFigure of kind "date"; its value is the year (0 when the text gives none).
+
+    "late 2014" and "mid-June" keep early/mid/late (or end/start/beginning/middle) as the
+    qualifier, and the figure's text includes it."""
+    qualifier, start = _period_part(s, start, floor)
+    return FoundFigure(s[start:end], float(year or 0), None, None, "date", qualifier, None, iso,
+                       start, end)
+
+
+def _period_part(s: str, start: int, floor: int) -> tuple[str | None, int]:
+    """"late", "mid", "end" ... just before a date, and where that word starts."""
+    m = _PERIOD_PART_BEFORE.search(s, max(floor, start - 20), start)
+    if m is None:
+        return None, start
+    return (m.group(1) or m.group(2)).lower(), m.start()
+
+
+def _read_day_first(s: str, i: int, floor: int) -> tuple[FoundFigure | None, int] | None:
+    """"24 February 2022", "12 March", "5th of June"."""
     m = _DAY_MONTH.match(s, i)
-    if m is None or not 1 <= int(m.group(1)) <= 31:
+    if m is None:
         return None
-    month = _MONTHS[m.group(2).lower()]
-    if m.group(3) is None:
-        return None, m.end()
-    year = int(m.group(3))
-    iso = _iso(year, month, int(m.group(1)))
-    return _date_figure(s, i, m.end(), year, iso), m.end()
+    month, day = _MONTHS[m.group(2).lower()], int(m.group(1))
+    year = int(m.group(3)) if m.group(3) else None
+    if not _valid_day(year, month, day):
+        return None
+    return _date_figure(s, i, m.end(), year, _iso(year, month, day), floor), m.end()
 
 
-def _read_month_first(s: str, i: int) -> tuple[FoundFigure | None, int]:
-    """"February 2022" or "February 24, 2022"; a month alone is no figure."""
+def _read_month_first(s: str, i: int, floor: int) -> tuple[FoundFigure | None, int]:
+    """"February 2022", "Sept. 4", "February 24, 2022", or "in June" after a preposition."""
     m = _MONTH_DAY.match(s, i)
     if m is None:
         return None, i + 1
+    name = m.group(1)
+    month = _MONTHS[name.lower()]
     day = int(m.group(2)) if m.group(2) else None
-    if day is not None and not 1 <= day <= 31:
-        return None, i + len(m.group(1))
-    if m.group(3) is None:
-        return None, m.end()
-    year = int(m.group(3))
-    iso = _iso(year, _MONTHS[m.group(1).lower()], day)
-    return _date_figure(s, i, m.end(), year, iso), m.end()
+    year = int(m.group(3)) if m.group(3) else None
+    if day is not None and not _valid_day(year, month, day):
+        day, end = None, i + len(name)
+        if year is None:
+            return None, end
+    if day is None and year is None:
+        if name[0].islower() or not _month_alone_is_date(s, i, name):
+            return None, i + len(name)
+        return _date_figure(s, i, i + len(name), None, _iso(None, month, None), floor), i + len(
+            name)
+    return _date_figure(s, i, m.end(), year, _iso(year, month, day), floor), m.end()
+
+
+def _month_alone_is_date(s: str, i: int, name: str) -> bool:
+    """Whether a capitalised month with no day or year is a date: "in June", "mid-June"."""
+    if _PERIOD_PART_BEFORE.search(s, max(0, i - 20), i) is not None:
+        return True
+    before = _ONE_BEFORE.search(s, max(0, i - 12), i)
+    if before is None:
+        return False
+    word = before.group(1).lower()
+    # "May" is also a name ("talks with May"): only the tightest prepositions date it.
+    prepositions = _MAY_PREPOSITIONS if name == "May" else _MONTH_PREPOSITIONS
+    return word in prepositions
+
+
+def _read_numeric_date(s: str, i: int, floor: int) -> tuple[FoundFigure, int] | None:
+    """ISO "2023-06-01", US "04/02/2025" (month first), European "04.02.2025" (day first).
+
+    The order rule: slashes and dashes are read month first, as in American text, unless
+    the first number cannot be a month (then day first); dots are read day first unless
+    the second number cannot be a month."""
+    iso = _ISO_DATE.match(s, i)
+    if iso is not None:
+        year, month, day = int(iso.group(1)), int(iso.group(2)), int(iso.group(3))
+        if _valid_day(year, month, day):
+            return _date_figure(s, i, iso.end(), year, _iso(year, month, day), floor), iso.end()
+        return None
+    m = _NUMERIC_DATE.match(s, i)
+    if m is None:
+        return None
+    a, b, year = int(m.group(1)), int(m.group(3)), int(m.group(4))
+    day_first = (m.group(2) == "." and b <= 12) or a > 12
+    day, month = (a, b) if day_first else (b, a)
+    if not _valid_day(year, month, day):
+        return None
+    return _date_figure(s, i, m.end(), year, _iso(year, month, day), floor), m.end()
+
+
+def _read_day_alone(s: str, i: int, floor: int) -> tuple[FoundFigure, int] | None:
+    """"on the 5th": the day of a month the text does not name."""
+    if _ON_THE_BEFORE.search(s, max(0, i - 10), i) is None:
+        return None
+    m = _DAY_ORDINAL.match(s, i)
+    if m is None or not 1 <= int(m.group(1)) <= 31:
+        return None
+    end = m.end()
+    return _date_figure(s, i, end, None, _iso(None, None, int(m.group(1))), floor), end
+
+
+def _read_clock(s: str, i: int, floor: int) -> tuple[FoundFigure | None, int] | None:
+    """"9:30 a.m.", "2 pm", "14:45": a time of day, in hours (kind "time", unit "h")."""
+    m = _CLOCK.match(s, i)
+    if m is None:
+        return None
+    if m.group("ap"):
+        hour, minute = int(m.group("h")), int(m.group("m") or 0)
+        if not 1 <= hour <= 12 or minute > 59:
+            return None, m.end()
+        hour = hour % 12 + (12 if m.group("ap").lower() == "p" else 0)
+    else:
+        hour, minute = int(m.group("h24")), int(m.group("m24"))
+        if hour > 24 or minute > 59 or _named_before(s, i):
+            return None, m.end()  # "John 3:16" is a verse
+    qualifier, start = _qualifier(s, i, floor)
+    figure = FoundFigure(s[start:m.end()], hour + minute / 60, None, "h", "time", qualifier,
+                         None, None, start, m.end())
+    return figure, m.end()
+
+
+def _named_before(s: str, i: int) -> bool:
+    """Whether a capitalised word that is not a function word stands just before i."""
+    m = _WORD_BEFORE.search(s, max(0, i - 20), i)
+    if m is None:
+        return False
+    word = m.group(1)
+    return word[0].isupper() and word not in _FUNCTION_WORDS and word.lower() not in _MONTHS
 
 
 def _year_like(q: _Quantity) -> bool:
@@ -981,6 +1483,7 @@ class _Span:
 
     start: int
     qualifier: str | None
+    floor: int = 0
     value_max: float | None = None
     end: int | None = None
     noun: str | None = None
@@ -1003,9 +1506,11 @@ def _build(s: str, q: _Quantity, span: _Span) -> FoundFigure | None:
         noun = _unit_noun(s, end)
     if _named_by_word_before(s, q, noun):
         return None
-    text = s[span.start:end]
-    return FoundFigure(text, value, value_max, q.currency or q.unit, kind, span.qualifier,
-                       noun, date, span.start, end)
+    start, qualifier = span.start, span.qualifier
+    if kind == "date" and qualifier is None:
+        qualifier, start = _period_part(s, start, span.floor)  # "late 2014", "mid-2015"
+    return FoundFigure(s[start:end], value, value_max, q.currency or q.unit, kind, qualifier,
+                       noun, date, start, end)
 
 
 def _bare_kind(s: str, q: _Quantity, noun: str | None) -> tuple[str, str | None]:
@@ -1016,6 +1521,8 @@ def _bare_kind(s: str, q: _Quantity, noun: str | None) -> tuple[str, str | None]
         before = _ONE_BEFORE.search(s, max(0, q.start - 12), q.start)
         if before is not None and before.group(1).lower() in _ONE_DETERMINERS:
             return "", None
+        if _SPEECH_AFTER.match(s, q.end) is not None:
+            return "", None  # "one official said": a source, not a count
     if noun is not None:
         return "count", None
     if _is_year(s, q):
@@ -1032,7 +1539,7 @@ def _parse_quantity_at(s: str, i: int, floor: int) -> tuple[FoundFigure | None, 
         return None, _token_end(s, q.end)
     qualifier, start = _qualifier(s, q.start, floor)
     between, reading = _range_context(s, q.start, floor)
-    span = _Span(start if between is None else between, qualifier)
+    span = _Span(start if between is None else between, qualifier, floor)
     partner = _range_partner(s, q)
     if partner is None:
         return _build(s, q, span), q.end
@@ -1055,15 +1562,24 @@ def _with_partner(s: str, q: _Quantity, other: _Quantity, join: re.Match[str], s
     ordered = x.value < y.value
     joins = (word in ("to", "") and not change and (ordered or explicit)) or (
         explicit and word == "and")
+    if hyphen and q.bare and other.bare and (not ordered or _is_score(s, q.start, other.end)):
+        return None, other.end  # "a 7-2 vote", "won 24-31": a score, not two figures
     if joins and x.kind == y.kind:
         span.value_max, span.end = y.value, other.end
         return _build(s, x, span), other.end
-    if hyphen and not ordered and q.bare and other.bare:
-        return None, other.end  # "a 7-2 vote": a score, not two figures
     if q.bare and not hyphen:
         span.noun = other_noun  # "45 and 50 cases", "two or three missiles"
         return _build(s, x, span), q.end
     return _build(s, q, span), q.end
+
+
+def _is_score(s: str, start: int, end: int) -> bool:
+    """Whether "X-Y" stands by words of a result: "won 24-31", "a 3-4 defeat"."""
+    before = _ONE_BEFORE.search(s, max(0, start - 14), start)
+    if before is not None and before.group(1).lower() in _SCORE_WORDS:
+        return True
+    after = _RUN_WORD.match(s, end)
+    return after is not None and after.group(1).lower() in _SCORE_WORDS
 
 
 def _year_span(s: str, q: _Quantity, year_end: float, span: _Span, end: int) -> FoundFigure:
@@ -1073,18 +1589,19 @@ def _year_span(s: str, q: _Quantity, year_end: float, span: _Span, end: int) -> 
 
 
 def _parse_digit_at(s: str, i: int, floor: int) -> tuple[FoundFigure | None, int]:
-    """A figure that starts with a digit: a date, a clock time, a decade or a quantity."""
-    day_first = _read_day_first(s, i)
-    if day_first is not None:
-        return day_first
-    clock = _CLOCK.match(s, i)
-    if clock is not None:
-        return None, clock.end()
+    """A figure that starts with a digit: a date, a time of day, a decade or a quantity."""
+    phone = _PHONE.match(s, i)
+    if phone is not None:
+        return None, phone.end()
+    for read in (_read_numeric_date, _read_day_first, _read_day_alone, _read_clock):
+        found = read(s, i, floor)
+        if found is not None:
+            return found
     decade = _DECADE.match(s, i)
     if decade is not None:
         year = int(decade.group(1))
         iso = f"{year // 10:03d}X"
-        return _date_figure(s, i, decade.end(), year, iso), decade.end()
+        return _date_figure(s, i, decade.end(), year, iso, floor), decade.end()
     return _parse_quantity_at(s, i, floor)
 
 
@@ -1092,9 +1609,11 @@ def _parse_at(s: str, m: re.Match[str], floor: int) -> tuple[FoundFigure | None,
     """Dispatch on what kind of start _START found."""
     i, group = m.start(), m.lastgroup
     if group == "month":
-        return _read_month_first(s, i)
+        return _read_month_first(s, i, floor)
     if group == "sign" and (_glued_before(s, i) or (i > 0 and s[i - 1] in "-−")):
         return None, i + 1
+    if group == "sign" and s[i] == "+" and (phone := _PHONE.match(s, i)) is not None:
+        return None, phone.end()
     if group in ("digit", "cur") and _glued_before(s, i):
         return None, _token_end(s, i)
     if group == "cur" and not _is_currency_mark(m.group().strip()):
