@@ -1,25 +1,66 @@
-"""Find the figures in one sentence: money, counts, measures, percentages, ranges, dates.
+"""Find the figures in a text: money, counts, measures, percentages, ranges, dates, times.
 
-A pure, hand-written scanner (compiled regexes plus small unit and currency tables).
-quantulum3, dateparser and price-parser were measured against it and rejected: they are
-15-40x over the time budget and misread news text ("six ATACMS" as ampere-turn-acre
-milliseconds, "€3bn" as euro-bit-newton); eval/score_figures.py holds the numbers.
+A pure, hand-written scanner (compiled regexes plus unit, currency and number-word tables):
+text in, a list of FoundFigure out, in order of position and without overlaps. quantulum3,
+dateparser and price-parser were measured against it and rejected: they are 15-40x over
+the time budget and misread news text ("six ATACMS" as ampere-turn-acre milliseconds,
+"€3bn" as euro-bit-newton); eval/score_figures.py holds the numbers. Every repetition in
+its patterns is bounded, so the scan is linear in the length of the text.
+
+Conventions worth knowing (each has tests in tests/test_figures.py):
+- Dates keep the precision the text gives, as ISO 8601 partial dates in `date`: "2014",
+  "2014-06", "2014-06-12"; with no year "--06-12" (12 June) or "--06" (June), and a day
+  alone "---05" ("on the 5th"). `value` is the year, 0 when the text gives none.
+  "late 2014", "mid-2015", "early June" keep early/mid/late (or end/start/beginning/middle)
+  as the qualifier.
+- Numeric dates: "2023-06-01" (ISO); "04/02/2025" and "04-02-2025" are read month first,
+  as American text writes them, unless the first number is over 12 (then day first);
+  "04.02.2025" with dots is read day first, as European text writes it, unless the second
+  number is over 12.
+- Times of day ("9:30 a.m.", "2 pm", "14:45") are kind "time", value in hours (9.5),
+  unit "h".
+- Percent ("%"), percentage points ("pp") and basis points ("bp") are distinct units of
+  kind "percent"; units.base_quantity keeps % apart from pp and bp.
+- Decimal comma is read only where the text clearly uses it: dot-grouped thousands
+  ("1.234,56", "1.234.567") or one or two decimals right before a unit, currency or "%"
+  ("3,5 %", "12,50 €"). Otherwise "1,234" is 1234 and "1.234" is 1.234.
+- "$" alone is USD and "kr" is SEK (the most traded of the currencies written so).
 """
 
 from __future__ import annotations
 
 import calendar
+import json
 import math
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, replace
+from typing import Any
 
-__all__ = ["FoundFigure", "find_figures"]
+__all__ = ["EXTRACTOR_VERSION", "FoundFigure", "describe", "figures_json_lines",
+           "figures_record", "find_figures"]
+
+# Bump when find_figures gives different output for some text (the lead records it).
+EXTRACTOR_VERSION = "2"
 
 
 @dataclass(frozen=True)
 class FoundFigure:
-    """One figure as it stands in a sentence, with its normalised value."""
+    """One figure as it stands in a text, with its normalised value.
+
+    text: the surface text, with its qualifier ("over $56.2 billion").
+    value: the number, scale words and sub-units applied (56.2e9); for a range its low end;
+      for a date its year (0 if none is given); for a time of day the hour (9.5).
+    value_max: the high end of a range ("74-76%" -> 76), else None.
+    unit: an ISO 4217 code for money ("USD"), a unit symbol ("km", "kWh", "%", "pp", "bp",
+      "degC", "deg", "h" ...), or None for counts, plain numbers and dates.
+    kind: money, count, number, percent, date, time, duration, distance, mass, speed, area,
+      volume, temperature, energy, power, data, data_rate, frequency or pressure.
+    qualifier: "over", "about", "at least" ... or for dates early/mid/late; else None.
+    noun: what a count counts ("troops"), or the noun a measure applies to; else None.
+    date: ISO 8601 partial date for kind "date" ("2014", "2014-06", "--06-12"); else None.
+    start, end: the offsets of text in the input (text == input[start:end]).
+    """
 
     text: str
     value: float
@@ -348,7 +389,9 @@ def _unit_symbols() -> dict[str, _Unit]:
     add("％", "%", "percent")
     add("bps", "bp", "percent")  # in news "bps" is basis points; a data rate is "kbps"
     add("dm", "", "distance")
-    add("in2|in²|yd2|yd²", "", "area")
+    add("in2|yd2", "", "area")
+    add("in²", "in2", "area")
+    add("yd²", "yd2", "area")
     add("cu ft|cu. ft.|cu.ft.", "ft3", "volume")
     add("cu m", "m3", "volume")
     add("hl|dl|fl oz", "", "volume")
@@ -467,12 +510,7 @@ _CHANGE_WORDS = _word_set(
     "tumbled swelled declined decline declines boosted boost hiked hike upgraded downgraded "
     "extended shortened widened narrowed"
 )
-# Words after which a capitalised month alone is a date: "in June", "by March".
-_MONTH_PREPOSITIONS = _word_set(
-    "in by since until till through before after during from to between and of early mid "
-    "late last next this each every"
-)
-_MAY_PREPOSITIONS = _word_set("in by since until till through during early mid late last next")
+_CHANGE_NEARBY = re.compile(rf"(?i)\b(?:{'|'.join(sorted(_CHANGE_WORDS))})\b")
 _INCH_FOLLOWERS = _word_set("thick long wide tall deep high across diameter")
 
 # --------------------------------------------------------------------------- regexes
@@ -487,7 +525,10 @@ _NUMBER_WORDS = _alternation([*_ONES, *_TENS, *_SCALE_WORDS, "dozen"])
 # Months: capitalised names and abbreviations, or lower-case full names ("june 2011"),
 # which _read_month_first only takes with a day or a year next to them.
 _FULL_MONTHS = [m for m in _MONTHS if len(m) > 3 and m != "sept"]
-_MONTH_ALT = _alternation([*(m.capitalize() for m in _MONTHS), *_FULL_MONTHS, "sept"])
+_MONTH_ALT = (
+    rf"(?:(?:{_alternation(m.capitalize() for m in _MONTHS if len(m) <= 4)}|sept)\b\.?"
+    rf"|(?:{_alternation([*(m.capitalize() for m in _FULL_MONTHS), *_FULL_MONTHS])})\b)"
+)
 _ALL_CURRENCY_MARKS = {**_CURRENCY_SYMBOLS, **_CURRENCY_SUFFIX_ONLY}
 _SYMBOL_ALT = _alternation(_CURRENCY_SYMBOLS)
 _KNOWN_CODES = _CURRENCY_CODES | frozenset(_CODE_ALIASES)
@@ -504,14 +545,15 @@ _START = re.compile(
     rf"|(?P<vulgar>[{''.join(_VULGAR)}])"
     rf"|(?P<word>(?i:\b(?:an?[ \t]+(?={_SCALE_AHEAD}|{_FRACTION_AHEAD})"
     rf"|half[ \t]+an?[ \t]+(?={_SCALE_AHEAD})|(?:{_NUMBER_WORDS})\b)))"
-    rf"|(?P<month>\b(?:{_MONTH_ALT})\b)"
+    rf"|(?P<month>\b{_MONTH_ALT})"
 )
 # Cheap first pass: a sentence without these characters or words has no figure.
 _SYMBOL_HIT = re.compile(rf"[0-9$€£¥₹₽₴₩₺₪₦₱₫฿₸₾₼₨₵+−.{''.join(_VULGAR)}-]")
 _LETTER_WORD = re.compile(r"[A-Za-z]+")
 _LETTER_CURRENCY_MARKS = [m for m in _CURRENCY_SYMBOLS if m.rstrip(".").isalpha()]
 _TRIGGER_WORDS = frozenset(
-    [form for word in [*_ONES, *_TENS, *_SCALE_WORDS, "dozen", "minus", "negative"]
+    [form for word in [*_ONES, *_TENS, *_SCALE_WORDS, *_FRACTION_WORDS, "dozen", "minus",
+                       "negative"]
      for form in (word, word.capitalize(), word.upper())]
     + [m.capitalize() for m in _MONTHS] + _FULL_MONTHS + ["sept"]
     + [*_CURRENCY_CODES, *_CODE_ALIASES, *(m.rstrip(".") for m in _LETTER_CURRENCY_MARKS)]
@@ -601,15 +643,15 @@ _CLOCK = re.compile(
 _DECADE = re.compile(r"([12][0-9]{2}0)s\b")
 _ORDINAL_OR_GLUE = re.compile(r"[A-Za-z0-9]|[.,:/][0-9]|-[A-Z]")
 _DAY_MONTH = re.compile(
-    rf"([0-9]{{1,2}})(?:st|nd|rd|th)?[ \u00a0]+(?:of[ ]+)?({_MONTH_ALT})\b\.?"
+    rf"([0-9]{{1,2}})(?:st|nd|rd|th)?[ \u00a0]+(?:of[ ]+)?({_MONTH_ALT})"
     r"(?:,?[ \u00a0]+([0-9]{4}))?(?![0-9])"
 )
 _MONTH_DAY = re.compile(
-    rf"({_MONTH_ALT})\b\.?(?:[ \u00a0]+(?:the[ ]+)?([0-9]{{1,2}})(?:st|nd|rd|th)?(?![0-9]))?"
+    rf"({_MONTH_ALT})(?:[ \u00a0]+(?:the[ ]+)?([0-9]{{1,2}})(?:st|nd|rd|th)?(?![0-9]))?"
     r"(?:(?:,?[ \u00a0]+|[ \u00a0]+of[ \u00a0]+)([0-9]{4})(?![0-9]))?"
 )
 # ISO 8601 dates: "2023-06-01", also with a time after "T".
-_ISO_DATE = re.compile(r"([12][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])(?![0-9])")
+_ISO_DATE = re.compile(r"([12][0-9]{3})-([01][0-9])-([0-3][0-9])(?![0-9])")
 # Numeric dates: "04/02/2025" (slashes or dashes: month first, as in the US, unless the
 # first number cannot be a month) and "04.02.2025" (dots: day first, as in Europe).
 _NUMERIC_DATE = re.compile(
@@ -1038,8 +1080,8 @@ def _currency_of_suffix(m: re.Match[str], q: _Quantity) -> str | None:
 def _read_unit(s: str, q: _Quantity) -> None:
     """Read a unit symbol or a unit word after the number, when one fits."""
     found = _unit_at(s, q)
-    if found is None:
-        return
+    if found is None or (found[0][0] == "bit" and s.startswith("-", q.end)):
+        return  # "a 64-bit system" names an architecture, not a size
     (q.unit, q.kind, q.factor), q.end = found
     if q.unit == "deg" and not _near_temperature_words(s, q.start, q.end):
         q.kind = "number"  # "a 90 degree turn": an angle
@@ -1160,12 +1202,22 @@ def _named_by_word_before(s: str, q: _Quantity, noun: str | None) -> bool:
     word = m.group(1)
     if word in _ID_PREFIXES:
         return q.bare and not q.is_word
+    if (len(word) > 1 and word.isupper() and q.bare and q.plain_int and not q.is_word
+            and word.capitalize() not in _FUNCTION_WORDS and word not in _KNOWN_CODES
+            and not _shouted_after(s, q.end)):
+        return True  # "FTSE 100 companies", "CAC 40": an index or a model name
     if not word[0].isupper() or word in _FUNCTION_WORDS or word.lower() in _MONTHS:
         return False
     if not (q.bare and q.plain_int and not q.is_word):
         return False
     # News style spells out one to nine, so "Leopard 2 tanks" names a model.
     return (noun is None and q.raw < 1000) or (q.raw < 10 and m.start() > 0)
+
+
+def _shouted_after(s: str, end: int) -> bool:
+    """Whether the word after end is in capitals too, as in "ARMY SENDS 500 TROOPS"."""
+    follower = _RUN_WORD.match(s, end)
+    return follower is not None and follower.group(1).isupper()
 
 
 def _qualifier(s: str, start: int, floor: int) -> tuple[str | None, int]:
@@ -1292,7 +1344,7 @@ def _read_day_first(s: str, i: int, floor: int) -> tuple[FoundFigure | None, int
     m = _DAY_MONTH.match(s, i)
     if m is None:
         return None
-    month, day = _MONTHS[m.group(2).lower()], int(m.group(1))
+    month, day = _MONTHS[m.group(2).rstrip(".").lower()], int(m.group(1))
     year = int(m.group(3)) if m.group(3) else None
     if not _valid_day(year, month, day):
         return None
@@ -1300,12 +1352,12 @@ def _read_day_first(s: str, i: int, floor: int) -> tuple[FoundFigure | None, int
 
 
 def _read_month_first(s: str, i: int, floor: int) -> tuple[FoundFigure | None, int]:
-    """"February 2022", "Sept. 4", "February 24, 2022", or "in June" after a preposition."""
+    """"February 2022", "Sept. 4", "February 24, 2022"; a month alone is no figure."""
     m = _MONTH_DAY.match(s, i)
     if m is None:
         return None, i + 1
     name = m.group(1)
-    month = _MONTHS[name.lower()]
+    month = _MONTHS[name.rstrip(".").lower()]
     day = int(m.group(2)) if m.group(2) else None
     year = int(m.group(3)) if m.group(3) else None
     if day is not None and not _valid_day(year, month, day):
@@ -1313,27 +1365,11 @@ def _read_month_first(s: str, i: int, floor: int) -> tuple[FoundFigure | None, i
         if year is None:
             return None, end
     if day is None and year is None:
-        if name[0].islower() or not _month_alone_is_date(s, i, name):
-            return None, i + len(name)
-        return _date_figure(s, i, i + len(name), None, _iso(None, month, None), floor), i + len(
-            name)
+        return None, i + len(name)  # "in June" alone: a reworded claim, not a dated figure
     return _date_figure(s, i, m.end(), year, _iso(year, month, day), floor), m.end()
 
 
-def _month_alone_is_date(s: str, i: int, name: str) -> bool:
-    """Whether a capitalised month with no day or year is a date: "in June", "mid-June"."""
-    if _PERIOD_PART_BEFORE.search(s, max(0, i - 20), i) is not None:
-        return True
-    before = _ONE_BEFORE.search(s, max(0, i - 12), i)
-    if before is None:
-        return False
-    word = before.group(1).lower()
-    # "May" is also a name ("talks with May"): only the tightest prepositions date it.
-    prepositions = _MAY_PREPOSITIONS if name == "May" else _MONTH_PREPOSITIONS
-    return word in prepositions
-
-
-def _read_numeric_date(s: str, i: int, floor: int) -> tuple[FoundFigure, int] | None:
+def _read_numeric_date(s: str, i: int, floor: int) -> tuple[FoundFigure | None, int] | None:
     """ISO "2023-06-01", US "04/02/2025" (month first), European "04.02.2025" (day first).
 
     The order rule: slashes and dashes are read month first, as in American text, unless
@@ -1344,7 +1380,7 @@ def _read_numeric_date(s: str, i: int, floor: int) -> tuple[FoundFigure, int] | 
         year, month, day = int(iso.group(1)), int(iso.group(2)), int(iso.group(3))
         if _valid_day(year, month, day):
             return _date_figure(s, i, iso.end(), year, _iso(year, month, day), floor), iso.end()
-        return None
+        return None, iso.end()  # "2023-13-01" is no date, and no year either
     m = _NUMERIC_DATE.match(s, i)
     if m is None:
         return None
@@ -1471,6 +1507,9 @@ def _range_context(s: str, start: int, floor: int) -> tuple[int | None, str]:
     if from_ is not None:
         verb = (from_.group(1) or "").lower()
         reading = "range" if verb in _RANGE_VERBS else "change" if verb in _CHANGE_WORDS else ""
+        if not reading and _CHANGE_NEARBY.search(s, max(0, from_.start() - 50),
+                                                 from_.start()) is not None:
+            reading = "change"  # "an increase in the discount rate from 3 percent to 3-1/2"
     return (between.start() if between is not None else None), reading
 
 
@@ -1658,3 +1697,65 @@ def find_figures(sentence: str) -> list[FoundFigure]:
             next_pos = max(next_pos, figure.end)
         pos = max(next_pos, m.start() + 1)
     return found
+
+
+# --------------------------------------------------------------------------- interface
+
+
+def figures_record(text: str) -> dict[str, Any]:
+    """{"text": text, "figures": [each FoundFigure as a dict]}: what `chronicle figures` prints."""
+    return {"text": text, "figures": [asdict(f) for f in find_figures(text)]}
+
+
+def figures_json_lines(lines: Iterable[str], source: str = "stdin") -> Iterator[str]:
+    """One JSON line out per JSON line in: {"text": ...} (other keys kept) or a JSON string.
+
+    Blank lines are skipped. A line that is not such JSON raises InputError naming it.
+    """
+    from .errors import InputError
+
+    for number, line in enumerate(_decoded(lines, source), start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise InputError(f"{source} line {number}", f"not JSON ({error.msg})") from None
+        if isinstance(item, str):
+            item = {"text": item}
+        if not isinstance(item, dict) or not isinstance(item.get("text"), str):
+            raise InputError(f"{source} line {number}",
+                             'expected a JSON object with a "text" string, or a JSON string')
+        yield json.dumps({**item, **figures_record(item["text"])}, ensure_ascii=False)
+
+
+def _decoded(lines: Iterable[str], source: str) -> Iterator[str]:
+    """The lines, with a decoding error of the stream turned into InputError."""
+    from .errors import InputError
+
+    iterator = iter(lines)
+    while True:
+        try:
+            line = next(iterator)
+        except StopIteration:
+            return
+        except UnicodeDecodeError:
+            raise InputError(source, "not UTF-8 text") from None
+        yield line
+
+
+def describe(figure: FoundFigure) -> str:
+    """One line for a person: the text, then what it was read as ("2014-06 (date)")."""
+    if figure.kind == "date":
+        reading = figure.date or f"{figure.value:g}"
+    elif figure.kind == "time":
+        minutes = round(figure.value * 60)
+        reading = f"{minutes // 60:02d}:{minutes % 60:02d}"
+    else:
+        reading = f"{figure.value:,.10g}"
+        if figure.value_max is not None:
+            reading += f" to {figure.value_max:,.10g}"
+        reading += f" {figure.unit}" if figure.unit else ""
+        reading += f" {figure.noun}" if figure.noun else ""
+    qualifier = f"{figure.qualifier} " if figure.qualifier else ""
+    return f"{figure.text}\t{qualifier}{reading} ({figure.kind})"

@@ -25,6 +25,7 @@ FigureKind = Literal[
     "mass",
     "percent",
     "date",
+    "time",
     "duration",
     "speed",
     "area",
@@ -32,6 +33,10 @@ FigureKind = Literal[
     "temperature",
     "energy",
     "power",
+    "data",
+    "data_rate",
+    "frequency",
+    "pressure",
     "number",
 ]
 IdText = str
