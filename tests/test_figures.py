@@ -523,6 +523,7 @@ def test_ordinals_are_not_counts(sentence: str) -> None:
     [
         ("It was 35 deg celsius.", "35 deg celsius", 35.0, "degC"),
         ("A fever of 101 degrees.", "101 degrees", 101.0, "deg"),
+        ("Limit the rise to 1.5 degrees.", "1.5 degrees", 1.5, "deg"),
         ("The heat reached 72°F.", "72°F", 72.0, "degF"),
         ("It will be 25C in London.", "25C", 25.0, "degC"),
         ("Temperatures hit 30 C on Monday.", "30 C", 30.0, "degC"),
@@ -538,7 +539,8 @@ def test_temperatures(sentence: str, text: str, value: float, unit: str) -> None
 
 @pytest.mark.parametrize("sentence", ["Fill in a 10F form.", "The Airbus A330F landed.",
                                       "It sells at 12.5C/ per unit.", "It cost 5 C$ each.",
-                                      "Turn 90 degrees to the left."])
+                                      "Turn 90 degrees to the left.",
+                                      "The axis is tilted 23.5 degrees."])
 def test_temperature_false_positives(sentence: str) -> None:
     assert all(f.kind != "temperature" for f in find_figures(sentence))
 

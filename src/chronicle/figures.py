@@ -336,6 +336,8 @@ def _unit_words() -> dict[str, _Unit]:
         add(f"{prefix}bit|{prefix}bits", f"{symbol}bit", "data")
         add(f"{prefix}bits per second|{prefix}bit per second", f"{symbol}bit/s", "data_rate")
         add(f"{prefix}bytes per second|{prefix}byte per second", f"{symbol}B/s", "data_rate")
+    for prefix, symbol in (("kibi", "Ki"), ("mebi", "Mi"), ("gibi", "Gi"), ("tebi", "Ti")):
+        add(f"{prefix}byte|{prefix}bytes", f"{symbol}B", "data")
     for prefix, symbol in (("", ""), ("kilo", "k"), ("mega", "M"), ("giga", "G"),
                            ("tera", "T")):
         add(f"{prefix}hertz", f"{symbol}Hz", "frequency")
@@ -373,6 +375,10 @@ def _unit_symbols() -> dict[str, _Unit]:
     add("bpd", "bbl/d", "volume")
     add("kg|g|mg|t|lb|oz", "", "mass")
     add("lbs", "lb", "mass")
+    add("kms", "km", "distance")
+    add("yds", "yd", "distance")
+    add("gals", "gal", "volume")
+    add("mls", "ml", "volume")
     add("km/h|mph|m/s|kn", "", "speed")
     add("kph|kmh|kmph", "km/h", "speed")
     add("°C|° C|ºC|C", "degC", "temperature")
@@ -412,6 +418,9 @@ def _unit_symbols() -> dict[str, _Unit]:
     add("Tbps|Tbit/s", "Tbit/s", "data_rate")
     add("bit/s|kB/s|KB/s|MB/s|GB/s", "", "data_rate")
     add("MBps", "MB/s", "data_rate")
+    for size, rate in (("kb", "kbit/s"), ("Kb", "kbit/s"), ("Mb", "Mbit/s"), ("Gb", "Gbit/s"),
+                       ("kB", "kB/s"), ("KB", "KB/s"), ("MB", "MB/s"), ("GB", "GB/s")):
+        add(f"{size} per second|{size} a second", rate, "data_rate")
     add("Hz|kHz|MHz|GHz|THz|rpm", "", "frequency")
     add("Pa|kPa|MPa|GPa|hPa|mbar|bar|psi|atm|mmHg|inHg", "", "pressure")
     add("PWh", "", "energy")
@@ -534,6 +543,20 @@ _SYMBOL_ALT = _alternation(_CURRENCY_SYMBOLS)
 _KNOWN_CODES = _CURRENCY_CODES | frozenset(_CODE_ALIASES)
 _SCALE_AHEAD = r"(?:hundred|thousand|million|billion|trillion|dozen)\b"
 _FRACTION_AHEAD = rf"(?:{_alternation(_FRACTION_WORDS)})[ \t]+of\b"
+# "a litre", "a dollar", "half a gallon", "an hour and a half": the article is the number.
+# A duration takes it only with "and a half": "a year ago" and "twice a day" are no figures.
+_ARTICLE_UNIT_NAMES = sorted(
+    {name for name, (_, kind, _) in _WORD_UNITS.items()
+     if kind not in ("duration", "percent", "temperature") and not name.endswith("s")}
+    | {"dollar", "euro", "rupee", "rouble", "ruble", "franc", "peso"}, key=len, reverse=True)
+_DURATION_NAMES = "hour|day|week|month|year|minute|second|decade|century|fortnight"
+_UNIT_AHEAD = (rf"(?:{_alternation(_ARTICLE_UNIT_NAMES)})\b"
+               rf"|(?:{_DURATION_NAMES})[ \t]+and[ \t]+a[ \t]+half\b")
+_HALF_UNIT_AHEAD = rf"(?:{_alternation(_ARTICLE_UNIT_NAMES)}|{_DURATION_NAMES})\b"
+_ARTICLE_UNIT = re.compile(
+    rf"(?i)(?:(?P<half>half)(?:[ \t]+an?)?(?=[ \t-]+{_HALF_UNIT_AHEAD})"
+    rf"|an?(?=[ \t]+(?:{_UNIT_AHEAD})))"
+)
 
 # Where a figure can begin: a currency, a sign, a digit, a number word or a month.
 _START = re.compile(
@@ -544,6 +567,7 @@ _START = re.compile(
     r"|(?P<digit>(?<![0-9A-Za-z.])\.(?=[0-9])|[0-9])"
     rf"|(?P<vulgar>[{''.join(_VULGAR)}])"
     rf"|(?P<word>(?i:\b(?:an?[ \t]+(?={_SCALE_AHEAD}|{_FRACTION_AHEAD})"
+    rf"|an?(?=[ \t]+(?:{_UNIT_AHEAD}))|half(?=[ \t-]+(?:an?[ \t]+)?{_HALF_UNIT_AHEAD})"
     rf"|half[ \t]+an?[ \t]+(?={_SCALE_AHEAD})|(?:{_NUMBER_WORDS})\b)))"
     rf"|(?P<month>\b{_MONTH_ALT})"
 )
@@ -553,7 +577,8 @@ _LETTER_WORD = re.compile(r"[A-Za-z]+")
 _LETTER_CURRENCY_MARKS = [m for m in _CURRENCY_SYMBOLS if m.rstrip(".").isalpha()]
 _TRIGGER_WORDS = frozenset(
     [form for word in [*_ONES, *_TENS, *_SCALE_WORDS, *_FRACTION_WORDS, "dozen", "minus",
-                       "negative"]
+                       "negative", *(n.split()[0] for n in _ARTICLE_UNIT_NAMES),
+                       *_DURATION_NAMES.split("|")]
      for form in (word, word.capitalize(), word.upper())]
     + [m.capitalize() for m in _MONTHS] + _FULL_MONTHS + ["sept"]
     + [*_CURRENCY_CODES, *_CODE_ALIASES, *(m.rstrip(".") for m in _LETTER_CURRENCY_MARKS)]
@@ -643,12 +668,29 @@ _CLOCK = re.compile(
 _DECADE = re.compile(r"([12][0-9]{2}0)s\b")
 _ORDINAL_OR_GLUE = re.compile(r"[A-Za-z0-9]|[.,:/][0-9]|-[A-Z]")
 _DAY_MONTH = re.compile(
-    rf"([0-9]{{1,2}})(?:st|nd|rd|th)?[ \u00a0]+(?:of[ ]+)?({_MONTH_ALT})"
-    r"(?:,?[ \u00a0]+([0-9]{4}))?(?![0-9])"
+    rf"([0-9]{{1,2}})(?:st|nd|rd|th)?(?:[ \u00a0]+(?:of[ ]+)?|[-/])({_MONTH_ALT})"
+    r"(?:(?:,?[ \u00a0]+|[-/])([0-9]{4}))?(?![0-9])"
 )
+# "10-22 August 2012", "22-23 Feb", "10 to 22 August": the first day borrows the month.
+_DAY_RANGE = re.compile(
+    rf"([0-9]{{1,2}})(?:st|nd|rd|th)?[ \u00a0]*(?:[-–—]|to|and)[ \u00a0]*(?=([0-9]{{1,2}})"
+    rf"(?:st|nd|rd|th)?(?:[ \u00a0]+(?:of[ ]+)?)({_MONTH_ALT})(?:,?[ \u00a0]+([0-9]{{4}}))?"
+    r"(?![0-9]))"
+)
+_DATE_RANGE_JOIN = re.compile(r"[ \u00a0]*(?:[-–—]|to|until|till|through)[ \u00a0]*")
+_OCLOCK = re.compile(r"([0-9]{1,2})[ \u00a0]?o['’ ]?[ ]?clock\b")
 _MONTH_DAY = re.compile(
-    rf"({_MONTH_ALT})(?:[ \u00a0]+(?:the[ ]+)?([0-9]{{1,2}})(?:st|nd|rd|th)?(?![0-9]))?"
-    r"(?:(?:,?[ \u00a0]+|[ \u00a0]+of[ \u00a0]+)([0-9]{4})(?![0-9]))?"
+    rf"({_MONTH_ALT})(?:(?:[ \u00a0]+(?:the[ ]+)?|[-/])([0-9]{{1,2}})(?:st|nd|rd|th)?"
+    r"(?![0-9]))?(?:(?:,?[ \u00a0]+|[ \u00a0]+of[ \u00a0]+|[-/])([0-9]{4})(?![0-9]))?"
+)
+# The second day of "August 10 - 22, 2012": the month stands before the first day.
+_MONTH_RANGE_BEFORE = re.compile(
+    rf"({_MONTH_ALT})[ \u00a0]+([0-9]{{1,2}})(?:st|nd|rd|th)?[ \u00a0]*"
+    r"(?:[-–—]|to|and|until|through)[ \u00a0]*\Z"
+)
+_DAY_YEAR = re.compile(
+    rf"([0-9]{{1,2}})(?:st|nd|rd|th)?(?![0-9])(?![ \u00a0]*(?:of[ ]+)?{_MONTH_ALT})"
+    r"(?:,?[ \u00a0]+([0-9]{4})(?![0-9]))?"
 )
 # ISO 8601 dates: "2023-06-01", also with a time after "T".
 _ISO_DATE = re.compile(r"([12][0-9]{3})-([01][0-9])-([0-3][0-9])(?![0-9])")
@@ -686,14 +728,22 @@ _SPEECH_AFTER = re.compile(
     r"|wrote|argued|warned|claimed|insisted|recalled|stated|suggested|described|familiar|"
     r"speaking|briefed|cautioned|confirmed|declined|asked|replied|tweeted|posted)\b"
 )
+_PER_BEFORE = re.compile(r"(?i)(?:[0-9%¢]|\b(?:dollars?|euros?|cents?|pence|pounds?|bucks))"
+                         r"[ \t]+\Z")
+_PARTNER_QUALIFIER = re.compile(r"(?i)(?:about|around|approximately|roughly)[ \t]+|~[ ]?")
 _MINUS_WORD = re.compile(r"(?i)(?:minus|negative)[ \t]+")
+_ANGLE_CONTEXT = re.compile(
+    r"(?i)\b(?:angles?|angled|turns?|turned|turning|tilt|tilted|tilts|rotat\w*|slopes?|sloping"
+    r"|inclin\w*|latitude|longitude|north|south|east|west|arc|pitch|banked|heading|bearing"
+    r"|axis|orbit\w*|spin|swivel\w*|view|field|cone|wedge|sector|compass|steer\w*|veer\w*)\b"
+)
 _BELOW_ZERO = re.compile(r"(?i)[ \t]+below[ \t]+(?:zero|freezing)\b")
 # Words that make a bare "degrees" or "°" a temperature rather than an angle.
 _TEMPERATURE_CONTEXT = re.compile(
     r"(?i)\b(?:temperatures?|fever|heat|heatwave|hot|hotter|hottest|cold|colder|coldest|warm"
     r"|warmer|warmest|weather|thermometer|forecast|freezing|chill|climate|celsius|fahrenheit"
     r"|centigrade|degrees?[ \t]+(?:c|f)\b|boil|boiling|melt|melting|oven|cool|cooler|mercury"
-    r"|thaw|frost|scorching|sweltering|balmy|highs?|lows?)\b"
+    r"|thaw|frost|scorching|sweltering|balmy|highs?|lows?|below[ \t]+zero)\b"
 )
 _QUALIFIER_BEFORE = re.compile(
     rf"(?i)(?:(?<![A-Za-z])({_QUALIFIERS})[ \t\u00a0]+|([~≈<>≤≥])[ ]?)\Z"
@@ -824,6 +874,11 @@ def _is_prose_fraction(numerator: int, denominator: int, before_of: bool = False
 
 def _read_words(s: str, i: int) -> tuple[float, int, str | None] | None:
     """Read a number in words at i: (value, end, the word if it was a single one)."""
+    article = _ARTICLE_UNIT.match(s, i)
+    if article is not None:  # "a litre", "half a gallon": the unit is read after it
+        if not article.group("half") and _PER_BEFORE.search(s, max(0, i - 12), i):
+            return None  # "$80 a barrel": "a" means "per"
+        return 0.5 if article.group("half") else 1.0, article.end(), None
     a_fraction = _A_FRACTION.match(s, i)
     if a_fraction is not None:  # "a quarter of", "a third of"
         return 1 / _FRACTION_WORDS[a_fraction.group(1).lower()], a_fraction.end(), None
@@ -979,6 +1034,10 @@ def _read_quantity(s: str, i: int) -> _Quantity | None:
         q.end = uncertainty.end()
     if q.currency is None and not _read_currency_suffix(s, q):
         _read_unit(s, q)
+    if q.unit is not None and q.raw == int(q.raw) and q.raw > 0:
+        half = _AND_A_HALF.match(s, q.end)
+        if half is not None:  # "an hour and a half", "two years and a half"
+            q.raw, q.end = q.raw + 0.5, half.end()
     return q
 
 
@@ -1083,8 +1142,8 @@ def _read_unit(s: str, q: _Quantity) -> None:
     if found is None or (found[0][0] == "bit" and s.startswith("-", q.end)):
         return  # "a 64-bit system" names an architecture, not a size
     (q.unit, q.kind, q.factor), q.end = found
-    if q.unit == "deg" and not _near_temperature_words(s, q.start, q.end):
-        q.kind = "number"  # "a 90 degree turn": an angle
+    if q.unit == "deg" and _near_angle_words(s, q.start, q.end):
+        q.kind = "number"  # "a 90 degree turn": an angle; otherwise news means heat
     if q.kind == "temperature":
         below = _BELOW_ZERO.match(s, q.end)
         if below is not None:  # "2 degrees below zero"
@@ -1096,7 +1155,9 @@ def _unit_at(s: str, q: _Quantity) -> tuple[_Unit, int] | None:
     word_unit = _unit_word_at(s, q.end)
     if word_unit is not None:
         return word_unit
-    symbol = None if q.is_word else _unit_symbol_at(s, q.end)
+    symbol = _unit_symbol_at(s, q.end)
+    if symbol is not None and q.is_word and (len(symbol[0]) < 2 or not symbol[0][0].isalpha()):
+        symbol = None  # "two kg", "one sec", but not "six m" or "three C"
     if symbol is not None:
         name, end = symbol
         if name not in _AMBIGUOUS_SYMBOLS or _ambiguous_symbol_fits(s, name, end):
@@ -1109,6 +1170,13 @@ def _unit_at(s: str, q: _Quantity) -> tuple[_Unit, int] | None:
         if unit is not None and inside not in _AMBIGUOUS_SYMBOLS:
             return unit, bracket.end()
     return None
+
+
+def _near_angle_words(s: str, start: int, end: int) -> bool:
+    """Whether words about angles (and no words about heat) stand near a figure."""
+    if _ANGLE_CONTEXT.search(s, max(0, start - 60), end + 60) is None:
+        return False
+    return not _near_temperature_words(s, start, end)
 
 
 def _near_temperature_words(s: str, start: int, end: int) -> bool:
@@ -1347,8 +1415,51 @@ def _read_day_first(s: str, i: int, floor: int) -> tuple[FoundFigure | None, int
     month, day = _MONTHS[m.group(2).rstrip(".").lower()], int(m.group(1))
     year = int(m.group(3)) if m.group(3) else None
     if not _valid_day(year, month, day):
+        return None, m.end()  # "32 August 2014" is no date, nor is its "August 2014"
+    year = year if year is not None else _year_of_range_end(s, m.end())
+    return _date_figure(s, i, m.end(), year, _iso(year, month, day), floor), m.end()
+
+
+def _year_of_range_end(s: str, end: int) -> int | None:
+    """The year of the date that closes "10 August - 12 September 2013", if one does."""
+    join = _DATE_RANGE_JOIN.match(s, end)
+    if join is None:
+        return None
+    tail = _DAY_MONTH.match(s, join.end()) or _MONTH_DAY.match(s, join.end())
+    if tail is not None:
+        return int(tail.group(3)) if tail.group(3) else None
+    day_year = _DAY_YEAR.match(s, join.end())  # "August 10 - 22, 2012"
+    return int(day_year.group(2)) if day_year is not None and day_year.group(2) else None
+
+
+def _read_day_after_month(s: str, i: int, floor: int) -> tuple[FoundFigure | None, int] | None:
+    """The second day of "August 10 - 22, 2012", dated in the month named before."""
+    before = _MONTH_RANGE_BEFORE.search(s, max(0, i - 30), i)
+    if before is None:
+        return None
+    m = _DAY_YEAR.match(s, i)
+    if m is None or int(m.group(1)) <= int(before.group(2)):
+        return None
+    month, day = _MONTHS[before.group(1).rstrip(".").lower()], int(m.group(1))
+    year = int(m.group(2)) if m.group(2) else None
+    if not _valid_day(year, month, day):
         return None
     return _date_figure(s, i, m.end(), year, _iso(year, month, day), floor), m.end()
+
+
+def _read_day_range(s: str, i: int, floor: int) -> tuple[FoundFigure | None, int] | None:
+    """The first day of "10-22 August 2012": a date of its own, in the second day's month."""
+    m = _DAY_RANGE.match(s, i)
+    if m is None or int(m.group(1)) >= int(m.group(2)):
+        return None
+    month, day = _MONTHS[m.group(3).rstrip(".").lower()], int(m.group(1))
+    year = int(m.group(4)) if m.group(4) else None
+    if not _valid_day(year, month, day):
+        return None
+    end = i + len(m.group(1))
+    while end < len(s) and s[end].isalpha():  # "10th"
+        end += 1
+    return _date_figure(s, i, end, year, _iso(year, month, day), floor), m.end()
 
 
 def _read_month_first(s: str, i: int, floor: int) -> tuple[FoundFigure | None, int]:
@@ -1366,6 +1477,8 @@ def _read_month_first(s: str, i: int, floor: int) -> tuple[FoundFigure | None, i
             return None, end
     if day is None and year is None:
         return None, i + len(name)  # "in June" alone: a reworded claim, not a dated figure
+    if year is None and day is not None:
+        year = _year_of_range_end(s, m.end())  # "Aug 10 - Nov 12, 2013", "August 10 - 22, 2012"
     return _date_figure(s, i, m.end(), year, _iso(year, month, day), floor), m.end()
 
 
@@ -1405,6 +1518,11 @@ def _read_day_alone(s: str, i: int, floor: int) -> tuple[FoundFigure, int] | Non
 
 def _read_clock(s: str, i: int, floor: int) -> tuple[FoundFigure | None, int] | None:
     """"9:30 a.m.", "2 pm", "14:45": a time of day, in hours (kind "time", unit "h")."""
+    oclock = _OCLOCK.match(s, i)
+    if oclock is not None and 1 <= int(oclock.group(1)) <= 12:  # "10 o'clock"
+        qualifier, start = _qualifier(s, i, floor)
+        return FoundFigure(s[start:oclock.end()], float(oclock.group(1)), None, "h", "time",
+                           qualifier, None, None, start, oclock.end()), oclock.end()
     m = _CLOCK.match(s, i)
     if m is None:
         return None
@@ -1458,6 +1576,9 @@ def _range_partner(s: str, q: _Quantity) -> tuple[re.Match[str], _Quantity] | No
     j = join.end()
     if _glued_before(s, j) and s[j - 1] != "-":
         return None
+    qualified = _PARTNER_QUALIFIER.match(s, j)
+    if qualified is not None:  # "between 2 g and about 7 g", "2 - ~7 grams"
+        j = qualified.end()
     other = _read_quantity(s, j) if _START.match(s, j) is not None else None
     if other is None or _after_is_glued(s, other.end):
         return None
@@ -1632,7 +1753,8 @@ def _parse_digit_at(s: str, i: int, floor: int) -> tuple[FoundFigure | None, int
     phone = _PHONE.match(s, i)
     if phone is not None:
         return None, phone.end()
-    for read in (_read_numeric_date, _read_day_first, _read_day_alone, _read_clock):
+    for read in (_read_numeric_date, _read_day_range, _read_day_first, _read_day_after_month,
+                 _read_day_alone, _read_clock):
         found = read(s, i, floor)
         if found is not None:
             return found
@@ -1653,13 +1775,19 @@ def _parse_at(s: str, m: re.Match[str], floor: int) -> tuple[FoundFigure | None,
         return None, i + 1
     if group == "sign" and s[i] == "+" and (phone := _PHONE.match(s, i)) is not None:
         return None, phone.end()
-    if group in ("digit", "cur") and _glued_before(s, i):
+    if group in ("digit", "cur") and _glued_before(s, i) and not _day_after_dash(s, i):
         return None, _token_end(s, i)
     if group == "cur" and not _is_currency_mark(m.group().strip()):
         return None, m.end()
     if group == "digit" and s[i].isdigit():
         return _parse_digit_at(s, i, floor)
     return _parse_quantity_at(s, i, floor)
+
+
+def _day_after_dash(s: str, i: int) -> bool:
+    """Whether i starts the second day of "22-23 Feb" (glued to the first by a dash)."""
+    return s[i - 1] in "-–—" and (_DAY_MONTH.match(s, i) is not None or _MONTH_RANGE_BEFORE.search(
+        s, max(0, i - 30), i) is not None)
 
 
 def _next_start(s: str, pos: int, with_words: bool) -> re.Match[str] | None:
