@@ -36,6 +36,8 @@ SETS: dict[str, tuple[str, bool, str]] = {
                       "chrono's month-day date tests (phrases)"),
     "fomc": ("fomc/*.jsonl", False, "FOMC statements not in realpairs, hand-labelled"),
     "text2num": ("text2num/*.jsonl", False, "text2num's English tests (number words)"),
+    "weather": ("weather/*.jsonl", False, "an NWS statement and a Wikipedia storm article, "
+                "hand-labelled (sentences)"),
 }
 KINDS = ("money", "count/number", "percent", "date", "time", "duration", "distance", "mass",
          "temperature", "volume", "speed", "area", "energy", "power", "data", "data_rate",
