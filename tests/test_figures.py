@@ -766,3 +766,48 @@ def test_command_names_a_bad_line(stdin: str, message: str) -> None:
 def test_a_string_line_is_a_text() -> None:
     lines = list(figures_json_lines(['"It rose 5%"']))
     assert json.loads(lines[0])["figures"][0]["value"] == 5.0
+
+
+@pytest.mark.parametrize(
+    ("sentence", "text", "value", "unit"),
+    [("no more than a half percentage point above", "no more than a half percentage point",
+      0.5, "pp"), ("half a percentage point", "half a percentage point", 0.5, "pp"),
+     ("a quarter mile away", "a quarter mile", 0.25, "mi"),
+     ("half an hour later", "half an hour", 0.5, "h"),
+     ("an hour and a half later", "an hour and a half", 1.5, "h"),
+     ("a liter of milk", "a liter", 1.0, "l"),
+     ("above a dollar and 42 cents", "above a dollar and 42 cents", 1.42, "USD")],
+)
+def test_articles_and_parts_before_units(sentence: str, text: str, value: float,
+                                         unit: str) -> None:
+    figure = only(sentence)
+    assert (figure.text, figure.unit) == (text, unit)
+    assert math.isclose(figure.value, value)
+
+
+@pytest.mark.parametrize("sentence", ["Oil hit $80 a barrel.", "He left a year ago.",
+                                      "She runs twice a day.", "half the staff left"])
+def test_articles_that_are_not_numbers(sentence: str) -> None:
+    assert [f.text for f in find_figures(sentence)] in ([], ["$80"])
+
+
+def test_a_year_after_a_preposition_is_a_date_even_before_a_plural() -> None:
+    figure = only("In the first quarter of 2015 profits rose.")
+    assert (figure.kind, figure.date, figure.noun) == ("date", "2015", None)
+    assert only("It sent 2015 troops.").kind == "count"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "dates"),
+    [("The summit runs 10-12 June 2025.", ["2025-06-10", "2025-06-12"]),
+     ("The summit runs June 10-12 in Rome.", ["--06-10", "--06-12"]),
+     ("from 10 August to 12 September 2013", ["2013-08-10", "2013-09-12"]),
+     ("Aug 10 - Nov 12, 2013", ["2013-08-10", "2013-11-12"])],
+)
+def test_date_ranges_are_two_dates(sentence: str, dates: list[str]) -> None:
+    assert [f.date for f in find_figures(sentence)] == dates
+
+
+def test_oclock_is_a_time() -> None:
+    figure = only("They met at 10 o'clock.")
+    assert (figure.kind, figure.value) == ("time", 10.0)

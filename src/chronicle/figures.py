@@ -552,9 +552,11 @@ _ARTICLE_UNIT_NAMES = sorted(
 _DURATION_NAMES = "hour|day|week|month|year|minute|second|decade|century|fortnight"
 _UNIT_AHEAD = (rf"(?:{_alternation(_ARTICLE_UNIT_NAMES)})\b"
                rf"|(?:{_DURATION_NAMES})[ \t]+and[ \t]+a[ \t]+half\b")
-_HALF_UNIT_AHEAD = rf"(?:{_alternation(_ARTICLE_UNIT_NAMES)}|{_DURATION_NAMES})\b"
+_HALF_UNIT_AHEAD = (rf"(?:{_alternation(_ARTICLE_UNIT_NAMES)}|{_DURATION_NAMES}"
+                    r"|percentage point|basis point)\b")
+# "half a gallon", "a half percentage point", "a quarter mile", "quarter-litre".
 _ARTICLE_UNIT = re.compile(
-    rf"(?i)(?:(?P<half>half)(?:[ \t]+an?)?(?=[ \t-]+{_HALF_UNIT_AHEAD})"
+    rf"(?i)(?:(?:an?[ \t]+)?(?P<part>half|quarter)(?:[ \t]+an?)?(?=[ \t-]+{_HALF_UNIT_AHEAD})"
     rf"|an?(?=[ \t]+(?:{_UNIT_AHEAD})))"
 )
 
@@ -567,7 +569,8 @@ _START = re.compile(
     r"|(?P<digit>(?<![0-9A-Za-z.])\.(?=[0-9])|[0-9])"
     rf"|(?P<vulgar>[{''.join(_VULGAR)}])"
     rf"|(?P<word>(?i:\b(?:an?[ \t]+(?={_SCALE_AHEAD}|{_FRACTION_AHEAD})"
-    rf"|an?(?=[ \t]+(?:{_UNIT_AHEAD}))|half(?=[ \t-]+(?:an?[ \t]+)?{_HALF_UNIT_AHEAD})"
+    rf"|an?(?=[ \t]+(?:{_UNIT_AHEAD}|(?:half|quarter)[ \t-]+{_HALF_UNIT_AHEAD}))"
+    rf"|(?:half|quarter)(?=[ \t-]+(?:an?[ \t]+)?{_HALF_UNIT_AHEAD})"
     rf"|half[ \t]+an?[ \t]+(?={_SCALE_AHEAD})|(?:{_NUMBER_WORDS})\b)))"
     rf"|(?P<month>\b{_MONTH_ALT})"
 )
@@ -876,9 +879,10 @@ def _read_words(s: str, i: int) -> tuple[float, int, str | None] | None:
     """Read a number in words at i: (value, end, the word if it was a single one)."""
     article = _ARTICLE_UNIT.match(s, i)
     if article is not None:  # "a litre", "half a gallon": the unit is read after it
-        if not article.group("half") and _PER_BEFORE.search(s, max(0, i - 12), i):
+        part = (article.group("part") or "").lower()
+        if not part and _PER_BEFORE.search(s, max(0, i - 12), i):
             return None  # "$80 a barrel": "a" means "per"
-        return 0.5 if article.group("half") else 1.0, article.end(), None
+        return {"half": 0.5, "quarter": 0.25}.get(part, 1.0), article.end(), None
     a_fraction = _A_FRACTION.match(s, i)
     if a_fraction is not None:  # "a quarter of", "a third of"
         return 1 / _FRACTION_WORDS[a_fraction.group(1).lower()], a_fraction.end(), None
@@ -1559,10 +1563,13 @@ def _is_year(s: str, q: _Quantity) -> bool:
     """Whether a bare four-digit number is a year: "in 2022", "since 2014", "1979"."""
     if not _year_like(q):
         return False
+    return _after_date_preposition(s, q) or 1800 <= q.raw <= 2100
+
+
+def _after_date_preposition(s: str, q: _Quantity) -> bool:
+    """Whether the number follows "in", "since", "of" ...: "in 2015 profits rose"."""
     before = _ONE_BEFORE.search(s, max(0, q.start - 14), q.start)
-    if before is not None and before.group(1).lower() in _DATE_PREPOSITIONS:
-        return True
-    return 1800 <= q.raw <= 2100
+    return before is not None and before.group(1).lower() in _DATE_PREPOSITIONS
 
 
 # --------------------------------------------------------------------------- ranges
@@ -1662,6 +1669,7 @@ def _build(s: str, q: _Quantity, span: _Span) -> FoundFigure | None:
         kind, date = _bare_kind(s, q, noun)
         if kind == "":
             return None
+        noun = None if kind == "date" else noun
     else:
         noun = _unit_noun(s, end)
     if _named_by_word_before(s, q, noun):
@@ -1683,7 +1691,7 @@ def _bare_kind(s: str, q: _Quantity, noun: str | None) -> tuple[str, str | None]
             return "", None
         if _SPEECH_AFTER.match(s, q.end) is not None:
             return "", None  # "one official said": a source, not a count
-    if noun is not None:
+    if noun is not None and not (_year_like(q) and _after_date_preposition(s, q)):
         return "count", None
     if _is_year(s, q):
         return "date", f"{int(q.raw):04d}"
