@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from dataclasses import fields
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -183,6 +184,7 @@ def test_shared_unit_in_a_list() -> None:
         ("Fighting has raged since 2014.", "2014", "2014", 2014.0),
         ("Prices peaked in 2022.", "2022", "2022", 2022.0),
         ("The 1990s were calmer.", "1990s", "199X", 1990.0),
+        ("the golden bull (1356) set it", "1356", "1356", 1356.0),
     ],
 )
 def test_dates(sentence: str, text: str, iso: str, year: float) -> None:
@@ -354,6 +356,7 @@ def test_a_rate_move_is_a_before_and_an_after() -> None:
         ("It happened on 12 March.", "12 March", "--03-12", 0.0),
         ("Talks resume Sept. 4 in Geneva.", "Sept. 4", "--09-04", 0.0),
         ("he moved there in june 2011 with his wife", "june 2011", "2011-06", 2011.0),
+        ("on the may 2013 rating list", "may 2013", "2013-05", 2013.0),
         ("on november 9, 1914 the ship sank", "november 9, 1914", "1914-11-09", 1914.0),
         ("Last modified 17 November, 2022.", "17 November, 2022", "2022-11-17", 2022.0),
         ("Last Modified: 2023-06-01", "2023-06-01", "2023-06-01", 2023.0),
@@ -811,3 +814,43 @@ def test_date_ranges_are_two_dates(sentence: str, dates: list[str]) -> None:
 def test_oclock_is_a_time() -> None:
     figure = only("They met at 10 o'clock.")
     assert (figure.kind, figure.value) == ("time", 10.0)
+
+
+# --------------------------------------------------------------- more properties
+
+MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August",
+               "September", "October", "November", "December"]
+
+
+@PROPERTY_SETTINGS
+@given(st.dates(min_value=date(1900, 1, 1), max_value=date(2099, 12, 31)),
+       st.sampled_from(["{d} {M} {y}", "{M} {d}, {y}", "{iso}", "{d} {m} {y}", "{M} {y}",
+                        "{d}th of {M} {y}", "{mm}/{dd}/{y}", "{dd}.{mm}.{y}"]))
+def test_written_dates_read_back(day: date, form: str) -> None:
+    """Every common way of writing a date reads back as that date, at the precision given."""
+    month = MONTH_NAMES[day.month - 1]
+    text = form.format(d=day.day, M=month, m=month.lower(), y=day.year, iso=day.isoformat(),
+                       mm=f"{day.month:02d}", dd=f"{day.day:02d}")
+    if form == "{d}th of {M} {y}" and day.day in (1, 2, 3, 21, 22, 23, 31):
+        text = text.replace("th of", {1: "st", 2: "nd", 3: "rd"}[day.day % 10] + " of")
+    if form == "{dd}.{mm}.{y}" and day.day <= 12:
+        return  # "04.02.2025" with both parts <= 12 is read day first: tested elsewhere
+    figure = only(f"It was signed on {text} in Geneva.")
+    expected = f"{day.year:04d}-{day.month:02d}" if form == "{M} {y}" else day.isoformat()
+    assert (figure.kind, figure.date, figure.value) == ("date", expected, float(day.year))
+
+
+ENERGY_UNITS = [("Wh", 1.0), ("kWh", 1e3), ("MWh", 1e6), ("GWh", 1e9), ("TWh", 1e12)]
+
+
+@PROPERTY_SETTINGS
+@given(st.integers(min_value=1, max_value=10**6), st.sampled_from(ENERGY_UNITS),
+       st.sampled_from(ENERGY_UNITS))
+def test_restated_energy_has_one_base(amount: int, first: tuple[str, float],
+                                      second: tuple[str, float]) -> None:
+    """The same energy written in two units has the same base value."""
+    converted = Decimal(amount) * Decimal(first[1]) / Decimal(second[1])
+    a = only(f"It used {amount:,} {first[0]}.")
+    b = only(f"It used {written(converted, True)} {second[0]}.")
+    assert base_quantity(a)[0] == base_quantity(b)[0] == "energy"
+    assert math.isclose(base_quantity(a)[1], base_quantity(b)[1], rel_tol=1e-9)

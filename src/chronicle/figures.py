@@ -536,7 +536,8 @@ _NUMBER_WORDS = _alternation([*_ONES, *_TENS, *_SCALE_WORDS, "dozen"])
 _FULL_MONTHS = [m for m in _MONTHS if len(m) > 3 and m != "sept"]
 _MONTH_ALT = (
     rf"(?:(?:{_alternation(m.capitalize() for m in _MONTHS if len(m) <= 4)}|sept)\b\.?"
-    rf"|(?:{_alternation([*(m.capitalize() for m in _FULL_MONTHS), *_FULL_MONTHS])})\b)"
+    rf"|(?:{_alternation([*(m.capitalize() for m in _FULL_MONTHS), *_FULL_MONTHS])})\b"
+    r"|may(?=[ \u00a0]+(?:1[89]|2[01])[0-9]{2}\b))"  # lower-case "may" only before a year
 )
 _ALL_CURRENCY_MARKS = {**_CURRENCY_SYMBOLS, **_CURRENCY_SUFFIX_ONLY}
 _SYMBOL_ALT = _alternation(_CURRENCY_SYMBOLS)
@@ -583,7 +584,7 @@ _TRIGGER_WORDS = frozenset(
                        "negative", *(n.split()[0] for n in _ARTICLE_UNIT_NAMES),
                        *_DURATION_NAMES.split("|")]
      for form in (word, word.capitalize(), word.upper())]
-    + [m.capitalize() for m in _MONTHS] + _FULL_MONTHS + ["sept"]
+    + [m.capitalize() for m in _MONTHS] + _FULL_MONTHS + ["sept", "may"]
     + [*_CURRENCY_CODES, *_CODE_ALIASES, *(m.rstrip(".") for m in _LETTER_CURRENCY_MARKS)]
 )
 _CUR_PREFIX = re.compile(rf"(?:{_SYMBOL_ALT}|\b[A-Z]{{3}}\$?(?![A-Za-z]))[ \u00a0]?")
@@ -1563,7 +1564,8 @@ def _is_year(s: str, q: _Quantity) -> bool:
     """Whether a bare four-digit number is a year: "in 2022", "since 2014", "1979"."""
     if not _year_like(q):
         return False
-    return _after_date_preposition(s, q) or 1800 <= q.raw <= 2100
+    bracketed = q.start > 0 and s[q.start - 1] == "(" and s.startswith(")", q.end)
+    return _after_date_preposition(s, q) or bracketed or 1800 <= q.raw <= 2100
 
 
 def _after_date_preposition(s: str, q: _Quantity) -> bool:
