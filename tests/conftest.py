@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -23,8 +24,18 @@ REVISIONS = [EXAMPLE / f"r{n}.txt" for n in (1, 2, 3)]
 
 @pytest.fixture
 def archive(tmp_path: Path) -> Path:
-    """A fresh, empty chronicle archive."""
+    """A fresh, empty chronicle archive with a working tree (event files checked out, which
+    the tests that tamper with them need); ``bare_archive`` is the default set-up."""
     path = tmp_path / "archive"
+    result = cli("init", "--worktree", "--archive", str(path))
+    assert result.exit_code == 0, result.output
+    return path
+
+
+@pytest.fixture
+def bare_archive(tmp_path: Path) -> Path:
+    """A fresh, empty archive as `chronicle init` makes it: a bare git repository."""
+    path = tmp_path / "bare"
     result = cli("init", "--archive", str(path))
     assert result.exit_code == 0, result.output
     return path
@@ -37,6 +48,62 @@ def example_archive(archive: Path) -> Path:
         "ingest", *map(str, REVISIONS), "--briefing", "nato-ukraine", "--archive", str(archive)
     )
     assert result.exit_code == 0, result.output
+    return archive
+
+
+FROZEN_0_1_0 = ROOT / "tests" / "data" / "frozen" / "archive-0.1.0.tar.gz"
+
+
+@pytest.fixture
+def frozen_archive(tmp_path: Path) -> Path:
+    """A copy of the archive chronicle 0.1.0 wrote (tests/data/frozen/build.sh): nato-ukraine
+    r1-r3, quake r1-r2, city-budget r1-r2 (Markdown), nato-json r1 (JSON input) and r2."""
+    import tarfile
+
+    with tarfile.open(FROZEN_0_1_0) as tar:
+        tar.extractall(tmp_path / "frozen", filter="tar")
+    return tmp_path / "frozen" / "archive"
+
+
+CRIPPLED = ("chronicle", "0-test-crippled")
+
+
+def crippled_revision(path: Path) -> tuple[Any, Any, Any]:
+    """``path`` parsed, then stripped of every figure, inline quote and person: what a
+    deliberately different extractor would have derived from the same text (the text and
+    its structure, block quotes included, are what the reader read, and stay).
+    (revision, origin, extractor)"""
+    from chronicle.model import Extractor
+    from chronicle.readers import parse_file
+
+    parsed = parse_file(path)
+    revision = parsed.revision
+    crippled = revision.model_copy(update={
+        "figures": (),
+        "quotes": tuple(q for q in revision.quotes if q.claim is None),
+        "claims": tuple(c.model_copy(update={"people": ()}) for c in revision.claims),
+    })
+    return crippled, parsed.origin, Extractor(name=CRIPPLED[0], version=CRIPPLED[1])
+
+
+@pytest.fixture
+def mixed_archive(archive: Path) -> Path:
+    """The example's nato-ukraine with r1 and r3 recorded by a deliberately different
+    extractor (crippled_revision) and r2 by today's: every neighbouring pair crosses versions."""
+    from chronicle.readers import parse_file
+    from chronicle.store import Archive, NewRevision
+    from chronicle.views import revision_message
+
+    items = []
+    for number, path in enumerate(REVISIONS, start=1):
+        if number == 2:
+            parsed = parse_file(path)
+            revision, origin, extractor = parsed.revision, parsed.origin, parsed.extractor
+        else:
+            revision, origin, extractor = crippled_revision(path)
+        items.append(NewRevision("nato-ukraine", revision, origin, extractor))
+    results = Archive(archive).append_many(items, revision_message)
+    assert [r.status for r in results] == ["recorded"] * 3
     return archive
 
 

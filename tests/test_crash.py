@@ -55,11 +55,11 @@ CRASH_POINTS = {
         f"l.Ledger.begin = lambda *a, **k: {DIE}\n",
         False, {"dirty marker"}),
     "ledger begun, before the branch moves": (
-        "import chronicle.store as s\n"
+        "import chronicle.append as s\n"
         f"s.update_ref = lambda *a, **k: {DIE}\n",
         False, {"dirty marker", "pending ledger batch"}),
     "git killed holding refs/heads/main.lock": (
-        "import chronicle.store as s\n"
+        "import chronicle.append as s\n"
         "def update_ref(git_dir, *a, **k):\n"
         "    (git_dir / 'refs/heads/main.lock').write_text('0' * 40 + '\\n')\n"
         f"    {DIE}\n"
@@ -70,17 +70,18 @@ CRASH_POINTS = {
         f"l.Ledger.done = lambda *a, **k: {DIE}\n",
         True, {"dirty marker", "pending ledger batch", "working copy behind"}),
     "half-way through updating the working copy": (
-        "import chronicle.store as s\n"
+        "import chronicle.worktree as s\n"
         "def atomic_write(self, path, data):\n"
-        "    temp = self.git_dir / 'chronicle-tmp'; temp.mkdir(exist_ok=True)\n"
+        "    git_dir = self.repository.git_dir\n"
+        "    temp = git_dir / 'chronicle-tmp'; temp.mkdir(exist_ok=True)\n"
         "    (temp / 'half').write_bytes(data[: len(data) // 2])\n"
-        "    (self.git_dir / 'index.lock').write_bytes(b'')\n"
+        "    (git_dir / 'index.lock').write_bytes(b'')\n"
         f"    {DIE}\n"
-        "s.Archive._atomic_write = atomic_write\n",
+        "s.WorkingCopy._atomic_write = atomic_write\n",
         True, {"dirty marker", "temporary files", "git lock index.lock", "working copy behind"}),
     "everything written, before the dirty marker is cleared": (
-        "import chronicle.store as s\n"
-        f"s.Archive._clear_dirty = lambda self: {DIE}\n",
+        "import chronicle.locking as s\n"
+        f"s.Session.clear_dirty = lambda self: {DIE}\n",
         True, {"dirty marker"}),
 }
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 from pathlib import Path
 
 import pytest
@@ -11,10 +12,13 @@ from hypothesis import strategies as st
 
 from chronicle.api import history
 from chronicle.errors import CorruptArchive
+from chronicle.events import decode_event
+from chronicle.extract import CURRENT_EXTRACTOR
+from chronicle.layout import event_file_bytes
 from chronicle.model import Claim, Figure, Origin, Quote, Revision, Section, Source
 from chronicle.replay import replay
 from chronicle.store import Archive, NewRevision, StoredEvent
-from chronicle.views import commit_message
+from chronicle.views import revision_message
 
 texts = st.text(min_size=1, max_size=40)
 ids = st.from_regex(r"[a-z][a-z0-9.-]{0,12}", fullmatch=True)
@@ -87,8 +91,8 @@ def shared_archive(tmp_path_factory: pytest.TempPathFactory) -> Archive:
 @given(st.lists(revisions, min_size=1, max_size=4, unique_by=lambda r: r.model_dump_json()))
 def test_random_revisions_replay_identically(shared_archive: Archive, revs: list[Revision]) -> None:
     briefing = f"b{next(counter)}"
-    items = [NewRevision(briefing, rev, ORIGIN) for rev in revs]
-    results = shared_archive.append_many(items, commit_message)
+    items = [NewRevision(briefing, rev, ORIGIN, CURRENT_EXTRACTOR) for rev in revs]
+    results = shared_archive.append_many(items, revision_message)
     assert [r.status for r in results] == ["recorded"] * len(revs)
     replayed = history(Archive(shared_archive.path), briefing)
     assert [s.revision for s in replayed] == revs
@@ -102,16 +106,9 @@ def test_replay_refuses_a_gap_or_a_broken_chain(example_archive: Path) -> None:
         replay([events[0], events[2]])
     forged = events[1].event.model_copy(update={"previous_sha256": "0" * 64})
     with pytest.raises(CorruptArchive, match="hash chain broken"):
-        replay([events[0], StoredEvent(forged, events[1].path, events[1].raw)])
-    altered = events[1].event.revision.model_copy(update={"headline": "Forged"})
+        replay([events[0], StoredEvent(forged, events[1].path, events[1].raw, 2)])
+    # the content hash is checked on the stored bytes, when an event is decoded
+    document = json.loads(events[1].raw)
+    document["revision"]["headline"] = "Forged"
     with pytest.raises(CorruptArchive, match="does not match its content_sha256"):
-        replay(
-            [
-                events[0],
-                StoredEvent(
-                    events[1].event.model_copy(update={"revision": altered}),
-                    events[1].path,
-                    events[1].raw,
-                ),
-            ]
-        )
+        decode_event(events[1].path, event_file_bytes(document))

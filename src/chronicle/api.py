@@ -6,21 +6,23 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+from .derive import comparable, current_reading, is_older_chronicle
 from .diff_model import Diff
 from .errors import ArchiveError, InputError
+from .layout import check_briefing_id, format_time
 from .readers import DEFAULT_MAX_BYTES, Format, Parsed, parse_file
 from .replay import RevisionState, replay, replay_some
 from .store import AppendResult, Archive, NewRevision
-from .validation import check_briefing_id
-from .views import commit_message, diff_revisions, pick_number
+from .views import diff_revisions, pick_number, revision_message
 
 
 def open_archive(path: Path) -> Archive:
     return Archive(path)
 
 
-def init_archive(path: Path) -> Archive:
-    return Archive.init(path)
+def init_archive(path: Path, bare: bool = True) -> Archive:
+    """Create an archive (bare: no working tree, the default), or open the one at ``path``."""
+    return Archive.init(path, bare)
 
 
 def parse(
@@ -43,7 +45,7 @@ def normalise_time(text: str) -> str:
         raise InputError("--observed-at", f"not an ISO 8601 time: {text!r}") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return format_time(moment)
 
 
 def ingest(
@@ -63,8 +65,9 @@ def ingest(
     for n, path in enumerate(paths):
         parsed = parse(path, fmt, max_bytes)
         expected = expected_sequence if n == 0 else None
-        items.append(NewRevision(briefing, parsed.revision, parsed.origin, observed, expected))
-    return archive.append_many(items, commit_message, on_result)
+        items.append(NewRevision(briefing, parsed.revision, parsed.origin, parsed.extractor,
+                                 observed, expected))
+    return archive.append_many(items, revision_message, on_result)
 
 
 def tree_files(root: Path) -> Iterator[tuple[str, Path]]:
@@ -94,23 +97,30 @@ def ingest_tree(
     items = []
     for briefing, path in tree_files(root):
         parsed = parse_file(path, fmt, max_bytes)
-        items.append(NewRevision(briefing, parsed.revision, parsed.origin))
+        items.append(NewRevision(briefing, parsed.revision, parsed.origin, parsed.extractor))
         if on_parsed is not None:
             on_parsed(briefing, path)
     if not items:
         raise InputError(root, "no revision files found under <briefing-id>/ folders")
-    return archive.append_many(items, commit_message, on_result)
+    return archive.append_many(items, revision_message, on_result)
 
 
 def history(archive: Archive, briefing: str) -> list[RevisionState]:
-    return replay(archive.events(briefing))
+    """Every revision of ``briefing``, comparable with each other (derive.comparable)."""
+    return comparable(replay(archive.events(briefing)))
 
 
-def revision_at(archive: Archive, briefing: str, sequence: int | None) -> RevisionState:
-    """One revision; every event's chain is checked, only this one is parsed in full."""
+def revision_at(archive: Archive, briefing: str, sequence: int | None,
+                as_recorded: bool = False) -> RevisionState:
+    """One revision, as today's extractor reads it (``as_recorded``: as stored, with what
+    the extractor of its day derived). Every event's chain is checked, only this one is
+    parsed in full."""
     events = archive.raw_events(briefing)
     number = pick_number(briefing, len(events), sequence)
-    return replay_some(events, {number}, archive.parse_event)[number]
+    state = replay_some(events, {number}, archive.parse_event)[number]
+    if as_recorded or not is_older_chronicle(state.extractor):
+        return state
+    return current_reading(state)
 
 
 def diff(archive: Archive, briefing: str, start: int | None, end: int | None) -> Diff:
@@ -125,6 +135,5 @@ def diff(archive: Archive, briefing: str, start: int | None, end: int | None) ->
     if before > after:
         raise ArchiveError(f"--from {before} comes after --to {after}")
     states = replay_some(events, {before, after}, archive.parse_event)
-    return diff_revisions(
-        briefing, states[before].revision, states[after].revision, (before, after)
-    )
+    old, new = comparable([states[before], states[after]])
+    return diff_revisions(briefing, old.revision, new.revision, (before, after))

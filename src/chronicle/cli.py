@@ -115,17 +115,22 @@ def main() -> None:
 
 
 @main.command()
+@click.option("--worktree", is_flag=True,
+              help="Also keep every event file checked out under ARCHIVE/briefings/ (handy "
+              "for browsing small archives; costs a file per event). Default: a bare git "
+              "repository, events only in git (browse with 'git -C ARCHIVE log -p').")
 @archive_option
 @json_option
-def init(archive_path: Path, as_json: bool) -> None:
+def init(worktree: bool, archive_path: Path, as_json: bool) -> None:
     """Create the archive folder as a git repository (does nothing if it exists)."""
     from .api import init_archive
 
-    archive = init_archive(archive_path)
+    archive = init_archive(archive_path, bare=not worktree)
     if as_json:
-        _emit({"archive": str(archive.path), "head": archive.head()})
+        _emit({"archive": str(archive.path), "head": archive.head(), "bare": archive.bare})
     else:
-        click.echo(f"archive ready at {archive.path}")
+        kind = "bare" if archive.bare else "with a working tree"
+        click.echo(f"archive ready at {archive.path} ({kind})")
 
 
 @main.command()
@@ -324,13 +329,18 @@ def log(briefing: str, archive_path: Path, as_json: bool) -> None:
 @click.option(
     "--rev", "-r", type=int, help="Revision number (negative counts back; default latest)."
 )
+@click.option("--as-recorded", is_flag=True,
+              help="The claims and figures as the extractor of the day derived them, even "
+              "where today's extractor reads the stored text differently.")
 @archive_option
 @json_option
-def show(briefing: str, rev: int | None, archive_path: Path, as_json: bool) -> None:
-    """The structured revision of BRIEFING as it was stored."""
+def show(briefing: str, rev: int | None, as_recorded: bool, archive_path: Path,
+         as_json: bool) -> None:
+    """The structured revision of BRIEFING: its stored text, with the claims and figures
+    today's extractor reads in it (--as-recorded: as they were derived when stored)."""
     from .api import revision_at
 
-    state = revision_at(_archive(archive_path), briefing, rev)
+    state = revision_at(_archive(archive_path), briefing, rev, as_recorded)
     if as_json:
         from .render import revision_document
 
@@ -475,7 +485,7 @@ def _stderr_is_tty() -> bool:
 
 
 def _name_pairs(pairs: tuple[str, ...]) -> dict[str, str]:
-    from .validation import check_briefing_id
+    from .layout import check_briefing_id
 
     names: dict[str, str] = {}
     for pair in pairs:
@@ -605,7 +615,7 @@ def export(briefings: tuple[str, ...], fmt: str, output: Path | None, force: boo
     for name in names:
         if not archive.has_briefing(name):
             from .errors import UnknownBriefing
-            from .validation import check_briefing_id
+            from .layout import check_briefing_id
 
             raise UnknownBriefing(check_briefing_id(name), archive.path)
     if _stderr_is_tty():

@@ -113,3 +113,14 @@ class FetchError(ChronicleError):
         self.url = url
         self.problem = problem
         super().__init__(f"{url}: {problem}")
+
+
+class NewerSchema(ArchiveError):
+    """A stored document written by a newer release, in a schema this one does not know."""
+
+    def __init__(self, version: int, where: str | None = None) -> None:
+        self.version = version
+        self.where = where
+        prefix = f"{where}: " if where else ""
+        super().__init__(
+            f"{prefix}written by a newer chronicle (schema v{version}); upgrade chronicle")

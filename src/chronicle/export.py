@@ -24,11 +24,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Literal
 
+from .derive import comparable
 from .errors import ArchiveError
+from .events import StoredEvent
 from .gitobjects import TreeBuilder
+from .layout import briefing_folder
 from .lineage import Step, walk
 from .replay import replay
-from .store import Archive, StoredEvent, briefing_folder
+from .store import Archive
 from .views import change_counts, diff_from_alignment, first_summary, summary_line
 
 ExportFormat = Literal["jsonl", "csv", "sqlite"]
@@ -107,7 +110,7 @@ def count_events(archive: Archive, briefings: Iterable[str]) -> int:
 
 def briefing_rows(briefing: str, events: list[StoredEvent]) -> Iterator[tuple[str, Row]]:
     """(table, row) for one briefing: its own row first, then per revision."""
-    steps = walk(replay(events))  # replay checks each content_sha256 against its revision
+    steps = walk(comparable(replay(events)))  # content hashes were checked when decoded
     hashes = {e.event.sequence: e.event.content_sha256 for e in events}
     first, last = steps[0].state, steps[-1].state
     yield "briefings", {

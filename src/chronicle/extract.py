@@ -7,9 +7,17 @@ import re
 from dataclasses import dataclass, field
 
 from .figures import find_figures
-from .model import Claim, Figure, Quote, Revision, Section, Source
-from .readers.document import BlockQuote, Document, Paragraph
+from .model import Claim, Extractor, Figure, Quote, Revision, Section, Source
+from .readers.document import Block, BlockQuote, DocSection, Document, Paragraph
 from .sentences import split_sentences
+
+# Changes whenever what build_revision derives from the same text would change (sentence
+# splitting, figures, quotes, people): events record it, and revisions extracted by
+# different versions are re-derived before they are compared (derive.py).
+# tests/test_extractor_version.py fails when the output changes and this does not.
+# "3": the figure extractor of issue 11 (figures.EXTRACTOR_VERSION "2") reads more figures.
+EXTRACTOR_VERSION = "3"
+CURRENT_EXTRACTOR = Extractor(name="chronicle", version=EXTRACTOR_VERSION)
 
 _TITLE = (
     r"(?:President|Vice President|Prime Minister|Chancellor|Secretary-General|Secretary|"
@@ -42,6 +50,30 @@ _LEADING_TITLES = re.compile(rf"^(?:(?:Ukrainian|Russian|U\.S\.|U\.N\.)\s+)?(?:{
 def build_revision(doc: Document) -> Revision:
     """Every sentence a claim, with its figures, quotes and people, under stable ids."""
     return _Builder(doc).build()
+
+
+def document_of(revision: Revision) -> Document:
+    """The read structure a stored revision was built from: its text, headings, key points,
+    block quotes and sources (what the readers produced), for re-deriving the rest."""
+    texts = revision.text_by_id()
+    block_quotes = {q.id: q for q in revision.quotes if q.claim is None}
+    doc = Document(
+        headline=revision.headline,
+        key_points=[c.text for c in revision.key_points],
+        sources=[(s.text, s.url) for s in revision.sources],
+        published=revision.published,
+        url=revision.url,
+    )
+    for section in revision.sections:
+        blocks: list[Block] = []
+        for ids in section.paragraphs:
+            if len(ids) == 1 and ids[0] in block_quotes:
+                quote = block_quotes[ids[0]]
+                blocks.append(BlockQuote(quote.text, quote.speaker))
+            elif text := " ".join(texts[i] for i in ids if i in texts):
+                blocks.append(Paragraph(text))
+        doc.sections.append(DocSection(section.heading, blocks))
+    return doc
 
 
 def stable_id(prefix: str, text: str, taken: set[str]) -> str:

@@ -19,7 +19,15 @@ from urllib.parse import unquote, urlsplit
 
 from .errors import FetchError, InputError
 from .model import Origin
-from .readers import DEFAULT_MAX_BYTES, Format, Parsed, decode, format_for, parse_text
+from .readers import (
+    DEFAULT_MAX_BYTES,
+    Format,
+    Parsed,
+    decode,
+    extractor_for,
+    format_for,
+    parse_text,
+)
 
 if TYPE_CHECKING:
     import httpx
@@ -198,7 +206,7 @@ def parse_fetched(fetched: Fetched, fmt: Format | None = None) -> Parsed:
     if revision.url is None and fmt != "json":
         revision = revision.model_copy(update={"url": fetched.final_url})
     origin = Origin(name=fetched.url, format=fmt, sha256=fetched.sha256, size=len(fetched.data))
-    return Parsed(revision, origin)
+    return Parsed(revision, origin, extractor_for(fmt))
 
 
 def parse_url(url: str, fmt: Format | None = None, max_bytes: int = DEFAULT_MAX_BYTES,

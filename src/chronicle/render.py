@@ -66,8 +66,11 @@ def log_lines(briefing: str, entries: Sequence[LogEntry]) -> list[str]:
 
 def revision_lines(state: RevisionState) -> list[str]:
     rev = state.revision
+    extracted = f", extracted by {escape(state.extractor.name)} {escape(state.extractor.version)}" \
+        if state.extractor else ""
     lines = [
-        f"[bold]{escape(state.briefing)} r{state.sequence}[/bold]  recorded {state.recorded_at}",
+        f"[bold]{escape(state.briefing)} r{state.sequence}[/bold]  recorded {state.recorded_at}"
+        f"{extracted}",
         f"[bold]{escape(rev.headline or '(no headline)')}[/bold]",
     ]
     if rev.key_points:

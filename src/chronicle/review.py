@@ -11,23 +11,23 @@ per commit.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .derive import comparable_pair
 from .diff_model import Diff
-from .errors import ArchiveError, NotAnArchive
+from .errors import ArchiveError, CorruptArchive, NotAnArchive
+from .events import decode_event
 from .gitobjects import git
+from .layout import ROOT, event_path, is_event_path, parse_event_path, sha256_hex
 from .model import Event
-from .store import ROOT, event_path, revision_sha256
 from .views import change_counts, diff_revisions, first_summary, summary_line
 from .worddiff import mostly_same, word_diff
 
 _TRAILER = re.compile(r"^Chronicle-([A-Za-z0-9-]+):\s*(.*?)\s*$")
-_EVENT_FILE = re.compile(rf"^{ROOT}/[0-9a-f]{{2}}/[a-z0-9-]+/\d{{6}}\.json$")
 GITHUB_COMMENT_LIMIT = 65_000
 
 
@@ -189,7 +189,7 @@ def review(path: Path, spec: str) -> Review:
 
 def _locate(commit: ReviewedCommit, found: dict[str, str], files: list[tuple[str, str]]) -> None:
     """Which event file the commit added, and what else it did under briefings/."""
-    added = [p for s, p in files if s == "A" and _EVENT_FILE.match(p)]
+    added = [p for s, p in files if s == "A" and is_event_path(p)]
     for status, file in files:
         if file.startswith(f"{ROOT}/") and status != "A":
             word = {"M": "modified", "D": "deleted"}.get(status, f"changed ({status})")
@@ -199,12 +199,11 @@ def _locate(commit: ReviewedCommit, found: dict[str, str], files: list[tuple[str
     named = found.get("file") or (added[0] if added else None)
     if named is None:
         return
-    parts = named.split("/")
-    if not _EVENT_FILE.match(named):
+    if not is_event_path(named):
         commit.problems.append(f"Chronicle-File {named!r} is not an event file path")
         return
-    commit.file, commit.briefing = named, parts[2]
-    commit.sequence = int(parts[3].removesuffix(".json"))
+    commit.file = named
+    commit.briefing, commit.sequence = parse_event_path(named)
     if found and named not in added:
         commit.problems.append(f"trailer names {named} but the commit does not add it")
 
@@ -217,15 +216,13 @@ def _examine(commit: ReviewedCommit, found: dict[str, str],
         commit.problems.append(f"{commit.file}: not in this commit")
         return
     try:
-        event = Event.model_validate_json(raw)
-    except ValueError as error:
-        commit.problems.append(f"{commit.file}: not a valid event ({_first_line(error)})")
+        event = decode_event(commit.file, raw).event
+    except CorruptArchive as error:
+        commit.problems.append(str(error))  # names the file and what is wrong
         return
     commit.event = event
     if event.briefing != commit.briefing or event.sequence != commit.sequence:
         commit.problems.append(f"{commit.file}: holds {event.briefing} r{event.sequence}")
-    if revision_sha256(event.revision) != event.content_sha256:
-        commit.problems.append(f"{commit.file}: revision does not match its content_sha256")
     for name, value in (("event", event.event_id), ("content-sha256", event.content_sha256),
                         ("sequence", str(event.sequence)), ("briefing", event.briefing)):
         if name in found and found[name] != value:
@@ -240,20 +237,18 @@ def _examine(commit: ReviewedCommit, found: dict[str, str],
     if previous_raw is None:
         commit.problems.append(f"{previous_file}: previous revision missing at this commit")
         return
-    if hashlib.sha256(previous_raw).hexdigest() != event.previous_sha256:
+    if sha256_hex(previous_raw) != event.previous_sha256:
         commit.problems.append(f"{commit.file}: hash chain broken (previous_sha256 is not the "
                                f"sha256 of {previous_file})")
     try:
-        previous = Event.model_validate_json(previous_raw)
-    except ValueError as error:
-        commit.problems.append(f"{previous_file}: not a valid event ({_first_line(error)})")
+        previous = decode_event(previous_file, previous_raw).event
+    except CorruptArchive as error:
+        commit.problems.append(str(error))
         return
-    commit.diff = diff_revisions(commit.briefing, previous.revision, event.revision,
+    before, after = comparable_pair((previous.revision, previous.extractor),
+                                    (event.revision, event.extractor))
+    commit.diff = diff_revisions(commit.briefing, before, after,
                                  (previous.sequence, event.sequence))
-
-
-def _first_line(error: Exception) -> str:
-    return str(error).splitlines()[0] if str(error) else type(error).__name__
 
 
 # ----- Markdown for a pull-request comment -----------------------------------------------

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .align import Alignment, align_revisions, figure_changed
+from .derive import comparable_pair
 from .diff_model import (
     ClaimChanges,
     ClaimEdit,
@@ -21,6 +22,9 @@ from .diff_model import (
 from .errors import UnknownRevision
 from .model import Figure, Origin, Revision
 from .replay import RevisionState
+
+if TYPE_CHECKING:
+    from .store import NewRevision, Prior
 
 
 def pick(states: list[RevisionState], sequence: int | None) -> RevisionState:
@@ -188,6 +192,15 @@ def commit_message(
     if details:
         lines += ["", *details]
     return "\n".join(lines)
+
+
+def revision_message(item: NewRevision, sequence: int, prior: Prior | None) -> str:
+    """The commit message of an appended revision, comparing like with like (derive.py)."""
+    if prior is None:
+        return commit_message(item.briefing, sequence, None, item.revision, item.origin)
+    previous, revision = comparable_pair((prior.revision, prior.extractor),
+                                         (item.revision, item.extractor))
+    return commit_message(item.briefing, sequence, previous, revision, item.origin)
 
 
 def _detail_lines(diff: Diff, limit: int = 12) -> list[str]:

@@ -26,9 +26,9 @@ from urllib.parse import unquote, urldefrag, urlsplit
 
 from .errors import ArchiveError, ChronicleError, FetchError
 from .fetch import PAGE_ACCEPT, Fetched, Fetcher, parse_fetched
-from .model import is_slug
-from .store import Archive, NewRevision, utc_now
-from .views import commit_message
+from .layout import is_briefing_id, utc_now
+from .store import Archive, NewRevision
+from .views import revision_message
 
 STATE_DIR = ".chronicle"
 STATE_FILE = "watch.json"
@@ -104,7 +104,7 @@ class WatchState:
         if url in names:
             return names[url]
         known = self.entries.get(url, {}).get("briefing")
-        if isinstance(known, str) and is_slug(known):
+        if isinstance(known, str) and is_briefing_id(known):
             return known
         slug = slug_for_url(url, prefix)
         taken = {e.get("briefing") for u, e in self.entries.items() if u != url}
@@ -263,8 +263,8 @@ class Watcher:
                 known = {**known, "etag": fetched.etag, "last_modified": fetched.last_modified}
             else:
                 parsed = parse_fetched(fetched)
-                item = NewRevision(briefing, parsed.revision, parsed.origin)
-                stored = self.archive.append(item, commit_message)
+                item = NewRevision(briefing, parsed.revision, parsed.origin, parsed.extractor)
+                stored = self.archive.append(item, revision_message)
                 outcome.status = stored.status
                 outcome.sequence, outcome.commit = stored.sequence, stored.commit
                 known = {"briefing": briefing, "etag": fetched.etag,

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Literal
 
 from ..errors import InputError
-from ..model import Origin, Revision
+from ..model import Extractor, Origin, Revision
 
 Format = Literal["text", "markdown", "html", "json"]
 FORMATS: tuple[Format, ...] = ("text", "markdown", "html", "json")
@@ -31,6 +31,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 class Parsed:
     revision: Revision
     origin: Origin
+    extractor: Extractor  # what derived the claims and figures: chronicle's, or the JSON's
 
 
 def parse_file(path: Path, fmt: Format | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Parsed:
@@ -49,16 +50,25 @@ def parse_bytes(data: bytes, name: str, fmt: Format) -> Parsed:
         sha256=hashlib.sha256(data).hexdigest(),
         size=len(data),
     )
-    return Parsed(revision, origin)
+    return Parsed(revision, origin, extractor_for(fmt))
+
+
+def extractor_for(fmt: Format) -> Extractor:
+    """What derives the claims and figures of input in ``fmt``: the JSON itself, or chronicle."""
+    from ..extract import CURRENT_EXTRACTOR
+    from ..upcast import JSON_EXTRACTOR
+
+    return Extractor(**JSON_EXTRACTOR) if fmt == "json" else CURRENT_EXTRACTOR
 
 
 def parse_text(text: str, source: str, fmt: Format) -> Revision:
     from ..extract import build_revision
 
     if fmt == "json":
+        from ..upcast import upcast_revision
         from .jsonfile import read_json_revision
 
-        return Revision.model_validate(read_json_revision(text, source))
+        return Revision.model_validate(upcast_revision(read_json_revision(text, source)))
     if fmt == "html":
         from .html import read_html
 

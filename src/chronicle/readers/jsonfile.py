@@ -1,4 +1,5 @@
-"""JSON revisions: a document that matches schema/revision.schema.json, as `parse --json` prints."""
+"""JSON revisions: a revision document in any published schema version, as `parse --json`
+prints it, checked against the schema of its own version (schema/revision.vN.schema.json)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import re
 from itertools import accumulate
 from typing import Any
 
-from ..errors import InputError
+from ..errors import InputError, NewerSchema
 from ..schemas import validate
 
 MAX_DEPTH = 64
@@ -27,7 +28,10 @@ def read_json_revision(text: str, source: str) -> dict[str, Any]:
         raise InputError(source, f"JSON is nested deeper than {MAX_DEPTH} levels")
     if not isinstance(document, dict):
         raise InputError(source, "a JSON revision must be an object")
-    validate(document, "revision", source)
+    try:
+        validate(document, "revision", source)
+    except NewerSchema as error:
+        raise NewerSchema(error.version, source) from None
     return document
 
 

@@ -1,0 +1,59 @@
+"""main's first-parent history as data: commits, parents and the files each one changed.
+
+Below the store (the store's adoption of a clone's history reads it) and below the
+history checks of `verify`, which judge it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .gitobjects import git
+from .layout import BRANCH, parse_event_path
+
+
+@dataclass
+class Walk:
+    """``main``'s first-parent history, oldest first, with each commit's file changes."""
+
+    commits: list[str] = field(default_factory=list)
+    parents: dict[str, list[str]] = field(default_factory=dict)
+    # commit -> [(status, blob, path)]
+    changes: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)
+    added: dict[str, tuple[str, str]] = field(default_factory=dict)  # event path -> commit, blob
+    error: str | None = None
+
+    def event_adds(self, commit: str) -> list[str]:
+        return [path for status, _, path in self.changes.get(commit, [])
+                if status == "A" and parse_event_path(path)[0] is not None]
+
+
+def walk(git_dir: Path, tip: str = BRANCH) -> Walk:
+    """The first-parent history of ``tip`` (main by default), read with one `git log`."""
+    result = git(git_dir, "-c", "core.quotePath=false", "log", "--reverse",
+                 "--format=%x00%H %P", "--raw", "--no-renames", "--no-abbrev", "-m", "--root",
+                 "--first-parent", tip, "--")
+    found = Walk()
+    if result.returncode != 0:
+        found.error = result.stderr.decode(errors="replace").strip()
+        return found
+    for chunk in result.stdout.decode("utf-8", "replace").split("\x00")[1:]:
+        lines = chunk.strip().splitlines()
+        if not lines:
+            continue
+        commit, *parents = lines[0].split()
+        changes = []
+        for line in lines[1:]:
+            if not line.startswith(":"):
+                continue
+            meta, _, path = line.partition("\t")
+            fields = meta.split()
+            changes.append((fields[4][0], fields[3], path))
+        found.commits.append(commit)
+        found.parents[commit] = parents
+        found.changes[commit] = changes
+        for status, blob, path in changes:
+            if status == "A" and path not in found.added and parse_event_path(path)[0] is not None:
+                found.added[path] = (commit, blob)
+    return found
