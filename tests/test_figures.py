@@ -258,7 +258,10 @@ def test_never_raises_and_spans_hold(sentence: str) -> None:
 FRAGMENTS = st.sampled_from(
     ["1", "2,000", "56.2", " ", "$", "€", "-", "–", " to ", " and ", "between ", "million",
      " km", "%", "February ", "2022", "one ", "six ", "hundred ", "F-", "bn", "m", "x10^",
-     "±", ".", ",", "/", "troops", " per cent", "from ", "rose ", "about ", "(", ")"])
+     "±", ".", ",", "/", "troops", " per cent", "from ", "rose ", "about ", "(", ")",
+     "a ", "half ", " degrees", "(24)", "Kč", "RM", "-1/2", "June", "10-", " o'clock", "minus ",
+     ",5", " litre", " and a half", "2023-06-01", "04/02/", "late ", "mid-", " basis points",
+     "9:30", " a.m.", "+1 ", "555-123-4567", "thirty-", "first", " dollars", " and 25 cents"])
 
 
 @PROPERTY_SETTINGS
