@@ -38,6 +38,8 @@ SETS: dict[str, tuple[str, bool, str]] = {
     "text2num": ("text2num/*.jsonl", False, "text2num's English tests (number words)"),
     "weather": ("weather/*.jsonl", False, "an NWS statement and a Wikipedia storm article, "
                 "hand-labelled (sentences)"),
+    "nasa": ("nasa/*.jsonl", False, "NASA captions, a blog post and a release, "
+             "hand-labelled (sentences)"),
 }
 KINDS = ("money", "count/number", "percent", "date", "time", "duration", "distance", "mass",
          "temperature", "volume", "speed", "area", "energy", "power", "data", "data_rate",
@@ -147,7 +149,33 @@ def score_set(name: str) -> dict[str, Any]:
 
 
 def score_all() -> dict[str, dict[str, Any]]:
-    return {name: score_set(name) for name in SETS}
+    results = {name: score_set(name) for name in SETS}
+    results["held-out, pooled"] = pooled([results[n] for n, (_, tuned, _) in SETS.items()
+                                          if not tuned])
+    return results
+
+
+def pooled(results: list[dict[str, Any]]) -> dict[str, Any]:
+    """Several sets' counts added up: P/R per kind over all of them."""
+    totals: dict[str, Counter[str]] = {}
+    for result in results:
+        for kind, row in [*result["kinds"].items(), ("overall", result["overall"])]:
+            t = totals.setdefault(kind, Counter())
+            t["expected"] += row["expected"]
+            t["found"] += row["found"]
+            t["hit_found"] += round((row["precision"] or 0) * row["found"])
+            t["hit_expected"] += round((row["recall"] or 0) * row["expected"])
+
+    def row_of(t: Counter[str]) -> dict[str, Any]:
+        return {"expected": t["expected"], "found": t["found"],
+                "precision": ratio(t["hit_found"], t["found"]),
+                "recall": ratio(t["hit_expected"], t["expected"])}
+
+    overall = totals.pop("overall", Counter())
+    return {"about": "every held-out set added up", "tuned_on": False,
+            "cases": sum(r["cases"] for r in results),
+            "kinds": {k: row_of(totals[k]) for k in KINDS if k in totals},
+            "overall": row_of(overall), "misses": [], "extras": []}
 
 
 def fmt(x: float | None) -> str:
@@ -170,6 +198,6 @@ def print_set(name: str, result: dict[str, Any], details: bool = True) -> None:
 
 
 if __name__ == "__main__":
-    only = sys.argv[1:] or list(SETS)
-    for set_name in only:
-        print_set(set_name, score_set(set_name))
+    everything = score_all()
+    for set_name in sys.argv[1:] or list(everything):
+        print_set(set_name, everything[set_name])

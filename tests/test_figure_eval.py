@@ -32,6 +32,8 @@ FLOORS: dict[str, dict[str, tuple[float, float]]] = {
     "fomc": {"overall": (0.99, 0.94), "money": (0.99, 0.99), "percent": (0.99, 0.92)},
     "text2num": {"overall": (0.78, 0.84), "count/number": (0.78, 0.82)},
     "weather": {"overall": (0.88, 0.88), "date": (0.86, 0.86)},
+    "nasa": {"overall": (0.86, 0.92)},
+    "held-out, pooled": {"overall": (0.84, 0.87), "date": (0.79, 0.77)},
 }
 
 
