@@ -857,3 +857,21 @@ def test_restated_energy_has_one_base(amount: int, first: tuple[str, float],
     b = only(f"It used {written(converted, True)} {second[0]}.")
     assert base_quantity(a)[0] == base_quantity(b)[0] == "energy"
     assert math.isclose(base_quantity(a)[1], base_quantity(b)[1], rel_tol=1e-9)
+
+
+def test_printed_dates_read_as_dates() -> None:
+    """The terminal's figure line shows a date as a date, never "(2,026, date)"."""
+    from chronicle.model import Figure
+    from chronicle.render import figure_text
+
+    def stored(sentence: str) -> Figure:
+        f = only(sentence)
+        return Figure(id="c1.f1", claim="c1", text=f.text, value=f.value,
+                      value_max=f.value_max, unit=f.unit, kind=f.kind,  # type: ignore[arg-type]
+                      qualifier=f.qualifier, date=f.date, start=f.start, end=f.end)
+
+    assert "(2026-06, date)" in figure_text(stored("It closes in June 2026."))
+    assert "(late 2014, date)" in figure_text(stored("Rates stay low until late 2014."))
+    assert "(2013 to 2014, date)" in figure_text(stored("Output fell in 2013-14."))
+    assert "(09:30, time)" in figure_text(stored("It starts at 9:30 a.m."))
+    assert "2,026" not in figure_text(stored("It closes in June 2026."))

@@ -35,7 +35,7 @@ import math
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, replace
-from typing import Any
+from typing import Any, Protocol
 
 from .figure_words import (
     _ADJECTIVE_ENDINGS,
@@ -76,7 +76,7 @@ from .figure_words import (
 )
 
 __all__ = ["EXTRACTOR_VERSION", "FoundFigure", "describe", "figures_json_lines",
-           "figures_record", "find_figures"]
+           "figures_record", "find_figures", "reading"]
 
 # Bump when find_figures gives different output for some text (the lead records it).
 EXTRACTOR_VERSION = "2"
@@ -1474,18 +1474,39 @@ def _decoded(lines: Iterable[str], source: str) -> Iterator[str]:
         yield line
 
 
+class _Readable(Protocol):
+    """What reading() needs of a figure (a FoundFigure or a stored model.Figure)."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def value(self) -> float: ...
+    @property
+    def value_max(self) -> float | None: ...
+    @property
+    def date(self) -> str | None: ...
+
+
+def reading(figure: _Readable) -> str:
+    """A date or a time as a person reads it: "2014-06", "2013-14", "09:30"."""
+    if figure.kind == "time":
+        minutes = round(figure.value * 60)
+        return f"{minutes // 60:02d}:{minutes % 60:02d}"
+    text = figure.date or f"{figure.value:g}"
+    if figure.value_max is not None:  # "2013-14": a span of years
+        text += f" to {figure.value_max:g}"
+    return text
+
+
 def describe(figure: FoundFigure) -> str:
     """One line for a person: the text, then what it was read as ("2014-06 (date)")."""
-    if figure.kind == "date":
-        reading = figure.date or f"{figure.value:g}"
-    elif figure.kind == "time":
-        minutes = round(figure.value * 60)
-        reading = f"{minutes // 60:02d}:{minutes % 60:02d}"
+    if figure.kind in ("date", "time"):
+        read = reading(figure)
     else:
-        reading = f"{figure.value:,.10g}"
+        read = f"{figure.value:,.10g}"
         if figure.value_max is not None:
-            reading += f" to {figure.value_max:,.10g}"
-        reading += f" {figure.unit}" if figure.unit else ""
-        reading += f" {figure.noun}" if figure.noun else ""
+            read += f" to {figure.value_max:,.10g}"
+        read += f" {figure.unit}" if figure.unit else ""
+        read += f" {figure.noun}" if figure.noun else ""
     qualifier = f"{figure.qualifier} " if figure.qualifier else ""
-    return f"{figure.text}\t{qualifier}{reading} ({figure.kind})"
+    return f"{figure.text}\t{qualifier}{read} ({figure.kind})"

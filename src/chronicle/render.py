@@ -31,6 +31,10 @@ def figure_text(figure: Figure) -> str:
     value = number_text(figure.value)
     if figure.value_max is not None:
         value += f"-{number_text(figure.value_max)}"
+    if figure.kind in ("date", "time"):  # "2026-06", "09:30": never "2,026"
+        from .figures import reading
+
+        value, unit = reading(figure), ""
     qualifier = f"{figure.qualifier} " if figure.qualifier else ""
     return f"{escape(figure.text)} [dim]({qualifier}{value}{unit}{noun}, {figure.kind})[/dim]"
 
