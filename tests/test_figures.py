@@ -333,6 +333,7 @@ def read(sentence: str) -> list[tuple[str, str, float, float | None, str | None]
         ("Two thirds voted yes.", "Two thirds", 2 / 3, None),
         ("One third of voters agreed.", "One third", 1 / 3, None),
         ("A quarter of staff left.", "A quarter", 0.25, None),
+        ("Output fell by a third.", "a third", 1 / 3, None),
         ("three-quarters of the land", "three-quarters", 0.75, None),
     ],
 )
@@ -499,6 +500,9 @@ def test_currency_words_that_are_not_money_here(sentence: str) -> None:
         ("It reached 1.234,56 in total.", "1.234,56", 1234.56),
         ("The fee is 12,50 € a day.", "12,50 €", 12.5),
         ("Inflation was 3,5 % last year.", "3,5 %", 3.5),
+        ("Prices start from €49,95 today.", "€49,95", 49.95),
+        ("It took a 2,5 million loan.", "2,5 million", 2.5e6),
+        ("It costs €1,234 today.", "€1,234", 1234.0),
         ("It reached 1,234 in total.", "1,234", 1234.0),
         ("It reached 1.234 in total.", "1.234", 1.234),
         ("seven hundred twenty-one thousand and twelve", "seven hundred twenty-one thousand and "

@@ -22,8 +22,9 @@ Conventions worth knowing (each has tests in tests/test_figures.py):
 - Percent ("%"), percentage points ("pp") and basis points ("bp") are distinct units of
   kind "percent"; units.base_quantity keeps % apart from pp and bp.
 - Decimal comma is read only where the text clearly uses it: dot-grouped thousands
-  ("1.234,56", "1.234.567") or one or two decimals right before a unit, currency or "%"
-  ("3,5 %", "12,50 €"). Otherwise "1,234" is 1234 and "1.234" is 1.234.
+  ("1.234,56", "1.234.567"), one or two decimals right before a unit, a currency, "%" or a
+  scale word ("3,5 %", "12,50 €", "2,5 million"), or two decimals right after a currency
+  sign ("€49,95"). Otherwise "1,234" is 1234 and "1.234" is 1.234.
 - "$" alone is USD and "kr" is SEK (the most traded of the currencies written so).
 """
 
@@ -163,6 +164,7 @@ _START = re.compile(
     rf"|(?P<vulgar>[{''.join(_VULGAR)}])"
     rf"|(?P<word>(?i:\b(?:an?[ \t]+(?={_SCALE_AHEAD}|{_FRACTION_AHEAD})"
     rf"|an?(?=[ \t]+(?:{_UNIT_AHEAD}|(?:half|quarter)[ \t-]+{_HALF_UNIT_AHEAD}))"
+    r"|(?<=\bby )an?(?=[ \t]+(?:half|third|quarter|fifth|tenth)\b)"
     rf"|(?:half|quarter)(?=[ \t-]+(?:an?[ \t]+)?{_HALF_UNIT_AHEAD})"
     rf"|half[ \t]+an?[ \t]+(?={_SCALE_AHEAD})|(?:{_NUMBER_WORDS})\b)))"
     rf"|(?P<month>\b{_MONTH_ALT})"
@@ -195,8 +197,11 @@ _COMMA_DECIMAL = re.compile(
 )
 _COMMA_DECIMAL_MARK = re.compile(
     r"[ \u00a0]?(?:%|€|£|\$|¥|₽|zł|Kč|kr\b|[A-Z]{3}(?![A-Za-z])"
-    r"|(?:km|kg|m|cm|mm|g|l|t|h|min|s|°|ha|MW|GW|kW|kWh|m2|m²|km2|km²)(?![A-Za-z]))"
+    r"|(?:km|kg|m|cm|mm|g|l|t|h|min|s|°|ha|MW|GW|kW|kWh|m2|m²|km2|km²)(?![A-Za-z])"
+    r"|[ \u00a0](?:million|billion|trillion|thousand|mln|mn|bn)\b)"
 )
+# A currency just before the number: "€49,95" is a price in the decimal-comma convention.
+_CURRENCY_JUST_BEFORE = re.compile(r"(?:[€£$¥₽₹₩₺₪₦₱]|\b[A-Z]{3}|\bkr\.?|zł)[ \u00a0]?\Z")
 _EXPONENT = re.compile(r"[eE](?P<e>[-−+]?[0-9]{1,3})(?![A-Za-z0-9])"
                        r"|[ ]?(?:×[ ]?10\^?|x10\^|x10(?=[-−]))(?P<p>[-−]?[0-9]{1,3})(?![0-9])")
 # "5 3/4" and, as the Federal Reserve writes, "6-1/2".
@@ -210,6 +215,7 @@ _WORD_SEQUENCE = re.compile(
 _WORD_TOKEN = re.compile(r"[A-Za-z]+|&|,")
 _AND_A_HALF = re.compile(r"(?i)[ \t]+and[ \t]+a[ \t]+half\b")
 _FRACTION_WORD = re.compile(rf"(?i)[ \t-]+({_alternation(_FRACTION_WORDS)})\b")
+_BY_A_FRACTION = re.compile(r"(?i)an?[ \t]+(half|third|quarter|fifth|tenth)\b(?![ \t]+of\b)")
 _A_FRACTION = re.compile(rf"(?i)an?[ \t]+({_alternation(_FRACTION_WORDS)})(?=[ \t]+of\b)")
 _ORDINAL_WORDS = _word_set(
     "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
@@ -433,7 +439,9 @@ def _read_comma_decimal(s: str, i: int) -> tuple[float, int, bool] | None:
         # "1.234,56" or "1.234.567"; a single "1.234" stays an English decimal.
         if dec is None and dots.count(".") < 2:
             return None
-    elif dec is None or len(dec) > 2 or _COMMA_DECIMAL_MARK.match(s, m.end()) is None:
+    elif dec is None or len(dec) > 2 or not (
+            _COMMA_DECIMAL_MARK.match(s, m.end()) is not None
+            or (len(dec) == 2 and _CURRENCY_JUST_BEFORE.search(s, max(0, i - 5), i))):
         return None
     whole = _strip_grouping(m.group("int"))
     value = float(f"{whole}.{dec}") if dec is not None else float(whole)
@@ -476,6 +484,9 @@ def _read_words(s: str, i: int) -> tuple[float, int, str | None] | None:
         if not part and _PER_BEFORE.search(s, max(0, i - 12), i):
             return None  # "$80 a barrel": "a" means "per"
         return {"half": 0.5, "quarter": 0.25}.get(part, 1.0), article.end(), None
+    by_fraction = _BY_A_FRACTION.match(s, i) if s.startswith("by ", max(0, i - 3)) else None
+    if by_fraction is not None:  # "cut by a third", "rose by a half"
+        return 1 / _FRACTION_WORDS[by_fraction.group(1).lower()], by_fraction.end(), None
     a_fraction = _A_FRACTION.match(s, i)
     if a_fraction is not None:  # "a quarter of", "a third of"
         return 1 / _FRACTION_WORDS[a_fraction.group(1).lower()], a_fraction.end(), None
