@@ -361,6 +361,8 @@ def test_a_rate_move_is_a_before_and_an_after() -> None:
         ("Talks resume Sept. 4 in Geneva.", "Sept. 4", "--09-04", 0.0),
         ("he moved there in june 2011 with his wife", "june 2011", "2011-06", 2011.0),
         ("on the may 2013 rating list", "may 2013", "2013-05", 2013.0),
+        ("DEADLINE EXTENDED TO JUNE 30, 2026", "JUNE 30, 2026", "2026-06-30", 2026.0),
+        ("NEW YORK, DEC 4 2025", "DEC 4 2025", "2025-12-04", 2025.0),
         ("on november 9, 1914 the ship sank", "november 9, 1914", "1914-11-09", 1914.0),
         ("Last modified 17 November, 2022.", "17 November, 2022", "2022-11-17", 2022.0),
         ("Last Modified: 2023-06-01", "2023-06-01", "2023-06-01", 2023.0),

@@ -127,9 +127,13 @@ _NUMBER_WORDS = _alternation([*_ONES, *_TENS, *_SCALE_WORDS, "dozen"])
 # Months: capitalised names and abbreviations, or lower-case full names ("june 2011"),
 # which _read_month_first only takes with a day or a year next to them.
 _FULL_MONTHS = [m for m in _MONTHS if len(m) > 3 and m != "sept"]
+# Capitals too, for headings and datelines ("MAR 18, 2024"): every month form is a date
+# only with a day or a year next to it.
 _MONTH_ALT = (
-    rf"(?:(?:{_alternation(m.capitalize() for m in _MONTHS if len(m) <= 4)}|sept)\b\.?"
-    rf"|(?:{_alternation([*(m.capitalize() for m in _FULL_MONTHS), *_FULL_MONTHS])})\b"
+    rf"(?:(?:{_alternation([*(m.capitalize() for m in _MONTHS if len(m) <= 4), 'sept'])}"
+    rf"|{_alternation(m.upper() for m in _MONTHS if len(m) <= 4)})\b\.?"
+    rf"|(?:{_alternation([*(m.capitalize() for m in _FULL_MONTHS), *_FULL_MONTHS])}"
+    rf"|{_alternation(m.upper() for m in _FULL_MONTHS)})\b"
     r"|may(?=[ \u00a0]+(?:1[89]|2[01])[0-9]{2}\b))"  # lower-case "may" only before a year
 )
 _ALL_CURRENCY_MARKS = {**_CURRENCY_SYMBOLS, **_CURRENCY_SUFFIX_ONLY}
@@ -178,7 +182,8 @@ _TRIGGER_WORDS = frozenset(
                        "negative", *(n.split()[0] for n in _ARTICLE_UNIT_NAMES),
                        *_DURATION_NAMES.split("|")]
      for form in (word, word.capitalize(), word.upper())]
-    + [m.capitalize() for m in _MONTHS] + _FULL_MONTHS + ["sept", "may"]
+    + [m.capitalize() for m in _MONTHS] + [m.upper() for m in _MONTHS] + _FULL_MONTHS
+    + ["sept", "may"]
     + [*_CURRENCY_CODES, *_CODE_ALIASES, *(m.rstrip(".") for m in _LETTER_CURRENCY_MARKS)]
 )
 _CUR_PREFIX = re.compile(rf"(?:{_SYMBOL_ALT}|\b[A-Z]{{3}}\$?(?![A-Za-z]))[ \u00a0]?")
@@ -1391,6 +1396,8 @@ def _parse_at(s: str, m: re.Match[str], floor: int) -> tuple[FoundFigure | None,
     if group in ("digit", "cur") and _glued_before(s, i) and not _day_after_dash(s, i):
         return None, _token_end(s, i)
     if group == "cur" and not _is_currency_mark(m.group().strip()):
+        if m.group().strip().lower() in _MONTHS:  # "MAR 18, 2024": capitals, not a code
+            return _read_month_first(s, i, floor)
         return None, m.end()
     if group == "digit" and s[i].isdigit():
         return _parse_digit_at(s, i, floor)
