@@ -881,3 +881,40 @@ def test_printed_dates_read_as_dates() -> None:
     assert "(2013 to 2014, date)" in figure_text(stored("Output fell in 2013-14."))
     assert "(09:30, time)" in figure_text(stored("It starts at 9:30 a.m."))
     assert "2,026" not in figure_text(stored("It closes in June 2026."))
+
+
+@pytest.mark.parametrize("sentence", ["5.", "(8) your use of the Service", "- 20.",
+                                      "12. Termination"])
+def test_list_enumerators_are_not_figures(sentence: str) -> None:
+    assert find_figures(sentence) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "text", "value", "iso"),
+    [("hammurabi (1792 bc) was the sixth", "1792 bc", -1792.0, "-1791"),
+     ("It opened in 717 CE.", "717 CE", 717.0, "0717"),
+     ("Rome was founded in 753 B.C. by Romulus.", "753 B.C.", -753.0, "-0752")],
+)
+def test_years_of_an_era(sentence: str, text: str, value: float, iso: str) -> None:
+    figure = only(sentence)
+    assert (figure.kind, figure.text, figure.value, figure.date) == ("date", text, value, iso)
+
+
+def test_age_is_a_duration_in_years() -> None:
+    assert read("at age 14 krush won") == [("14", "duration", 14.0, None, "year")]
+    assert read("not for persons under the age of 13.") == [("13", "duration", 13.0, None,
+                                                              "year")]
+
+
+def test_hyphenated_noun_is_what_is_counted() -> None:
+    figure = only("It has a 6,300-room hotel complex.")
+    assert (figure.kind, figure.noun) == ("count", "room")
+
+
+def test_a_score_of_x_to_y_is_no_range() -> None:
+    assert find_figures("they won by a score of 29 to 23 in a nine innings game")[0].text == (
+        "nine")
+
+
+def test_lower_case_unit_symbols() -> None:
+    assert read("the 900 mhz band") == [("900 mhz", "frequency", 900.0, None, "MHz")]

@@ -354,6 +354,14 @@ def _unit_symbols() -> dict[str, _Unit]:
     add("Hz|kHz|MHz|GHz|THz|rpm", "", "frequency")
     add("Pa|kPa|MPa|GPa|hPa|mbar|bar|psi|atm|mmHg|inHg", "", "pressure")
     add("PWh", "", "energy")
+    # Lower-cased text (as some archives store Wikipedia) writes "900 mhz", "5 kwh".
+    for lower, unit, kind in (("khz", "kHz", "frequency"), ("mhz", "MHz", "frequency"),
+                              ("ghz", "GHz", "frequency"), ("kwh", "kWh", "energy"),
+                              ("mwh", "MWh", "energy"), ("gwh", "GWh", "energy"),
+                              ("twh", "TWh", "energy"), ("kw", "kW", "power"),
+                              ("mw", "MW", "power"), ("gw", "GW", "power"),
+                              ("gb", "GB", "data"), ("tb", "TB", "data")):
+        add(lower, unit, kind)
     add("bhp", "hp", "power")
     # An empty unit means "the symbol is the unit".
     return {k: (u or k, kind, f) for k, (u, kind, f) in table.items()}

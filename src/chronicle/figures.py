@@ -338,6 +338,14 @@ _SPEECH_AFTER = re.compile(
 _PER_BEFORE = re.compile(r"(?i)(?:[0-9%¢]|\b(?:dollars?|euros?|cents?|pence|pounds?|bucks))"
                          r"[ \t]+\Z")
 _PARTNER_QUALIFIER = re.compile(r"(?i)(?:about|around|approximately|roughly)[ \t]+|~[ ]?")
+_HYPHEN_NOUN = re.compile(r"-([a-z]{3,20})(?=[ \t]+[a-z])")
+# "1792 bc", "717 CE": a year of an era.
+_ERA = re.compile(r"[ \u00a0]?(?i:(b\.c\.(?:e\.)?|a\.d\.|c\.e\.|bce|bc|ad|ce))(?![A-Za-z])")
+# "at age 14", "aged 83", "under the age of 13": an age in years.
+_AGE_BEFORE = re.compile(r"(?i)(?<![A-Za-z])(?:age|aged|ages)(?:[ \t]+of)?[ \t]+\Z")
+# A list's enumerator: "5." or "(8)" at the start of a text, not a figure.
+_ENUMERATOR = re.compile(r"[ \t]*(?:\(([0-9]{1,3})\)|([0-9]{1,3})[.)])(?:[ \t]|\Z)")
+_SCORE_OF_BEFORE = re.compile(r"(?i)(?<![A-Za-z])score[ \t]+of[ \t]+\Z")
 _MINUS_WORD = re.compile(r"(?i)(?:minus|negative)[ \t]+")
 _ANGLE_CONTEXT = re.compile(
     r"(?i)\b(?:angles?|angled|turns?|turned|turning|tilt|tilted|tilts|rotat\w*|slopes?|sloping"
@@ -950,6 +958,9 @@ def _words_after(s: str, i: int, limit: int) -> list[str]:
 
 def _noun_after(s: str, i: int, value: float) -> str | None:
     """The head noun of what a count counts: skip modifiers, take the first plural."""
+    hyphened = _HYPHEN_NOUN.match(s, i)
+    if hyphened is not None and hyphened.group(1) not in _WORD_UNITS:  # "a 6,300-room hotel"
+        return hyphened.group(1)
     words = _words_after(s, i, 4)
     if not words:
         return None
@@ -1310,11 +1321,19 @@ def _bare_kind(s: str, q: _Quantity, noun: str | None) -> tuple[str, str | None]
 
 def _parse_quantity_at(s: str, i: int, floor: int) -> tuple[FoundFigure | None, int]:
     """Read the figure starting at i (with its qualifier, range and noun)."""
+    enumerator = _ENUMERATOR.match(s, i) if not s[:i].strip(" \t(-*•–") else None
+    if enumerator is not None:
+        return None, enumerator.end()  # "5. Your use of the Service", "(8) your use"
     q = _read_quantity(s, i)
     if q is None:
         return None, i + 1
+    era = _ERA.match(s, q.end) if q.bare and q.plain_int and not q.is_word else None
+    if era is not None:
+        return _era_year(s, q, era, floor), era.end()
     if not q.is_word and _after_is_glued(s, q.end):
         return None, _token_end(s, q.end)
+    if q.bare and q.plain_int and _AGE_BEFORE.search(s, max(0, q.start - 16), q.start):
+        q.unit, q.kind = "year", "duration"  # "at age 14"
     qualifier, start = _qualifier(s, q.start, floor)
     between, reading = _range_context(s, q.start, floor)
     span = _Span(start if between is None else between, qualifier, floor)
@@ -1323,6 +1342,14 @@ def _parse_quantity_at(s: str, i: int, floor: int) -> tuple[FoundFigure | None, 
         return _build(s, q, span), q.end
     join, other = partner
     return _with_partner(s, q, other, join, span, between is not None, reading)
+
+
+def _era_year(s: str, q: _Quantity, era: re.Match[str], floor: int) -> FoundFigure:
+    """"1792 BC" (value -1792; ISO 8601 year -1791, as 1 BC is year 0) or "717 CE"."""
+    year = int(q.raw)
+    before_christ = era.group(1).lower().startswith("b")
+    iso = f"-{year - 1:04d}" if before_christ else f"{year:04d}"
+    return _date_figure(s, q.start, era.end(), -year if before_christ else year, iso, floor)
 
 
 def _with_partner(s: str, q: _Quantity, other: _Quantity, join: re.Match[str], span: _Span,
@@ -1340,6 +1367,9 @@ def _with_partner(s: str, q: _Quantity, other: _Quantity, join: re.Match[str], s
     ordered = x.value < y.value
     joins = (word in ("to", "") and not change and (ordered or explicit)) or (
         explicit and word == "and")
+    if q.bare and other.bare and word == "to" and _SCORE_OF_BEFORE.search(
+            s, max(0, q.start - 12), q.start) is not None:
+        return None, other.end  # "by a score of 29 to 23"
     if hyphen and q.bare and other.bare and (not ordered or _is_score(s, q.start, other.end)):
         return None, other.end  # "a 7-2 vote", "won 24-31": a score, not two figures
     if joins and x.kind == y.kind:
