@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from num2words import num2words
 
+from chronicle import figures as figures_module
 from chronicle.cli import main
 from chronicle.figures import EXTRACTOR_VERSION, FoundFigure, figures_json_lines, find_figures
 from chronicle.units import UNIT_BASES, base_quantity, base_range
@@ -918,3 +919,26 @@ def test_a_score_of_x_to_y_is_no_range() -> None:
 
 def test_lower_case_unit_symbols() -> None:
     assert read("the 900 mhz band") == [("900 mhz", "frequency", 900.0, None, "MHz")]
+
+
+@PROPERTY_SETTINGS
+@given(st.integers(min_value=1, max_value=10**7), st.integers(min_value=0, max_value=99),
+       st.sampled_from(sorted(figures_module._CURRENCY_SYMBOLS.items())),
+       st.sampled_from(["", " "]))
+def test_every_currency_symbol_reads_before_an_amount(whole: int, cents: int,
+                                                      symbol: tuple[str, str],
+                                                      space: str) -> None:
+    mark, code = symbol
+    text = f"{mark}{space}{whole:,}.{cents:02d}"
+    figure = only(f"The bill came to {text} in all.")
+    assert (figure.text, figure.unit, figure.kind) == (text, code, "money")
+    assert math.isclose(figure.value, whole + cents / 100)
+
+
+@PROPERTY_SETTINGS
+@given(st.integers(min_value=1, max_value=10**6),
+       st.sampled_from(sorted(figures_module._CURRENCY_CODES)), st.booleans())
+def test_every_iso_code_reads_before_or_after(amount: int, code: str, before: bool) -> None:
+    text = f"{code} {amount:,}" if before else f"{amount:,} {code}"
+    figure = only(f"The bill came to {text} in all.")
+    assert (figure.text, figure.unit, figure.value) == (text, code, float(amount))

@@ -1440,15 +1440,16 @@ def _day_after_dash(s: str, i: int) -> bool:
         s, max(0, i - 30), i) is not None)
 
 
-def _next_start(s: str, pos: int, with_words: bool) -> re.Match[str] | None:
+def _next_start(s: str, pos: int, with_words: bool, floor: int) -> re.Match[str] | None:
     """The next place a figure may begin; words are searched for only when present."""
     if with_words:
         return _START.search(s, pos)
     while (hit := _SYMBOL_HIT.search(s, pos)) is not None:
         i = hit.start()
-        if s[i] == "$":
-            # "US$", "HK$": the symbol starts with letters before the "$".
-            for j in range(max(pos, i - 4), i):
+        if s[i] in "$£₵":
+            # "US$", "HK$", "U.S.$", "E£", "GH₵": the symbol starts with letters before it
+            # (perhaps before pos, as "U.S." holds dots the scan already passed).
+            for j in range(max(floor, i - 4), i):
                 prefixed = _START.match(s, j)
                 if prefixed is not None and prefixed.lastgroup == "cur":
                     return prefixed
@@ -1465,7 +1466,7 @@ def find_figures(sentence: str) -> list[FoundFigure]:
     pos, floor = 0, 0
     with_words = not _TRIGGER_WORDS.isdisjoint(_LETTER_WORD.findall(sentence))
     while pos < len(sentence):
-        m = _next_start(sentence, pos, with_words)
+        m = _next_start(sentence, pos, with_words, floor)
         if m is None:
             break
         figure, next_pos = _parse_at(sentence, m, floor)
@@ -1473,7 +1474,7 @@ def find_figures(sentence: str) -> list[FoundFigure]:
             found.append(figure)
             floor = figure.end
             next_pos = max(next_pos, figure.end)
-        pos = max(next_pos, m.start() + 1)
+        pos = max(next_pos, m.start() + 1, pos + 1)  # always forward: a look-back start
     return found
 
 
