@@ -71,7 +71,7 @@ def event_files(briefing: str, revisions: Revisions, when: str) -> Iterator[tupl
             "origin": origin.model_dump(mode="json"),
             "extractor": CURRENT_EXTRACTOR.model_dump(mode="json"), "revision": _PLACEHOLDER,
         }
-        text = event_file_bytes(document).decode()
+        text = event_file_bytes(document, tame=True).decode()  # only small integers
         data = text.replace(json.dumps(_PLACEHOLDER), body).encode()
         path = event_path(briefing, sequence)
         message = (f"{briefing} r{sequence}: benchmark event\n\n"
@@ -145,7 +145,8 @@ def checkout(archive: Archive) -> None:
 
 
 def build(folder: Path, target_revisions: int, fillers: int, filler_revisions: int,
-          seed: int = 1, distinct: int = 20, target_with_store: bool = False) -> Archive:
+          seed: int = 1, distinct: int = 20, target_with_store: bool = False,
+          bare: bool = True) -> Archive:
     """An archive with briefing-00000 (``target_revisions``) and ``fillers`` other briefings.
 
     Filler briefings are briefing-00001 ... each with ``filler_revisions`` revisions
@@ -155,7 +156,7 @@ def build(folder: Path, target_revisions: int, fillers: int, filler_revisions: i
     messages), as `chronicle ingest` would add a new briefing to the archive.
     """
     when = "2024-01-01T00:00:00.000000Z"
-    archive = Archive.init(folder)
+    archive = Archive.init(folder, bare=bare)
     target = Revisions(0, target_revisions, seed)
     same_as_store(target, synth.briefing_id(0))
     pool = [Revisions(i, filler_revisions, seed) for i in range(1, 1 + min(distinct, fillers))]
@@ -167,7 +168,8 @@ def build(folder: Path, target_revisions: int, fillers: int, filler_revisions: i
             yield from event_files(synth.briefing_id(0), target, when)
     if fillers or not target_with_store:
         fast_import(archive, events())
-        checkout(archive)
+        if not archive.bare:
+            checkout(archive)
     if target_with_store:
         from chronicle.store import NewRevision
         from chronicle.views import revision_message
@@ -201,10 +203,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--target-revisions", type=int, help="of briefing-00000 (default: same)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--check", action="store_true", help="run `chronicle verify` after")
+    parser.add_argument("--worktree", action="store_true",
+                        help="an archive with every event file checked out (init --worktree)")
     args = parser.parse_args(argv)
     start = time.perf_counter()
     archive = build(args.dir, args.target_revisions or args.revisions, args.briefings - 1,
-                    args.revisions, args.seed)
+                    args.revisions, args.seed, bare=not args.worktree)
     print(f"built {archive.path} in {time.perf_counter() - start:.1f}s", file=sys.stderr)
     if args.check:
         result = common.run([common.CHRONICLE, "verify", "--archive", str(archive.path)],

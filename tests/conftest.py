@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -22,32 +23,61 @@ EXAMPLE = ROOT / "examples" / "nato-ukraine"
 REVISIONS = [EXAMPLE / f"r{n}.txt" for n in (1, 2, 3)]
 
 
-@pytest.fixture
-def archive(tmp_path: Path) -> Path:
-    """A fresh, empty chronicle archive with a working tree (event files checked out, which
-    the tests that tamper with them need); ``bare_archive`` is the default set-up."""
-    path = tmp_path / "archive"
+@pytest.fixture(scope="session")
+def archive_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty archive with a working tree, made once by `chronicle init --worktree`;
+    tests get copies (git repositories move with their folder), which saves a git init and
+    its config calls per test."""
+    path = tmp_path_factory.mktemp("templates") / "worktree"
     result = cli("init", "--worktree", "--archive", str(path))
     assert result.exit_code == 0, result.output
     return path
 
 
-@pytest.fixture
-def bare_archive(tmp_path: Path) -> Path:
-    """A fresh, empty archive as `chronicle init` makes it: a bare git repository."""
-    path = tmp_path / "bare"
+@pytest.fixture(scope="session")
+def bare_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty archive as `chronicle init` makes it (a bare git repository), made once."""
+    path = tmp_path_factory.mktemp("templates") / "bare"
     result = cli("init", "--archive", str(path))
     assert result.exit_code == 0, result.output
     return path
 
 
-@pytest.fixture
-def example_archive(archive: Path) -> Path:
-    """An archive holding the example's three revisions of nato-ukraine."""
+@pytest.fixture(scope="session")
+def example_template(archive_template: Path) -> Path:
+    """The example's three revisions of nato-ukraine, ingested once."""
+    path = archive_template.with_name("example")
+    shutil.copytree(archive_template, path, symlinks=True)
     result = cli(
-        "ingest", *map(str, REVISIONS), "--briefing", "nato-ukraine", "--archive", str(archive)
+        "ingest", *map(str, REVISIONS), "--briefing", "nato-ukraine", "--archive", str(path)
     )
     assert result.exit_code == 0, result.output
+    return path
+
+
+@pytest.fixture
+def archive(tmp_path: Path, archive_template: Path) -> Path:
+    """A fresh, empty chronicle archive of this test's own, with a working tree (event files
+    checked out, which the tests that tamper with them need); ``bare_archive`` is the
+    default set-up."""
+    path = tmp_path / "archive"
+    shutil.copytree(archive_template, path, symlinks=True)
+    return path
+
+
+@pytest.fixture
+def bare_archive(tmp_path: Path, bare_template: Path) -> Path:
+    """A fresh, empty archive as `chronicle init` makes it: a bare git repository."""
+    path = tmp_path / "bare"
+    shutil.copytree(bare_template, path, symlinks=True)
+    return path
+
+
+@pytest.fixture
+def example_archive(archive: Path, example_template: Path) -> Path:
+    """The test's ``archive`` holding the example's three revisions of nato-ukraine."""
+    shutil.rmtree(archive)
+    shutil.copytree(example_template, archive, symlinks=True)
     return archive
 
 
@@ -144,3 +174,11 @@ def git_head(path: Path) -> str:
     return subprocess.run(
         ["git", "-C", str(path), "rev-parse", "HEAD"], capture_output=True, text=True, check=True
     ).stdout.strip()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="Rewrite tests/golden/*.txt from the current output (then review the git diff).",
+    )

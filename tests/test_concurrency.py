@@ -120,6 +120,7 @@ def test_four_writer_processes_at_once(archive: Path, tmp_path: Path) -> None:
     assert json.loads(verify.stdout)["checked"] == len(results)
 
 
+@pytest.mark.slow
 def test_concurrent_cli_batches(archive: Path, tmp_path: Path) -> None:
     """Four `chronicle ingest` commands with several files each, started together."""
     commands = []
@@ -148,6 +149,7 @@ def test_concurrent_cli_batches(archive: Path, tmp_path: Path) -> None:
     assert cli("verify", "--archive", str(archive)).exit_code == 0
 
 
+@pytest.mark.slow
 def test_a_writer_that_waits_too_long_fails_clearly(archive: Path, tmp_path: Path) -> None:
     [revision] = write_variants(tmp_path / "in", [1])
     before = tree_snapshot(archive)

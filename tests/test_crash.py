@@ -107,6 +107,7 @@ def committed_sources(archive: Path) -> list[str]:
     return [entry["source"] for entry in json.loads(result.stdout)["revisions"]]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("point", list(CRASH_POINTS))
 def test_dying_at_each_step_of_a_write(point: str, archive: Path, tmp_path: Path) -> None:
     patch, committed, left = CRASH_POINTS[point]
@@ -151,6 +152,7 @@ exec {git} "$@"
 """
 
 
+@pytest.mark.slow
 def test_a_git_orphaned_by_sigkill_keeps_the_archive_locked(archive: Path, tmp_path: Path) -> None:
     """chronicle is SIGKILLed while its git moves the branch: the git finishes on its own,
     and no other chronicle may touch the archive (delete that git's ref lock) until it has."""

@@ -879,7 +879,7 @@ def test_printed_dates_read_as_dates() -> None:
 
     assert "(2026-06, date)" in figure_text(stored("It closes in June 2026."))
     assert "(late 2014, date)" in figure_text(stored("Rates stay low until late 2014."))
-    assert "(2013 to 2014, date)" in figure_text(stored("Output fell in 2013-14."))
+    assert "(2013-2014, date)" in figure_text(stored("Output fell in 2013-14."))
     assert "(09:30, time)" in figure_text(stored("It starts at 9:30 a.m."))
     assert "2,026" not in figure_text(stored("It closes in June 2026."))
 

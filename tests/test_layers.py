@@ -125,6 +125,7 @@ def test_layers() -> None:
             assert "import click" not in source.read_text(), f"{module} imports click"
 
 
+@pytest.mark.slow
 def test_every_module_imports_alone_in_a_fresh_interpreter() -> None:
     def load(module: str) -> tuple[str, int, str]:
         done = subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True,

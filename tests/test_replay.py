@@ -88,6 +88,7 @@ def shared_archive(tmp_path_factory: pytest.TempPathFactory) -> Archive:
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
+@pytest.mark.slow
 @given(st.lists(revisions, min_size=1, max_size=4, unique_by=lambda r: r.model_dump_json()))
 def test_random_revisions_replay_identically(shared_archive: Archive, revs: list[Revision]) -> None:
     briefing = f"b{next(counter)}"

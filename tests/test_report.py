@@ -89,6 +89,7 @@ BROWSER_REQUIRED = os.environ.get("CHRONICLE_REQUIRE_BROWSER") == "1"  # set by 
 @pytest.mark.skipif(not CHROMIUM.exists() and not BROWSER_REQUIRED,
                     reason="/usr/bin/chromium is not installed (apt-get install -y chromium); "
                     "the browser check of the report needs it")
+@pytest.mark.slow
 def test_report_renders_in_headless_chromium(example_archive: Path, tmp_path: Path) -> None:
     from playwright.sync_api import sync_playwright
 

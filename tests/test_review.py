@@ -99,6 +99,7 @@ def check_jsonschema(*files: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 def test_check_jsonschema_accepts_events_and_rejects_a_broken_one(
     example_archive: Path, tmp_path: Path
 ) -> None:
@@ -123,6 +124,7 @@ def load_yaml(path: Path) -> Any:
     return YAML(typ="safe").load(path.read_text())
 
 
+@pytest.mark.slow
 def test_pre_commit_hooks_run_as_pre_commit_would(example_archive: Path, tmp_path: Path) -> None:
     hooks = {h["id"]: h for h in load_yaml(ROOT / ".pre-commit-hooks.yaml")}
     assert set(hooks) == {"chronicle-validate", "chronicle-verify"}
@@ -160,6 +162,7 @@ def test_github_actions_recipe_is_a_valid_workflow() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.slow
 def test_github_actions_recipe_steps_pass_on_a_pull_request(
     example_archive: Path, tmp_path: Path
 ) -> None:

@@ -97,6 +97,7 @@ def test_validate_command_checks_single_files(tmp_path: Path, example_archive: P
     assert problem["where"] == str(bad) and "$.briefing" in problem["problem"]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(os.environ.get("CHRONICLE_SKIP_WHEEL") == "1", reason="asked to skip")
 def test_wheel_carries_the_schemas_and_finds_them_outside_the_repo(tmp_path: Path) -> None:
     built = subprocess.run(

@@ -16,6 +16,8 @@ import click
 from .errors import ChronicleError
 
 if TYPE_CHECKING:
+    from .api import CheckResult
+    from .export import ExportFormat
     from .readers import Format
     from .store import AppendResult, Archive
 
@@ -47,16 +49,37 @@ class ChronicleGroup(click.Group):
             sys.exit(130)
 
 
+class RevisionNumber(click.ParamType):  # type: ignore[type-arg]
+    """A revision as every output labels it, 'r3', or as a number: 3, -1 (the latest)."""
+
+    name = "REV"
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> int:
+        if isinstance(value, int):
+            return value
+        text = str(value).strip()
+        if text[:1] in ("r", "R") and text[1:].isdigit():
+            return int(text[1:])
+        try:
+            return int(text)
+        except ValueError:
+            self.fail(f"{text!r} is not a revision: give r3 or 3 (-1 is the latest)", param, ctx)
+
+
+REVISION = RevisionNumber()
+
+
 def archive_option(func: F) -> F:
     return click.option(
         "--archive",
         "archive_path",
         type=click.Path(path_type=Path),
-        default="archive",
+        default=None,
         envvar="CHRONICLE_ARCHIVE",
-        show_default=True,
         show_envvar=True,
-        help="The archive folder (a git repository made by 'chronicle init').",
+        help="The archive folder (default: the archive the working folder is in, else "
+        "./archive).",
     )(func)
 
 
@@ -76,12 +99,34 @@ def max_bytes_option(func: F) -> F:
     )(func)
 
 
+def format_option(func: F) -> F:
+    return click.option(
+        "--format", "fmt", type=FORMATS, help="Input format (default: by suffix or content)."
+    )(func)
+
+
+def briefing_argument(func: F) -> F:
+    return click.argument("briefing")(func)
+
+
+def rev_option(help_text: str) -> Callable[[F], F]:
+    def decorate(func: F) -> F:
+        return click.option("--rev", "-r", "rev", type=REVISION, help=help_text)(func)
+
+    return decorate
+
+
+def reading_command(func: F) -> F:
+    """A command that reads one briefing: BRIEFING, --archive and --json."""
+    return briefing_argument(archive_option(json_option(func)))
+
+
 def _format(name: str | None) -> Format | None:
     """The --format choice (click already restricted it to the known names)."""
     return cast("Format | None", name)
 
 
-def _archive(path: Path) -> Archive:
+def _archive(path: Path | None) -> Archive:
     from .api import open_archive
 
     return open_archive(path)
@@ -94,12 +139,13 @@ def _emit(data: Any) -> None:
 
 
 def _print(lines: list[str]) -> None:
-    from rich.console import Console
+    from .render import console
 
-    Console(highlight=False, soft_wrap=True).print("\n".join(lines))
+    console().print("\n".join(lines))
 
 
-@click.group(cls=ChronicleGroup, epilog=EXIT_CODES)
+@click.group(cls=ChronicleGroup, epilog=EXIT_CODES,
+             context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="chronicle", message="chronicle %(version)s")
 def main() -> None:
     """Keep every revision of a briefing as an immutable event in a git archive,
@@ -115,44 +161,55 @@ def main() -> None:
 
 
 @main.command()
+@click.argument("path", required=False, type=click.Path(path_type=Path))
 @click.option("--worktree", is_flag=True,
               help="Also keep every event file checked out under ARCHIVE/briefings/ (handy "
               "for browsing small archives; costs a file per event). Default: a bare git "
               "repository, events only in git (browse with 'git -C ARCHIVE log -p').")
+@click.option("--in-repo", is_flag=True,
+              help="Make PATH a folder inside the git repository around it: each revision is "
+              "one commit on that repository's current branch touching only PATH/ (review "
+              "it in pull requests, validate it in CI).")
 @archive_option
 @json_option
-def init(worktree: bool, archive_path: Path, as_json: bool) -> None:
-    """Create the archive folder as a git repository (does nothing if it exists)."""
+def init(path: Path | None, worktree: bool, in_repo: bool, archive_path: Path | None,
+         as_json: bool) -> None:
+    """Create the archive at PATH (default ./archive) as a git repository; an existing
+    archive is left as it is."""
     from .api import init_archive
 
-    archive = init_archive(archive_path, bare=not worktree)
+    if path is not None and archive_path is not None and path != archive_path:
+        raise click.UsageError("give the folder once: PATH or --archive")
+    if worktree and in_repo:
+        raise click.UsageError("choose one of --worktree and --in-repo")
+    archive = init_archive(path or archive_path, bare=not worktree, in_repo=in_repo)
+    setup = ("embedded" if archive.repository.embedded else
+             "bare" if archive.bare else "with a working tree")
     if as_json:
-        _emit({"archive": str(archive.path), "head": archive.head(), "bare": archive.bare})
+        _emit({"archive": str(archive.path), "head": archive.head(), "setup": setup})
     else:
-        kind = "bare" if archive.bare else "with a working tree"
-        click.echo(f"archive ready at {archive.path} ({kind})")
+        click.echo(f"archive ready at {archive.path} ({setup})")
 
 
 @main.command()
 @click.argument("source", type=click.Path(allow_dash=True))
-@click.option("--format", "fmt", type=FORMATS, help="Input format (default: by suffix or content).")
+@format_option
 @max_bytes_option
 @json_option
 def parse(source: str, fmt: str | None, max_bytes: int, as_json: bool) -> None:
     """Print the structured revision SOURCE would be stored as ('-' reads stdin; an
     http(s):// URL is fetched)."""
     from .api import parse as parse_source
-    from .render import revision_document
 
     parsed = parse_source(source, _format(fmt), max_bytes)
     if as_json:
-        _emit(revision_document(parsed.revision))
-        return
-    from .render import revision_lines
-    from .replay import RevisionState
+        from .render import revision_document
 
-    state = RevisionState("(parsed)", 0, "-", "-", "-", parsed.origin, parsed.revision, str(source))
-    _print(revision_lines(state)[1:])
+        _emit(revision_document(parsed.revision))
+    else:
+        from .render import revision_body_lines
+
+        _print(revision_body_lines(parsed.revision))
 
 
 @main.command()
@@ -163,7 +220,7 @@ def parse(source: str, fmt: str | None, max_bytes: int, as_json: bool) -> None:
     type=click.Path(path_type=Path, file_okay=False),
     help="Ingest DIR/<briefing-id>/<revision files, sorted by name> in one go.",
 )
-@click.option("--format", "fmt", type=FORMATS, help="Input format (default: by suffix or content).")
+@format_option
 @click.option("--observed-at", help="When this revision was seen (ISO 8601); default: now.")
 @click.option(
     "--expect",
@@ -174,17 +231,9 @@ def parse(source: str, fmt: str | None, max_bytes: int, as_json: bool) -> None:
 @max_bytes_option
 @archive_option
 @json_option
-def ingest(
-    sources: tuple[str, ...],
-    briefing: str | None,
-    tree: Path | None,
-    fmt: str | None,
-    observed_at: str | None,
-    expected: int | None,
-    max_bytes: int,
-    archive_path: Path,
-    as_json: bool,
-) -> None:
+def ingest(sources: tuple[str, ...], briefing: str | None, tree: Path | None, fmt: str | None,
+           observed_at: str | None, expected: int | None, max_bytes: int,
+           archive_path: Path | None, as_json: bool) -> None:
     """Parse SOURCES and append each as a new revision of a briefing, one commit each.
 
     A SOURCE is a file, '-' (stdin) or an http(s):// URL: a web page is fetched (20 s
@@ -205,19 +254,11 @@ def ingest(
             results = _ingest_tree_with_bar(archive, tree, _format(fmt), max_bytes)
         else:
             results = ingest_tree(archive, tree, _format(fmt), max_bytes, show)
+    elif not sources or briefing is None:
+        raise click.UsageError("give SOURCES and --briefing (or --tree DIR)")
     else:
-        if not sources or briefing is None:
-            raise click.UsageError("give SOURCES and --briefing (or --tree DIR)")
-        results = ingest_files(
-            archive,
-            briefing,
-            list(sources),
-            _format(fmt),
-            observed_at,
-            max_bytes,
-            expected,
-            show,
-        )
+        results = ingest_files(archive, briefing, list(sources), _format(fmt), observed_at,
+                               max_bytes, expected, show)
     if as_json:
         _emit({"results": [r.as_dict() for r in results]})
 
@@ -225,25 +266,11 @@ def ingest(
 def _progress(
     quiet: bool, echo: Callable[[str], None] = click.echo
 ) -> Callable[[AppendResult], None]:
+    from .render import append_line
+
     def report(result: AppendResult) -> None:
-        if quiet:
-            return
-        source = result.origin or "stdin"
-        if result.status == "recorded":
-            echo(
-                f"{result.briefing} r{result.sequence} recorded from {source} "
-                f"(commit {(result.commit or '')[:12]})"
-            )
-        elif result.status == "unchanged":
-            echo(
-                f"{result.briefing}: {source} is identical to the latest revision "
-                f"r{result.sequence}; nothing written"
-            )
-        else:
-            echo(
-                f"{result.briefing}: {source} is identical to earlier revision "
-                f"r{result.sequence}; nothing written"
-            )
+        if not quiet:
+            echo(append_line(result))
 
     return report
 
@@ -295,27 +322,28 @@ def _ingest_tree_with_bar(
 @main.command(name="list")
 @archive_option
 @json_option
-def list_briefings(archive_path: Path, as_json: bool) -> None:
-    """List the briefings in the archive."""
-    names = _archive(archive_path).briefings()
+def list_briefings(archive_path: Path | None, as_json: bool) -> None:
+    """The briefings in the archive: revisions, last change, latest headline."""
+    from .api import briefing_summaries
+
+    summaries = briefing_summaries(_archive(archive_path))
     if as_json:
-        _emit({"briefings": names})
-    elif names:
-        click.echo("\n".join(names))
+        _emit({"briefings": [s.as_dict() for s in summaries]})
+    elif summaries:
+        from .render import list_lines
+
+        _print(list_lines(summaries))
     else:
         click.echo("no briefings yet (add one with 'chronicle ingest')", err=True)
 
 
 @main.command()
-@click.argument("briefing")
-@archive_option
-@json_option
-def log(briefing: str, archive_path: Path, as_json: bool) -> None:
+@reading_command
+def log(briefing: str, archive_path: Path | None, as_json: bool) -> None:
     """Revisions of BRIEFING: when, from what, and what changed in claims and figures."""
-    from .api import history
-    from .views import log_entries
+    from .api import log as log_of
 
-    entries = log_entries(history(_archive(archive_path), briefing))
+    entries = log_of(_archive(archive_path), briefing)
     if as_json:
         _emit({"briefing": briefing, "revisions": [e.as_dict() for e in entries]})
     else:
@@ -325,16 +353,12 @@ def log(briefing: str, archive_path: Path, as_json: bool) -> None:
 
 
 @main.command()
-@click.argument("briefing")
-@click.option(
-    "--rev", "-r", type=int, help="Revision number (negative counts back; default latest)."
-)
+@rev_option("Revision: r2 or 2 (negative counts back; default latest).")
 @click.option("--as-recorded", is_flag=True,
               help="The claims and figures as the extractor of the day derived them, even "
               "where today's extractor reads the stored text differently.")
-@archive_option
-@json_option
-def show(briefing: str, rev: int | None, as_recorded: bool, archive_path: Path,
+@reading_command
+def show(briefing: str, rev: int | None, as_recorded: bool, archive_path: Path | None,
          as_json: bool) -> None:
     """The structured revision of BRIEFING: its stored text, with the claims and figures
     today's extractor reads in it (--as-recorded: as they were derived when stored)."""
@@ -352,20 +376,22 @@ def show(briefing: str, rev: int | None, as_recorded: bool, archive_path: Path,
 
 
 @main.command()
-@click.argument("briefing")
-@click.option("--from", "start", type=int, help="Older revision (default: the one before --to).")
-@click.option("--to", "end", type=int, help="Newer revision (default: latest).")
-@archive_option
-@json_option
-def diff(
-    briefing: str, start: int | None, end: int | None, archive_path: Path, as_json: bool
-) -> None:
+@click.option("--from", "start", type=REVISION,
+              help="Older revision: r1 or 1 (default: the one before --to).")
+@click.option("--to", "end", type=REVISION, help="Newer revision: r3 or 3 (default: latest).")
+@reading_command
+def diff(briefing: str, start: int | None, end: int | None, archive_path: Path | None,
+         as_json: bool) -> None:
     """What changed between two revisions, in claims and figures (schema/diff.schema.json)."""
     from .api import diff as diff_of
 
     result = diff_of(_archive(archive_path), briefing, start, end)
     if as_json:
         _emit(result.model_dump(mode="json", by_alias=True))
+    elif result.from_ == result.to:
+        from .render import same_revision_line
+
+        _print([same_revision_line(result, only_one=start is None and end is None)])
     else:
         from .render import diff_lines
 
@@ -373,21 +399,16 @@ def diff(
 
 
 @main.command()
-@click.argument("briefing")
-@click.option(
-    "--figure",
-    "needle",
-    metavar="TEXT",
-    help="Only figures whose text, noun or claim contains TEXT (e.g. 'billion').",
-)
-@archive_option
-@json_option
-def timeline(briefing: str, needle: str | None, archive_path: Path, as_json: bool) -> None:
+@click.option("--figure", "needle", metavar="TEXT",
+              help="Only figures whose text, unit, noun or kind contains TEXT (e.g. 'billion'); "
+              "if none does, those whose words around contain it.")
+@reading_command
+def timeline(briefing: str, needle: str | None, archive_path: Path | None,
+             as_json: bool) -> None:
     """Each figure of BRIEFING with its value at every revision where it appears."""
-    from .api import history
-    from .views import figure_timeline
+    from .api import timeline as timeline_of
 
-    threads = figure_timeline(history(_archive(archive_path), briefing), needle)
+    threads = timeline_of(_archive(archive_path), briefing, needle)
     if as_json:
         _emit({"briefing": briefing, "figures": [t.as_dict() for t in threads]})
     else:
@@ -397,16 +418,14 @@ def timeline(briefing: str, needle: str | None, archive_path: Path, as_json: boo
 
 
 @main.command()
-@click.argument("briefing")
-@click.option("--rev", "-r", type=int, help="Revision number (default latest).")
-@archive_option
-@json_option
-def blame(briefing: str, rev: int | None, archive_path: Path, as_json: bool) -> None:
-    """Each claim of a revision with the revision that introduced it and last changed it."""
-    from .api import history
-    from .views import blame as blame_lines_of
+@rev_option("Revision: r2 or 2 (default latest).")
+@reading_command
+def blame(briefing: str, rev: int | None, archive_path: Path | None, as_json: bool) -> None:
+    """Each claim and quote of a revision with the revision that introduced it and last
+    changed it."""
+    from .api import blame as blame_of
 
-    lines = blame_lines_of(history(_archive(archive_path), briefing), rev)
+    lines = blame_of(_archive(archive_path), briefing, rev)
     if as_json:
         _emit({"briefing": briefing, "claims": [line.as_dict() for line in lines]})
     else:
@@ -419,63 +438,52 @@ def blame(briefing: str, rev: int | None, archive_path: Path, as_json: bool) -> 
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @archive_option
 @json_option
-def validate(paths: tuple[Path, ...], archive_path: Path, as_json: bool) -> None:
+def validate(paths: tuple[Path, ...], archive_path: Path | None, as_json: bool) -> None:
     """Check files, or every event of an archive, against the JSON Schemas in schema/.
 
     With no PATHS, validates the archive. A PATH may be an archive folder, an event or
     revision JSON file, or a briefing to parse. Exit 1 if anything fails.
     """
-    from .checks import Problem, validate_archive, validate_file
+    from .api import validate as validate_paths
 
-    problems: list[Problem] = []
-    checked = 0
-    for path in paths or (archive_path,):
-        if path.is_dir():
-            count, found = validate_archive(_archive(path))
-        elif path.exists():
-            count, found = 1, validate_file(path)[1]
-        else:
-            count, found = 1, [Problem(str(path), "no such file or folder")]
-        checked += count
-        problems += found
-    _report("validate", checked, problems, as_json)
+    _report("validate", validate_paths(paths, archive_path), as_json)
 
 
 @main.command()
 @archive_option
 @json_option
-def verify(archive_path: Path, as_json: bool) -> None:
+def verify(archive_path: Path | None, as_json: bool) -> None:
     """Check every event's schema, content hash, hash chain, sequence and git history."""
-    from .checks import verify_archive
+    from .api import verify as verify_archive
 
-    count, problems = verify_archive(_archive(archive_path))
-    _report("verify", count, problems, as_json)
+    _report("verify", verify_archive(_archive(archive_path)), as_json)
 
 
 @main.command()
 @archive_option
 @json_option
-def gc(archive_path: Path, as_json: bool) -> None:
+def gc(archive_path: Path | None, as_json: bool) -> None:
     """Pack the archive small: repack with a full delta search, write the commit-graph.
 
     Use this rather than a plain 'git gc', which keeps chronicle's packs as they are.
     """
-    before, after = _archive(archive_path).compact()
+    from .api import compact
+
+    before, after = compact(_archive(archive_path))
     if as_json:
         _emit({"objects_bytes_before": before, "objects_bytes_after": after})
     else:
         click.echo(f"objects: {before / 1024:,.0f} KiB -> {after / 1024:,.0f} KiB")
 
 
-def _report(command: str, checked: int, problems: list[Any], as_json: bool) -> None:
+def _report(command: str, result: CheckResult, as_json: bool) -> None:
     if as_json:
-        _emit({"ok": not problems, "checked": checked, "problems": [p.as_dict() for p in problems]})
+        _emit(result.as_dict())
     else:
-        for problem in problems:
-            click.echo(str(problem))
-        verdict = "ok" if not problems else f"{len(problems)} problem(s)"
-        click.echo(f"{command}: {checked} checked, {verdict}")
-    if problems:
+        from .render import check_lines
+
+        click.echo("\n".join(check_lines(command, result)))
+    if result.problems:
         sys.exit(1)
 
 
@@ -485,14 +493,12 @@ def _stderr_is_tty() -> bool:
 
 
 def _name_pairs(pairs: tuple[str, ...]) -> dict[str, str]:
-    from .layout import check_briefing_id
-
     names: dict[str, str] = {}
     for pair in pairs:
         url, sep, briefing = pair.rpartition("=")
         if not sep or not url:
             raise click.UsageError(f"--name takes URL=BRIEFING-ID, not {pair!r}")
-        names[url] = check_briefing_id(briefing)
+        names[url] = briefing
     return names
 
 
@@ -515,8 +521,8 @@ def _name_pairs(pairs: tuple[str, ...]) -> dict[str, str]:
 @archive_option
 @json_option
 def watch(feed_url: str, interval: float, once: bool, prefix: str, names: tuple[str, ...],
-          timeout: float, delay: float, limit: int | None, max_bytes: int, archive_path: Path,
-          as_json: bool) -> None:
+          timeout: float, delay: float, limit: int | None, max_bytes: int,
+          archive_path: Path | None, as_json: bool) -> None:
     """Poll the RSS/Atom feed FEED_URL; record a revision when an entry's page changed.
 
     Each entry's page is fetched (conditional GET: ETag/Last-Modified kept in the archive's
@@ -524,15 +530,12 @@ def watch(feed_url: str, interval: float, once: bool, prefix: str, names: tuple[
     only when the article changed. Briefing ids are slugs of the entry URLs. A dead link is
     reported and skipped. With --json, one JSON object per poll on stdout.
     """
-    from .errors import FetchError
-    from .fetch import Fetcher, is_url
+    from .api import FeedOptions, watch_feed
     from .render import to_json_line, watch_entry_line, watch_poll_line
-    from .watch import EntryResult, PollResult, Watcher
-    from .watch import watch as watch_feed
+    from .watch import EntryResult, PollResult
 
-    if not is_url(feed_url):
+    if not feed_url[:8].lower().startswith(("http://", "https://")):
         raise click.UsageError(f"FEED_URL must be an http:// or https:// URL, not {feed_url!r}")
-    archive = _archive(archive_path)
 
     def on_entry(entry: EntryResult) -> None:
         if not as_json:
@@ -546,12 +549,8 @@ def watch(feed_url: str, interval: float, once: bool, prefix: str, names: tuple[
             text, is_warning = watch_poll_line(result)
             click.echo(text, err=is_warning)
 
-    with Fetcher(timeout, max_bytes) as fetcher:
-        watcher = Watcher(archive, feed_url, fetcher, prefix, _name_pairs(names), delay, limit,
-                          on_entry)
-        result = watch_feed(watcher, interval, once, on_poll)
-    if once and result.status == "failed":
-        raise FetchError(feed_url, result.problem or "feed could not be read")
+    options = FeedOptions(prefix, _name_pairs(names), timeout, delay, limit, max_bytes)
+    watch_feed(_archive(archive_path), feed_url, options, interval, once, on_entry, on_poll)
 
 
 @main.command()
@@ -560,7 +559,7 @@ def watch(feed_url: str, interval: float, once: bool, prefix: str, names: tuple[
               help="Print Markdown ready for a pull-request comment.")
 @archive_option
 @json_option
-def review(rev_range: str, as_markdown: bool, archive_path: Path, as_json: bool) -> None:
+def review(rev_range: str, as_markdown: bool, archive_path: Path | None, as_json: bool) -> None:
     """What the commits in REV_RANGE of the archive added, in claims and figures.
 
     REV_RANGE is a git range (HEAD~2..HEAD, origin/main..HEAD) or one commit. Per commit:
@@ -568,8 +567,7 @@ def review(rev_range: str, as_markdown: bool, archive_path: Path, as_json: bool)
     revision of that briefing. Exit 1 if a commit changes an event file or breaks the
     hash chain. Works on any checkout (a pull request's head too).
     """
-    from .review import review as review_range
-    from .review import review_markdown
+    from .api import review as review_range
 
     if as_json and as_markdown:
         raise click.UsageError("choose one of --json and --markdown")
@@ -577,6 +575,8 @@ def review(rev_range: str, as_markdown: bool, archive_path: Path, as_json: bool)
     if as_json:
         _emit(result.as_dict())
     elif as_markdown:
+        from .review import review_markdown
+
         click.echo(review_markdown(result), nl=False)
     else:
         from .render import review_lines
@@ -596,38 +596,30 @@ def review(rev_range: str, as_markdown: bool, archive_path: Path, as_json: bool)
 @click.option("--force", is_flag=True, help="Replace an existing export.")
 @archive_option
 @json_option
-def export(briefings: tuple[str, ...], fmt: str, output: Path | None, force: bool,
-           archive_path: Path, as_json: bool) -> None:
+def export(briefings: tuple[str, ...], fmt: ExportFormat, output: Path | None, force: bool,
+           archive_path: Path | None, as_json: bool) -> None:
     """Export revisions, claims, figures, quotes and sources of BRIEFINGS (default: all).
 
     Tables: briefings, revisions, claims, figures, quotes, sources. A figure keeps one
     'lineage' id across revisions, so its values over time are one query away.
     """
-    from .export import count_events
-    from .export import export as export_rows
+    from .api import export_briefings, export_size
 
     if output is not None and str(output) == "-":
         output = None
     if as_json and output is None:
         raise click.UsageError("--json prints a summary on stdout: give -o PATH for the export")
     archive = _archive(archive_path)
-    names = list(briefings) or archive.briefings()
-    for name in names:
-        if not archive.has_briefing(name):
-            from .errors import UnknownBriefing
-            from .layout import check_briefing_id
-
-            raise UnknownBriefing(check_briefing_id(name), archive.path)
     if _stderr_is_tty():
         from rich.console import Console
         from rich.progress import Progress
 
         with Progress(console=Console(stderr=True), transient=True) as progress:
-            task = progress.add_task("exporting", total=count_events(archive, names))
-            result = export_rows(archive, fmt, output, names, force,  # type: ignore[arg-type]
-                                 lambda name, seq: progress.advance(task))
+            task = progress.add_task("exporting", total=export_size(archive, briefings))
+            result = export_briefings(archive, fmt, output, briefings, force,
+                                      lambda name, seq: progress.advance(task))
     else:
-        result = export_rows(archive, fmt, output, names, force)  # type: ignore[arg-type]
+        result = export_briefings(archive, fmt, output, briefings, force)
     if as_json:
         _emit(result.as_dict())
     else:
@@ -642,21 +634,18 @@ def export(briefings: tuple[str, ...], fmt: str, output: Path | None, force: boo
               default="report.html", show_default=True, help="The HTML file to write.")
 @archive_option
 @json_option
-def report(briefing: str, output: Path, archive_path: Path, as_json: bool) -> None:
+def report(briefing: str, output: Path, archive_path: Path | None, as_json: bool) -> None:
     """Write one self-contained HTML page about BRIEFING: timeline, figure charts, diffs.
 
     The page has no outside references (inline CSS, JS and SVG): it opens offline and can
     be attached or published as it is.
     """
-    from .api import history
-    from .fetch import user_agent
-    from .report import write_report
+    from .api import write_report
 
-    data = write_report(history(_archive(archive_path), briefing), output, user_agent())
+    summary = write_report(_archive(archive_path), briefing, output).summary()
     if as_json:
-        _emit({**data.summary(), "output": str(output)})
+        _emit({**summary, "output": str(output)})
     else:
-        summary = data.summary()
         click.echo(f"wrote {output}: {summary['revisions']} revision(s), "
                    f"{summary['charts']} figure chart(s), {summary['diffs']} diff(s)")
 

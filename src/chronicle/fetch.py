@@ -24,6 +24,7 @@ from .readers import (
     Format,
     Parsed,
     decode,
+    decode_page,
     extractor_for,
     format_for,
     parse_text,
@@ -39,7 +40,6 @@ _MEDIA_FORMATS: dict[str, Format] = {
     "text/html": "html", "application/xhtml+xml": "html", "application/json": "json",
     "text/markdown": "markdown", "text/x-markdown": "markdown",
 }
-_META_CHARSET = re.compile(rb"<meta[^>]+charset=[\"']?([A-Za-z0-9_.:-]+)", re.IGNORECASE)
 
 
 @cache
@@ -182,12 +182,12 @@ def page_format(fetched: Fetched) -> Format:
     return format_for(Path(unquote(urlsplit(fetched.final_url).path)), fetched.data)
 
 
-def page_text(fetched: Fetched) -> str:
-    """The body as text: the declared (or <meta>) charset if not UTF-8, else strict UTF-8."""
+def page_text(fetched: Fetched, fmt: Format | None = None) -> str:
+    """The body as text: a page by its charset (header, <meta>, detection), never refused
+    for it; any other format by the declared charset if not UTF-8, else strict UTF-8."""
+    if (fmt or page_format(fetched)) == "html":
+        return decode_page(fetched.data, fetched.url, fetched.charset)
     charset = fetched.charset
-    if charset is None and (fetched.media_type or "").endswith("html"):
-        match = _META_CHARSET.search(fetched.data[:4096])
-        charset = match.group(1).decode("ascii") if match else None
     if charset:
         try:
             name = codecs.lookup(charset).name
@@ -202,7 +202,7 @@ def page_text(fetched: Fetched) -> str:
 def parse_fetched(fetched: Fetched, fmt: Format | None = None) -> Parsed:
     """A fetched page as the revision it would be stored as (origin: the URL and its bytes)."""
     fmt = fmt or page_format(fetched)
-    revision = parse_text(page_text(fetched), fetched.url, fmt)
+    revision = parse_text(page_text(fetched, fmt), fetched.url, fmt)
     if revision.url is None and fmt != "json":
         revision = revision.model_copy(update={"url": fetched.final_url})
     origin = Origin(name=fetched.url, format=fmt, sha256=fetched.sha256, size=len(fetched.data))

@@ -7,10 +7,13 @@ history checks of `verify`, which judge it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .gitobjects import git
-from .layout import BRANCH, parse_event_path
+from .layout import parse_event_path
+
+if TYPE_CHECKING:
+    from .repository import Repository
 
 
 @dataclass
@@ -29,11 +32,14 @@ class Walk:
                 if status == "A" and parse_event_path(path)[0] is not None]
 
 
-def walk(git_dir: Path, tip: str = BRANCH) -> Walk:
-    """The first-parent history of ``tip`` (main by default), read with one `git log`."""
-    result = git(git_dir, "-c", "core.quotePath=false", "log", "--reverse",
+def walk(repository: Repository, tip: str | None = None) -> Walk:
+    """The first-parent history of ``tip`` (default: the archive's branch), read with one
+    `git log`; of an embedded archive, the commits that change its folder, with paths
+    relative to it."""
+    spec = ("--", repository.prefix) if repository.prefix else ("--",)
+    result = git(repository.git_dir, "-c", "core.quotePath=false", "log", "--reverse",
                  "--format=%x00%H %P", "--raw", "--no-renames", "--no-abbrev", "-m", "--root",
-                 "--first-parent", tip, "--")
+                 "--first-parent", tip or repository.branch, *spec)
     found = Walk()
     if result.returncode != 0:
         found.error = result.stderr.decode(errors="replace").strip()
@@ -47,7 +53,10 @@ def walk(git_dir: Path, tip: str = BRANCH) -> Walk:
         for line in lines[1:]:
             if not line.startswith(":"):
                 continue
-            meta, _, path = line.partition("\t")
+            meta, _, full = line.partition("\t")
+            path = repository.archive_path(full)
+            if path is None:
+                continue
             fields = meta.split()
             changes.append((fields[4][0], fields[3], path))
         found.commits.append(commit)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from .gitlog import Walk, walk
 from .layout import ARCHIVE_FILES, BRANCH, parse_event_path, sha256_hex
-from .ledger import LEDGER_NAME, Recorded
+from .ledger import Recorded
 from .problems import Problem
 
 if TYPE_CHECKING:
@@ -24,14 +24,13 @@ if TYPE_CHECKING:
 
 _STATUS = {"M": ("modified", "file-modified"), "D": ("deleted", "file-deleted"),
            "T": ("changed type", "file-modified"), "A": ("added again", "file-modified")}
-LEDGER_WHERE = f".git/{LEDGER_NAME}"
 
 
 def history_problems(archive: Archive, current: dict[str, bytes] | None = None) -> list[Problem]:
     """Problems in main's history and against the ledger. ``current``: event path -> bytes."""
     if current is None:
         current = {path: raw for _, path, raw in archive.raw_event_files()}
-    history = walk(archive.git_dir)
+    history = walk(archive.repository)
     if history.error is not None:
         return [Problem(str(archive.path), "cannot read git history: " + history.error,
                         kind="history-unreadable")]
@@ -43,8 +42,10 @@ def history_problems(archive: Archive, current: dict[str, bytes] | None = None) 
 def _file_problems(archive: Archive, history: Walk) -> list[Problem]:
     problems: list[Problem] = []
     seen: set[str] = set()
+    embedded = archive.repository.embedded  # merges bring reviewed events in (pull requests)
     for index, commit in enumerate(history.commits):
-        if len(history.parents[commit]) > 1:
+        merge = len(history.parents[commit]) > 1
+        if merge and not embedded:
             problems.append(Problem(BRANCH, "merge commit on main: the chain forked and was "
                                     "merged", commit=commit, kind="merge-commit"))
         adds = 0
@@ -62,21 +63,24 @@ def _file_problems(archive: Archive, history: Walk) -> list[Problem]:
             what = "event file" if briefing is not None else "archive file"
             problems.append(Problem(path, f"{what} {word} after it was committed",
                                     briefing, sequence, commit, kind=kind))
-        if adds > 1:
+        if adds > 1 and not (embedded and merge):
             problems.append(Problem(str(archive.path), f"one commit added {adds} events",
                                     commit=commit, kind="several-events-one-commit"))
     return problems
 
 
 def ledger_problems(archive: Archive, history: Walk, current: dict[str, bytes]) -> list[Problem]:
-    """Everything chronicle recorded is still on main, unchanged; nothing else is."""
+    """Everything chronicle recorded is still on main, unchanged; nothing else is (in an
+    embedded archive, events also arrive by pulls and merges: what chronicle recorded here
+    must still be there, unchanged, and the rest is checked by its chain and hashes)."""
     if not archive.ledger.exists():
         if not archive.ledger_expected():
             return []  # a clone: the ledger stays with the archive chronicle wrote to
-        return [Problem(LEDGER_WHERE, "the ledger is missing: cannot check that the history "
-                        "was not rewritten", kind="ledger-missing")]
+        return [Problem(archive.repository.ledger_where(), "the ledger is missing: cannot "
+                        "check that the history was not rewritten", kind="ledger-missing")]
+    where = archive.repository.ledger_where()
     contents = archive.ledger.read()
-    problems = [Problem(f"{LEDGER_WHERE}:{line}", what, kind="ledger-corrupt")
+    problems = [Problem(f"{where}:{line}", what, kind="ledger-corrupt")
                 for line, what in contents.problems]
     position = {commit: n for n, commit in enumerate(history.commits)}
     recorded_commits: set[str] = set()
@@ -88,7 +92,7 @@ def ledger_problems(archive: Archive, history: Walk, current: dict[str, bytes]) 
                     if c in position]
             trusted_upto = max([trusted_upto, *kept])
         if batch.tip not in position and not batch.events:
-            problems.append(Problem(LEDGER_WHERE, "chronicle moved main to commit "
+            problems.append(Problem(where, "chronicle moved main to commit "
                                     f"{batch.tip[:12]}, which is no longer in main's history "
                                     "(history rewritten)",
                                     commit=batch.tip, kind="history-rewritten"))
@@ -96,8 +100,8 @@ def ledger_problems(archive: Archive, history: Walk, current: dict[str, bytes]) 
             recorded_commits.add(event.commit)
             problems += _recorded_event_problems(event, history, position, current)
     for index, commit in enumerate(history.commits):
-        if commit in recorded_commits or index <= trusted_upto:
-            continue
+        if commit in recorded_commits or index <= trusted_upto or archive.repository.embedded:
+            continue  # an embedded archive's events also come by pull and merge: not ours
         adds = history.event_adds(commit)
         for path in adds:
             briefing, sequence = parse_event_path(path)

@@ -106,6 +106,7 @@ def acquire(state_dir: Path, where: Path, timeout: float | None = None) -> Write
     wait = lock_timeout() if timeout is None else timeout
     lock = WriterLock(state_dir / LOCK_NAME)
     try:
+        state_dir.mkdir(parents=True, exist_ok=True)  # an embedded archive's own folder
         taken = lock.acquire(wait)
     except OSError as error:
         raise ArchiveError(f"{where}: cannot lock the archive for writing "

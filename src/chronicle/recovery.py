@@ -29,12 +29,18 @@ GIT_LOCKS = ("index.lock", "HEAD.lock", "packed-refs.lock", "refs/heads/main.loc
              "config.lock")
 
 
+def git_locks(repository: Repository) -> tuple[str, ...]:
+    """The git lock files recovery may delete. None in an embedded archive: there the user's
+    own git commands take them too, and only git's advice holds (remove one if no git runs)."""
+    return () if repository.embedded else GIT_LOCKS
+
+
 def needs_recovery(repository: Repository, copy: NoWorkingCopy) -> bool:
     """Cheap signs that a writer died mid-way (a few stats and one small read)."""
     state = repository.state_dir
     if (state / DIRTY_NAME).exists():
         return True
-    if any((repository.git_dir / name).exists() for name in GIT_LOCKS):
+    if any((repository.git_dir / name).exists() for name in git_locks(repository)):
         return True
     temp = state / TEMP_DIR
     if temp.is_dir() and any(temp.iterdir()):
@@ -49,7 +55,7 @@ def recover(repository: Repository, copy: NoWorkingCopy, ledger: Ledger,
     state = repository.state_dir
     dirty = (state / DIRTY_NAME).exists()
     stale = False
-    for name in GIT_LOCKS:
+    for name in git_locks(repository):
         lock_file = repository.git_dir / name
         if lock_file.exists():
             lock_file.unlink()

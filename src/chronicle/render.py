@@ -3,21 +3,40 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from .diff_model import ClaimChanges, Diff, QuoteChange
-from .model import Figure, Revision
-from .replay import RevisionState
-from .views import BlameLine, FigureThread, LogEntry, summary_line
+from .model import Figure, Quote, Revision
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # types only: `parse` renders a revision without the diff machinery
+    from rich.console import Console
+
+    from .api import BriefingSummary, CheckResult
+    from .diff_model import ClaimChanges, Diff, QuoteChange
+    from .replay import RevisionState
     from .review import Review
+    from .store import AppendResult
+    from .views import BlameLine, FigureThread, LogEntry
     from .watch import EntryResult, PollResult
 
 
 def to_json(data: Any) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False)
+
+
+def console() -> Console:
+    """A console for people: colour and styles on a terminal, none when piped or when
+    NO_COLOR is set (no-color.org: bold, underline and dim are styles too)."""
+    from rich.console import Console
+
+    plain = bool(os.environ.get("NO_COLOR"))
+    return Console(highlight=False, soft_wrap=True, color_system=None if plain else "auto")
+
+
+def plural(count: int, noun: str, many: str | None = None) -> str:
+    """'1 quote', '2 quotes'."""
+    return f"{count:,} {noun if count == 1 else (many or noun + 's')}"
 
 
 def escape(text: str) -> str:
@@ -26,17 +45,30 @@ def escape(text: str) -> str:
 
 
 def figure_text(figure: Figure) -> str:
+    """'over $56.2 billion (over 56.2 billion USD, money)'; a date as a date: '(2022-02, date)'."""
+    return f"{escape(figure.text)} [dim]({escape(figure_value(figure))}, {figure.kind})[/dim]"
+
+
+def figure_value(figure: Figure) -> str:
+    """What a figure means, without its surface text: 'over 56.2 billion USD', '2022-02'."""
+    qualifier = f"{figure.qualifier} " if figure.qualifier else ""
+    if figure.kind == "date":
+        span = f"-{_year(figure.value_max)}" if figure.value_max is not None else ""
+        return qualifier + (figure.date or _year(figure.value)) + span  # "2013-2014"
+    if figure.kind == "time":
+        from .figures import reading
+
+        return qualifier + reading(figure)  # "09:30", not "9.5 h"
     unit = f" {figure.unit}" if figure.unit else ""
     noun = f" {figure.noun}" if figure.noun else ""
     value = number_text(figure.value)
     if figure.value_max is not None:
         value += f"-{number_text(figure.value_max)}"
-    if figure.kind in ("date", "time"):  # "2026-06", "09:30": never "2,026"
-        from .figures import reading
+    return f"{qualifier}{value}{unit}{noun}"
 
-        value, unit = reading(figure), ""
-    qualifier = f"{figure.qualifier} " if figure.qualifier else ""
-    return f"{escape(figure.text)} [dim]({qualifier}{value}{unit}{noun}, {figure.kind})[/dim]"
+
+def _year(value: float) -> str:
+    return str(int(value)) if value == int(value) else f"{value:g}"
 
 
 def number_text(value: float) -> str:
@@ -47,8 +79,46 @@ def number_text(value: float) -> str:
     return f"{value:,.6g}" if value != int(value) else f"{int(value):,}"
 
 
+def append_line(result: AppendResult) -> str:
+    """What `ingest` says of one revision: recorded, or identical to one already stored."""
+    source = result.origin or "stdin"
+    if result.status == "recorded":
+        return (f"{result.briefing} r{result.sequence} recorded from {source} "
+                f"(commit {(result.commit or '')[:12]})")
+    which = "the latest revision" if result.status == "unchanged" else "earlier revision"
+    return (f"{result.briefing}: {source} is identical to {which} r{result.sequence}; "
+            "nothing written")
+
+
+def list_lines(summaries: Sequence[BriefingSummary]) -> list[str]:
+    """One line per briefing: id, revisions, last change, latest headline."""
+    width = max(len(s.id) for s in summaries)
+    lines = []
+    for summary in summaries:
+        when = summary.last_recorded[:16].replace("T", " ")
+        count = plural(summary.revisions, "revision")
+        headline = escape(summary.headline or "(no headline)")
+        lines.append(f"[bold]{escape(summary.id):<{width}}[/bold]  {count:>12}  "
+                     f"{when}  {headline}")
+    return lines
+
+
+def check_lines(command: str, result: CheckResult) -> list[str]:
+    """Every problem on its line, then 'verify: 12 checked, ok'."""
+    verdict = "ok" if not result.problems else f"{len(result.problems)} problem(s)"
+    return [*map(str, result.problems), f"{command}: {result.checked} checked, {verdict}"]
+
+
+def same_revision_line(diff: Diff, only_one: bool) -> str:
+    """What `diff` says when both sides are the same revision."""
+    briefing = escape(diff.briefing)
+    if only_one:
+        return f"{briefing} has only one revision (r{diff.to}): nothing to compare yet"
+    return f"{briefing}: r{diff.from_} and r{diff.to} are the same revision: nothing to compare"
+
+
 def log_lines(briefing: str, entries: Sequence[LogEntry]) -> list[str]:
-    lines = [f"[bold]{escape(briefing)}[/bold]: {len(entries)} revision(s)"]
+    lines = [f"[bold]{escape(briefing)}[/bold]: {plural(len(entries), 'revision')}"]
     for entry in entries:
         when = entry.recorded_at[:19].replace("T", " ")
         observed = (
@@ -69,20 +139,24 @@ def log_lines(briefing: str, entries: Sequence[LogEntry]) -> list[str]:
 
 
 def revision_lines(state: RevisionState) -> list[str]:
-    rev = state.revision
-    extracted = f", extracted by {escape(state.extractor.name)} {escape(state.extractor.version)}" \
-        if state.extractor else ""
-    lines = [
-        f"[bold]{escape(state.briefing)} r{state.sequence}[/bold]  recorded {state.recorded_at}"
-        f"{extracted}",
-        f"[bold]{escape(rev.headline or '(no headline)')}[/bold]",
-    ]
+    """A stored revision: which one and when (and by which extractor), then what it says."""
+    extracted = (f", extracted by {escape(state.extractor.name)} "
+                 f"{escape(state.extractor.version)}" if state.extractor else "")
+    name = f"{escape(state.briefing)} r{state.sequence}"
+    return [f"[bold]{name}[/bold]  recorded {state.recorded_at}{extracted}",
+            *revision_body_lines(state.revision)]
+
+
+def revision_body_lines(rev: Revision) -> list[str]:
+    """A revision as a person reads it: headline, key points, sections, figures, sources."""
+    lines = [f"[bold]{escape(rev.headline or '(no headline)')}[/bold]"]
     if rev.key_points:
         lines.append("")
         lines.append("[underline]Key points[/underline]")
         lines += [f"  • {escape(k.text)}" for k in rev.key_points]
     claims = rev.claim_by_id()
     quotes = {q.id: q for q in rev.quotes}
+    inline = inline_quotes_by_claim(rev)
     for section in rev.sections:
         lines.append("")
         if section.heading:
@@ -90,11 +164,10 @@ def revision_lines(state: RevisionState) -> list[str]:
         for paragraph in section.paragraphs:
             for item in paragraph:
                 if item in quotes:
-                    quote = quotes[item]
-                    speaker = escape(quote.speaker or "?")
-                    lines.append(f"  [italic]“{escape(quote.text)}”[/italic] – {speaker}")
+                    lines.append(f"  {quote_text(quotes[item])}")
                 elif item in claims:
                     lines.append(f"  {escape(claims[item].text)}")
+                    lines += [f"      [dim]quote:[/dim] {quote_text(q)}" for q in inline[item]]
     if rev.figures:
         lines += ["", "[underline]Figures[/underline]"]
         lines += [f"  {figure_text(f)}" for f in rev.figures]
@@ -106,8 +179,24 @@ def revision_lines(state: RevisionState) -> list[str]:
     return lines
 
 
+def quote_text(quote: Quote) -> str:
+    """'“...” – Speaker' ('?' when the speaker is not known)."""
+    return f"[italic]“{escape(quote.text)}”[/italic] – {escape(quote.speaker or '?')}"
+
+
+def inline_quotes_by_claim(revision: Revision) -> dict[str, list[Quote]]:
+    """The quotes inside each claim, by claim id (every claim has a list, maybe empty)."""
+    found: dict[str, list[Quote]] = {c.id: [] for c in revision.claims}
+    for quote in revision.quotes:
+        if quote.claim in found:
+            found[quote.claim].append(quote)
+    return found
+
+
 def diff_lines(diff: Diff) -> list[str]:
     """A reviewer's summary: what changed, in claims and figures."""
+    from .views import summary_line
+
     title = f"{escape(diff.briefing)}: r{diff.from_} → r{diff.to}"
     lines = [f"[bold]{title}[/bold]  {escape(summary_line(diff))}"]
     if diff.headline:
@@ -190,9 +279,13 @@ def blame_lines(lines: Sequence[BlameLine]) -> list[str]:
     out = []
     for line in lines:
         changed = f"~r{line.changed}" if line.changed != line.introduced else "   "
-        out.append(
-            f"[cyan]r{line.introduced:<3}[/cyan] [yellow]{changed:<5}[/yellow] {escape(line.text)}"
-        )
+        text = escape(line.text)
+        if line.kind == "quote":
+            text = f"[italic]“{text}”[/italic] – {escape(line.speaker or '?')}"
+        out.append(f"[cyan]r{line.introduced:<3}[/cyan] [yellow]{changed:<5}[/yellow] {text}")
+        for quote in line.quotes:
+            said = f"“{escape(quote['text'] or '')}” – {escape(quote['speaker'] or '?')}"
+            out.append(f"{'':11}[dim]quote:[/dim] {said}")
     return out
 
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from .derive import comparable_pair
 from .diff_model import Diff
-from .errors import ArchiveError, CorruptArchive, NotAnArchive
+from .errors import ArchiveError, CorruptArchive
 from .events import decode_event
 from .gitobjects import git
 from .layout import ROOT, event_path, is_event_path, parse_event_path, sha256_hex
@@ -91,12 +91,10 @@ class Review:
 
 # ----- reading git -----------------------------------------------------------------------
 def git_dir_of(path: Path) -> Path:
-    if not path.is_dir():
-        raise NotAnArchive(path, "no such folder")
-    git_dir = path / ".git"
-    if not (git_dir / "HEAD").is_file():
-        raise NotAnArchive(path, "not a git repository")
-    return git_dir
+    """The git directory of the archive repository at ``path`` (any set-up)."""
+    from .repository import open_repository
+
+    return open_repository(path).git_dir
 
 
 def range_spec(spec: str) -> str:
@@ -171,8 +169,11 @@ def read_blobs(git_dir: Path, specs: list[str]) -> dict[str, bytes | None]:
 
 # ----- review ----------------------------------------------------------------------------
 def review(path: Path, spec: str) -> Review:
-    git_dir = git_dir_of(path)
-    logged = _log(git_dir, spec)
+    from .repository import open_repository
+
+    repository = open_repository(path)
+    git_dir = repository.git_dir
+    logged = _in_archive(repository, _log(git_dir, spec))
     wanted: list[str] = []
     for commit, message, files in logged:
         _locate(commit, trailers(message), files)
@@ -180,11 +181,31 @@ def review(path: Path, spec: str) -> Review:
             wanted.append(f"{commit.commit}:{commit.file}")
             if commit.briefing and commit.sequence > 1:
                 wanted.append(f"{commit.commit}:{event_path(commit.briefing, commit.sequence - 1)}")
-    blobs = read_blobs(git_dir, wanted)
+    full = {spec: spec.replace(":", ":" + repository.full_path(""), 1) if repository.embedded
+            else spec for spec in wanted}
+    read = read_blobs(git_dir, list(full.values()))
+    blobs = {spec: read.get(full[spec]) for spec in wanted}
     for commit, message, _ in logged:
         if commit.file and commit.sequence:
             _examine(commit, trailers(message), blobs)
     return Review(spec, [c for c, _, _ in logged])
+
+
+Logged = list[tuple["ReviewedCommit", str, list[tuple[str, str]]]]
+
+
+def _in_archive(repository: Any, logged: Logged) -> Logged:
+    """The commits that touch the archive, with paths relative to it (in an embedded archive,
+    commits that change only other files of the repository are not the archive's)."""
+    if not repository.embedded:
+        return logged
+    kept = []
+    for commit, message, files in logged:
+        ours = [(status, p) for status, p in ((s, repository.archive_path(f)) for s, f in files)
+                if p is not None]
+        if ours:
+            kept.append((commit, message, ours))
+    return kept
 
 
 def _locate(commit: ReviewedCommit, found: dict[str, str], files: list[tuple[str, str]]) -> None:

@@ -31,7 +31,7 @@ from .append import (
 from .errors import ArchiveError, ChronicleError, NotAnArchive, UnknownBriefing
 from .events import StoredEvent, decode_event
 from .gitlog import walk
-from .gitobjects import TreeBuilder, commit_bytes, update_ref
+from .gitobjects import commit_bytes, update_ref
 from .layout import (
     ARCHIVE_README,
     GITIGNORE,
@@ -45,14 +45,17 @@ from .layout import (
     shard,
     utc_now,
 )
-from .ledger import LEDGER_NAME, Ledger, Recorded
+from .ledger import Ledger, Recorded
 from .locking import Session, acquire
 from .recovery import recover, try_recover
 from .repository import (
     LEDGER_CONFIG,
+    ArchiveTree,
     Repository,
+    create_embedded,
     create_repository,
     open_repository,
+    operation_in_progress,
     unfinished_init,
 )
 from .worktree import NoWorkingCopy, working_copy
@@ -77,7 +80,7 @@ class Archive:
         self.path = repository.path
         self.git_dir = repository.git_dir
         self.objects = repository.objects
-        self.ledger = Ledger(repository.state_dir)
+        self.ledger = Ledger(repository.ledger_path.parent, repository.ledger_path.name)
         self.copy: NoWorkingCopy = working_copy(repository)
 
     @property
@@ -86,13 +89,16 @@ class Archive:
 
     # ----- creating ---------------------------------------------------------------------
     @classmethod
-    def init(cls, path: Path, bare: bool = True) -> Archive:
+    def init(cls, path: Path, bare: bool = True, in_repo: bool = False) -> Archive:
         """Create an archive at ``path`` (a new or empty folder); on an existing archive, do
-        nothing but start a ledger if it has none. ``bare``: no working tree (the default).
+        nothing but start a ledger if it has none. ``bare``: no working tree (the default);
+        ``in_repo``: a folder inside an existing repository, committed to its branch.
 
         An init killed half-way (a repository without a branch, nothing else in the folder)
         is finished by running init again.
         """
+        if in_repo:
+            return cls._init_embedded(path)
         if unfinished_init(path):
             repository = open_repository(path)
         elif path.is_dir() and any(path.iterdir()):
@@ -104,6 +110,16 @@ class Archive:
         with archive.write_lock(check_ledger=False) as session:
             if archive.head() is None:
                 archive._create_root_commit(session)
+        return cls(path)
+
+    @classmethod
+    def _init_embedded(cls, path: Path) -> Archive:
+        if path.is_dir() and (path / MARKER).is_file():
+            return cls._existing(path)
+        archive = cls.__new__(cls)
+        archive._open(create_embedded(path))
+        with archive.write_lock(check_ledger=False) as session:
+            archive._create_root_commit(session)
         return cls(path)
 
     @classmethod
@@ -125,34 +141,42 @@ class Archive:
         return archive
 
     def _create_root_commit(self, session: Session) -> None:
+        """The archive's first commit: its own files (on top of the branch, if embedded)."""
         session.mark_dirty()
-        builder = TreeBuilder(self.objects, None)
-        builder.add_file(MARKER, archive_marker_bytes())
-        builder.add_file(".gitignore", GITIGNORE.encode())
-        root = builder.add_file("README.md", ARCHIVE_README.encode())
+        base = self.head()
+        files = {MARKER: archive_marker_bytes(), ".gitignore": GITIGNORE.encode(),
+                 "README.md": ARCHIVE_README.encode()}
+        tree = self.tree(base)
+        for name, data in files.items():
+            root = tree.add_file(name, data)
+        parent = bytes.fromhex(base) if base else None
+        message = f"chronicle: create archive {self.repository.prefix}".rstrip() + "\n"
         commit = self.objects.write(
-            b"commit", commit_bytes(root, None, DEFAULT_IDENTITY, "chronicle: create archive\n")
-        ).hex()
+            b"commit", commit_bytes(root, parent, DEFAULT_IDENTITY, message)).hex()
         self.objects.sync()
-        self.ledger.begin(None, commit, [], utc_now())
-        moved = update_ref(self.git_dir, self.repository.branch, commit, "", "chronicle init",
-                           session.pass_fds)
+        self.ledger.begin(base, commit, [], utc_now())
+        moved = update_ref(self.git_dir, self.repository.branch, commit, base or "",
+                           "chronicle init", session.pass_fds)
         if not moved:
             self.ledger.abort(commit, self.head())
-            raise ArchiveError(f"{self.path}: could not create the main branch ({moved.problem})")
+            raise ArchiveError(f"{self.path}: could not create the archive's first commit "
+                               f"({moved.problem})")
         self.ledger.done(commit)
-        self.copy.sync(session, thorough=False)
+        if self.repository.embedded:
+            self.copy.write_files(files, commit, session)
+        else:
+            self.copy.sync(session, thorough=False)
 
     # ----- reading ----------------------------------------------------------------------
     def head(self) -> str | None:
         """The sha of the main branch's tip, read without starting git."""
         return self.repository.head()
 
-    def tree(self, commit: str | None = None) -> TreeBuilder:
+    def tree(self, commit: str | None = None) -> ArchiveTree:
         """The files of ``commit`` (default: the branch tip), read lazily."""
         return self.repository.tree(commit)
 
-    def briefings(self, tree: TreeBuilder | None = None) -> list[str]:
+    def briefings(self, tree: ArchiveTree | None = None) -> list[str]:
         tree = tree or self.tree()
         names: list[str] = []
         for bucket in tree.entries(ROOT):
@@ -162,12 +186,12 @@ class Archive:
     def has_briefing(self, briefing: str) -> bool:
         return briefing in self.tree().entries(f"{ROOT}/{shard(briefing)}")
 
-    def events(self, briefing: str, tree: TreeBuilder | None = None) -> list[StoredEvent]:
+    def events(self, briefing: str, tree: ArchiveTree | None = None) -> list[StoredEvent]:
         """Every event of ``briefing`` in file order, parsed; UnknownBriefing if none."""
         return [self.parse_event(path, raw) for path, raw in self.raw_events(briefing, tree)]
 
     def raw_events(self, briefing: str,
-                   tree: TreeBuilder | None = None) -> list[tuple[str, bytes]]:
+                   tree: ArchiveTree | None = None) -> list[tuple[str, bytes]]:
         """(path, bytes) of every event file of ``briefing`` in order; UnknownBriefing if none."""
         check_briefing_id(briefing)
         tree = tree or self.tree()
@@ -179,7 +203,7 @@ class Archive:
         raws = self.objects.read_many(entries[name][1] for name in names)
         return [(f"{folder}/{name}", raw) for name, raw in zip(names, raws, strict=True)]
 
-    def raw_event_files(self, tree: TreeBuilder | None = None) -> Iterator[tuple[str, str, bytes]]:
+    def raw_event_files(self, tree: ArchiveTree | None = None) -> Iterator[tuple[str, str, bytes]]:
         """(briefing, path, bytes) of every event file of ``tree`` (default: the branch tip)."""
         tree = tree or self.tree()
         for bucket in sorted(tree.entries(ROOT)):
@@ -232,6 +256,10 @@ class Archive:
         raises ArchiveError having written nothing. On a clean exit the session's dirty
         marker is cleared; after an error it stays, and recovery is due.
         """
+        busy = operation_in_progress(self.repository)
+        if busy:
+            raise ArchiveError(f"{self.repository.work_tree}: the repository is in the middle of "
+                               f"{busy}; finish it first (nothing was written)")
         lock = acquire(self.repository.state_dir, self.path, timeout)
         assert lock.fd is not None
         try:
@@ -260,7 +288,7 @@ class Archive:
             return
         if self.ledger_expected():
             raise ArchiveError(
-                f"{self.path}: the ledger {self.repository.state_dir.name}/{LEDGER_NAME} is "
+                f"{self.path}: the ledger {self.repository.ledger_where()} is "
                 "missing, so chronicle can no longer tell its own history from a rewritten "
                 "one; nothing was written. Run 'chronicle verify', then 'chronicle init' to "
                 "start a new ledger from the history as it stands"
@@ -269,7 +297,7 @@ class Archive:
 
     def _adopt(self, head: str) -> None:
         """No ledger (a clone, or an older archive): record the history as it stands now."""
-        history = walk(self.git_dir, self.repository.branch)
+        history = walk(self.repository)
         events = [Recorded(briefing, parse_event_path(path)[1] or 0, sha256_hex(raw),
                            history.added.get(path, (head, ""))[0], path)
                   for briefing, path, raw in self.raw_event_files()]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -167,11 +168,11 @@ def summary_line(diff: Diff) -> str:
 
 
 def first_summary(revision: Revision) -> str:
-    return (
-        f"first revision: {len(revision.key_points) + len(revision.claims)} claims, "
-        f"{len(revision.figures)} figures, {len(revision.quotes)} quotes, "
-        f"{len(revision.sources)} sources"
-    )
+    counts = ((len(revision.key_points) + len(revision.claims), "claim"),
+              (len(revision.figures), "figure"), (len(revision.quotes), "quote"),
+              (len(revision.sources), "source"))
+    return "first revision: " + ", ".join(
+        f"{n} {noun}{'' if n == 1 else 's'}" for n, noun in counts)
 
 
 def commit_message(
@@ -292,21 +293,45 @@ class FigureThread:
         return asdict(self)
 
     def mentions(self, needle: str) -> bool:
+        """Whether the figure itself (text, unit, noun, kind) contains ``needle``."""
         needle = needle.casefold()
-        texts = [
-            self.label,
-            self.noun or "",
-            *(p.text for p in self.points),
-            *(p.claim for p in self.points),
-        ]
+        texts = [self.kind, self.noun or "", *(p.text for p in self.points),
+                 *(p.unit or "" for p in self.points)]
         return any(needle in t.casefold() for t in texts)
+
+    def mentioned_near(self, needle: str) -> bool:
+        """Whether the words around the figure (its label) contain ``needle``."""
+        return needle.casefold() in self.label.casefold()
+
+
+_WORD = re.compile(r"\S+")
 
 
 def figure_context(claim_text: str, figure: Figure, before: int = 2, after: int = 4) -> str:
-    """A few words around the figure, e.g. 'provided over $56.2 billion in security assistance'."""
-    left = claim_text[: figure.start].split()[-before:]
-    right = claim_text[figure.end :].split()[:after]
-    return " ".join([*left, figure.text, *right]).strip(" ,.;:")
+    """A few words around the figure, e.g. 'provided over $56.2 billion in security assistance'.
+
+    Cut from the claim as written, so 'fiscal 2025, the largest' keeps its comma in place,
+    and within the figure's clause (between semicolons). A table row
+    ('Germany — 2023: €1.2 billion; 2024: €2.5 billion') names its row: 'Germany, 2024: …'.
+    """
+    low = claim_text.rfind("; ", 0, figure.start) + 1
+    high = claim_text.find("; ", figure.end)
+    high = len(claim_text) if high < 0 else high
+    row = _ROW_HEADER.match(claim_text)
+    if row and row.end() <= figure.start:
+        low = max(low, row.end())
+    left = [m.start() for m in _WORD.finditer(claim_text, low, figure.start)][-before:]
+    right = [m.end() for m in _WORD.finditer(claim_text, figure.end, high)][:after]
+    start = left[0] if left else figure.start
+    end = right[-1] if right else figure.end
+    label = " ".join(claim_text[start:max(end, figure.end)].split()).strip(" ,.;:—–")
+    if row and row.end() <= figure.start:
+        label = f"{row['head']}, {label}"
+    return label
+
+
+# 'Row header — Column: cell; ...', as the Markdown reader writes a table row
+_ROW_HEADER = re.compile(r"^(?P<head>[^—;]{1,60}) — (?=[^;]*: )")
 
 
 def figure_timeline(states: list[RevisionState], needle: str | None = None) -> list[FigureThread]:
@@ -325,45 +350,76 @@ def figure_timeline(states: list[RevisionState], needle: str | None = None) -> l
             for p in series.points
         ]
         threads.append(thread)
-    return [t for t in threads if needle is None or t.mentions(needle)]
+    if needle is None:
+        return threads
+    # the figure's own words first: '--figure billion' is money, not the date beside it
+    return [t for t in threads if t.mentions(needle)] or [
+        t for t in threads if t.mentioned_near(needle)]
 
 
 @dataclass
 class BlameLine:
+    """A claim (or block quote) of a revision, where it is, and when it came and changed."""
+
     claim_id: str
     text: str
     where: str
     introduced: int
     changed: int
+    kind: str = "claim"  # 'key point', 'claim' or 'quote' (a block quote)
+    speaker: str | None = None
+    quotes: list[dict[str, str | None]] = field(default_factory=list)  # inline: text, speaker
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
 def blame(states: list[RevisionState], sequence: int | None = None) -> list[BlameLine]:
-    """Each claim of a revision, the revision that introduced it and the last that changed it."""
+    """Each claim and block quote of a revision, in reading order, with the revision that
+    introduced it and the last that changed it (a quote changes with its text or speaker)."""
     from .lineage import walk
 
     target = pick(states, sequence)
-    text_of: dict[str, str] = {}
+    seen: dict[str, tuple[str, str | None]] = {}
     introduced: dict[str, int] = {}
     changed: dict[str, int] = {}
+
+    def note(lineage: str, content: tuple[str, str | None], at: int) -> None:
+        introduced.setdefault(lineage, at)
+        if seen.get(lineage) != content:
+            seen[lineage], changed[lineage] = content, at
+
     steps = walk(states[: target.sequence])
     for step in steps:
-        for claim in (*step.state.revision.key_points, *step.state.revision.claims):
-            lineage = step.claims[claim.id]
-            introduced.setdefault(lineage, step.state.sequence)
-            if text_of.get(lineage) != claim.text:
-                text_of[lineage], changed[lineage] = claim.text, step.state.sequence
+        revision, at = step.state.revision, step.state.sequence
+        for claim in (*revision.key_points, *revision.claims):
+            note(step.claims[claim.id], (claim.text, None), at)
+        for quote in revision.quotes:
+            note(step.quotes[quote.id], (quote.text, quote.speaker), at)
     last = steps[-1]
     revision = target.revision
-    lines = []
-    for claim in (*revision.key_points, *revision.claims):
-        lineage = last.claims[claim.id]
-        where = _heading(revision, claim.section) or "body"
-        if claim.section is None:
-            where = "key point"
-        lines.append(
-            BlameLine(claim.id, claim.text, where, introduced[lineage], changed[lineage])
-        )
+    inline: dict[str, list[dict[str, str | None]]] = {}
+    for quote in revision.quotes:
+        if quote.claim is not None:
+            inline.setdefault(quote.claim, []).append(
+                {"text": quote.text, "speaker": quote.speaker})
+
+    def line(item_id: str, text: str, where: str, kind: str, lineage: str,
+             speaker: str | None = None) -> BlameLine:
+        return BlameLine(item_id, text, where, introduced[lineage], changed[lineage], kind,
+                         speaker, inline.get(item_id, []))
+
+    lines = [line(k.id, k.text, "key point", "key point", last.claims[k.id])
+             for k in revision.key_points]
+    claims = {c.id: c for c in revision.claims}
+    quotes = {q.id: q for q in revision.quotes}
+    for index, section in enumerate(revision.sections):
+        where = _heading(revision, index) or "body"
+        for item in (i for paragraph in section.paragraphs for i in paragraph):
+            if item in claims:
+                lines.append(line(item, claims[item].text, where, "claim", last.claims[item]))
+            elif item in quotes:
+                quote = quotes[item]
+                lines.append(line(item, quote.text, where, "quote", last.quotes[item],
+                                  quote.speaker))
     return lines

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import stat
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 from .errors import ArchiveError, CorruptArchive
@@ -57,7 +58,7 @@ class WorkingCopy(NoWorkingCopy):
     def check_writable(self, paths: list[str]) -> None:
         """Refuse, before anything is written, to write through a symbolic link (or anything
         but a folder) inside the archive: a cloned archive could point one outside."""
-        for path in paths:
+        for path in map(self.repository.full_path, paths):
             folder = self.work_tree
             for part in path.split("/")[:-1]:
                 folder = folder / part
@@ -75,10 +76,12 @@ class WorkingCopy(NoWorkingCopy):
                                      "never writes through it (run 'chronicle verify')")
 
     def write_files(self, files: dict[str, bytes], head: str, session: Session) -> None:
-        """Put freshly committed event files in the working tree and the index."""
-        for path, data in files.items():
+        """Put freshly committed event files in the working tree and the index (only these
+        paths: in an embedded archive the rest of the index is the user's)."""
+        full = [self.repository.full_path(path) for path in files]
+        for path, data in zip(full, files.values(), strict=True):
             self._atomic_write(self.work_tree / path, data)
-        listed = b"".join(path.encode() + b"\0" for path in files)
+        listed = b"".join(path.encode() + b"\0" for path in full)
         result = self.repository.git("update-index", "--add", "-z", "--stdin", stdin=listed,
                                      pass_fds=session.pass_fds)
         if result.returncode != 0:
@@ -95,12 +98,18 @@ class WorkingCopy(NoWorkingCopy):
         if head is None:
             return
 
-        def run(*args: str, stdin: bytes | None = None) -> None:
+        def run(*args: str, stdin: bytes | None = None) -> bytes:
             result = self.repository.git(*args, stdin=stdin, pass_fds=session.pass_fds)
             if result.returncode != 0:
                 raise ArchiveError(f"{self.work_tree}: cannot update the working copy (git "
                                    f"{args[0]}: {result.stderr.decode(errors='replace').strip()})")
+            out: bytes = result.stdout
+            return out
 
+        if self.repository.embedded:
+            self._sync_folder(run, head, thorough)
+            self._atomic_write(self.marker, head.encode())
+            return
         run("read-tree", head)
         # missing files only: existing ones are kept (and make git exit non-zero, "already
         # exists, no checkout", which is what is wanted here)
@@ -112,6 +121,21 @@ class WorkingCopy(NoWorkingCopy):
             if changed:
                 run("checkout-index", "-f", "-u", "-z", "--stdin", stdin=changed)
         self._atomic_write(self.marker, head.encode())
+
+    def _sync_folder(self, run: Callable[..., bytes], head: str, thorough: bool) -> None:
+        """Bring only the archive's folder of the user's index and working tree to ``head``:
+        its entries from the commit, its missing (or, ``thorough``, damaged) files."""
+        prefix = self.repository.prefix
+        listed = run("ls-tree", "-r", "-z", "--full-tree", head, "--", prefix)
+        run("update-index", "-z", "--index-info", stdin=listed)
+        self.repository.git("checkout-index", "-u", "-z", "--stdin",
+                            stdin=b"".join(line.split(b"\t", 1)[1] + b"\0"
+                                           for line in listed.split(b"\0") if b"\t" in line))
+        self.repository.git("update-index", "-q", "--refresh", "--", prefix)
+        if thorough:
+            changed = run("diff-files", "--name-only", "-z", "--", prefix)
+            if changed:
+                run("checkout-index", "-f", "-u", "-z", "--stdin", stdin=changed)
 
     def _atomic_write(self, path: Path, data: bytes) -> None:
         """Write via the temporary folder so a killed writer leaves no partial file in place."""

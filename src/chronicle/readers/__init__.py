@@ -41,8 +41,10 @@ def parse_file(path: Path, fmt: Format | None = None, max_bytes: int = DEFAULT_M
     return parse_bytes(data, name, fmt or format_for(path, data))
 
 
-def parse_bytes(data: bytes, name: str, fmt: Format) -> Parsed:
-    text = decode(data, name)
+def parse_bytes(data: bytes, name: str, fmt: Format, charset: str | None = None) -> Parsed:
+    """Parse bytes read from ``name``; a web page is decoded by its charset (``charset``:
+    what the server declared), every other format must be UTF-8."""
+    text = decode_page(data, name, charset) if fmt == "html" else decode(data, name)
     revision = parse_text(text, name, fmt)
     origin = Origin(
         name=None if name == "-" else name,
@@ -108,10 +110,79 @@ def decode(data: bytes, source: str) -> str:
             source,
             f"not UTF-8 text (invalid byte 0x{data[error.start]:02x} at offset {error.start})",
         ) from None
+    return _normalised(text, source)
+
+
+def _normalised(text: str, source: str) -> str:
     text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     if not text.strip():
         raise InputError(source, "empty file: nothing to read")
     return text
+
+
+def decode_page(data: bytes, source: str, declared: str | None = None) -> str:
+    """A web page as text, whatever its charset; never refused for it.
+
+    The charset is, in order: a byte-order mark; ``declared`` (the HTTP Content-Type);
+    the page's own <meta charset> or http-equiv declaration; UTF-8 if the bytes are
+    valid UTF-8; else the one charset-normalizer detects. A declared charset the bytes
+    do not fit (a page saved as windows-1252 that says UTF-8) gives way to detection,
+    and bytes that fit no charset become U+FFFD rather than refusing the page.
+    """
+    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(source, "binary file (contains NUL bytes), not a web page")
+    for encoding in (_bom(data), _known(declared), _known(meta_charset(data))):
+        if encoding is None:
+            continue
+        try:
+            return _normalised(data.decode(encoding), source)
+        except UnicodeDecodeError:
+            break  # declared but wrong: detect instead
+    text = data.decode("utf-8", errors="replace")
+    if text.count("\ufffd") <= max(3, len(text) // 2000):  # UTF-8 with a few stray bytes
+        return _normalised(text, source)
+    return _normalised(data.decode(_detected(data), errors="replace"), source)
+
+
+_META_CHARSET = re.compile(
+    rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.IGNORECASE
+)
+
+
+def meta_charset(data: bytes) -> str | None:
+    """The charset a page declares in its first 4 KiB (<meta charset> or http-equiv)."""
+    match = _META_CHARSET.search(data[:4096])
+    return match.group(1).decode("ascii") if match else None
+
+
+def _known(name: str | None) -> str | None:
+    """The Python codec for a charset name, or None if unknown; ISO-8859-1 is read as
+    windows-1252, as browsers do (WHATWG Encoding)."""
+    import codecs
+
+    if not name:
+        return None
+    try:
+        codec = codecs.lookup(name.strip().strip("\"'")).name
+    except LookupError:
+        return None
+    return "cp1252" if codec in ("latin-1", "iso8859-1", "ascii") else codec
+
+
+def _bom(data: bytes) -> str | None:
+    for mark, codec in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"),
+                        (b"\xfe\xff", "utf-16")):
+        if data.startswith(mark):
+            return codec
+    return None
+
+
+def _detected(data: bytes) -> str:
+    """The charset charset-normalizer finds most likely (windows-1252 if it finds none)."""
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:200_000]).best()
+    return best.encoding if best is not None else "cp1252"
 
 
 def _read_limited(path: Path, max_bytes: int) -> bytes:
