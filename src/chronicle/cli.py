@@ -705,3 +705,28 @@ def report(briefing: str, output: Path, force: bool, archive_path: Path | None,
     else:
         click.echo(f"wrote {_visible(str(output))}: {summary['revisions']} revision(s), "
                    f"{summary['charts']} figure chart(s), {summary['diffs']} diff(s)")
+
+
+@main.command(name="figures")
+@click.argument("text", required=False)
+@json_option
+def figures_command(text: str | None, as_json: bool) -> None:
+    """The figures in TEXT, one per line ('--json': as one JSON object).
+
+    With '-' it reads stdin: one JSON object {"text": ...} (or JSON string) per line in,
+    one line {"text": ..., "figures": [...]} out, all in one process.
+    """
+    from io import TextIOWrapper
+
+    from .figures import describe, figures_json_lines, figures_record, find_figures
+
+    if text is None:
+        raise click.UsageError("give TEXT, or '-' to read JSON lines from stdin")
+    if text == "-":
+        stdin = TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="strict")
+        for line in figures_json_lines(stdin):
+            click.echo(line)
+    elif as_json:
+        _emit(figures_record(text))
+    else:
+        click.echo("\n".join(describe(f) for f in find_figures(text)) or "no figures")

@@ -68,7 +68,12 @@ def figure_value(figure: Figure) -> str:
     """What a figure means, without its surface text: 'over 56.2 billion USD', '2022-02'."""
     qualifier = f"{figure.qualifier} " if figure.qualifier else ""
     if figure.kind == "date":
-        return qualifier + (figure.date or _year(figure.value))
+        span = f"-{_year(figure.value_max)}" if figure.value_max is not None else ""
+        return qualifier + (figure.date or _year(figure.value)) + span  # "2013-2014"
+    if figure.kind == "time":
+        from .figures import reading
+
+        return qualifier + reading(figure)  # "09:30", not "9.5 h"
     unit = f" {figure.unit}" if figure.unit else ""
     noun = f" {figure.noun}" if figure.noun else ""
     value = number_text(figure.value)
