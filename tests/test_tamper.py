@@ -278,13 +278,24 @@ def test_rewritten_history(archive: Path, tmp_path: Path) -> None:
 
 
 def test_rewritten_history_and_deleted_ledger(archive: Path, tmp_path: Path) -> None:
-    """A consistent rewrite plus a deleted ledger leaves one trace: the ledger is missing.
-    Writes are refused until someone decides, with `chronicle init`, to trust the history."""
-    rewrite_history(archive, tmp_path, forged_chain(archive))
+    """A consistent rewrite plus a deleted ledger: the ledger is missing, and the published
+    ledger (refs/chronicle/ledger, which travels with the archive) still tells what was
+    rewritten. Writes are refused until someone decides, with `chronicle init`, to trust
+    the history."""
+    recorded = {(b, s): commit_of(archive, b, s) for b, s in
+                (("alpha", 2), ("alpha", 3), ("alpha", 4), ("beta", 1), ("beta", 2))}
+    mapping = rewrite_history(archive, tmp_path, forged_chain(archive))
     (archive / ".git/chronicle-ledger.jsonl").unlink()
     code, problems = verify(archive)
     assert code == 1
-    assert found(problems) == {("ledger-missing", ".git/chronicle-ledger.jsonl", None, None, None)}
+    expected: Found = {("ledger-missing", ".git/chronicle-ledger.jsonl", None, None, None)}
+    for (briefing, sequence), old in recorded.items():
+        where = path_of(briefing, sequence)
+        expected.add(("history-rewritten", where, briefing, sequence, old))
+        expected.add(("unrecorded-event", where, briefing, sequence, mapping[old]))
+        if briefing == "alpha":
+            expected.add(("recorded-event-changed", where, briefing, sequence, old))
+    assert found(problems) == expected
     [extra] = write_variants(tmp_path / "more", [9])
     refused = cli("ingest", str(extra), "-b", "beta", "--archive", str(archive))
     assert refused.exit_code == 4

@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from .errors import ArchiveError, ConcurrentWrite, CorruptArchive, InputError, SchemaViolation
 from .events import StoredEvent, decode_event, load_event_json
-from .gitobjects import TREE_MODE, Identity, commit_bytes, update_ref
+from .gitobjects import TREE_MODE, Identity, RefMove, commit_bytes, update_ref
 from .invariants import checked
 from .layout import (
     SCHEMA_VERSION,
@@ -34,6 +34,7 @@ from .layout import (
 from .ledger import Ledger, Recorded
 from .locking import Session
 from .model import Extractor, Origin, Revision
+from .publedger import LEDGER_REF, batch_commit, ledger_tip
 from .repository import Repository
 from .upcast import extractor_of
 from .worktree import NoWorkingCopy
@@ -124,6 +125,9 @@ class Appender:
         self.base = repository.head()
         self.tip = self.base
         self.tree = repository.tree(self.base)
+        # the published ledger moves with main (not in an embedded archive: its branch is
+        # the user's, and travels by their own pushes and pull requests)
+        self.ledger_tip = None if repository.embedded else ledger_tip(repository.git_dir)
         self.states: dict[str, BriefingState] = {}
         self.pending: dict[str, bytes] = {}
         self.recorded: list[Recorded] = []
@@ -254,6 +258,11 @@ class Appender:
             return
         assert self.tip is not None
         repository = self.repository
+        also: tuple[RefMove, ...] = ()
+        if not repository.embedded:
+            published = batch_commit(repository.objects, self.ledger_tip, self.base, self.tip,
+                                     self.recorded)
+            also = ((LEDGER_REF, published, self.ledger_tip or ""),)
         try:
             repository.objects.sync()
         except OSError as error:
@@ -262,7 +271,7 @@ class Appender:
         self.ledger.begin(self.base, self.tip, self.recorded, utc_now())
         moved = update_ref(repository.git_dir, repository.branch, self.tip, self.base or "",
                            f"chronicle: append {len(self.pending)} event(s)",
-                           self.session.pass_fds)
+                           self.session.pass_fds, also)
         if not moved and repository.head() != self.tip:
             now = repository.head()
             self.ledger.abort(self.tip, now)
@@ -277,6 +286,8 @@ class Appender:
             )
         self.ledger.done(self.tip)
         self.base = self.tip
+        if also:
+            self.ledger_tip = also[0][1]
         self.copy.write_files(self.pending, self.tip, self.session)
         self.pending = {}
         self.recorded = []

@@ -27,6 +27,7 @@ import contextlib
 import hashlib
 import os
 import subprocess
+import tempfile
 import threading
 import time
 import uuid
@@ -358,10 +359,60 @@ class RefUpdate:
         return self.problem is None
 
 
+RefMove = tuple[str, str, str]  # (ref, new sha, old sha or '' for "must not exist")
+
+
 def update_ref(git_dir: Path, ref: str, new: str, old: str, reason: str,
-               pass_fds: tuple[int, ...] = ()) -> RefUpdate:
-    """Compare-and-swap: move ``ref`` to ``new`` only if it still points at ``old``."""
-    result = git(git_dir, "update-ref", "-m", reason, ref, new, old or ZERO_SHA, pass_fds=pass_fds)
+               pass_fds: tuple[int, ...] = (), also: tuple[RefMove, ...] = ()) -> RefUpdate:
+    """Compare-and-swap: move ``ref`` to ``new`` only if it still points at ``old`` (and each
+    of ``also`` likewise, all in one git transaction: all move or none)."""
+    if not also:
+        result = git(git_dir, "update-ref", "-m", reason, ref, new, old or ZERO_SHA,
+                     pass_fds=pass_fds)
+    else:
+        lines = [f"update {r} {n} {o or ZERO_SHA}" for r, n, o in ((ref, new, old), *also)]
+        script = "\n".join(["start", *lines, "prepare", "commit", ""]).encode()
+        # files, not pipes: a git whose chronicle is killed mid-way still reads the whole
+        # transaction and can write its "ok" lines (a closed pipe would kill it half-way),
+        # so it finishes the move while holding the writer lock, as with arguments
+        with tempfile.TemporaryFile() as handle, tempfile.TemporaryFile() as errors:
+            handle.write(script)
+            handle.seek(0)
+            env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+            done = subprocess.run(
+                ["git", f"--git-dir={git_dir}", "update-ref", "-m", reason, "--stdin"],
+                stdin=handle, stdout=subprocess.DEVNULL, stderr=errors, env=env, check=False,
+                pass_fds=pass_fds)
+            errors.seek(0)
+            result = subprocess.CompletedProcess(done.args, done.returncode, b"", errors.read())
     if result.returncode == 0:
         return RefUpdate(None)
     return RefUpdate(result.stderr.decode(errors="replace").strip() or "git update-ref failed")
+
+
+def read_objects(git_dir: Path, specs: list[str], kind: str) -> dict[str, bytes | None]:
+    """Each object named in ``specs`` if it is of ``kind`` (else None), by one
+    `git cat-file --batch`: sizes, not separators, delimit the bodies."""
+    if not specs:
+        return {}
+    result = git(git_dir, "cat-file", "--batch", stdin="".join(f"{s}\n" for s in specs).encode())
+    data = result.stdout
+    wanted = kind.encode()
+    out: dict[str, bytes | None] = {}
+    pos = 0
+    for spec in specs:
+        end = data.find(b"\n", pos)
+        if end < 0:
+            out[spec] = None
+            continue
+        header = data[pos:end].split()
+        pos = end + 1
+        if len(header) != 3 or header[1] != wanted or not header[2].isdigit():
+            out[spec] = None
+            if len(header) == 3 and header[2].isdigit():  # another kind: skip its body
+                pos += int(header[2]) + 1
+            continue
+        size = int(header[2])
+        out[spec] = data[pos:pos + size]
+        pos += size + 1
+    return out

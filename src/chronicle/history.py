@@ -12,12 +12,14 @@ Two sources of truth are compared with what is on ``main`` now:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .gitlog import Walk, walk
 from .layout import ARCHIVE_FILES, BRANCH, parse_event_path, sha256_hex
 from .ledger import Recorded
 from .problems import Problem
+from .publedger import LEDGER_REF, read_published
 
 if TYPE_CHECKING:
     from .store import Archive
@@ -72,22 +74,77 @@ def _file_problems(archive: Archive, history: Walk) -> list[Problem]:
 def ledger_problems(archive: Archive, history: Walk, current: dict[str, bytes]) -> list[Problem]:
     """Everything chronicle recorded is still on main, unchanged; nothing else is (in an
     embedded archive, events also arrive by pulls and merges: what chronicle recorded here
-    must still be there, unchanged, and the rest is checked by its chain and hashes)."""
+    must still be there, unchanged, and the rest is checked by its chain and hashes).
+
+    Two records are checked: this copy's own ledger (ledger.py), and the published ledger
+    that travels with the archive (publedger.py), so that a clone can check its history
+    from its first command."""
+    problems = _local_ledger_problems(archive, history, current)
+    problems += _published_ledger_problems(archive, history, current)
+    unique: dict[tuple[str, str, str | None], Problem] = {}
+    for problem in problems:
+        unique.setdefault((problem.where, problem.problem, problem.commit), problem)
+    return list(unique.values())
+
+
+@dataclass(frozen=True)
+class _Batch:
+    tip: str
+    events: list[Recorded]
+    trusted: bool  # taken on trust: its commits and those before them
+
+
+def _local_ledger_problems(archive: Archive, history: Walk,
+                           current: dict[str, bytes]) -> list[Problem]:
     if not archive.ledger.exists():
         if not archive.ledger_expected():
-            return []  # a clone: the ledger stays with the archive chronicle wrote to
+            return []  # a clone: it has the published ledger (below), if any
         return [Problem(archive.repository.ledger_where(), "the ledger is missing: cannot "
                         "check that the history was not rewritten", kind="ledger-missing")]
     where = archive.repository.ledger_where()
     contents = archive.ledger.read()
     problems = [Problem(f"{where}:{line}", what, kind="ledger-corrupt")
                 for line, what in contents.problems]
+    batches = [_Batch(b.tip, [e for e in b.events if e.commit not in contents.replaced],
+                      b.state == "adopted")
+               for b in contents.confirmed(archive.head()) if b.tip not in contents.replaced]
+    return problems + _batch_problems(archive, batches, where, history, current)
+
+
+def _published_ledger_problems(archive: Archive, history: Walk,
+                               current: dict[str, bytes]) -> list[Problem]:
+    if archive.repository.embedded:
+        return []
+    published = read_published(archive.git_dir)
+    problems = [Problem(LEDGER_REF, what, kind="ledger-corrupt") for what in published.problems]
+    adopted = [n for n, batch in enumerate(published.batches) if batch.adopted]
+    kept = published.batches[adopted[-1]:] if adopted else published.batches  # init trusted it
+    if not kept:
+        return problems
+    batches: list[_Batch] = []
+    first = kept[0]
+    if first.base is not None:  # published from an archive older than the published ledger
+        batches.append(_Batch(first.base, [], True))
+    previous = first.base
+    for batch in kept:
+        if batch.base != previous and not batch.adopted:
+            problems.append(Problem(LEDGER_REF, f"ledger commit {batch.commit[:12]} does not "
+                                    "continue the batch before it (the ledger was rewritten)",
+                                    commit=batch.commit, kind="ledger-corrupt"))
+        batches.append(_Batch(batch.tip, batch.events, batch.adopted))
+        previous = batch.tip
+    return problems + _batch_problems(archive, batches, LEDGER_REF, history, current)
+
+
+def _batch_problems(archive: Archive, batches: list[_Batch], where: str, history: Walk,
+                    current: dict[str, bytes]) -> list[Problem]:
+    problems: list[Problem] = []
     position = {commit: n for n, commit in enumerate(history.commits)}
     recorded_commits: set[str] = set()
-    trusted_upto = -1  # commits up to this index were taken on trust by an 'adopt'
-    for batch in contents.confirmed(archive.head()):
+    trusted_upto = -1  # commits up to this index were taken on trust
+    for batch in batches:
         recorded_commits.add(batch.tip)
-        if batch.state == "adopted":  # trusted: its commits, and those before them
+        if batch.trusted:
             kept = [position[c] for c in (batch.tip, *(e.commit for e in batch.events))
                     if c in position]
             trusted_upto = max([trusted_upto, *kept])
@@ -99,9 +156,12 @@ def ledger_problems(archive: Archive, history: Walk, current: dict[str, bytes]) 
         for event in batch.events:
             recorded_commits.add(event.commit)
             problems += _recorded_event_problems(event, history, position, current)
+    lost_trust = any(b.trusted and b.tip not in position for b in batches)
     for index, commit in enumerate(history.commits):
-        if commit in recorded_commits or index <= trusted_upto or archive.repository.embedded:
-            continue  # an embedded archive's events also come by pull and merge: not ours
+        if lost_trust or archive.repository.embedded:
+            break  # a trusted point rewritten away (reported above) / events come by merges
+        if commit in recorded_commits or index <= trusted_upto:
+            continue
         adds = history.event_adds(commit)
         for path in adds:
             briefing, sequence = parse_event_path(path)

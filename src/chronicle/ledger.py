@@ -72,6 +72,7 @@ class Batch:
 class LedgerContents:
     batches: list[Batch] = field(default_factory=list)
     problems: list[tuple[int, str]] = field(default_factory=list)  # (line number, what)
+    replaced: set[str] = field(default_factory=set)  # commits a sync rebased away, unpublished
 
     def confirmed(self, head: str | None) -> list[Batch]:
         """Batches on the branch; a trailing pending batch counts if the branch reached it."""
@@ -98,6 +99,10 @@ class Ledger:
 
     def abort(self, tip: str, head: str | None) -> None:
         self._append({"op": "abort", "tip": tip, "head": head})
+
+    def replace(self, tip: str, replaced: list[str], at: str) -> None:
+        """A sync rebased these unpublished commits onto the remote's (now at ``tip``)."""
+        self._append({"op": "replace", "tip": tip, "at": at, "replaced": replaced})
 
     def adopt(self, tip: str, events: list[Recorded], at: str) -> None:
         self._append({"op": "adopt", "tip": tip, "at": at, "events": [e.as_dict() for e in events]})
@@ -187,6 +192,9 @@ class Ledger:
                 contents.problems.append((number, "not a ledger record"))
                 continue
             op = record["op"]
+            if op == "replace":
+                contents.replaced.update(record["replaced"])
+                continue
             if op in ("begin", "adopt"):
                 if open_batch is not None:
                     contents.problems.append((open_batch.line, "batch begun and never closed"))
@@ -209,7 +217,11 @@ def _parse(raw: bytes) -> dict[str, Any] | None:
         record = json.loads(raw)
     except ValueError:
         return None
-    if not isinstance(record, dict) or record.get("op") not in ("begin", "done", "abort", "adopt"):
+    ops = ("begin", "done", "abort", "adopt", "replace")
+    if not isinstance(record, dict) or record.get("op") not in ops:
+        return None
+    if record["op"] == "replace" and not (isinstance(record.get("replaced"), list) and
+                                          all(isinstance(c, str) for c in record["replaced"])):
         return None
     if not isinstance(record.get("tip"), str):
         return None

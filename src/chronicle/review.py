@@ -12,7 +12,6 @@ per commit.
 from __future__ import annotations
 
 import re
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,7 @@ from .derive import comparable_pair
 from .diff_model import Diff
 from .errors import ArchiveError, CorruptArchive
 from .events import decode_event
-from .gitobjects import git
+from .gitobjects import git, read_objects
 from .layout import ROOT, event_path, is_event_path, parse_event_path, sha256_hex
 from .model import Event
 from .safe_text import visible
@@ -204,37 +203,6 @@ def trailers(message: str) -> dict[str, str]:
 def read_blobs(git_dir: Path, specs: list[str]) -> dict[str, bytes | None]:
     """'<commit>:<path>' -> file bytes (None if missing), through one `git cat-file --batch`."""
     return read_objects(git_dir, specs, "blob")
-
-
-def read_objects(git_dir: Path, specs: list[str], kind: str) -> dict[str, bytes | None]:
-    """Each object named in ``specs`` if it is of ``kind`` (else None), by one
-    `git cat-file --batch`: sizes, not separators, delimit the bodies."""
-    if not specs:
-        return {}
-    result = subprocess.run(
-        ["git", f"--git-dir={git_dir}", "cat-file", "--batch"],
-        input="".join(f"{s}\n" for s in specs).encode(), capture_output=True, check=False,
-    )
-    data = result.stdout
-    wanted = kind.encode()
-    out: dict[str, bytes | None] = {}
-    pos = 0
-    for spec in specs:
-        end = data.find(b"\n", pos)
-        if end < 0:
-            out[spec] = None
-            continue
-        header = data[pos:end].split()
-        pos = end + 1
-        if len(header) != 3 or header[1] != wanted or not header[2].isdigit():
-            out[spec] = None
-            if len(header) == 3 and header[2].isdigit():  # another kind: skip its body
-                pos += int(header[2]) + 1
-            continue
-        size = int(header[2])
-        out[spec] = data[pos:pos + size]
-        pos += size + 1
-    return out
 
 
 # ----- review ----------------------------------------------------------------------------

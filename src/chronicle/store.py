@@ -31,7 +31,7 @@ from .append import (
 from .errors import ArchiveError, ChronicleError, NotAnArchive, UnknownBriefing
 from .events import StoredEvent, decode_event
 from .gitlog import walk
-from .gitobjects import commit_bytes, update_ref
+from .gitobjects import RefMove, commit_bytes, update_ref
 from .layout import (
     ARCHIVE_README,
     GITIGNORE,
@@ -47,6 +47,7 @@ from .layout import (
 )
 from .ledger import Ledger, Recorded
 from .locking import Session, acquire
+from .publedger import LEDGER_REF, batch_commit, ledger_tip
 from .recovery import recover, try_recover
 from .repository import (
     LEDGER_CONFIG,
@@ -135,9 +136,9 @@ class Archive:
                                    "folder") from None
             raise
         if not archive.ledger.exists():  # start a ledger from the history as it stands
-            with archive.write_lock(check_ledger=False):
+            with archive.write_lock(check_ledger=False) as session:
                 if not archive.ledger.exists():
-                    archive._adopt(archive.head() or "")
+                    archive._adopt(archive.head() or "", session)
         return archive
 
     def _create_root_commit(self, session: Session) -> None:
@@ -153,10 +154,13 @@ class Archive:
         message = f"chronicle: create archive {self.repository.prefix}".rstrip() + "\n"
         commit = self.objects.write(
             b"commit", commit_bytes(root, parent, DEFAULT_IDENTITY, message)).hex()
+        also: tuple[RefMove, ...] = ()
+        if not self.repository.embedded:
+            also = ((LEDGER_REF, batch_commit(self.objects, None, base, commit, []), ""),)
         self.objects.sync()
         self.ledger.begin(base, commit, [], utc_now())
         moved = update_ref(self.git_dir, self.repository.branch, commit, base or "",
-                           "chronicle init", session.pass_fds)
+                           "chronicle init", session.pass_fds, also)
         if not moved:
             self.ledger.abort(commit, self.head())
             raise ArchiveError(f"{self.path}: could not create the archive's first commit "
@@ -295,14 +299,25 @@ class Archive:
             )
         self._adopt(head)  # a clone or an archive from before the ledger: trust on first use
 
-    def _adopt(self, head: str) -> None:
-        """No ledger (a clone, or an older archive): record the history as it stands now."""
+    def _adopt(self, head: str, publish: Session | None = None) -> None:
+        """No ledger (a clone, or an older archive): record the history as it stands now.
+        ``publish`` (`chronicle init` deciding to trust it): the published ledger says so
+        too, in a batch later checks start from."""
         history = walk(self.repository)
         events = [Recorded(briefing, parse_event_path(path)[1] or 0, sha256_hex(raw),
                            history.added.get(path, (head, ""))[0], path)
                   for briefing, path, raw in self.raw_event_files()]
         self.ledger.adopt(head, events, utc_now())
         self.repository.git("config", LEDGER_CONFIG, "true")
+        if publish is not None and not self.repository.embedded:
+            old = ledger_tip(self.git_dir)
+            batch = batch_commit(self.objects, old, head, head, events, adopted=True)
+            self.objects.sync()
+            moved = update_ref(self.git_dir, LEDGER_REF, batch, old or "",
+                               "chronicle init: adopt", publish.pass_fds)
+            if not moved:
+                raise ArchiveError(f"{self.path}: could not update {LEDGER_REF} "
+                                   f"({moved.problem})")
 
     # ----- recovery ---------------------------------------------------------------------
     def recover_if_needed(self) -> bool:
