@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from .report import ReportData
     from .review import Review
     from .store import AppendResult, Archive
+    from .sync import SyncResult
     from .views import BlameLine, FigureThread, LogEntry
     from .watch import EntryResult, PollResult
 
@@ -366,6 +367,35 @@ def verify(archive: Archive) -> CheckResult:
     from .checks import verify_archive
 
     return CheckResult(*verify_archive(archive))
+
+
+def verify_incoming(path: Path | None, old: str, new: str) -> CheckResult:
+    """What a push from ``old`` to ``new`` brings (a pre-receive hook, in a repository that
+    may hold no archive yet): it must continue the published history, each commit adding
+    one well-formed event on its chain."""
+    from .incoming import incoming_problems
+    from .repository import open_repository
+
+    problems = incoming_problems(open_repository(archive_path(path)), old, new)
+    return CheckResult(1, problems)
+
+
+def clone_archive(url: str, path: Path | None = None) -> Archive:
+    """A verified bare copy of the archive at ``url`` at ``path`` (default: the URL's last
+    part, as git clone names it)."""
+    from .sync import clone
+
+    if path is None:
+        name = url.rstrip("/").rsplit("/", 1)[-1].rsplit(":", 1)[-1].removesuffix(".git")
+        path = Path(name or "archive")
+    return clone(url, path)
+
+
+def sync_archive(archive: Archive, remote: str = "origin") -> SyncResult:
+    """Fetch, check, integrate and push (chronicle.sync)."""
+    from .sync import sync
+
+    return sync(archive, remote)
 
 
 def compact(archive: Archive) -> tuple[int, int]:

@@ -54,6 +54,9 @@ class NewRevision:
     extractor: Extractor
     observed_at: str | None = None
     expected_sequence: int | None = None
+    # a sync re-appending an unpublished event keeps its identity and recording time
+    event_id: str | None = None
+    recorded_at: str | None = None
 
 
 @dataclass(frozen=True)
@@ -115,19 +118,23 @@ class Appender:
 
     def __init__(self, repository: Repository, copy: NoWorkingCopy, ledger: Ledger,
                  session: Session, message: CommitMessage,
-                 on_result: Callable[[AppendResult], None] | None = None) -> None:
+                 on_result: Callable[[AppendResult], None] | None = None,
+                 onto: tuple[str, str | None] | None = None) -> None:
+        """``onto`` (a sync rebasing unpublished events): build on this (commit, published
+        ledger commit) instead of the branch tip, which still moves only by CAS."""
         self.repository = repository
         self.copy = copy
         self.ledger = ledger
         self.session = session
         self.message = message
         self.on_result = on_result
-        self.base = repository.head()
-        self.tip = self.base
-        self.tree = repository.tree(self.base)
+        self.base = repository.head()  # where the branch is: the CAS's old value
         # the published ledger moves with main (not in an embedded archive: its branch is
         # the user's, and travels by their own pushes and pull requests)
-        self.ledger_tip = None if repository.embedded else ledger_tip(repository.git_dir)
+        self.ledger_base = None if repository.embedded else ledger_tip(repository.git_dir)
+        start, self.ledger_tip = onto if onto is not None else (self.base, self.ledger_base)
+        self.tip = self.chain_start = start  # the batches' commits build on this
+        self.tree = repository.tree(start)
         self.states: dict[str, BriefingState] = {}
         self.pending: dict[str, bytes] = {}
         self.recorded: list[Recorded] = []
@@ -215,9 +222,9 @@ class Appender:
             path = event_path(item.briefing, seen)
             return AppendResult(status, item.briefing, seen, path, origin=item.origin.name)
         sequence = state.sequence + 1
-        now = utc_now()
+        now = item.recorded_at or utc_now()
         document: dict[str, Any] = {
-            "schema_version": SCHEMA_VERSION, "event_id": uuid.uuid4().hex,
+            "schema_version": SCHEMA_VERSION, "event_id": item.event_id or uuid.uuid4().hex,
             "type": "revision.recorded", "briefing": item.briefing, "sequence": sequence,
             "recorded_at": now, "observed_at": item.observed_at or now,
             "content_sha256": content, "previous_sha256": state.last_sha256,
@@ -254,15 +261,15 @@ class Appender:
         Order: objects durable, ledger 'begin' durable, branch moved, ledger 'done',
         working copy updated. A kill between any two steps is finished by recovery.
         """
-        if self.tip == self.base:
+        if not self.pending:  # nothing appended (with onto: the caller moves the branch)
             return
         assert self.tip is not None
         repository = self.repository
         also: tuple[RefMove, ...] = ()
         if not repository.embedded:
-            published = batch_commit(repository.objects, self.ledger_tip, self.base, self.tip,
-                                     self.recorded)
-            also = ((LEDGER_REF, published, self.ledger_tip or ""),)
+            published = batch_commit(repository.objects, self.ledger_tip, self.chain_start,
+                                     self.tip, self.recorded)
+            also = ((LEDGER_REF, published, self.ledger_base or ""),)
         try:
             repository.objects.sync()
         except OSError as error:
@@ -285,9 +292,9 @@ class Appender:
                 "were not written"
             )
         self.ledger.done(self.tip)
-        self.base = self.tip
+        self.base = self.chain_start = self.tip
         if also:
-            self.ledger_tip = also[0][1]
+            self.ledger_tip = self.ledger_base = also[0][1]
         self.copy.write_files(self.pending, self.tip, self.session)
         self.pending = {}
         self.recorded = []

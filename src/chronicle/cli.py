@@ -498,13 +498,60 @@ def validate(paths: tuple[Path, ...], archive_path: Path | None, as_json: bool) 
 
 
 @main.command()
+@click.option("--incoming", nargs=2, metavar="OLD NEW",
+              help="Check only what a push from OLD to NEW brings (for a pre-receive hook: "
+              "see docs/hooks/pre-receive).")
 @archive_option
 @json_option
-def verify(archive_path: Path | None, as_json: bool) -> None:
+def verify(incoming: tuple[str, str] | None, archive_path: Path | None, as_json: bool) -> None:
     """Check every event's schema, content hash, hash chain, sequence and git history."""
     from .api import verify as verify_archive
+    from .api import verify_incoming
 
-    _report("verify", verify_archive(_archive(archive_path)), as_json)
+    if incoming:
+        _report("verify", verify_incoming(archive_path, *incoming), as_json)
+    else:
+        _report("verify", verify_archive(_archive(archive_path)), as_json)
+
+
+@main.command()
+@click.argument("url")
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@json_option
+def clone(url: str, path: Path | None, as_json: bool) -> None:
+    """Copy the archive at URL (any git URL: a path, file://, git://, ssh://, https://) with
+    its published ledger, as a bare archive at PATH; verified before it is kept."""
+    from .api import clone_archive
+
+    archive = clone_archive(url, path)
+    if as_json:
+        _emit({"archive": str(archive.path), "head": archive.head(),
+               "briefings": len(archive.briefings())})
+    else:
+        click.echo(f"cloned {_visible(url)} into {_visible(str(archive.path))}: "
+                   f"{len(archive.briefings())} briefing(s), verified")
+
+
+@main.command()
+@click.argument("remote", default="origin")
+@archive_option
+@json_option
+def sync(remote: str, archive_path: Path | None, as_json: bool) -> None:
+    """Fetch REMOTE (default origin: set it with 'git -C ARCHIVE remote add origin URL'),
+    check what it brings, put local events not yet published on top, and push.
+
+    Published events are never rewritten; a remote whose published history was rewritten
+    or whose events were edited is refused (exit 1, nothing adopted); an unreachable remote
+    is exit 5 (local appends go on working).
+    """
+    from .api import sync_archive
+
+    result = sync_archive(_archive(archive_path), remote)
+    if as_json:
+        _emit(result.as_dict())
+    else:
+        click.echo(f"synced with {_visible(remote)}: {result.fetched} fetched, {result.rebased} "
+                   f"rebased, {result.deduplicated} already there, {result.pushed} pushed")
 
 
 @main.command()

@@ -342,11 +342,20 @@ def git(git_dir: Path, *args: str, stdin: bytes | None = None,
     ``pass_fds`` hands the writer's lock descriptor to git, so the chronicle lock stays
     held until git exits even if chronicle itself is killed while git runs.
     """
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
     return subprocess.run(
-        ["git", f"--git-dir={git_dir}", *args], input=stdin, capture_output=True, env=env,
+        ["git", f"--git-dir={git_dir}", *args], input=stdin, capture_output=True, env=git_env(),
         check=False, pass_fds=pass_fds,
     )
+
+
+# A pre-receive hook's git keeps pushed objects in quarantine and names it in these: a
+# `chronicle verify --incoming` run by the hook must see them. Every other GIT_ variable of
+# the environment is dropped (GIT_DIR, GIT_WORK_TREE ... would point git elsewhere).
+QUARANTINE = ("GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_QUARANTINE_PATH")
+
+
+def git_env() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if not k.startswith("GIT_") or k in QUARANTINE}
 
 
 class RefUpdate:
@@ -378,7 +387,7 @@ def update_ref(git_dir: Path, ref: str, new: str, old: str, reason: str,
         with tempfile.TemporaryFile() as handle, tempfile.TemporaryFile() as errors:
             handle.write(script)
             handle.seek(0)
-            env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+            env = git_env()
             done = subprocess.run(
                 ["git", f"--git-dir={git_dir}", "update-ref", "-m", reason, "--stdin"],
                 stdin=handle, stdout=subprocess.DEVNULL, stderr=errors, env=env, check=False,

@@ -79,8 +79,9 @@ def ledger_problems(archive: Archive, history: Walk, current: dict[str, bytes]) 
     Two records are checked: this copy's own ledger (ledger.py), and the published ledger
     that travels with the archive (publedger.py), so that a clone can check its history
     from its first command."""
-    problems = _local_ledger_problems(archive, history, current)
-    problems += _published_ledger_problems(archive, history, current)
+    published_problems, published = _published_ledger_problems(archive, history, current)
+    problems = _local_ledger_problems(archive, history, current, published)
+    problems += published_problems
     unique: dict[tuple[str, str, str | None], Problem] = {}
     for problem in problems:
         unique.setdefault((problem.where, problem.problem, problem.commit), problem)
@@ -94,8 +95,10 @@ class _Batch:
     trusted: bool  # taken on trust: its commits and those before them
 
 
-def _local_ledger_problems(archive: Archive, history: Walk,
-                           current: dict[str, bytes]) -> list[Problem]:
+def _local_ledger_problems(archive: Archive, history: Walk, current: dict[str, bytes],
+                           published: set[str]) -> list[Problem]:
+    """This copy's ledger; commits the published ledger records (a remote's, arrived by a
+    sync and checked then) count as recorded."""
     if not archive.ledger.exists():
         if not archive.ledger_expected():
             return []  # a clone: it has the published ledger (below), if any
@@ -105,22 +108,23 @@ def _local_ledger_problems(archive: Archive, history: Walk,
     contents = archive.ledger.read()
     problems = [Problem(f"{where}:{line}", what, kind="ledger-corrupt")
                 for line, what in contents.problems]
-    batches = [_Batch(b.tip, [e for e in b.events if e.commit not in contents.replaced],
-                      b.state == "adopted")
-               for b in contents.confirmed(archive.head()) if b.tip not in contents.replaced]
-    return problems + _batch_problems(archive, batches, where, history, current)
+    batches = [_Batch(b.tip, b.events, b.state == "adopted")
+               for b in contents.confirmed(archive.head())]
+    return problems + _batch_problems(archive, batches, where, history, current,
+                                      may_vanish=contents.replaced, recorded=published)
 
 
-def _published_ledger_problems(archive: Archive, history: Walk,
-                               current: dict[str, bytes]) -> list[Problem]:
+def _published_ledger_problems(archive: Archive, history: Walk, current: dict[str, bytes]
+                               ) -> tuple[list[Problem], set[str]]:
+    """The published ledger's problems, and the commits it records."""
     if archive.repository.embedded:
-        return []
+        return [], set()
     published = read_published(archive.git_dir)
     problems = [Problem(LEDGER_REF, what, kind="ledger-corrupt") for what in published.problems]
     adopted = [n for n, batch in enumerate(published.batches) if batch.adopted]
     kept = published.batches[adopted[-1]:] if adopted else published.batches  # init trusted it
     if not kept:
-        return problems
+        return problems, set()
     batches: list[_Batch] = []
     first = kept[0]
     if first.base is not None:  # published from an archive older than the published ledger
@@ -133,14 +137,19 @@ def _published_ledger_problems(archive: Archive, history: Walk,
                                     commit=batch.commit, kind="ledger-corrupt"))
         batches.append(_Batch(batch.tip, batch.events, batch.adopted))
         previous = batch.tip
-    return problems + _batch_problems(archive, batches, LEDGER_REF, history, current)
+    recorded = {c for b in batches for c in (b.tip, *(e.commit for e in b.events))}
+    return problems + _batch_problems(archive, batches, LEDGER_REF, history, current), recorded
 
 
 def _batch_problems(archive: Archive, batches: list[_Batch], where: str, history: Walk,
-                    current: dict[str, bytes]) -> list[Problem]:
+                    current: dict[str, bytes], may_vanish: set[str] | None = None,
+                    recorded: set[str] | None = None) -> list[Problem]:
+    """``may_vanish``: unpublished commits a sync rebased (they may be gone from main);
+    ``recorded``: commits recorded elsewhere (not reported as unrecorded)."""
     problems: list[Problem] = []
     position = {commit: n for n, commit in enumerate(history.commits)}
-    recorded_commits: set[str] = set()
+    vanish = may_vanish or set()
+    recorded_commits: set[str] = set(recorded or ())
     trusted_upto = -1  # commits up to this index were taken on trust
     for batch in batches:
         recorded_commits.add(batch.tip)
@@ -148,15 +157,18 @@ def _batch_problems(archive: Archive, batches: list[_Batch], where: str, history
             kept = [position[c] for c in (batch.tip, *(e.commit for e in batch.events))
                     if c in position]
             trusted_upto = max([trusted_upto, *kept])
-        if batch.tip not in position and not batch.events:
+        if batch.tip not in position and not batch.events and batch.tip not in vanish:
             problems.append(Problem(where, "chronicle moved main to commit "
                                     f"{batch.tip[:12]}, which is no longer in main's history "
                                     "(history rewritten)",
                                     commit=batch.tip, kind="history-rewritten"))
         for event in batch.events:
             recorded_commits.add(event.commit)
+            if event.commit in vanish and event.commit not in position:
+                continue  # rebased by a sync: the event lives on in the commit that replaced it
             problems += _recorded_event_problems(event, history, position, current)
-    lost_trust = any(b.trusted and b.tip not in position for b in batches)
+    lost_trust = any(b.trusted and b.tip not in position and b.tip not in vanish
+                     for b in batches)
     for index, commit in enumerate(history.commits):
         if lost_trust or archive.repository.embedded:
             break  # a trusted point rewritten away (reported above) / events come by merges

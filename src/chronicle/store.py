@@ -244,6 +244,15 @@ class Archive:
                                 on_result)
             return appender.run(items)
 
+    def rebase_onto(self, session: Session, items: Iterable[NewRevision], commit: str,
+                    ledger: str | None, message: CommitMessage) -> list[AppendResult]:
+        """Append ``items`` on top of ``commit`` (and the published ledger ``ledger``) rather
+        than the branch tip, in a session already holding the lock (a sync rebasing its
+        unpublished events); the branch still moves only by CAS from where it is."""
+        appender = Appender(self.repository, self.copy, self.ledger, session, message,
+                            onto=(commit, ledger))
+        return appender.run(items)
+
     def compact(self) -> tuple[int, int]:
         """Repack with a full delta search; return the object store's bytes before and after."""
         from .compact import compact

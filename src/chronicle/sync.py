@@ -1,0 +1,303 @@
+"""Many machines, one archive: `chronicle clone` and `chronicle sync` over plain git remotes.
+
+One sync: fetch the remote's ``main`` and published ledger (into refs/remotes/<remote>/);
+check what arrived (incoming.py: it continues what the remote published before, and every
+new commit adds one well-formed event on its chain); integrate (fast-forward, or rebase the
+local events not yet published on top of the remote's: re-sequenced and re-chained, the
+same revision recorded on both sides stored once); push ``main`` and the ledger together,
+atomically, as fast-forwards (the remote refuses a push if it moved: compare-and-swap), and
+on a lost race go round again. Published events are never rewritten.
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import ArchiveError, ChronicleError, FetchError
+from .events import decode_event
+from .gitlog import walk
+from .gitobjects import git, read_objects, update_ref
+from .incoming import incoming_problems, is_ancestor
+from .layout import parse_event_path, sha256_hex, utc_now
+from .ledger import Recorded
+from .locking import Session
+from .problems import Problem
+from .publedger import LEDGER_REF, ledger_tip
+from .repository import ARCHIVE_CONFIG, git_here
+from .store import Archive, NewRevision
+from .views import revision_message
+
+ATTEMPTS = 20
+
+
+class SyncRefused(ChronicleError):
+    """The remote's history is not one chronicle can adopt (rewritten, edited events)."""
+
+    exit_code = 1
+
+    def __init__(self, remote: str, problems: list[Problem]) -> None:
+        self.problems = problems
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        super().__init__(f"{remote}: refused, nothing adopted: {problems[0]}{more}")
+
+
+@dataclass
+class SyncResult:
+    remote: str
+    fetched: int = 0  # new events the remote had
+    rebased: int = 0  # local events re-appended on top of the remote's
+    deduplicated: int = 0  # local events the remote already had (same revision)
+    pushed: int = 0  # events the remote did not have before this sync
+    attempts: int = 0
+    head: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _tracking(remote: str) -> tuple[str, str]:
+    return f"refs/remotes/{remote}/heads/main", f"refs/remotes/{remote}/chronicle/ledger"
+
+
+def _ref(archive: Archive, ref: str) -> str | None:
+    result = git(archive.git_dir, "rev-parse", "-q", "--verify", f"{ref}^{{commit}}")
+    return result.stdout.decode().strip() if result.returncode == 0 else None
+
+
+def _fetch(archive: Archive, remote: str) -> None:
+    heads, ledger = _tracking(remote)
+    result = git(archive.git_dir, "fetch", "--quiet", "--no-tags", "--no-write-fetch-head",
+                 remote, f"+refs/heads/main:{heads}", f"+{LEDGER_REF}:{ledger}")
+    if result.returncode == 0:
+        return
+    problem = result.stderr.decode(errors="replace").strip().splitlines()
+    text = problem[-1] if problem else "git fetch failed"
+    if "couldn't find remote ref" in text:  # an empty remote: it has nothing yet
+        return
+    raise FetchError(remote, f"cannot fetch ({text.removeprefix('fatal: ')})")
+
+
+def sync(archive: Archive, remote: str = "origin") -> SyncResult:
+    """Fetch, check, integrate and push until the remote took our events (or had them)."""
+    if archive.repository.embedded:
+        raise ArchiveError(f"{archive.path}: an embedded archive travels with its repository: "
+                           "use git pull and git push there (chronicle verify checks what "
+                           "arrives)")
+    result = SyncResult(remote)
+    for attempt in range(1, ATTEMPTS + 1):
+        result.attempts = attempt
+        if _sync_once(archive, remote, result):
+            return result
+        time.sleep(random.uniform(0.05, 0.3) * attempt)  # lost a race: let the winner finish
+    raise ArchiveError(f"{remote}: kept moving while chronicle synced ({ATTEMPTS} attempts); "
+                       "try again")
+
+
+def _sync_once(archive: Archive, remote: str, result: SyncResult) -> bool:
+    heads, ledger = _tracking(remote)
+    known, known_ledger = _ref(archive, heads), _ref(archive, ledger)
+    before = _GitFiles(archive.git_dir)
+    _fetch(archive, remote)
+    theirs, their_ledger = _ref(archive, heads), _ref(archive, ledger)
+    if theirs is not None:
+        problems = incoming_problems(archive.repository, known, theirs,
+                                     (known_ledger, their_ledger))
+        if problems:
+            before.restore()  # a refused remote leaves the archive exactly as it was
+            raise SyncRefused(remote, problems)
+    with archive.write_lock() as session:
+        ours = archive.head()
+        assert ours is not None
+        if theirs is not None and theirs != ours:
+            ours = _integrate(archive, session, ours, theirs, their_ledger, result)
+        if theirs == ours:
+            result.head = ours
+            return True
+        pushed = _push(archive, remote, theirs, ours)
+        if pushed is None:
+            return False
+        result.pushed += pushed
+        update_ref(archive.git_dir, heads, ours, "", "chronicle sync: pushed")
+        tip = ledger_tip(archive.git_dir)
+        if tip:
+            update_ref(archive.git_dir, ledger, tip, "", "chronicle sync: pushed")
+        result.head = ours
+        return True
+
+
+class _GitFiles:
+    """What a fetch may change in the git folder (new objects, remote-tracking refs and
+    their logs), noted before it so that a refused fetch can be undone file by file."""
+
+    KEPT = ("refs/remotes", "logs", "packed-refs", "FETCH_HEAD")
+
+    def __init__(self, git_dir: Path) -> None:
+        self.git_dir = git_dir
+        self.objects = set(self._files("objects"))
+        self.kept = {path: path.read_bytes() for name in self.KEPT for path in self._files(name)}
+
+    def _files(self, name: str) -> list[Path]:
+        root = self.git_dir / name
+        if root.is_file():
+            return [root]
+        return [p for p in root.rglob("*") if p.is_file()] if root.is_dir() else []
+
+    def restore(self) -> None:
+        for path in set(self._files("objects")) - self.objects:
+            path.unlink(missing_ok=True)
+        for name in self.KEPT:
+            for path in self._files(name):
+                if path not in self.kept:
+                    path.unlink(missing_ok=True)
+        for path, data in self.kept.items():
+            path.write_bytes(data)
+
+
+def _integrate(archive: Archive, session: Session, ours: str, theirs: str,
+               their_ledger: str | None, result: SyncResult) -> str:
+    """Make main contain the remote's history; return the new head."""
+    base = git(archive.git_dir, "merge-base", ours, theirs).stdout.decode().strip() or None
+    if base == theirs:
+        return ours  # only we have new events: nothing to integrate
+    result.fetched += len(_added_events(archive, base, theirs))
+    if base == ours:  # fast-forward
+        _move(archive, session, ours, theirs, their_ledger)
+        return theirs
+    local = _local_revisions(archive, base, ours)
+    # written first: if this process dies once main moved, verify still knows why the
+    # local commits are gone (their events live on in the commits that replace them)
+    unpublished = walk(archive.repository, tip=ours).commits
+    archive.ledger.replace(theirs, [c for c in unpublished
+                                    if not is_ancestor(archive.repository, c, theirs)],
+                           utc_now())
+    appended = archive.rebase_onto(session, local, theirs, their_ledger, revision_message)
+    result.rebased += sum(1 for a in appended if a.status == "recorded")
+    result.deduplicated += sum(1 for a in appended if a.status != "recorded")
+    head = archive.head()
+    assert head is not None
+    if head == ours:  # every local event was already there: main is simply theirs
+        _move(archive, session, ours, theirs, their_ledger)
+        head = theirs
+    return head
+
+
+def _move(archive: Archive, session: Session, ours: str, theirs: str,
+          their_ledger: str | None) -> None:
+    """Fast-forward main (and the published ledger) to the remote's, by CAS."""
+    also = ((LEDGER_REF, their_ledger, ledger_tip(archive.git_dir) or ""),) if their_ledger else ()
+    archive.objects.refresh()
+    archive.ledger.begin(ours, theirs, [], utc_now())
+    moved = update_ref(archive.git_dir, archive.repository.branch, theirs, ours,
+                       "chronicle sync: fast-forward", session.pass_fds, also)
+    if not moved:
+        archive.ledger.abort(theirs, archive.head())
+        raise ArchiveError(f"{archive.path}: could not fast-forward main ({moved.problem})")
+    archive.ledger.done(theirs)
+    archive.copy.sync(session, thorough=False)
+
+
+def _added_events(archive: Archive, base: str | None, tip: str) -> list[Recorded]:
+    """The events the commits after ``base`` up to ``tip`` added, as the ledger records them."""
+    history = walk(archive.repository, tip=tip)
+    start = history.commits.index(base) + 1 if base in history.commits else 0
+    specs = [(c, p) for c in history.commits[start:] for p in history.event_adds(c)]
+    blobs = read_objects(archive.git_dir, [f"{c}:{archive.repository.full_path(p)}"
+                                           for c, p in specs], "blob")
+    found = []
+    for commit, path in specs:
+        raw = blobs.get(f"{commit}:{archive.repository.full_path(path)}") or b""
+        briefing, sequence = parse_event_path(path)
+        found.append(Recorded(briefing or "", sequence or 0, sha256_hex(raw), commit, path))
+    return found
+
+
+def _local_revisions(archive: Archive, base: str | None, ours: str) -> list[NewRevision]:
+    """The local events not yet published (after ``base``), to be appended again."""
+    history = walk(archive.repository, tip=ours)
+    start = history.commits.index(base) + 1 if base in history.commits else 0
+    specs = [(c, p) for c in history.commits[start:] for p in history.event_adds(c)]
+    blobs = read_objects(archive.git_dir, [f"{c}:{archive.repository.full_path(p)}"
+                                           for c, p in specs], "blob")
+    items = []
+    for commit, path in specs:
+        raw = blobs.get(f"{commit}:{archive.repository.full_path(path)}")
+        if raw is None:
+            raise ArchiveError(f"{archive.path}: {path} of {commit[:12]} cannot be read")
+        event = decode_event(path, raw).event
+        items.append(NewRevision(event.briefing, event.revision, event.origin, event.extractor,
+                                 event.observed_at, event_id=event.event_id,
+                                 recorded_at=event.recorded_at))
+    return items
+
+
+def _push(archive: Archive, remote: str, theirs: str | None, ours: str) -> int | None:
+    """Push main and the ledger atomically as fast-forwards; the number of events pushed,
+    None if the remote moved meanwhile (the caller syncs again)."""
+    count = len(_added_events(archive, theirs, ours)) if theirs else \
+        len(_added_events(archive, None, ours))
+    refs = ["refs/heads/main:refs/heads/main"]
+    if ledger_tip(archive.git_dir):
+        refs.append(f"{LEDGER_REF}:{LEDGER_REF}")
+    result = git(archive.git_dir, "push", "--quiet", "--atomic", "--porcelain", remote, *refs)
+    if result.returncode == 0:
+        return count
+    out = (result.stdout + result.stderr).decode(errors="replace")
+    if "[rejected]" in out or "non-fast-forward" in out or "fetch first" in out or \
+            ("[remote rejected]" in out and "cannot lock ref" in out):
+        return None
+    lines = [line for line in out.strip().splitlines() if line.strip()]
+    raise FetchError(remote, f"cannot push ({lines[-1] if lines else 'git push failed'})")
+
+
+# ----- clone -------------------------------------------------------------------------------
+def clone(url: str, path: Path) -> Archive:
+    """A bare copy of the archive at ``url`` (any git URL) at ``path``, with its published
+    ledger; verified before it is kept: SyncRefused, and nothing left, if it does not verify."""
+    from .checks import verify_archive
+
+    if path.exists() and (not path.is_dir() or any(path.iterdir())):
+        raise ArchiveError(f"{path}: exists and is not an empty folder; choose a new folder")
+    created = not path.exists()
+    result = git_here(Path.cwd(), "clone", "--quiet", "--bare", "--no-tags", url, str(path))
+    if result.returncode != 0:
+        _remove(path, created)
+        lines = result.stderr.decode(errors="replace").strip().splitlines()
+        raise FetchError(url, f"cannot clone ({lines[-1] if lines else 'git clone failed'})")
+    try:
+        git(path, "config", "remote.origin.fetch", "+refs/heads/*:refs/remotes/origin/heads/*")
+        git(path, "symbolic-ref", "HEAD", "refs/heads/main")  # whatever the remote's HEAD
+        for key, value in ARCHIVE_CONFIG:  # durable writes, as chronicle init sets them
+            git(path, "config", key, value)
+        _fetch_ledger(path)
+        archive = Archive(path)
+        _count, problems = verify_archive(archive)
+        if problems:
+            raise SyncRefused(url, problems)
+        heads, ledger = _tracking("origin")
+        head = archive.head()
+        if head:
+            update_ref(archive.git_dir, heads, head, "", "chronicle clone")
+        tip = ledger_tip(archive.git_dir)
+        if tip:
+            update_ref(archive.git_dir, ledger, tip, "", "chronicle clone")
+        return archive
+    except ChronicleError:
+        _remove(path, created)
+        raise
+
+
+def _fetch_ledger(path: Path) -> None:
+    git(path, "fetch", "--quiet", "--no-tags", "origin", f"+{LEDGER_REF}:{LEDGER_REF}")
+
+
+def _remove(path: Path, created: bool) -> None:
+    if created:
+        shutil.rmtree(path, ignore_errors=True)
+    elif path.is_dir():
+        for child in path.iterdir():
+            shutil.rmtree(child, ignore_errors=True) if child.is_dir() else child.unlink()
