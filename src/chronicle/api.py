@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .errors import ArchiveError, InputError, NotAnArchive, UnknownBriefing
 from .layout import check_briefing_id, format_time
@@ -15,6 +16,8 @@ from .readers import DEFAULT_MAX_BYTES, Format, Parsed, parse_file
 # The store, replay and views (git, pydantic diff models, rapidfuzz) are imported by the
 # functions that use them, so that `chronicle parse page.html` loads only the readers.
 if TYPE_CHECKING:
+    import sqlite3
+
     from .checks import Problem
     from .diff_model import Diff
     from .export import ExportFormat, ExportResult
@@ -27,6 +30,7 @@ if TYPE_CHECKING:
     from .watch import EntryResult, PollResult
 
 DEFAULT_ARCHIVE = Path("archive")
+T = TypeVar("T")
 
 
 # ----- finding and opening archives -----------------------------------------------------
@@ -73,12 +77,20 @@ def open_archive(path: Path | None = None) -> Archive:
 
     where = archive_path(path)
     try:
-        return Archive(where)
+        return with_read_model(Archive(where))
     except NotAnArchive as error:
         inside = enclosing_archive(where.parent) if where.parent.exists() else None
         if inside is None:
             raise
         raise NotAnArchive(where, error.why, inside) from None
+
+
+def with_read_model(archive: Archive) -> Archive:
+    """``archive`` with its appends kept in its read model (chronicle.projection)."""
+    from .projection import observer
+
+    archive.append_observer = observer
+    return archive
 
 
 def init_archive(path: Path | None = None, bare: bool = True, in_repo: bool = False) -> Archive:
@@ -101,7 +113,7 @@ def init_archive(path: Path | None = None, bare: bool = True, in_repo: bool = Fa
         raise ArchiveError(f"{path}: cannot create an archive here: {blocker} is a file, "
                            "not a folder")
     try:
-        return Archive.init(path, bare, in_repo)
+        return with_read_model(Archive.init(path, bare, in_repo))
     except OSError as error:
         raise ArchiveError(f"{path}: cannot create an archive here "
                            f"({os_problem(error)})") from None
@@ -261,15 +273,27 @@ class BriefingSummary:
     headline: str | None
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {"id": self.id, "revisions": self.revisions, "last_recorded": self.last_recorded,
+                "last_observed": self.last_observed, "headline": self.headline}
 
 
 def briefing_summaries(archive: Archive) -> list[BriefingSummary]:
-    """Every briefing with its revision count, last change and latest headline.
+    """Every briefing with its revision count, last change and latest headline (from the
+    read model; from the events where it cannot answer)."""
+    from .projection import queries
 
-    Computed from the events (the chain of each briefing checked, its last event parsed);
-    kept behind this one function so that a read model can answer it instead.
-    """
+    def answer(db: sqlite3.Connection, _: int) -> list[BriefingSummary] | None:
+        if queries.unreadable(db):  # the events name the problem
+            return None
+        return [BriefingSummary(*row) for row in queries.summary_rows(db)]
+
+    found = _from_read_model(archive, answer)
+    return found if found is not None else replayed_summaries(archive)
+
+
+def replayed_summaries(archive: Archive) -> list[BriefingSummary]:
+    """briefing_summaries computed from the events (the chain of each briefing checked, its
+    last event parsed)."""
     from .replay import replay_some
 
     summaries = []
@@ -281,8 +305,45 @@ def briefing_summaries(archive: Archive) -> list[BriefingSummary]:
     return summaries
 
 
+def _from_read_model(archive: Archive, answer: Callable[[sqlite3.Connection, int], T | None],
+                     briefing: str | None = None) -> T | None:
+    """``answer(db, revisions of briefing)`` from the up-to-date read model; None where the
+    events must answer instead: no read model can be kept here, it is damaged, or the
+    briefing's events could not be read into it (replaying them reports why)."""
+    import sqlite3
+
+    from .projection import Unavailable, queries, reading
+    from .projection.update import discard
+
+    if briefing is not None:
+        check_briefing_id(briefing)
+    try:
+        with reading(archive) as db:
+            count = 0
+            if briefing is not None:
+                found = queries.has_briefing(db, briefing)
+                if found is None:
+                    if queries.unreadable(db, briefing):
+                        return None
+                    raise UnknownBriefing(briefing, archive.path, archive.briefings())
+                count = found
+            return answer(db, count)
+    except Unavailable:
+        return None
+    except sqlite3.Error as error:
+        if type(error) is sqlite3.DatabaseError:  # not a database (any more): build anew
+            with contextlib.suppress(Unavailable, OSError):
+                discard(archive)
+        return None
+
+
 def log(archive: Archive, briefing: str) -> list[LogEntry]:
     """Each revision with when, from what, and its change summary."""
+    from .projection import queries
+
+    found = _from_read_model(archive, lambda db, _: queries.log_entries(db, briefing), briefing)
+    if found is not None:
+        return found
     from .views import log_entries
 
     return log_entries(history(archive, briefing))
@@ -290,6 +351,12 @@ def log(archive: Archive, briefing: str) -> list[LogEntry]:
 
 def timeline(archive: Archive, briefing: str, needle: str | None = None) -> list[FigureThread]:
     """Each figure followed through the revisions (only those matching ``needle``)."""
+    from .projection import queries
+
+    found = _from_read_model(archive, lambda db, _: queries.figure_threads(db, briefing, needle),
+                             briefing)
+    if found is not None:
+        return found
     from .views import figure_timeline
 
     return figure_timeline(history(archive, briefing), needle)
@@ -297,6 +364,12 @@ def timeline(archive: Archive, briefing: str, needle: str | None = None) -> list
 
 def blame(archive: Archive, briefing: str, sequence: int | None = None) -> list[BlameLine]:
     """Each claim and block quote of a revision with where it was introduced and changed."""
+    from .projection import queries
+
+    found = _from_read_model(
+        archive, lambda db, count: queries.blame_lines(db, briefing, sequence, count), briefing)
+    if found is not None:
+        return found
     from .views import blame as blame_of
 
     return blame_of(history(archive, briefing), sequence)

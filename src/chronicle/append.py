@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from .errors import ArchiveError, ConcurrentWrite, CorruptArchive, InputError, SchemaViolation
 from .events import StoredEvent, decode_event, load_event_json
@@ -85,6 +85,17 @@ class Prior:
 CommitMessage = Callable[[NewRevision, int, Prior | None], str]
 
 
+class AppendObserver(Protocol):
+    """Told what an append writes (a read model kept up to date); must never raise."""
+
+    def added(self, item: NewRevision, document: dict[str, Any], data: bytes,
+              previous: Prior | None) -> None:
+        """An event was built (it is on the branch once ``flushed`` is called)."""
+
+    def flushed(self, start: str | None, tip: str) -> None:
+        """The branch moved to ``tip``: the events added since the last call, on ``start``."""
+
+
 @dataclass
 class BriefingState:
     """What an append needs to know of a briefing's existing events."""
@@ -119,7 +130,8 @@ class Appender:
     def __init__(self, repository: Repository, copy: NoWorkingCopy, ledger: Ledger,
                  session: Session, message: CommitMessage,
                  on_result: Callable[[AppendResult], None] | None = None,
-                 onto: tuple[str, str | None] | None = None) -> None:
+                 onto: tuple[str, str | None] | None = None,
+                 observer: AppendObserver | None = None) -> None:
         """``onto`` (a sync rebasing unpublished events): build on this (commit, published
         ledger commit) instead of the branch tip, which still moves only by CAS."""
         self.repository = repository
@@ -128,6 +140,7 @@ class Appender:
         self.session = session
         self.message = message
         self.on_result = on_result
+        self.observer = observer
         self.base = repository.head()  # where the branch is: the CAS's old value
         # the published ledger moves with main (not in an embedded archive: its branch is
         # the user's, and travels by their own pushes and pull requests)
@@ -236,6 +249,8 @@ class Appender:
         validate_event(document, path)
         data = event_file_bytes(document, tame)  # the envelope's numbers: small integers
         commit = self.commit(path, data, document, item, state.last)
+        if self.observer is not None:
+            self.observer.added(item, document, data, state.last)
         state.sequence, state.last_sha256 = sequence, sha256_hex(data)
         state.last = Prior(item.revision, item.extractor)
         state.note(sequence, content, document["origin"], document["extractor"])
@@ -292,12 +307,15 @@ class Appender:
                 "were not written"
             )
         self.ledger.done(self.tip)
+        start = self.chain_start
         self.base = self.chain_start = self.tip
         if also:
             self.ledger_tip = self.ledger_base = also[0][1]
         self.copy.write_files(self.pending, self.tip, self.session)
         self.pending = {}
         self.recorded = []
+        if self.observer is not None:
+            self.observer.flushed(start, self.tip)
 
 
 @cache

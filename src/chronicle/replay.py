@@ -30,12 +30,14 @@ class RevisionState:
     extractor: Extractor | None = None  # None: not known (a revision never stored)
 
 
-def replay(events: Iterable[StoredEvent]) -> list[RevisionState]:
-    """Fold events in order, checking sequence numbers and the hash chain as it goes."""
+def replay(events: Iterable[StoredEvent], after: int = 0,
+           previous_sha: str | None = None) -> list[RevisionState]:
+    """Fold events in order, checking sequence numbers and the hash chain as it goes;
+    ``after``/``previous_sha``: the events continue a briefing from its revision ``after``,
+    whose event file has that sha256 (a read model catching up)."""
     states: list[RevisionState] = []
-    previous_sha: str | None = None
     for stored in events:
-        states.append(_checked(stored, len(states) + 1, previous_sha))
+        states.append(_checked(stored, after + len(states) + 1, previous_sha))
         previous_sha = stored.sha256
     return states
 

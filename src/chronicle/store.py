@@ -22,6 +22,7 @@ from .append import (
     DEFAULT_IDENTITY,
     FLUSH_EVERY,
     Appender,
+    AppendObserver,
     AppendResult,
     CommitMessage,
     NewRevision,
@@ -83,6 +84,8 @@ class Archive:
         self.objects = repository.objects
         self.ledger = Ledger(repository.ledger_path.parent, repository.ledger_path.name)
         self.copy: NoWorkingCopy = working_copy(repository)
+        # made for each append and told what it writes (api.py sets it: the read model)
+        self.append_observer: Callable[[Archive], AppendObserver] | None = None
 
     @property
     def bare(self) -> bool:
@@ -241,8 +244,11 @@ class Archive:
         """Append revisions in order, one commit each; identical revisions are skipped."""
         with self.write_lock() as session:
             appender = Appender(self.repository, self.copy, self.ledger, session, message,
-                                on_result)
+                                on_result, observer=self._observer())
             return appender.run(items)
+
+    def _observer(self) -> AppendObserver | None:
+        return self.append_observer(self) if self.append_observer is not None else None
 
     def rebase_onto(self, session: Session, items: Iterable[NewRevision], commit: str,
                     ledger: str | None, message: CommitMessage) -> list[AppendResult]:
@@ -250,7 +256,7 @@ class Archive:
         than the branch tip, in a session already holding the lock (a sync rebasing its
         unpublished events); the branch still moves only by CAS from where it is."""
         appender = Appender(self.repository, self.copy, self.ledger, session, message,
-                            onto=(commit, ledger))
+                            onto=(commit, ledger), observer=self._observer())
         return appender.run(items)
 
     def compact(self) -> tuple[int, int]:

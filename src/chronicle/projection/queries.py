@@ -1,0 +1,116 @@
+"""Answers from the projection: the same values the views compute from a full replay."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import TYPE_CHECKING, Any
+
+from ..errors import UnknownRevision
+
+if TYPE_CHECKING:
+    from ..views import BlameLine, FigureThread, LogEntry
+
+
+def has_briefing(db: sqlite3.Connection, briefing: str) -> int | None:
+    """How many revisions ``briefing`` has in the projection; None if it has no rows."""
+    row = db.execute("SELECT revisions FROM briefings WHERE id = ?", (briefing,)).fetchone()
+    return None if row is None else int(row[0])
+
+
+def unreadable(db: sqlite3.Connection, briefing: str | None = None) -> bool:
+    """Are there briefings (or is ``briefing``) whose events the projection could not read?"""
+    if briefing is None:
+        return db.execute("SELECT 1 FROM unreadable LIMIT 1").fetchone() is not None
+    return db.execute("SELECT 1 FROM unreadable WHERE briefing = ?",
+                      (briefing,)).fetchone() is not None
+
+
+def log_entries(db: sqlite3.Connection, briefing: str) -> list[LogEntry]:
+    from ..views import LogEntry
+
+    rows = db.execute("SELECT sequence, recorded_at, observed_at, source, headline, summary, "
+                      "changes FROM revisions WHERE briefing = ? ORDER BY sequence",
+                      (briefing,))
+    return [LogEntry(sequence, recorded, observed, source, headline, summary,
+                     json.loads(changes) if changes else {})
+            for sequence, recorded, observed, source, headline, summary, changes in rows]
+
+
+def figure_threads(db: sqlite3.Connection, briefing: str,
+                   needle: str | None = None) -> list[FigureThread]:
+    """Every figure lineage with its value at each revision where it appears."""
+    from ..views import FigurePoint, FigureThread
+
+    threads: dict[str, FigureThread] = {}
+    for lineage, label, kind, noun in db.execute(
+            "SELECT lineage, label, kind, noun FROM figure_lineages WHERE briefing = ? "
+            "ORDER BY first_sequence, first_position", (briefing,)):
+        threads[lineage] = FigureThread(label, kind, noun)
+    points = db.execute(
+        "SELECT f.lineage, f.sequence, f.text, f.value, f.value_max, f.unit, f.qualifier, "
+        "coalesce(q.text, c.text, '') FROM figures AS f "
+        "LEFT JOIN quotes AS q ON q.briefing = f.briefing AND q.sequence = f.sequence "
+        "AND q.id = f.claim "
+        "LEFT JOIN claims AS c ON c.briefing = f.briefing AND c.sequence = f.sequence "
+        "AND c.id = f.claim "
+        "WHERE f.briefing = ? ORDER BY f.sequence, f.position", (briefing,))
+    for lineage, *point in points:
+        threads[lineage].points.append(FigurePoint(*point))
+    found = list(threads.values())
+    if needle is None:
+        return found
+    return [t for t in found if t.mentions(needle)] or [
+        t for t in found if t.mentioned_near(needle)]
+
+
+def blame_lines(db: sqlite3.Connection, briefing: str, sequence: int | None,
+                latest: int) -> list[BlameLine]:
+    """Each claim and block quote of a revision with when it came and last changed."""
+    from ..views import BlameLine, pick_number
+
+    number = pick_number(briefing, latest, sequence)
+    key = (briefing, number)
+    row = db.execute("SELECT layout FROM revisions WHERE briefing = ? AND sequence = ?",
+                     key).fetchone()
+    if row is None:  # pragma: no cover - has_briefing said it has `latest` revisions
+        raise UnknownRevision(briefing, sequence or 0, latest)
+    claims = {item: (text, introduced, changed) for item, text, introduced, changed in
+              db.execute("SELECT id, text, introduced, changed FROM claims WHERE "
+                         "briefing = ? AND sequence = ?", key)}
+    quotes: dict[str, tuple[str, str | None, int, int]] = {}
+    inline: dict[str, list[dict[str, str | None]]] = {}
+    for item, text, speaker, claim, introduced, changed in db.execute(
+            "SELECT id, text, speaker, claim, introduced, changed FROM quotes WHERE "
+            "briefing = ? AND sequence = ? ORDER BY position", key):
+        quotes[item] = (text, speaker, introduced, changed)
+        if claim is not None:
+            inline.setdefault(claim, []).append({"text": text, "speaker": speaker})
+    lines = []
+    for item, where, kind in json.loads(row[0]):
+        if kind == "quote":
+            text, speaker, introduced, changed = quotes[item]
+        else:
+            (text, introduced, changed), speaker = claims[item], None
+        lines.append(BlameLine(item, text, where, introduced, changed, kind, speaker,
+                               inline.get(item, [])))
+    return lines
+
+
+def summary_rows(db: sqlite3.Connection) -> list[tuple[str, int, str, str, str | None]]:
+    """(id, revisions, last recorded, last observed, latest headline) of every briefing."""
+    return db.execute("SELECT id, revisions, last_recorded_at, last_observed_at, headline "
+                      "FROM briefings ORDER BY id").fetchall()
+
+
+def table_rows(db: sqlite3.Connection, table: str, columns: list[str],
+               briefing: str) -> list[tuple[Any, ...]]:
+    """One table's rows of one briefing, in the order an export writes them."""
+    names = ", ".join(f'"{c}"' for c in columns)
+    if table == "briefings":
+        return db.execute(f"SELECT {names} FROM briefings WHERE id = ?", (briefing,)).fetchall()
+    order = {"figure_lineages": "first_sequence, first_position",
+             "sources": "sequence, position", "claims": "sequence, position",
+             "figures": "sequence, position", "quotes": "sequence, position"}.get(table, "sequence")
+    return db.execute(f"SELECT {names} FROM {table} WHERE briefing = ? ORDER BY {order}",
+                      (briefing,)).fetchall()

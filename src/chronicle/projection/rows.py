@@ -1,0 +1,209 @@
+"""The projection's rows of a briefing, revision by revision, as the commands would show them.
+
+Revisions are walked with ``chronicle.lineage.walk`` (consecutive revisions aligned, lineage
+ids) in chunks: each chunk starts from the last revision of the one before (a ``Carry``),
+whose lineage ids the new revisions continue. The same carry, read back from the stored
+rows, lets a briefing's new events be added without walking its old ones again. This rests
+on lineage being a property of consecutive revisions (a revision's lineage ids follow from
+the one before), which is how ``walk`` defines it; the property test of the projection
+(tests/test_projection.py) compares every answer with a full replay and would catch a
+lineage that starts to reach further back.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..derive import current_reading, is_current
+from ..lineage import Step, walk
+from ..model import Extractor, Revision
+from ..replay import RevisionState
+from ..views import change_counts, diff_from_alignment, figure_context, first_summary, summary_line
+
+Row = tuple[Any, ...]
+
+
+def extractor_key(extractor: Extractor | None) -> str:
+    """'chronicle/4': how the projection names an extractor."""
+    from ..extract import CURRENT_EXTRACTOR
+
+    chosen = extractor or CURRENT_EXTRACTOR
+    return f"{chosen.name}/{chosen.version}"
+
+
+@dataclass(frozen=True)
+class Dates:
+    """When a claim or quote (one lineage) came, when it last changed, and what it was."""
+
+    introduced: int
+    changed: int
+    content: tuple[str, str | None]
+
+    def then(self, content: tuple[str, str | None], at: int) -> Dates:
+        return Dates(self.introduced, self.changed if content == self.content else at, content)
+
+
+@dataclass
+class Carry:
+    """The last revision walked (as compared) and the lineage of its parts: where the next
+    revisions of the briefing continue from."""
+
+    state: RevisionState
+    claims: dict[str, str]  # item id -> lineage
+    quotes: dict[str, str]
+    figures: dict[str, str]
+    dates: dict[str, Dates]  # lineage -> blame dates, for the claims and quotes of ``state``
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What a revision's row needs beyond its replayed state."""
+
+    content_sha256: str
+    event_sha256: str
+    event_blob: str
+    extractor: str  # as recorded
+    reread: bool
+
+
+@dataclass
+class Rows:
+    """Rows for the tables, in column order (schema.TABLES), ready for executemany."""
+
+    revisions: list[Row] = field(default_factory=list)
+    claims: list[Row] = field(default_factory=list)
+    figures: list[Row] = field(default_factory=list)
+    figure_lineages: list[Row] = field(default_factory=list)
+    quotes: list[Row] = field(default_factory=list)
+    sources: list[Row] = field(default_factory=list)
+
+    def tables(self) -> dict[str, list[Row]]:
+        return {"revisions": self.revisions, "claims": self.claims, "figures": self.figures,
+                "figure_lineages": self.figure_lineages, "quotes": self.quotes,
+                "sources": self.sources}
+
+    def __len__(self) -> int:
+        return len(self.revisions)
+
+
+def comparable_state(state: RevisionState, reread: bool) -> RevisionState:
+    """``state`` as the briefing's revisions are compared: today's reading when ``reread``."""
+    return current_reading(state) if reread and not is_current(state.extractor) else state
+
+
+def walk_on(carry: Carry | None, states: list[RevisionState]) -> Iterator[tuple[Step, Carry]]:
+    """Each of ``states`` walked on from ``carry`` (None: the briefing's first revision),
+    with the lineage ids of the briefing; every step's carry is where the next one goes on."""
+    if carry is None:
+        steps = walk(states)
+        start: tuple[dict[str, str], dict[str, str], dict[str, str]] = ({}, {}, {})
+    else:
+        first, *steps = walk([carry.state, *states])
+        start = (_translation(first.claims, carry.claims),
+                 _translation(first.quotes, carry.quotes),
+                 _translation(first.figures, carry.figures))
+    dates = carry.dates if carry else {}
+    for step in steps:
+        claims = {i: start[0].get(line, line) for i, line in step.claims.items()}
+        quotes = {i: start[1].get(line, line) for i, line in step.quotes.items()}
+        figures = {i: start[2].get(line, line) for i, line in step.figures.items()}
+        dates = _dates(step, claims, quotes, dates)
+        yield step, Carry(step.state, claims, quotes, figures, dates)
+
+
+def _translation(local: dict[str, str], stored: dict[str, str]) -> dict[str, str]:
+    """The carried revision's lineage ids as walk names them afresh -> as stored."""
+    return {line: stored[item] for item, line in local.items() if item in stored}
+
+
+def _dates(step: Step, claims: dict[str, str], quotes: dict[str, str],
+           before: dict[str, Dates]) -> dict[str, Dates]:
+    """Blame dates of every claim and quote of ``step`` (as views.blame folds them: a
+    lineage is introduced where it starts and changed where its text, or a quote's text or
+    speaker, differs from the revision before)."""
+    revision, at = step.state.revision, step.state.sequence
+    now: dict[str, Dates] = {}
+    items: list[tuple[str, tuple[str, str | None]]] = [
+        (claims[c.id], (c.text, None)) for c in (*revision.key_points, *revision.claims)]
+    items += [(quotes[q.id], (q.text, q.speaker)) for q in revision.quotes]
+    for lineage, content in items:
+        known = now.get(lineage) or before.get(lineage)
+        now[lineage] = known.then(content, at) if known else Dates(at, at, content)
+    return now
+
+
+def add_step(rows: Rows, step: Step, carry: Carry, previous: RevisionState | None,
+             facts: Facts, known_figures: set[str]) -> None:
+    """The rows of one walked revision."""
+    state, revision = step.state, step.state.revision
+    key = (state.briefing, state.sequence)
+    if previous is None or step.alignment is None:
+        summary, changes, diff = first_summary(revision), None, None
+    else:
+        found = diff_from_alignment(state.briefing, previous.revision, revision,
+                                    (previous.sequence, state.sequence), step.alignment)
+        summary = summary_line(found)
+        changes = json.dumps(change_counts(found))
+        diff = found.model_dump_json(by_alias=True)
+    origin = state.origin
+    rows.revisions.append((
+        *key, state.event_id, state.recorded_at, state.observed_at, revision.headline,
+        revision.published, revision.url, origin.name, origin.format, origin.sha256,
+        origin.size, facts.content_sha256, len(revision.key_points) + len(revision.claims),
+        len(revision.figures), len(revision.quotes), len(revision.sources), summary, changes,
+        facts.extractor, int(facts.reread), facts.event_sha256, facts.event_blob, diff,
+        json.dumps(layout(revision), ensure_ascii=False)))
+    _part_rows(rows, key, revision, carry, known_figures)
+
+
+def _part_rows(rows: Rows, key: tuple[str, int], revision: Revision, carry: Carry,
+               known_figures: set[str]) -> None:
+    headings = [s.heading for s in revision.sections]
+    parts = [*(("key_point", c) for c in revision.key_points),
+             *(("claim", c) for c in revision.claims)]
+    for position, (kind, claim) in enumerate(parts):
+        lineage = carry.claims[claim.id]
+        section = claim.section
+        heading = headings[section] if section is not None and section < len(headings) else None
+        dates = carry.dates[lineage]
+        rows.claims.append((*key, claim.id, lineage, kind, position, section, heading,
+                            claim.text, json.dumps(list(claim.people), ensure_ascii=False),
+                            dates.introduced, dates.changed))
+    texts = revision.text_by_id()
+    for position, figure in enumerate(revision.figures):
+        lineage = carry.figures[figure.id]
+        rows.figures.append((
+            *key, figure.id, lineage, position, figure.claim, figure.text, figure.value,
+            figure.value_max, figure.unit, figure.kind, figure.qualifier, figure.noun,
+            figure.date, figure.start, figure.end))
+        if lineage not in known_figures:
+            known_figures.add(lineage)
+            label = figure_context(texts.get(figure.claim, ""), figure)
+            rows.figure_lineages.append((key[0], lineage, label, figure.kind, figure.noun,
+                                         key[1], position))
+    for position, quote in enumerate(revision.quotes):
+        lineage = carry.quotes[quote.id]
+        dates = carry.dates[lineage]
+        rows.quotes.append((*key, quote.id, lineage, quote.text, quote.speaker, quote.claim,
+                            quote.section, position, dates.introduced, dates.changed))
+    for position, source in enumerate(revision.sources):
+        rows.sources.append((*key, position, source.text, source.url))
+
+
+def layout(revision: Revision) -> list[tuple[str, str, str]]:
+    """(id, where, kind) of the key points, then of every claim and block quote as the
+    sections' paragraphs list them: the order chronicle blame shows them in."""
+    found = [(k.id, "key point", "key point") for k in revision.key_points]
+    claims = {c.id for c in revision.claims}
+    quotes = {q.id for q in revision.quotes}
+    for section in revision.sections:
+        where = section.heading or "body"
+        for item in (i for paragraph in section.paragraphs for i in paragraph):
+            if item in claims:
+                found.append((item, where, "claim"))
+            elif item in quotes:
+                found.append((item, where, "quote"))
+    return found
