@@ -1,0 +1,247 @@
+"""The read model (chronicle.projection): every answer equals a full replay's, however the
+archive got where it is; it catches up, rebuilds and steps aside as it should."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from chronicle import api
+from chronicle.errors import CorruptArchive
+from chronicle.projection import reading
+from chronicle.store import Archive
+from chronicle.views import revision_message
+from projection_tools import (
+    EDITS,
+    Spec,
+    briefing_text,
+    differences,
+    new_revision,
+    projection_file,
+)
+from test_store_contract import CONFIGURATIONS, new_archive
+
+# ----- random archives ------------------------------------------------------------------------
+# an append: which briefing, the edits that make its next revision, which extractor it
+# claims (None: today's; "3": an older release's, so the briefing mixes extractors), and
+# whether it goes through the API (the projection is told) or the store alone (the next
+# read catches it up from git)
+edits = st.lists(st.tuples(st.sampled_from(EDITS), st.integers(0, 5),
+                           st.sampled_from([2, 3, 5, 40, 41, 1200, 61])), min_size=1, max_size=3)
+appends = st.tuples(st.sampled_from(["floods", "floods", "budget"]), edits,
+                    st.sampled_from([None, None, None, None, "3"]), st.booleans())
+plans = st.tuples(st.lists(appends, min_size=5, max_size=14),
+                  st.sets(st.integers(0, 13), max_size=3),  # drop the projection before
+                  st.sets(st.integers(0, 13), max_size=3))  # compare before
+
+
+@settings(max_examples=30, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(configuration=st.sampled_from(CONFIGURATIONS), plan=plans)
+def test_every_answer_equals_a_full_replay(
+        tmp_path_factory: pytest.TempPathFactory, configuration: str,
+        plan: tuple[list[tuple[str, list[tuple[str, int, int]], str | None, bool]], set[int],
+                    set[int]]) -> None:
+    folder = tmp_path_factory.mktemp("random")
+    archive = new_archive(configuration, folder)
+    told = api.with_read_model(Archive(archive.path))
+    specs: dict[str, Spec] = {}
+    todo, drops, checks = plan
+    for number, (briefing, changes, extractor, through_api) in enumerate(todo):
+        if number in drops:
+            shutil.rmtree(archive.path / ".chronicle", ignore_errors=True)
+        if number in checks and archive.briefings():
+            assert differences(told) == []
+        spec = specs.setdefault(briefing, Spec())
+        for change in changes:
+            spec.edit(*change)
+        item = new_revision(briefing, spec.text(), f"{briefing}-{number}.txt", extractor)
+        (told if through_api else archive).append_many([item], revision_message)
+    event(f"revisions {max(len(archive.events(b)) for b in archive.briefings())}")
+    assert differences(told) == []
+
+
+# ----- how it is kept -------------------------------------------------------------------------
+def fill(archive: Archive, briefing: str, numbers: list[int], extractor: str | None = None
+         ) -> None:
+    items = [new_revision(briefing, briefing_text(n % 3, [(0, 4 + n % 2)],
+                                                  [[(1, 40 + n), (2, 1200)], [(5, n)]], n % 2, 1),
+                          f"{briefing}-{n}.txt", extractor) for n in numbers]
+    archive.append_many(items, revision_message)
+
+
+@pytest.fixture(params=CONFIGURATIONS)
+def kept(request: pytest.FixtureRequest, tmp_path: Path) -> Archive:
+    """An archive of each set-up whose appends are told to the projection, with two
+    briefings of a few revisions."""
+    archive = api.with_read_model(new_archive(request.param, tmp_path))
+    fill(archive, "floods", [1, 2, 3])
+    fill(archive, "budget", [5, 6])
+    return archive
+
+
+def meta_of(archive: Archive) -> dict[str, str]:
+    db = sqlite3.connect(projection_file(archive))
+    try:
+        return dict(db.execute("SELECT key, value FROM meta").fetchall())
+    finally:
+        db.close()
+
+
+def test_appends_one_by_one_walk_on_from_the_stored_rows(tmp_path: Path) -> None:
+    archive = api.with_read_model(new_archive("bare", tmp_path))
+    spec = Spec()
+    for number, change in enumerate([("figure", 0, 41), ("add", 0, 5), ("figure", 1, 3),
+                                     ("drop", 0, 1), ("figure", 0, 61), ("quote", 0, 0)]):
+        spec.edit(*change)
+        archive.append_many([new_revision("floods", spec.text(), f"f{number}.txt")],
+                            revision_message)
+        assert meta_of(archive)["tip"] == archive.head()  # each append kept it current
+    assert differences(archive) == []
+
+
+def test_an_append_updates_it_in_place(kept: Archive) -> None:
+    assert meta_of(kept)["tip"] == kept.head()
+    assert (projection_file(kept).parent / "projection.sqlite").is_file()
+    assert differences(kept) == []
+    db = sqlite3.connect(projection_file(kept))
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    db.close()
+
+
+def test_it_lives_where_git_ignores_it(kept: Archive) -> None:
+    if kept.repository.work_tree is not None:
+        status = kept.repository.git("status", "--porcelain", "--ignored=no").stdout.decode()
+        assert ".chronicle" not in status
+    assert projection_file(kept).parent == kept.path / ".chronicle"
+
+
+def test_appends_it_was_not_told_of_are_caught_up(kept: Archive) -> None:
+    plain = Archive(kept.path)  # no observer: the store alone
+    fill(plain, "floods", [4, 5])
+    fill(plain, "rain", [7])
+    assert meta_of(kept)["tip"] != kept.head()
+    assert [e.sequence for e in api.log(kept, "floods")] == [1, 2, 3, 4, 5]
+    assert meta_of(kept)["tip"] == kept.head()
+    assert differences(kept) == []
+
+
+@pytest.mark.parametrize("damage", ["missing", "not a database", "older format",
+                                    "other extractor", "other code", "copied from elsewhere"])
+def test_it_is_rebuilt_when_it_cannot_be_trusted(kept: Archive, damage: str) -> None:
+    path = projection_file(kept)
+    if damage == "missing":
+        path.unlink()
+    elif damage == "not a database":
+        for name in ("projection.sqlite-wal", "projection.sqlite-shm"):
+            (path.parent / name).unlink(missing_ok=True)
+        path.write_bytes(b"this is not SQLite" * 100)
+    else:
+        key, value = {"older format": ("format", "0"),
+                      "other extractor": ("extractor", "chronicle/1"),
+                      "other code": ("derivation", "0" * 32),
+                      "copied from elsewhere": ("token", "f" * 32)}[damage]
+        db = sqlite3.connect(path)
+        db.execute("UPDATE meta SET value = ? WHERE key = ?", (value, key))
+        db.execute("UPDATE revisions SET summary = 'forged'")  # would show if trusted
+        db.commit()
+        db.close()
+    assert all(e.summary != "forged" for e in api.log(kept, "floods"))
+    assert meta_of(kept)["tip"] == kept.head()
+    assert differences(kept) == []
+
+
+def test_a_rewritten_briefing_is_built_again(kept: Archive, tmp_path: Path) -> None:
+    """The branch moved to a history where a briefing's events differ (a sync's rebase,
+    a reset): its rows follow the events, not the old rows."""
+    api.log(kept, "floods")
+    before = kept.head()
+    fill(kept, "floods", [8])
+    repository = kept.repository
+    parent = repository.git("rev-parse", f"{before}~1").stdout.decode().strip()
+    repository.git("update-ref", repository.branch, parent)  # budget r2 is gone
+    fresh = api.with_read_model(Archive(kept.path))
+    fill(fresh, "budget", [9])
+    assert [e.source for e in api.log(fresh, "budget")] == ["budget-5.txt", "budget-9.txt"]
+    assert [e.sequence for e in api.log(fresh, "floods")] == [1, 2, 3]
+    assert differences(fresh) == []
+
+
+def test_briefings_that_mix_extractors_compare_like_with_like(kept: Archive) -> None:
+    fill(kept, "older", [1, 2], extractor="3")  # as recorded: one extractor did both
+    assert differences(kept) == []
+    fill(kept, "older", [3])  # now mixed: the two older ones are read again
+    assert differences(kept) == []
+    db = sqlite3.connect(projection_file(kept))
+    rows = db.execute("SELECT sequence, extractor, reread FROM revisions WHERE briefing = "
+                      "'older' ORDER BY sequence").fetchall()
+    assert [r[2] for r in rows] == [1, 1, 0]
+    assert db.execute("SELECT recorded_by FROM briefings WHERE id = 'older'").fetchone() == (None,)
+    db.close()
+
+
+def test_commands_answer_from_it(kept: Archive, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the projection current, no event is replayed to answer."""
+    import chronicle.api
+
+    def no_replay(*_: object) -> None:
+        raise AssertionError("replayed the events")
+
+    monkeypatch.setattr(chronicle.api, "history", no_replay)
+    monkeypatch.setattr(chronicle.api, "replayed_summaries", no_replay)
+    assert [s.id for s in api.briefing_summaries(kept)] == ["budget", "floods"]
+    assert len(api.log(kept, "floods")) == 3
+    assert api.timeline(kept, "floods", "billion")
+    assert api.blame(kept, "floods", 2)
+
+
+def test_an_unreadable_briefing_is_reported_by_its_events(tmp_path: Path) -> None:
+    """A hostile archive: one briefing's event is not valid. Its commands fail as they
+    always did (the events name the problem); the others answer from the projection."""
+    archive = api.with_read_model(new_archive("worktree", tmp_path))
+    fill(archive, "floods", [1])
+    fill(archive, "budget", [2])
+    work = archive.path
+    target = next((work / "briefings").glob("*/budget/000001.json"))
+    target.write_text(target.read_text().replace('"sequence": 1', '"sequence": 7'))
+    repository = archive.repository
+    repository.git("add", "-A")
+    repository.git("commit", "-q", "-m", "hand edit")
+    fresh = api.with_read_model(Archive(work))
+    with pytest.raises(CorruptArchive):
+        api.log(fresh, "budget")
+    with pytest.raises(CorruptArchive):
+        api.briefing_summaries(fresh)
+    assert len(api.log(fresh, "floods")) == 1
+    db = sqlite3.connect(projection_file(fresh))
+    assert [r[0] for r in db.execute("SELECT briefing FROM unreadable")] == ["budget"]
+    db.close()
+
+
+def test_without_write_access_commands_answer_from_the_events(kept: Archive) -> None:
+    import os
+
+    if os.geteuid() == 0:
+        pytest.skip("root writes into read-only folders")
+    shutil.rmtree(kept.path / ".chronicle")
+    kept.path.chmod(0o555)
+    try:
+        assert len(api.log(kept, "floods")) == 3
+    finally:
+        kept.path.chmod(0o755)
+
+
+def test_a_reader_sees_the_old_state_or_the_new(kept: Archive) -> None:
+    """WAL: a reader holding a snapshot is not blocked by an append, nor sees half of it."""
+    with reading(kept) as db:
+        db.execute("BEGIN")
+        count = db.execute("SELECT count(*) FROM revisions").fetchone()[0]
+        fill(kept, "floods", [11, 12])
+        assert db.execute("SELECT count(*) FROM revisions").fetchone()[0] == count
+        db.execute("COMMIT")
+        assert db.execute("SELECT count(*) FROM revisions").fetchone()[0] == count + 2
