@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from .checks import Problem
     from .diff_model import Diff
     from .export import ExportFormat, ExportResult
+    from .projection.sql import QueryResult
     from .replay import RevisionState
     from .report import ReportData
     from .review import Review
@@ -434,12 +435,20 @@ def validate(paths: Sequence[Path], archive: Path | None = None) -> CheckResult:
     return result
 
 
-def verify(archive: Archive) -> CheckResult:
-    """Every event's schema, content hash, chain and sequence, and the git history."""
-
+def verify(archive: Archive, rebuild: bool = False) -> CheckResult:
+    """Every event's schema, content hash, chain and sequence, the git history, and the
+    read model against a full replay (``rebuild``: then build the read model again)."""
     from .checks import verify_archive
+    from .projection import Unavailable
+    from .projection.check import read_model_problems
+    from .projection.check import rebuild as rebuild_read_model
 
-    return CheckResult(*verify_archive(archive))
+    result = CheckResult(*verify_archive(archive))
+    result.problems += read_model_problems(archive)
+    if rebuild:
+        with contextlib.suppress(Unavailable):
+            rebuild_read_model(archive)
+    return result
 
 
 def verify_incoming(path: Path | None, old: str, new: str) -> CheckResult:
@@ -475,6 +484,34 @@ def compact(archive: Archive) -> tuple[int, int]:
     """Repack the archive small; the size of its objects before and after, in bytes."""
 
     return archive.compact()
+
+
+# ----- SQL over the read model ---------------------------------------------------------------
+def sql(archive: Archive, query: str) -> QueryResult:
+    """The rows of one read-only SQL statement over the read model (brought up to date);
+    InputError names what SQLite found wrong with the query."""
+    from .projection import Unavailable, reading
+    from .projection.sql import run
+
+    try:
+        with reading(archive) as db:
+            return run(db, query)
+    except Unavailable as error:
+        raise ArchiveError(f"{archive.path}: chronicle sql needs the read model, which cannot "
+                           f"be kept here ({error})") from None
+
+
+def unreadable_briefings(archive: Archive) -> list[str]:
+    """Briefings the read model holds no rows for because their events cannot be read
+    (`chronicle verify` names the problems)."""
+    from .projection import Unavailable, reading
+
+    try:
+        with reading(archive) as db:
+            return [row[0] for row in db.execute("SELECT briefing FROM unreadable "
+                                                 "ORDER BY briefing")]
+    except Unavailable:
+        return []
 
 
 # ----- exports, reports, review -----------------------------------------------------------

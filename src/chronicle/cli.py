@@ -501,17 +501,22 @@ def validate(paths: tuple[Path, ...], archive_path: Path | None, as_json: bool) 
 @click.option("--incoming", nargs=2, metavar="OLD NEW",
               help="Check only what a push from OLD to NEW brings (for a pre-receive hook: "
               "see docs/hooks/pre-receive).")
+@click.option("--rebuild", is_flag=True,
+              help="Then build the read model (.chronicle/projection.sqlite) again from the "
+              "events, whatever the checks found.")
 @archive_option
 @json_option
-def verify(incoming: tuple[str, str] | None, archive_path: Path | None, as_json: bool) -> None:
-    """Check every event's schema, content hash, hash chain, sequence and git history."""
+def verify(incoming: tuple[str, str] | None, rebuild: bool, archive_path: Path | None,
+           as_json: bool) -> None:
+    """Check every event's schema, content hash, hash chain, sequence and git history, and
+    the read model against a full replay of the events."""
     from .api import verify as verify_archive
     from .api import verify_incoming
 
     if incoming:
         _report("verify", verify_incoming(archive_path, *incoming), as_json)
     else:
-        _report("verify", verify_archive(_archive(archive_path)), as_json)
+        _report("verify", verify_archive(_archive(archive_path), rebuild), as_json)
 
 
 @main.command()
@@ -752,6 +757,43 @@ def report(briefing: str, output: Path, force: bool, archive_path: Path | None,
     else:
         click.echo(f"wrote {_visible(str(output))}: {summary['revisions']} revision(s), "
                    f"{summary['charts']} figure chart(s), {summary['diffs']} diff(s)")
+
+
+@main.command()
+@click.argument("query")
+@click.option("--json", "as_json", is_flag=True, help="Rows as a JSON list of objects.")
+@click.option("--csv", "as_csv", is_flag=True, help="Rows as CSV with a header line.")
+@archive_option
+def sql(query: str, as_json: bool, as_csv: bool, archive_path: Path | None) -> None:
+    """Run one read-only SQL query over the read model (tables briefings, revisions, claims,
+    figures, figure_lineages, quotes, sources; views figure_timeline, figure_changes,
+    claims_added, claims_removed: see the README).
+
+    \b
+    chronicle sql "SELECT id, revisions, headline FROM briefings"
+    chronicle sql "SELECT * FROM figure_changes WHERE briefing = 'nato-ukraine'" --json
+    """
+    from .api import sql as run_sql
+    from .api import unreadable_briefings
+
+    if as_json and as_csv:
+        raise click.UsageError("give --json or --csv, not both")
+    archive = _archive(archive_path)
+    result = run_sql(archive, query)
+    skipped = unreadable_briefings(archive)
+    if skipped:
+        _error_line(f"chronicle: warning: {len(skipped)} briefing(s) whose events cannot be "
+                    f"read are left out ({', '.join(skipped[:5])}); run 'chronicle verify'")
+    if as_json:
+        _emit(result.as_dicts())
+    elif as_csv:
+        from .render import query_csv
+
+        click.echo(query_csv(result.columns, result.rows), nl=False)
+    else:
+        from .render import query_lines
+
+        click.echo("\n".join(query_lines(result.columns, result.rows)))
 
 
 @main.command(name="figures")

@@ -359,3 +359,36 @@ def review_lines(rev_range: str, result: Review) -> list[str]:
         elif commit.event is not None:
             lines.append(f"  {escape(commit.summary)}")
     return lines
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bytes):
+        return f"<{len(value)} bytes>"
+    return visible(str(value))
+
+
+def query_lines(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[str]:
+    """`chronicle sql` rows as an aligned table (null as an empty cell), header first."""
+    table = [[visible(c) for c in columns]] + [[_cell(v) for v in row] for row in rows]
+    widths = [max(len(line[i]) for line in table) for i in range(len(columns))]
+    out = ["  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip()
+           for line in table]
+    out.insert(1, "  ".join("-" * w for w in widths))
+    return out
+
+
+def query_csv(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    """`chronicle sql --csv`: a header and the rows, cells a spreadsheet would run as a
+    formula neutralised as in exports."""
+    import csv
+    import io
+
+    from .export import csv_cell
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([csv_cell(c) for c in columns])
+    writer.writerows([csv_cell(v) for v in row] for row in rows)
+    return out.getvalue()
