@@ -39,8 +39,8 @@ HEADLINES = ("Floods hit the city", "City counts the cost of the floods",
              "Flood repairs to take months")
 
 
-def briefing_text(headline: int, points: list[tuple[int, int]], sections: list[list[tuple[int, int]]],
-                  quote: int | None, sources: int) -> str:
+def briefing_text(headline: int, points: list[tuple[int, int]],
+                  sections: list[list[tuple[int, int]]], quote: int | None, sources: int) -> str:
     """A briefing laid out like the example: headline, 'At a Glance' bullets, headed
     sections of sentences with figures, a block quote, sources. Each (index, number) picks
     a sentence and the number in it."""

@@ -12,7 +12,7 @@ import pytest
 from chronicle import cli as cli_module
 from conftest import cli
 
-TABLES = ["briefings", "revisions", "claims", "figures", "quotes", "sources"]
+TABLES = ["briefings", "revisions", "claims", "figures", "figure_lineages", "quotes", "sources"]
 
 
 def export(archive: Path, *args: str) -> str:
@@ -93,7 +93,8 @@ def test_refuses_to_overwrite_and_unknown_briefings(example_archive: Path, tmp_p
     assert unknown.exit_code == 4 and "no briefing named 'nope'" in unknown.stderr
     needs_path = cli("export", "--format", "csv", "--archive", str(example_archive))
     assert needs_path.exit_code == 2 and "--format csv needs -o PATH" in needs_path.stderr
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["archive", "out.sqlite"]  # no leftovers
+    assert sorted(p.name for p in tmp_path.iterdir()) == [  # no leftovers
+        "archive", "out.metadata.json", "out.sqlite"]
 
 
 def test_progress_bar_only_on_a_terminal(example_archive: Path, tmp_path: Path,

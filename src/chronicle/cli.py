@@ -688,11 +688,13 @@ def review(rev_range: str, as_markdown: bool, archive_path: Path | None, as_json
 
 @main.command()
 @click.argument("briefings", nargs=-1)
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "sqlite"]), default="jsonl",
-              show_default=True, help="jsonl: one record per line; csv: a folder of tables; "
-              "sqlite: a database with keys and indexes.")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "sqlite", "parquet"]),
+              default="jsonl", show_default=True, help="jsonl: one record per line; csv: a "
+              "folder of tables; sqlite: a database with keys, indexes, views and a Datasette "
+              "metadata file beside it; parquet: a folder of <table>.parquet files.")
 @click.option("--output", "-o", type=click.Path(path_type=Path),
-              help="File (jsonl, sqlite) or folder (csv); jsonl without -o goes to stdout.")
+              help="File (jsonl, sqlite) or folder (csv, parquet); jsonl without -o goes to "
+              "stdout.")
 @click.option("--force", is_flag=True, help="Replace an existing export.")
 @archive_option
 @json_option
@@ -700,8 +702,11 @@ def export(briefings: tuple[str, ...], fmt: ExportFormat, output: Path | None, f
            archive_path: Path | None, as_json: bool) -> None:
     """Export revisions, claims, figures, quotes and sources of BRIEFINGS (default: all).
 
-    Tables: briefings, revisions, claims, figures, quotes, sources. A figure keeps one
-    'lineage' id across revisions, so its values over time are one query away. An existing
+    Tables: briefings, revisions, claims, figures, figure_lineages, quotes, sources (the read
+    model's, as `chronicle sql` sees them). A figure keeps one 'lineage' id across
+    revisions, so its values over time are one query away. With --format sqlite,
+    NAME.metadata.json beside NAME.sqlite describes every table and column for Datasette
+    (datasette NAME.sqlite -m NAME.metadata.json). An existing
     file is replaced only with --force (as for report); a symlink is followed, a FIFO or
     device written through. CSV cells that a spreadsheet would run as a formula (starting
     with = + - @, tab or CR) get a leading apostrophe.
@@ -713,7 +718,7 @@ def export(briefings: tuple[str, ...], fmt: ExportFormat, output: Path | None, f
     if as_json and output is None:
         raise click.UsageError("--json prints a summary on stdout: give -o PATH for the export")
     if fmt != "jsonl" and output is None:
-        what = "folder" if fmt == "csv" else "file"
+        what = "folder" if fmt in ("csv", "parquet") else "file"
         raise click.UsageError(f"--format {fmt} needs -o PATH (a {what})")
     archive = _archive(archive_path)
     if _stderr_is_tty():

@@ -1,9 +1,12 @@
-"""`chronicle export`: briefings, revisions, claims, figures, quotes and sources as tables.
+"""`chronicle export`: the read model's tables, for other tools.
 
-Three formats of the same rows:
-- ``sqlite``: one table per entity with primary and foreign keys and indexes (stdlib
-  sqlite3), ready for Datasette or DuckDB; a ``figure_timeline`` view joins every figure
-  with when its revision was seen;
+The rows are the read model's (chronicle.projection, brought up to date first; where none
+can be kept, one is built in a temporary folder for the export), so an export says
+exactly what `chronicle sql` and the commands say. Four formats of the same rows:
+- ``sqlite``: a copy of the public tables with their keys, indexes and views, and beside
+  it ``<name>.metadata.json`` for Datasette (table and column descriptions, labels);
+- ``parquet``: a folder with one ``<table>.parquet`` per table (pyarrow), for DuckDB,
+  Polars or Spark;
 - ``csv``: a folder with one ``<table>.csv`` per table;
 - ``jsonl``: one JSON object per line, each with a ``"table"`` field.
 
@@ -19,160 +22,30 @@ import csv
 import json
 import sqlite3
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Literal
 
-from .derive import comparable
 from .errors import ArchiveError, OutputError
-from .events import StoredEvent
-from .gitobjects import TreeBuilder
-from .layout import briefing_folder
-from .lineage import Step, walk
-from .replay import replay
+from .projection.schema import TABLE, TABLES, VIEWS, public_ddl
 from .safe_text import json_visible
 from .safe_write import StagedFile, check_folder, make_folder, output_target
 from .store import Archive
-from .views import change_counts, diff_from_alignment, first_summary, summary_line
 
-ExportFormat = Literal["jsonl", "csv", "sqlite"]
+ExportFormat = Literal["jsonl", "csv", "sqlite", "parquet"]
 Row = dict[str, Any]
-
-# Table -> (column, SQLite type) in order; the order is also the CSV column order.
-COLUMNS: dict[str, list[tuple[str, str]]] = {
-    "briefings": [("id", "TEXT NOT NULL"), ("revisions", "INTEGER NOT NULL"),
-                  ("headline", "TEXT"), ("first_observed_at", "TEXT"),
-                  ("last_observed_at", "TEXT"), ("first_recorded_at", "TEXT"),
-                  ("last_recorded_at", "TEXT")],
-    "revisions": [("briefing", "TEXT NOT NULL"), ("sequence", "INTEGER NOT NULL"),
-                  ("event_id", "TEXT NOT NULL"), ("recorded_at", "TEXT NOT NULL"),
-                  ("observed_at", "TEXT NOT NULL"), ("headline", "TEXT"), ("published", "TEXT"),
-                  ("url", "TEXT"), ("source", "TEXT"), ("source_format", "TEXT NOT NULL"),
-                  ("source_sha256", "TEXT NOT NULL"), ("source_size", "INTEGER NOT NULL"),
-                  ("content_sha256", "TEXT NOT NULL"), ("claims", "INTEGER NOT NULL"),
-                  ("figures", "INTEGER NOT NULL"), ("quotes", "INTEGER NOT NULL"),
-                  ("sources", "INTEGER NOT NULL"), ("summary", "TEXT NOT NULL"),
-                  ("changes", "TEXT")],
-    "claims": [("briefing", "TEXT NOT NULL"), ("sequence", "INTEGER NOT NULL"),
-               ("id", "TEXT NOT NULL"), ("lineage", "TEXT NOT NULL"), ("kind", "TEXT NOT NULL"),
-               ("position", "INTEGER NOT NULL"), ("section", "INTEGER"),
-               ("section_heading", "TEXT"), ("text", "TEXT NOT NULL"), ("people", "TEXT")],
-    "figures": [("briefing", "TEXT NOT NULL"), ("sequence", "INTEGER NOT NULL"),
-                ("id", "TEXT NOT NULL"), ("lineage", "TEXT NOT NULL"), ("claim", "TEXT NOT NULL"),
-                ("text", "TEXT NOT NULL"), ("value", "REAL NOT NULL"), ("value_max", "REAL"),
-                ("unit", "TEXT"), ("kind", "TEXT NOT NULL"), ("qualifier", "TEXT"),
-                ("noun", "TEXT"), ("date", "TEXT"), ("char_start", "INTEGER NOT NULL"),
-                ("char_end", "INTEGER NOT NULL")],
-    "quotes": [("briefing", "TEXT NOT NULL"), ("sequence", "INTEGER NOT NULL"),
-               ("id", "TEXT NOT NULL"), ("lineage", "TEXT NOT NULL"), ("text", "TEXT NOT NULL"),
-               ("speaker", "TEXT"), ("claim", "TEXT"), ("section", "INTEGER")],
-    "sources": [("briefing", "TEXT NOT NULL"), ("sequence", "INTEGER NOT NULL"),
-                ("position", "INTEGER NOT NULL"), ("text", "TEXT NOT NULL"), ("url", "TEXT")],
-}
-TABLES = tuple(COLUMNS)
-_REVISION_FK = "FOREIGN KEY (briefing, sequence) REFERENCES revisions (briefing, sequence)"
-KEYS: dict[str, list[str]] = {
-    "briefings": ["PRIMARY KEY (id)"],
-    "revisions": ["PRIMARY KEY (briefing, sequence)", "UNIQUE (event_id)",
-                  "FOREIGN KEY (briefing) REFERENCES briefings (id)"],
-    "claims": ["PRIMARY KEY (briefing, sequence, id)", _REVISION_FK],
-    "figures": ["PRIMARY KEY (briefing, sequence, id)", _REVISION_FK],
-    "quotes": ["PRIMARY KEY (briefing, sequence, id)", _REVISION_FK],
-    "sources": ["PRIMARY KEY (briefing, sequence, position)", _REVISION_FK],
-}
-INDEXES = [
-    "CREATE INDEX revisions_observed_at ON revisions (observed_at)",
-    "CREATE INDEX claims_lineage ON claims (lineage)",
-    "CREATE INDEX figures_lineage ON figures (lineage)",
-    "CREATE INDEX figures_claim ON figures (briefing, sequence, claim)",
-    "CREATE INDEX figures_kind_unit ON figures (kind, unit)",
-    "CREATE INDEX quotes_lineage ON quotes (lineage)",
-    "CREATE INDEX quotes_speaker ON quotes (speaker)",
-    "CREATE INDEX sources_url ON sources (url)",
-]
-VIEWS = [
-    """CREATE VIEW figure_timeline AS
-    SELECT f.briefing, f.lineage, f.sequence, r.observed_at, r.recorded_at, f.text, f.value,
-           f.value_max, f.unit, f.kind, f.qualifier, f.noun, f.claim
-    FROM figures AS f JOIN revisions AS r USING (briefing, sequence)""",
-]
+NAMES = tuple(table.name for table in TABLES)
+COLUMNS: dict[str, list[str]] = {table.name: table.names() for table in TABLES}
+_LISTS = {("claims", "people")}  # JSON text in SQLite and CSV, a list in JSON Lines
 
 
-# ----- rows ------------------------------------------------------------------------------
-def count_events(archive: Archive, briefings: Iterable[str]) -> int:
+def count_events(archive: Archive, briefings: list[str]) -> int:
     """How many revisions the briefings have, from the git trees alone (no event is read)."""
-    head = archive.head()
-    if head is None:
-        return 0
-    header = archive.objects.read(bytes.fromhex(head)).split(b"\n", 1)[0]
-    tree = TreeBuilder(archive.objects, bytes.fromhex(header.split()[1].decode()))
+    from .layout import briefing_folder
+
+    tree = archive.tree()
     return sum(len(tree.entries(briefing_folder(b))) for b in briefings)
-
-
-def briefing_rows(briefing: str, events: list[StoredEvent]) -> Iterator[tuple[str, Row]]:
-    """(table, row) for one briefing: its own row first, then per revision."""
-    steps = walk(comparable(replay(events)))  # content hashes were checked when decoded
-    hashes = {e.event.sequence: e.event.content_sha256 for e in events}
-    first, last = steps[0].state, steps[-1].state
-    yield "briefings", {
-        "id": briefing, "revisions": len(steps), "headline": last.revision.headline,
-        "first_observed_at": first.observed_at, "last_observed_at": last.observed_at,
-        "first_recorded_at": first.recorded_at, "last_recorded_at": last.recorded_at,
-    }
-    previous: Step | None = None
-    for step in steps:
-        yield from revision_rows(step, previous, hashes[step.state.sequence])
-        previous = step
-
-
-def revision_rows(step: Step, previous: Step | None, content_sha256: str
-                  ) -> Iterator[tuple[str, Row]]:
-    state, revision = step.state, step.state.revision
-    key = {"briefing": state.briefing, "sequence": state.sequence}
-    if previous is None or step.alignment is None:
-        summary, changes = first_summary(revision), None
-    else:
-        diff = diff_from_alignment(state.briefing, previous.state.revision, revision,
-                                   (previous.state.sequence, state.sequence), step.alignment)
-        summary, changes = summary_line(diff), json.dumps(change_counts(diff), sort_keys=True)
-    origin = state.origin
-    yield "revisions", {
-        **key, "event_id": state.event_id, "recorded_at": state.recorded_at,
-        "observed_at": state.observed_at, "headline": revision.headline,
-        "published": revision.published, "url": revision.url, "source": origin.name,
-        "source_format": origin.format, "source_sha256": origin.sha256, "source_size": origin.size,
-        "content_sha256": content_sha256, "summary": summary,
-        "changes": changes, "claims": len(revision.key_points) + len(revision.claims),
-        "figures": len(revision.figures), "quotes": len(revision.quotes),
-        "sources": len(revision.sources),
-    }
-    headings = [s.heading for s in revision.sections]
-    claims = [*(("key_point", c) for c in revision.key_points),
-              *(("claim", c) for c in revision.claims)]
-    for position, (kind, claim) in enumerate(claims):
-        section = claim.section
-        heading = headings[section] if section is not None and section < len(headings) else None
-        yield "claims", {
-            **key, "id": claim.id, "lineage": step.claims[claim.id], "kind": kind,
-            "position": position, "section": claim.section, "section_heading": heading,
-            "text": claim.text, "people": list(claim.people),
-        }
-    for figure in revision.figures:
-        yield "figures", {
-            **key, "id": figure.id, "lineage": step.figures[figure.id], "claim": figure.claim,
-            "text": figure.text, "value": figure.value, "value_max": figure.value_max,
-            "unit": figure.unit, "kind": figure.kind, "qualifier": figure.qualifier,
-            "noun": figure.noun, "date": figure.date, "char_start": figure.start,
-            "char_end": figure.end,
-        }
-    for quote in revision.quotes:
-        yield "quotes", {
-            **key, "id": quote.id, "lineage": step.quotes[quote.id], "text": quote.text,
-            "speaker": quote.speaker, "claim": quote.claim, "section": quote.section,
-        }
-    for position, source in enumerate(revision.sources):
-        yield "sources", {**key, "position": position, "text": source.text, "url": source.url}
 
 
 # ----- writers ---------------------------------------------------------------------------
@@ -187,12 +60,6 @@ class Writer:
         """Called on failure: leave nothing half-written behind."""
 
 
-def _flat(value: Any) -> Any:
-    if isinstance(value, list) and not value:
-        return "[]"
-    return json.dumps(value, ensure_ascii=False) if isinstance(value, list | dict) else value
-
-
 class JsonlWriter(Writer):
     """One record per line on a stream, or in a staged file that becomes PATH (safe_write)."""
 
@@ -204,7 +71,10 @@ class JsonlWriter(Writer):
 
     def write(self, table: str, rows: list[Row]) -> None:
         assert self.handle is not None
+        lists = [name for name in COLUMNS[table] if (table, name) in _LISTS]
         for row in rows:
+            for name in lists:
+                row[name] = json.loads(row[name]) if row[name] else []
             line = json.dumps({"table": table, **row}, ensure_ascii=False)
             self.handle.write(json_visible(line) + "\n")
 
@@ -240,12 +110,12 @@ class CsvWriter(Writer):
         for table, columns in COLUMNS.items():
             handle = self.staged[table].temp.open("w", encoding="utf-8", newline="")
             writer = csv.writer(handle)
-            writer.writerow([name for name, _ in columns])
+            writer.writerow(columns)
             self.handles[table], self.writers[table] = handle, writer
 
     def write(self, table: str, rows: list[Row]) -> None:
-        names = [name for name, _ in COLUMNS[table]]
-        self.writers[table].writerows([csv_cell(_flat(row[n])) for n in names] for row in rows)
+        names = COLUMNS[table]
+        self.writers[table].writerows([csv_cell(row[n]) for n in names] for row in rows)
 
     def _close(self) -> None:
         for handle in self.handles.values():
@@ -276,41 +146,114 @@ def csv_cell(value: Any) -> Any:
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
-class SqliteWriter(Writer):
-    """Tables with keys, built in a staged file that becomes PATH when complete."""
+class ParquetWriter(Writer):
+    """One <table>.parquet per table in a folder (pyarrow), each staged and put in place
+    when all are done. Column types follow the SQLite declarations."""
 
-    def __init__(self, path: Path, overwrite: bool = False) -> None:
-        self.path = path
-        self.staged = StagedFile(path, overwrite)
-        self.db = sqlite3.connect(self.staged.temp)
-        self.db.execute("PRAGMA journal_mode = OFF")
-        self.db.execute("PRAGMA synchronous = OFF")
-        for table, columns in COLUMNS.items():
-            body = [f'"{name}" {kind}' for name, kind in columns] + KEYS[table]
-            self.db.execute(f"CREATE TABLE {table} (\n  " + ",\n  ".join(body) + "\n)")
-        self.db.execute("BEGIN")
+    def __init__(self, folder: Path, overwrite: bool = False) -> None:
+        self.folder = folder
+        self.made = make_folder(folder)
+        self.staged: dict[str, StagedFile] = {}
+        self.rows: dict[str, list[Row]] = {table: [] for table in COLUMNS}
+        try:
+            for table in COLUMNS:
+                self.staged[table] = StagedFile(folder / f"{table}.parquet", overwrite)
+        except BaseException:
+            self.abort()
+            raise
 
     def write(self, table: str, rows: list[Row]) -> None:
-        names = [name for name, _ in COLUMNS[table]]
-        marks = ", ".join("?" for _ in names)
-        self.db.executemany(f"INSERT INTO {table} VALUES ({marks})",
-                            ([_flat(row[n]) for n in names] for row in rows))
+        self.rows[table].extend(rows)
 
     def commit(self) -> None:
-        for statement in (*INDEXES, *VIEWS):
-            self.db.execute(statement)
-        self.db.execute("COMMIT")
-        broken = self.db.execute("PRAGMA foreign_key_check").fetchall()
-        if broken:  # pragma: no cover - would be a bug in the rows above
-            raise ArchiveError(f"export: {len(broken)} row(s) break a foreign key")
-        self.db.execute("PRAGMA journal_mode = DELETE")
-        self.db.execute("ANALYZE")
-        self.db.close()
-        self.staged.commit()
+        try:
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+        except ImportError:
+            raise OutputError(self.folder, "a parquet export needs pyarrow (pip install "
+                              "'chronicle[parquet]')") from None
+
+        kinds = {"TEXT": pa.string(), "INTEGER": pa.int64(), "REAL": pa.float64()}
+        for name, rows in self.rows.items():
+            table = TABLE[name]
+            schema = pa.schema([pa.field(c.name, kinds[c.type.split()[0]], c.nullable)
+                                for c in table.columns])
+            data = pa.Table.from_pylist(rows, schema=schema)
+            pq.write_table(data, self.staged[name].temp)
+        for staged in self.staged.values():
+            staged.commit()
 
     def abort(self) -> None:
-        self.db.close()
-        self.staged.abort()
+        for staged in self.staged.values():
+            staged.abort()
+        if self.made:
+            with contextlib.suppress(OSError):
+                self.folder.rmdir()
+
+
+# ----- sqlite: a copy of the read model's public tables --------------------------------------
+def metadata_path(output: Path) -> Path:
+    """Where `export --format sqlite -o OUTPUT` puts Datasette's metadata: beside it."""
+    return output.with_name(f"{output.stem}.metadata.json")
+
+
+def datasette_metadata(database: str) -> dict[str, Any]:
+    """metadata.json for `datasette DB -m META`: what each table, view and column holds."""
+    tables: dict[str, Any] = {}
+    for table in TABLES:
+        entry: dict[str, Any] = {"description": table.description,
+                                 "columns": {c.name: c.description for c in table.columns}}
+        if table.label_column:
+            entry["label_column"] = table.label_column
+        tables[table.name] = entry
+    for view in VIEWS:
+        tables[view.name] = {"description": view.description,
+                             "columns": dict(view.columns)}
+    return {"title": "chronicle archive", "description": "Every revision of every briefing, "
+            "its claims, figures, quotes and sources, as chronicle's read model holds them.",
+            "databases": {database: {"tables": tables}}}
+
+
+def write_sqlite(db_path: Path, output: Path, briefings: list[str], force: bool
+                 ) -> dict[str, int]:
+    """The public tables of the read model at ``db_path`` (only ``briefings``) copied to
+    ``output`` with keys, indexes and views, and its Datasette metadata beside it."""
+    meta = metadata_path(output)
+    output_target(meta, force)
+    counts = dict.fromkeys(NAMES, 0)
+    with StagedFile(output, force) as staged:
+        target = sqlite3.connect(staged.temp, isolation_level=None)
+        try:
+            target.execute("PRAGMA journal_mode = OFF")
+            target.execute("ATTACH DATABASE ? AS source",
+                           (f"{db_path.resolve().as_uri()}?mode=ro",))
+            target.execute("BEGIN")
+            for statement in public_ddl():
+                if not statement.startswith(("CREATE INDEX", "CREATE VIEW")):
+                    target.execute(statement.replace("CREATE TABLE ", "CREATE TABLE main.", 1))
+            chosen = json.dumps(briefings)
+            for table in TABLES:
+                column = "id" if table.name == "briefings" else "briefing"
+                names = ", ".join(f'"{c}"' for c in table.names())
+                target.execute(f"INSERT INTO main.{table.name} SELECT {names} FROM "
+                               f"source.{table.name} WHERE {column} IN "
+                               "(SELECT value FROM json_each(?))", (chosen,))
+                counts[table.name] = target.execute(
+                    f"SELECT count(*) FROM main.{table.name}").fetchone()[0]
+            for statement in public_ddl():
+                if statement.startswith(("CREATE INDEX", "CREATE VIEW")):
+                    target.execute(statement)
+            target.execute("COMMIT")
+            target.execute("DETACH DATABASE source")
+            if target.execute("PRAGMA foreign_key_check").fetchall():  # pragma: no cover
+                raise ArchiveError("export: rows that break a foreign key (a bug)")
+            target.execute("ANALYZE")
+        finally:
+            target.close()
+        with StagedFile(meta, force) as staged_meta:
+            text = json.dumps(datasette_metadata(output.stem), indent=2, ensure_ascii=False)
+            staged_meta.temp.write_text(text + "\n", encoding="utf-8")
+    return counts
 
 
 # ----- export ----------------------------------------------------------------------------
@@ -319,7 +262,7 @@ class ExportResult:
     format: ExportFormat
     output: str
     briefings: int = 0
-    tables: dict[str, int] = field(default_factory=lambda: dict.fromkeys(TABLES, 0))
+    tables: dict[str, int] = field(default_factory=lambda: dict.fromkeys(NAMES, 0))
 
     def as_dict(self) -> dict[str, Any]:
         return {"format": self.format, "output": self.output, "briefings": self.briefings,
@@ -327,19 +270,41 @@ class ExportResult:
 
 
 def check_output(fmt: ExportFormat, output: Path | None, force: bool) -> None:
-    """csv and sqlite need -o; any output path is checked by chronicle.safe_write's rules
-    (an existing file is replaced only with ``force``; a FIFO or device is written through)."""
+    """Only jsonl goes to stdout; any output path is checked by chronicle.safe_write's
+    rules (an existing file is replaced only with ``force``; a FIFO or device is written
+    through)."""
     if output is None:
         if fmt != "jsonl":
-            what = "folder" if fmt == "csv" else "file"
+            what = "folder" if fmt in ("csv", "parquet") else "file"
             raise OutputError("-", f"a {fmt} export needs an output {what}, not standard output")
         return
-    if fmt != "csv":
+    if fmt == "sqlite":
         output_target(output, force)
-        return
-    if check_folder(output):
-        for table in TABLES:
-            output_target(output / f"{table}.csv", force)
+        output_target(metadata_path(output), force)
+    elif fmt == "jsonl":
+        output_target(output, force)
+    elif check_folder(output):
+        for table in NAMES:
+            output_target(output / f"{table}.{fmt}", force)
+
+
+@contextlib.contextmanager
+def read_model(archive: Archive) -> Iterator[tuple[Path, sqlite3.Connection]]:
+    """The archive's read model (its path and a read-only connection), or, where none can
+    be kept, one built for this export in a temporary folder."""
+    from .projection import Unavailable, up_to_date
+    from .projection.database import connect, path_of
+    from .projection.update import scratch
+
+    with contextlib.ExitStack() as stack:
+        try:
+            up_to_date(archive)
+            path = path_of(archive.repository)
+            db = connect(path, read_only=True)
+            stack.callback(db.close)
+        except (Unavailable, sqlite3.Error):
+            path, db = stack.enter_context(scratch(archive))
+        yield path, db
 
 
 def export(archive: Archive, fmt: ExportFormat, output: Path | None, briefings: list[str],
@@ -349,27 +314,59 @@ def export(archive: Archive, fmt: ExportFormat, output: Path | None, briefings: 
     names = briefings or archive.briefings()
     check_output(fmt, output, force)
     result = ExportResult(fmt, str(output) if output else "-")
-    if fmt == "jsonl":
-        writer: Writer = JsonlWriter(output, stdout or sys.stdout, force)
-    elif fmt == "csv":
-        assert output is not None
-        writer = CsvWriter(output, force)
-    else:
-        assert output is not None
-        writer = SqliteWriter(output, force)
-    try:
-        for name in names:
-            batch: dict[str, list[Row]] = {t: [] for t in TABLES}
-            for table, row in briefing_rows(name, archive.events(name)):
-                batch[table].append(row)
-                if table == "revisions" and on_revision:
-                    on_revision(name, row["sequence"])
-            for table in TABLES:  # parents first, so foreign keys always point backwards
-                writer.write(table, batch[table])
-                result.tables[table] += len(batch[table])
-            result.briefings += 1
-        writer.commit()
-    except BaseException:
-        writer.abort()
-        raise
+    with read_model(archive) as (path, db):
+        _check_readable(db, names)
+        if fmt == "sqlite":
+            assert output is not None
+            result.tables = write_sqlite(path, output, names, force)
+            result.briefings = result.tables["briefings"]
+            if on_revision is not None:
+                for name, sequence in db.execute("SELECT briefing, sequence FROM revisions"):
+                    if name in set(names):
+                        on_revision(name, sequence)
+            return result
+        writer = _writer(fmt, output, force, stdout)
+        try:
+            for name in names:
+                for table in NAMES:  # parents first, so foreign keys always point backwards
+                    rows = _rows(db, table, name)
+                    writer.write(table, rows)
+                    result.tables[table] += len(rows)
+                    if table == "revisions" and on_revision is not None:
+                        for row in rows:
+                            on_revision(name, row["sequence"])
+                result.briefings += 1
+            writer.commit()
+        except BaseException:
+            writer.abort()
+            raise
     return result
+
+
+def _writer(fmt: ExportFormat, output: Path | None, force: bool,
+            stdout: IO[str] | None) -> Writer:
+    if fmt == "jsonl":
+        return JsonlWriter(output, stdout or sys.stdout, force)
+    assert output is not None
+    if fmt == "csv":
+        return CsvWriter(output, force)
+    return ParquetWriter(output, force)
+
+
+def _rows(db: sqlite3.Connection, table: str, briefing: str) -> list[Row]:
+    from .projection.queries import table_rows
+
+    columns = COLUMNS[table]
+    return [dict(zip(columns, row, strict=True))
+            for row in table_rows(db, table, columns, briefing)]
+
+
+def _check_readable(db: sqlite3.Connection, names: list[str]) -> None:
+    """A briefing the read model could not read is exported by nobody: its events name
+    the problem (the error every command gives for it)."""
+    chosen = set(names)
+    for name, problem in db.execute("SELECT briefing, problem FROM unreadable"):
+        if name in chosen:
+            from .errors import CorruptArchive
+
+            raise CorruptArchive(problem)

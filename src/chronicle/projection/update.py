@@ -15,9 +15,12 @@ problem as they always have.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..derive import is_current
@@ -38,7 +41,7 @@ from .database import (
     write_meta,
 )
 from .rows import Carry, Dates, Facts, Rows, add_step, comparable_state, extractor_key, walk_on
-from .schema import TABLE
+from .schema import FILE_NAME, TABLE
 
 if TYPE_CHECKING:
     from ..append import NewRevision, Prior
@@ -136,6 +139,29 @@ def discard(archive: Archive) -> None:
     repository = archive.repository
     with projection_lock(repository, wait=True):
         remove_files(path_of(repository))
+
+
+@contextlib.contextmanager
+def scratch(archive: Archive) -> Iterator[tuple[Path, sqlite3.Connection]]:
+    """A projection of ``archive`` built in a temporary folder (for an export where none
+    can be kept), with a read-only connection to it; removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix="chronicle-read-model-") as folder:
+        path = Path(folder) / FILE_NAME
+        db = connect(path)
+        try:
+            db.execute("BEGIN")
+            reset(db)
+            head = archive.head()
+            if head is not None:
+                CatchUp(archive, db).run(head)
+            db.execute("COMMIT")
+        finally:
+            db.close()
+        reader = connect(path, read_only=True)
+        try:
+            yield path, reader
+        finally:
+            reader.close()
 
 
 # ----- catching up from git -----------------------------------------------------------------
