@@ -11,6 +11,7 @@ from chronicle import api
 from chronicle.model import Extractor
 from chronicle.projection import queries, reading
 from chronicle.readers import parse_bytes
+from chronicle.report import build_report, render_report
 from chronicle.store import Archive, NewRevision
 from chronicle.views import blame, figure_timeline, log_entries
 
@@ -120,6 +121,7 @@ def replayed_answers(archive: Archive) -> dict[str, object]:
         for number in range(1, len(states) + 1):
             found[f"blame {briefing} r{number}"] = [
                 line.as_dict() for line in blame(states, number)]
+        found[f"report {briefing}"] = render_report(build_report(states, "test"))
     return found
 
 
@@ -140,6 +142,8 @@ def projected_answers(archive: Archive) -> dict[str, object]:
             for number in range(1, count + 1):
                 found[f"blame {briefing} r{number}"] = [
                     line.as_dict() for line in queries.blame_lines(db, briefing, number, count)]
+            found[f"report {briefing}"] = render_report(queries.report_data(db, briefing,
+                                                                            "test"))
     return found
 
 

@@ -542,9 +542,18 @@ def write_report(archive: Archive, briefing: str, output: Path,
     """Write the self-contained HTML report of ``briefing`` to ``output`` (an existing file
     only with ``overwrite``)."""
     from .fetch import user_agent
+    from .projection import queries
+    from .report import build_report
     from .report import write_report as write
 
-    return write(history(archive, briefing), output, user_agent(), overwrite)
+    agent = user_agent()
+
+    def build() -> ReportData:
+        found = _from_read_model(
+            archive, lambda db, _: queries.report_data(db, briefing, agent), briefing)
+        return found if found is not None else build_report(history(archive, briefing), agent)
+
+    return write(build, output, overwrite)
 
 
 def review(path: Path | None, rev_range: str) -> Review:

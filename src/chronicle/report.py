@@ -10,10 +10,11 @@ and a Content-Security-Policy forbids any other source. Jinja2 renders the templ
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from markupsafe import Markup, escape
 
@@ -179,7 +180,7 @@ def _parse_time(text: str) -> float | None:
         return None
 
 
-def timeline_chart(states: list[RevisionState]) -> Markup:
+def timeline_chart(states: Sequence[Moment]) -> Markup:
     """The revisions as dots on a time axis (by when each was observed)."""
     frame = Frame(width=900, height=84, top=14, bottom=26, left=40, right=40)
     times = [_parse_time(s.observed_at) for s in states]
@@ -211,6 +212,16 @@ def timeline_chart(states: list[RevisionState]) -> Markup:
                          f'text-anchor="{anchor}">{escape(state.observed_at[:10])}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+class Moment(Protocol):
+    """A revision as the timeline places it."""
+
+    @property
+    def sequence(self) -> int: ...
+
+    @property
+    def observed_at(self) -> str: ...
 
 
 # ----- the page's data -------------------------------------------------------------------
@@ -271,6 +282,7 @@ def series_title(figure: Figure) -> str:
 
 
 def build_report(states: list[RevisionState], generated_by: str = "chronicle") -> ReportData:
+    """The page's data from a briefing's replayed revisions."""
     steps = walk(states)
     briefing = states[0].briefing
     revisions: list[RevisionView] = []
@@ -291,10 +303,17 @@ def build_report(states: list[RevisionState], generated_by: str = "chronicle") -
                                       state.origin.name or "stdin", state.revision.headline,
                                       summary, counts))
         previous = step
+    return assemble_report(briefing, revisions, diffs, figure_series(steps), generated_by)
+
+
+def assemble_report(briefing: str, revisions: list[RevisionView], diffs: list[DiffView],
+                    series_list: list[FigureSeries], generated_by: str) -> ReportData:
+    """The page's data from its parts (as build_report computes them, or as the read model
+    holds them)."""
     charts: list[Chart] = []
     single: list[tuple[int, Figure, str]] = []
     dates: list[tuple[str, str]] = []
-    for series in figure_series(steps):
+    for series in series_list:
         latest = series.points[-1]
         context = figure_context(latest.claim_text, latest.figure, before=3) or latest.figure.text
         if latest.figure.kind == "date":
@@ -306,12 +325,12 @@ def build_report(states: list[RevisionState], generated_by: str = "chronicle") -
             charts.append(Chart(
                 id=f"chart-{len(charts) + 1}", title=series_title(latest.figure), context=context,
                 kind=latest.figure.kind, latest=latest.figure.text, changed=series.changed(),
-                svg=figure_chart(series, len(states), label),
+                svg=figure_chart(series, len(revisions), label),
                 points=[(p.sequence, p.figure.text) for p in series.points],
             ))
     charts.sort(key=lambda c: not c.changed)  # changed figures first, otherwise in page order
-    return ReportData(briefing, revisions, timeline_chart(states), charts[:MAX_CHARTS], single,
-                      dates, diffs, generated_by)
+    return ReportData(briefing, revisions, timeline_chart(revisions), charts[:MAX_CHARTS],
+                      single, dates, diffs, generated_by)
 
 
 # ----- HTML ------------------------------------------------------------------------------
@@ -342,13 +361,14 @@ def render_report(data: ReportData) -> str:
     return env.get_template("report.html.j2").render(data=data)
 
 
-def write_report(states: list[RevisionState], output: Path, generated_by: str,
+def write_report(build: Callable[[], ReportData], output: Path,
                  overwrite: bool = False) -> ReportData:
-    """Build and write the page atomically (chronicle.safe_write); returns what it holds.
+    """Build the page's data (``build``) and write the page atomically (chronicle.safe_write);
+    returns what it holds.
 
     An existing file is replaced only when ``overwrite`` is true; the output path is checked
     before the page is built, so a wrong path fails at once."""
     with StagedFile(output, overwrite) as staged:
-        data = build_report(states, generated_by)
+        data = build()
         staged.temp.write_text(render_report(data), encoding="utf-8")
     return data

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import UnknownRevision
 
 if TYPE_CHECKING:
+    from ..report import ReportData
     from ..views import BlameLine, FigureThread, LogEntry
 
 
@@ -114,3 +115,44 @@ def table_rows(db: sqlite3.Connection, table: str, columns: list[str],
              "figures": "sequence, position", "quotes": "sequence, position"}.get(table, "sequence")
     return db.execute(f"SELECT {names} FROM {table} WHERE briefing = ? ORDER BY {order}",
                       (briefing,)).fetchall()
+
+
+def report_data(db: sqlite3.Connection, briefing: str, generated_by: str) -> ReportData:
+    """The report page's data, as report.build_report computes it from a replay."""
+    from ..diff_model import Diff
+    from ..lineage import FigureSeries, SeriesPoint
+    from ..model import Figure
+    from ..report import DiffView, RevisionView, assemble_report
+
+    texts: dict[int, dict[str, str]] = {}
+    for sequence, item, text in db.execute(
+            "SELECT sequence, id, text FROM claims WHERE briefing = ? UNION ALL "
+            "SELECT sequence, id, text FROM quotes WHERE briefing = ?", (briefing, briefing)):
+        texts.setdefault(sequence, {})[item] = text
+    for sequence, item, text in db.execute(  # a quote's text wins, as in text_by_id
+            "SELECT sequence, id, text FROM quotes WHERE briefing = ?", (briefing,)):
+        texts[sequence][item] = text
+    revisions, diffs = [], []
+    for sequence, recorded, observed, source, headline, summary, changes, diff in db.execute(
+            "SELECT sequence, recorded_at, observed_at, source, headline, summary, changes, "
+            "diff FROM revisions WHERE briefing = ? ORDER BY sequence", (briefing,)):
+        revisions.append(RevisionView(sequence, recorded, observed, source or "stdin",
+                                      headline, summary, json.loads(changes) if changes else {}))
+        if diff is not None:
+            found = Diff.model_validate_json(diff)
+            diffs.append(DiffView(found.from_, sequence, summary, found,
+                                  texts.get(found.from_, {}), texts.get(sequence, {})))
+    series: dict[str, FigureSeries] = {}
+    for lineage, in db.execute("SELECT lineage FROM figure_lineages WHERE briefing = ? "
+                               "ORDER BY first_sequence, first_position", (briefing,)):
+        series[lineage] = FigureSeries(lineage)
+    fields = ("id", "claim", "text", "value", "value_max", "unit", "kind", "qualifier", "noun",
+              "date", "start", "end")
+    for lineage, sequence, *values in db.execute(
+            "SELECT lineage, sequence, id, claim, text, value, value_max, unit, kind, qualifier, "
+            "noun, date, char_start, char_end FROM figures WHERE briefing = ? "
+            "ORDER BY sequence, position", (briefing,)):
+        figure = Figure.model_construct(**dict(zip(fields, values, strict=True)))
+        claim_text = texts.get(sequence, {}).get(figure.claim, "")
+        series[lineage].points.append(SeriesPoint(sequence, figure, claim_text))
+    return assemble_report(briefing, revisions, diffs, list(series.values()), generated_by)
