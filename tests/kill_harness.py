@@ -17,6 +17,9 @@ behind, and then checks:
 * the next chronicle command recovers by itself: opening the archive (what every
   command does) removes stale git locks, temporary files and the dirty marker, closes
   the ledger's pending batch and brings index and working tree up to date;
+* the read model, read as the kill left it, is at the old tip or the new one with exactly
+  the rows a fresh build there holds (never half an update), and after the next command
+  it matches a full replay;
 * `verify` reports no problem (hash chain, sequences, history, ledger);
 * every event on main replays;
 * the killed batch is all-or-nothing: its revisions are all on main or none is;
@@ -55,7 +58,8 @@ from archive_tools import (
 )
 
 BRIEFINGS = ("crash-a", "crash-b")
-GIT_LOCKS = ("index.lock", "HEAD.lock", "packed-refs.lock", "refs/heads/main.lock")
+GIT_LOCKS = ("index.lock", "HEAD.lock", "packed-refs.lock", "refs/heads/main.lock",
+             "refs/chronicle/ledger.lock")
 
 
 @dataclass
@@ -130,18 +134,28 @@ def leftovers(archive: Path) -> list[str]:
     return found
 
 
-def check_archive(archive: Path) -> tuple[list[str], dict[str, int]]:
-    """Open the archive as any command does, verify, replay; return problems and input counts."""
+def check_archive(archive: Path, tips: set[str | None] | None = None
+                  ) -> tuple[list[str], dict[str, int]]:
+    """Open the archive as any command does, verify, replay; return problems and input counts.
+
+    ``tips``: the branch tips before and after the killed run; the read model, read as the
+    kill left it, must be at one of them with exactly the rows a fresh build there holds.
+    """
     from chronicle.api import history, open_archive
     from chronicle.checks import verify_archive
+    from chronicle.projection.check import read_model_problems
+    from projection_tools import snapshot_problems
 
     problems: list[str] = []
+    if tips is not None:
+        problems += [f"read model after the kill: {p}" for p in snapshot_problems(archive, tips)]
     opened = open_archive(archive)  # recovers if a writer died
     after = leftovers(archive)
     if after:
         problems.append(f"not recovered by the next command: {after}")
     count, found = verify_archive(opened)
     problems += [f"verify: {p}" for p in found]
+    problems += [f"read model: {p}" for p in read_model_problems(opened)]  # caught up first
     inputs: Counter[str] = Counter()
     for briefing in opened.briefings():
         states = history(opened, briefing)  # raises CorruptArchive if anything is incomplete
@@ -153,6 +167,11 @@ def check_archive(archive: Path) -> tuple[list[str], dict[str, int]]:
     if status:
         problems.append(f"git status not clean: {status[:200]}")
     return problems, dict(inputs)
+
+
+def branch_tip(archive: Path) -> str | None:
+    ref = git_dir_of(archive) / "refs/heads/main"
+    return ref.read_text().strip() if ref.exists() else None
 
 
 def wait_for_lock(archive: Path, seconds: float = 60.0) -> bool:
@@ -216,8 +235,9 @@ def run_archive(index: int, runs: int, seed: int, workdir: Path, max_delay: floa
         delay = rng.uniform(0, max_delay / (6 if anchor == "ledger" else 1))
         run = Run(index, number, rng.choice(BRIEFINGS), size,
                   "group" if rng.random() < 0.4 else "process", anchor, delay)
+        before = branch_tip(archive)
         run_one(archive, run, files, rng)
-        problems, inputs = check_archive(archive)
+        problems, inputs = check_archive(archive, {before, branch_tip(archive)})
         run.problems += problems
         run.committed = sum(1 for d in digests if d in inputs)
         if run.committed not in (0, size):

@@ -161,3 +161,45 @@ def differences(archive: Archive) -> list[str]:
 def projection_file(archive: Archive | Path) -> Path:
     path = archive.path if isinstance(archive, Archive) else archive
     return path / ".chronicle" / "projection.sqlite"
+
+
+def snapshot_problems(path: Path, tips: set[str | None]) -> list[str]:
+    """The projection file of the archive at ``path`` as a killed writer left it (read as
+    it is, not caught up): it must reflect one of ``tips`` (the old state or the new one),
+    and hold exactly the rows a fresh build at that tip holds (never half an update)."""
+    import sqlite3
+
+    from chronicle.projection.database import read_meta
+    from chronicle.projection.schema import INTERNAL, TABLES, public_ddl
+    from chronicle.projection.update import CatchUp
+
+    file = projection_file(path)
+    if not file.exists():
+        return []
+    stored = sqlite3.connect(f"{file.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        meta = read_meta(stored)
+        if meta is None:
+            return ["the projection has no meta (a half-made file)"]
+        if meta.tip not in tips:
+            return [f"the projection is at {meta.tip}, neither the old tip nor the new one"]
+        fresh = sqlite3.connect(":memory:", isolation_level=None)
+        for statement in (*INTERNAL, *public_ddl()):
+            fresh.execute(statement)
+        archive = Archive(path, recover=False)
+        if meta.tip is not None:
+            fresh.execute("BEGIN")
+            CatchUp(archive, fresh).run(meta.tip)
+            fresh.execute("COMMIT")
+        archive.close()
+        problems = []
+        for table in (*(t.name for t in TABLES), "git_trees", "unreadable"):
+            query = f"SELECT * FROM {table} ORDER BY 1, 2, 3" if table != "unreadable" else \
+                f"SELECT * FROM {table} ORDER BY 1"
+            if stored.execute(query).fetchall() != fresh.execute(query).fetchall():
+                problems.append(f"the projection's {table} differ from a build at its tip "
+                                f"{meta.tip}")
+        fresh.close()
+        return problems
+    finally:
+        stored.close()

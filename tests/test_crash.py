@@ -32,8 +32,11 @@ from archive_tools import (
     status_porcelain,
     write_variants,
 )
+from chronicle.projection.check import read_model_problems
+from chronicle.store import Archive
 from conftest import cli, run_chronicle
 from kill_harness import leftovers, run_harness
+from projection_tools import snapshot_problems
 
 KILL_RUNS = int(os.environ.get("CHRONICLE_KILL_RUNS", "20"))
 KILL_SEED = int(os.environ.get("CHRONICLE_KILL_SEED", "20240611"))
@@ -79,6 +82,14 @@ CRASH_POINTS = {
         f"    {DIE}\n"
         "s.WorkingCopy._atomic_write = atomic_write\n",
         True, {"dirty marker", "temporary files", "git lock index.lock", "working copy behind"}),
+    "half-way through the read model's update (its transaction open)": (
+        "import chronicle.projection.update as u\n"
+        "real = u.insert\n"
+        "def insert(db, rows):\n"
+        "    real(db, rows)\n"
+        f"    {DIE}\n"
+        "u.insert = insert\n",
+        True, {"dirty marker"}),
     "everything written, before the dirty marker is cleared": (
         "import chronicle.locking as s\n"
         f"s.Session.clear_dirty = lambda self: {DIE}\n",
@@ -120,8 +131,11 @@ def test_dying_at_each_step_of_a_write(point: str, archive: Path, tmp_path: Path
 
     assert not lock_is_held(archive)  # the kernel released the dead writer's lock
     assert set(leftovers(archive)) == left
-    moved = (archive / ".git/refs/heads/main").read_text() != head_before
+    head_after = (archive / ".git/refs/heads/main").read_text()
+    moved = head_after != head_before
     assert moved == committed
+    # the read model, as the kill left it: the old state or the new one, never half
+    assert snapshot_problems(archive, {head_before.strip(), head_after.strip()}) == []
     # the next command, a read, recovers by itself ...
     verify = run_chronicle("verify", "--archive", str(archive))
     assert verify.returncode == 0, verify.stdout + verify.stderr
@@ -134,6 +148,7 @@ def test_dying_at_each_step_of_a_write(point: str, archive: Path, tmp_path: Path
     expected = [str(first[0])] + ([str(p) for p in batch] if committed else [])
     assert committed_sources(archive) == expected
     assert len(event_files(archive)) == len(expected)
+    assert read_model_problems(Archive(archive)) == []  # caught up, equal to a replay
     # ... and ingesting again works, numbering on from what is really there.
     again = cli("ingest", *map(str, batch), "-b", "crash", "--archive", str(archive), "--json")
     assert again.exit_code == 0, again.output

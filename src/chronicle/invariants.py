@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from pydantic_core import PydanticSerializationError
+
 from .errors import InputError
 from .model import Revision
 
@@ -114,6 +116,11 @@ def _sections(count: int) -> str:
 
 def _unencodable(revision: Revision) -> Iterator[str]:
     """Lone surrogates (possible in JSON as "\\ud800") cannot be stored as UTF-8."""
+    try:  # pydantic's JSON encoder (Rust) refuses them: only then look for which one
+        revision.model_dump_json()
+        return
+    except PydanticSerializationError:
+        pass
     for text in _strings(revision.model_dump()):
         try:
             text.encode("utf-8")

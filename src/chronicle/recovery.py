@@ -26,7 +26,7 @@ from .worktree import NoWorkingCopy
 
 # git's own lock files a killed git (or a git whose chronicle parent was killed) can leave
 GIT_LOCKS = ("index.lock", "HEAD.lock", "packed-refs.lock", "refs/heads/main.lock",
-             "config.lock")
+             "config.lock", "refs/chronicle/ledger.lock")
 
 
 def git_locks(repository: Repository) -> tuple[str, ...]:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..repository import Repository
-from .schema import FILE_NAME, FORMAT, INTERNAL, STATE_FOLDER, derivation, public_ddl
+from .schema import FILE_NAME, FORMAT, INDEXES, INTERNAL, STATE_FOLDER, derivation, public_ddl
 
 TOKEN_NAME = "chronicle-projection-token"
 BUSY_TIMEOUT = 60.0  # seconds a connection waits for another's write transaction
@@ -95,6 +95,7 @@ def connect(path: Path, read_only: bool = False) -> sqlite3.Connection:
     db = sqlite3.connect(path, timeout=BUSY_TIMEOUT, isolation_level=None)
     db.execute("PRAGMA journal_mode = WAL")
     db.execute("PRAGMA synchronous = NORMAL")  # WAL: a crash keeps it consistent
+    db.execute("PRAGMA cache_size = -65536")  # 64 MiB: a rebuild's indexes stay in memory
     return db
 
 
@@ -118,14 +119,22 @@ def write_meta(db: sqlite3.Connection, meta: Meta) -> None:
         ("tip", meta.tip or "")])
 
 
-def reset(db: sqlite3.Connection) -> None:
-    """Drop whatever the file holds and make empty tables (inside the caller's transaction)."""
+def reset(db: sqlite3.Connection, indexes: bool = True) -> None:
+    """Drop whatever the file holds and make empty tables (inside the caller's transaction);
+    without ``indexes`` the secondary indexes are left for add_indexes (a rebuild fills the
+    tables first: building an index once is cheaper than keeping it up row by row)."""
     found = db.execute("SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' "
                        "AND type IN ('table', 'view')").fetchall()
     for kind, name in found:
         db.execute(f'DROP {kind.upper()} IF EXISTS "{name}"')
     for statement in (*INTERNAL, *public_ddl()):
-        db.execute(statement)
+        if indexes or not statement.startswith("CREATE INDEX"):
+            db.execute(statement)
+
+
+def add_indexes(db: sqlite3.Connection) -> None:
+    for statement in INDEXES:
+        db.execute(statement.replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS", 1))
 
 
 @contextlib.contextmanager

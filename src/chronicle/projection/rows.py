@@ -169,9 +169,9 @@ def _part_rows(rows: Rows, key: tuple[str, int], revision: Revision, carry: Carr
         section = claim.section
         heading = headings[section] if section is not None and section < len(headings) else None
         dates = carry.dates[lineage]
+        people = json.dumps(list(claim.people), ensure_ascii=False) if claim.people else "[]"
         rows.claims.append((*key, claim.id, lineage, kind, position, section, heading,
-                            claim.text, json.dumps(list(claim.people), ensure_ascii=False),
-                            dates.introduced, dates.changed))
+                            claim.text, people, dates.introduced, dates.changed))
     texts = revision.text_by_id()
     for position, figure in enumerate(revision.figures):
         lineage = carry.figures[figure.id]

@@ -31,6 +31,7 @@ from ..replay import RevisionState, replay
 from .database import (
     Meta,
     Unavailable,
+    add_indexes,
     connect,
     path_of,
     projection_lock,
@@ -88,10 +89,13 @@ def up_to_date(archive: Archive, on_progress: Progress | None = None) -> Meta:
                 return meta
             db.execute("BEGIN IMMEDIATE")
             try:
-                if meta is None or not meta.trusted(wanted):
-                    reset(db)
+                rebuilding = meta is None or not meta.trusted(wanted)
+                if rebuilding:
+                    reset(db, indexes=False)
                 if head is not None:
                     CatchUp(archive, db, on_progress).run(head)
+                if rebuilding:
+                    add_indexes(db)
                 done = replace(wanted, tip=head)
                 write_meta(db, done)
                 db.execute("COMMIT")
@@ -150,10 +154,11 @@ def scratch(archive: Archive) -> Iterator[tuple[Path, sqlite3.Connection]]:
         db = connect(path)
         try:
             db.execute("BEGIN")
-            reset(db)
+            reset(db, indexes=False)
             head = archive.head()
             if head is not None:
                 CatchUp(archive, db).run(head)
+            add_indexes(db)
             db.execute("COMMIT")
         finally:
             db.close()
@@ -175,6 +180,7 @@ class CatchUp:
         self.on_progress = on_progress
         self.done = 0
         self.current = extractor_key(None)
+        self.unreadable = {row[0] for row in db.execute("SELECT briefing FROM unreadable")}
 
     def run(self, commit: str) -> None:
         tree = self.archive.tree(commit)
@@ -217,9 +223,11 @@ class CatchUp:
             same = count <= len(names) and all(
                 row[0] == blob.hex() for row, blob in zip(stored, blobs, strict=False))
             if not (count and same and self._extend_from_git(name, folder, names, blobs, count)):
-                forget(self.db, name)
+                if count:
+                    forget(self.db, name)
                 self._build_from_git(name, folder, names, blobs)
-            self.db.execute("DELETE FROM unreadable WHERE briefing = ?", (name,))
+            if name in self.unreadable:
+                self.db.execute("DELETE FROM unreadable WHERE briefing = ?", (name,))
         except ChronicleError as error:  # the events say what is wrong when asked
             forget(self.db, name)
             self.db.execute("INSERT OR REPLACE INTO unreadable VALUES (?, ?)", (name, str(error)))
@@ -468,10 +476,10 @@ class AppendObserver:
                   pending: list[tuple[NewRevision, dict[str, Any], bytes, Prior | None]]
                   ) -> None:
         meta = read_meta(db)
-        catch_up = CatchUp(self.archive, db)
         if meta is None or not meta.trusted(wanted):
             reset(db)
             meta = None
+        catch_up = CatchUp(self.archive, db)
         if (meta is None or meta.tip != start) and start is not None:
             catch_up.run(start)
         by_briefing: dict[str, list[tuple[NewRevision, dict[str, Any], bytes,
