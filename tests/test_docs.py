@@ -83,7 +83,8 @@ def test_readme_shell_blocks_run_as_written(tmp_path: Path) -> None:
     assert (tmp_path / "report.html").is_file() and (tmp_path / "comment.md").is_file()
     listed = subprocess.run(["chronicle", "list"], cwd=tmp_path, env=env, capture_output=True,
                             text=True, check=True)
-    assert listed.stdout.startswith("nato-ukraine")
+    assert [line.split()[0] for line in listed.stdout.splitlines()] == ["city-budget",
+                                                                        "nato-ukraine"]
 
 
 @pytest.mark.slow
@@ -101,3 +102,67 @@ def test_the_sqlite_query_reads_one_briefing(tmp_path: Path) -> None:
     rows = subprocess.run(["bash", "-c", query], cwd=tmp_path, capture_output=True, text=True,
                           check=True).stdout.splitlines()
     assert len(rows) == 1 and rows[0].endswith("over $56.2 billion|56200000000.0")
+
+
+def readme_commands(name: str) -> list[list[str]]:
+    """Every `chronicle NAME ...` command of the README's sh blocks, as its arguments."""
+    import shlex
+
+    found = []
+    for body, skip in blocks():
+        if skip is not None:
+            continue
+        words = shlex.split(body, comments=True)
+        for n, word in enumerate(words):
+            if word == "chronicle" and words[n + 1:n + 2] == [name]:
+                end = n + 2
+                while end < len(words) and words[end] != "chronicle" and words[end] != "&&":
+                    end += 1
+                found.append(words[n + 1:end])
+    return found
+
+
+def test_the_read_model_tables_views_and_columns_are_documented() -> None:
+    from chronicle.projection.schema import TABLES, VIEWS
+
+    section = README[README.index("## The read model and SQL"):README.index("## Exports")]
+    for table in TABLES:
+        row = next((line for line in section.splitlines() if line.startswith(f"| `{table.name}`")),
+                   None)
+        assert row is not None, f"README's table of tables misses {table.name}"
+        for column in table.names():
+            assert f"`{column}`" in row, f"README does not document {table.name}.{column}"
+    for view in VIEWS:
+        row = next((line for line in section.splitlines() if line.startswith(f"| `{view.name}`")),
+                   None)
+        assert row is not None, f"README's table of views misses {view.name}"
+
+
+def test_every_readme_sql_query_answers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The README's questions, asked of an archive made as the README makes it: each one
+    runs, and the three questions give the answers the README says they give."""
+    from conftest import cli
+
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(ROOT / "examples", tmp_path / "examples")
+    assert cli("init", "archive").exit_code == 0
+    for args in readme_commands("ingest"):
+        if not args[1].startswith("examples/"):
+            continue  # a web page, a tree: not what the questions read
+        result = cli(*args, "--archive", "archive")
+        assert result.exit_code == 0, result.output
+    queries = readme_commands("sql")
+    assert len(queries) >= 4
+    answers = []
+    for args in queries:
+        result = cli(*args, "--archive", "archive")
+        assert result.exit_code == 0, f"{args}: {result.output}"
+        assert len(result.stdout.strip().splitlines()) >= 2, f"no rows: {args}"  # header, a row
+        answers.append(result.stdout)
+    changed, moved, removed = (next(a for q, a in zip(queries, answers, strict=True)
+                                    if marker in q[1]) for marker in
+                               ("figure_changes", "first_value", "claims_removed"))
+    assert "city-budget" in changed and "$4.9 billion" in changed
+    assert "16.7" in moved and "nato-ukraine" not in moved
+    removed_rows = removed.strip().splitlines()[1:]
+    assert len(removed_rows) == 2 and all(",2024-11-" in row for row in removed_rows)
