@@ -1,166 +1,756 @@
-"""Align claims, key points, quotes and figures between two revisions.
+"""Align two revisions: which claim, quote and figure of one is which of the other.
 
-Same normalised text (hence same id) pairs first; what is left pairs best-first by
-rapidfuzz similarity above a threshold, comparing texts with their figures masked so
-that a changed number does not make a claim look different. Figures pair only inside
-paired claims, so a changed value is a change of that figure, not a removal plus an
-addition.
+Claims (and key points, and quotes) align in near-linear time, never through an n x m table:
+
+1. **Same text.** Claims whose text is equal once case, spacing, quote marks, dashes and
+   punctuation are set aside pair first (a hash lookup); repeats pair with the nearest.
+2. **Candidates from an index.** Every other claim looks up the claims of the other
+   revision that share its rare words or figures (an inverted index whose too-common
+   entries are skipped) and the few that sit in the same place between two already paired
+   claims. Only these candidates are scored.
+3. **Scores.** rapidfuzz's ratio of the texts with figures masked (a changed number does not
+   make a sentence look different), the idf-weighted word overlap (a reworded sentence keeps
+   its rare words), and how much of the shorter one the longer one covers (a grown or
+   shortened sentence). Pairs are taken best first, one to one.
+4. **Splits and merges.** A paired claim grows into a group while a neighbouring unpaired
+   claim of the other revision is made of its leftover words (one sentence became two or
+   three, or two became one); an unpaired claim can found such a group too.
+5. **Moves.** The pairs that keep their order are a heaviest increasing subsequence
+   (weighted by text length, O(n log n)); every other pair moved, and so does a pair that
+   lands under a section that is not the counterpart of its old one.
+
+NewsEdits (Spangher et al., NAACL 2022) links each sentence to its most similar sentence of
+the other version (asymmetric word-embedding matches, both directions, so a sentence can
+link to two: splits and merges) and finds "refactors" by greedily removing crossing links.
+Here the same shapes come from an index instead of all pairs, moves are a minimal set, and,
+which NewsEdits does not do at all, figures are matched by what they measure
+(``chronicle.figure_match``), with the claim alignment as a prior.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import heapq
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Generic, Protocol, TypeVar
 
 from rapidfuzz import fuzz
 
 from .model import Claim, Figure, Quote, Revision
 
-# Below this similarity (0-100) two texts are different claims, not an edit of one.
+# Below this masked-text ratio (0-100) two texts are different claims, unless their words say
+# otherwise (WORD_OVERLAP, COVERAGE).
 CLAIM_THRESHOLD = 62.0
+WORD_OVERLAP = 0.5  # idf-weighted Dice of the content words
+COVERAGE = 0.75  # share of the shorter claim's weighted words found in the longer one
+PART_COVERAGE = 0.5  # a split part: this much of it comes from the other side's claim,
+PART_NEW = 0.35  # ... this much of it from words the other parts did not use yet,
+PART_SHARE = 0.15  # ... and those words are this much of the other side's claim
 QUOTE_THRESHOLD = 80.0
 SAME_SPEAKER_BONUS = 15.0  # a reworded quote by the same speaker is still that quote
+IN_PLACE_BONUS = 5.0  # same place between two paired neighbours
+# Enough for the only unpaired claims in one place: a line diff's one-line change. Figures of
+# the same kind in both (a data line whose numbers were updated) need less of the words.
+ALONE_RATIO, ALONE_OVERLAP, ALONE_RATIO_WITH_FIGURES = 55.0, 0.3, 20.0
+CANDIDATES = 8  # index candidates scored per claim
+NEIGHBOURS = 3  # same-place candidates scored per claim
+MAX_POSTINGS = 48  # an index word shared by more claims than this does not pick candidates
+MAX_PARTS = 4
 
-T = TypeVar("T")
+_STOP_TEXT = (
+    "a an the and or but nor of to in on at by for with from as into onto over under about "
+    "than then that this these those there here it its it's is are was were be been being am "
+    "has have had do does did will would shall should can could may might must not no so such "
+    "which who whom whose what when where why how all any each both either neither some more "
+    "most other another own same very also just only even still yet we you he she they them "
+    "their our your his her him us i me my mine ours theirs if while because although though "
+    "since until unless after before during per via upon out up down off again further once"
+)
+STOP_WORDS = frozenset(_STOP_TEXT.split())
+_WORD = re.compile(r"[^\W_]+")
+_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'",
+                         "–": "-", "—": "-", "―": "-", "\u00a0": " "})
+
+
+class Item(Protocol):
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def text(self) -> str: ...
+
+
+T = TypeVar("T", bound=Item)
+
+
+def normal_text(text: str) -> str:
+    """Case, quote marks, dashes and spacing set aside: what a reader compares."""
+    return " ".join(text.translate(_QUOTES).casefold().split())
+
+
+def identity_key(text: str) -> str:
+    """Letters and digits only: texts equal under this key differ at most in punctuation."""
+    return "".join(_WORD.findall(text.casefold()))
+
+
+def _wording(masked: str) -> str:
+    """The words of a masked text and where its figures stand: a figure added is wording."""
+    return " ".join(_WORDING.findall(masked))
+
+
+_WORDING = re.compile(r"[^\W_]+|#")
 
 
 @dataclass(frozen=True)
-class Pair:
-    """Two aligned claims; ``score`` is 100 for identical text."""
+class Pair(Generic[T]):
+    """Two aligned items; ``score`` is 100 for identical text."""
 
-    before: Claim
-    after: Claim
+    before: T
+    after: T
     score: float
     reworded: bool  # wording changed beyond the figures in it
 
 
+@dataclass(frozen=True)
+class Group(Generic[T]):
+    """One item that became several (a split) or several that became one (a merge)."""
+
+    before: tuple[T, ...]
+    after: tuple[T, ...]
+    score: float
+    principal: Pair[T]  # the closest part of each side
+
+    @property
+    def is_split(self) -> bool:
+        return len(self.after) > 1
+
+
+@dataclass
+class ItemAlignment(Generic[T]):
+    pairs: list[Pair[T]] = field(default_factory=list)  # one to one, in the after order
+    added: list[T] = field(default_factory=list)
+    removed: list[T] = field(default_factory=list)
+    groups: list[Group[T]] = field(default_factory=list)  # splits and merges
+    moved: list[Pair[T]] = field(default_factory=list)  # pairs (or principals) out of order
+
+    @property
+    def splits(self) -> list[Group[T]]:
+        return [g for g in self.groups if g.is_split]
+
+    @property
+    def merges(self) -> list[Group[T]]:
+        return [g for g in self.groups if not g.is_split]
+
+    def all_pairs(self) -> list[Pair[T]]:
+        """The one-to-one pairs and the principal pair of every group."""
+        return [*self.pairs, *(g.principal for g in self.groups)]
+
+
 @dataclass
 class Alignment:
-    claims: list[Pair] = field(default_factory=list)
-    claims_added: list[Claim] = field(default_factory=list)
-    claims_removed: list[Claim] = field(default_factory=list)
-    key_points: list[Pair] = field(default_factory=list)
-    key_points_added: list[Claim] = field(default_factory=list)
-    key_points_removed: list[Claim] = field(default_factory=list)
+    claims: ItemAlignment[Claim] = field(default_factory=ItemAlignment)
+    key_points: ItemAlignment[Claim] = field(default_factory=ItemAlignment)
+    quotes: ItemAlignment[Quote] = field(default_factory=ItemAlignment)
     figures: list[tuple[Figure, Figure]] = field(default_factory=list)
     figures_added: list[Figure] = field(default_factory=list)
     figures_removed: list[Figure] = field(default_factory=list)
-    quotes: list[tuple[Quote, Quote]] = field(default_factory=list)
-    quotes_added: list[Quote] = field(default_factory=list)
-    quotes_removed: list[Quote] = field(default_factory=list)
 
 
-def masked_text(claim: Claim, figures: Sequence[Figure]) -> str:
-    """The claim's text with each figure replaced by '#', so only wording compares."""
-    text = claim.text
+# ----- the units the aligner works on -----------------------------------------------------
+@dataclass
+class _Unit(Generic[T]):
+    index: int  # reading order on its side
+    item: T
+    key: str
+    masked: str  # normal text with each figure replaced by '#'
+    words: frozenset[str]  # content words and figure keys
+    section: int | None = None
+    dimensions: frozenset[str] = frozenset()  # what its figures measure
+
+    @property
+    def text(self) -> str:
+        return self.item.text
+
+
+def masked_text(text: str, figures: Sequence[Figure]) -> str:
+    """The text with each figure replaced by '#', so only wording compares."""
     for figure in sorted(figures, key=lambda f: f.start, reverse=True):
         text = text[: figure.start] + "#" + text[figure.end :]
-    return " ".join(text.split())
+    return normal_text(text)
 
 
-def pair_best_first(
-    before: Sequence[T], after: Sequence[T], score: Callable[[T, T], float], threshold: float
-) -> tuple[list[tuple[T, T, float]], list[T], list[T]]:
-    """Greedy one-to-one pairing by descending score; returns pairs, unpaired before/after."""
-    candidates = [(score(b, a), i, j) for i, b in enumerate(before) for j, a in enumerate(after)]
-    candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
+def figure_token(figure: Figure) -> str:
+    """A word standing for the figure's quantity, for the index and the word overlap."""
+    from .quantities import base_quantity
+
+    dimension, value = base_quantity(figure).key()
+    return f"#{dimension}={value}"
+
+
+def _units(items: Sequence[T], figures: dict[str, list[Figure]],
+           sections: dict[str, int | None]) -> list[_Unit[T]]:
+    units = []
+    for index, item in enumerate(items):
+        own = figures.get(item.id, [])
+        masked = masked_text(item.text, own)
+        words = {w for w in _WORD.findall(masked) if w not in STOP_WORDS}
+        tokens = {figure_token(f) for f in own}
+        words.update(tokens)
+        units.append(_Unit(index, item, identity_key(item.text), masked, frozenset(words),
+                           sections.get(item.id), frozenset(t.split("=")[0] for t in tokens)))
+    return units
+
+
+class _Weights:
+    """Inverse document frequency of every word over both sides."""
+
+    def __init__(self, units: Sequence[_Unit[T]]) -> None:
+        counts: Counter[str] = Counter()
+        for unit in units:
+            counts.update(unit.words)
+        total = max(len(units), 1)
+        self.idf = {w: math.log(1 + total / n) for w, n in counts.items()}
+        self.counts = counts
+
+    def weight(self, words: frozenset[str] | set[str]) -> float:
+        return sum(self.idf.get(w, 0.0) for w in words)
+
+
+@dataclass(frozen=True)
+class _Score:
+    rank: float  # what pairs are sorted by
+    accepted: bool  # similar enough to be one item
+
+
+def _score(b: _Unit[T], a: _Unit[T], weights: _Weights, place: int) -> _Score:
+    ratio = fuzz.ratio(b.masked, a.masked)
+    common = weights.weight(b.words & a.words)
+    wb, wa = weights.weight(b.words), weights.weight(a.words)
+    dice = 2 * common / (wb + wa) if wb + wa else 0.0
+    shorter, size = (wb, len(b.words)) if wb <= wa else (wa, len(a.words))
+    cover = common / shorter if shorter else 0.0
+    bonus = IN_PLACE_BONUS if place != ELSEWHERE else 0.0
+    threshold = CLAIM_THRESHOLD - bonus
+    few = min(len(b.words), len(a.words))
+    accepted = (
+        ratio >= threshold
+        or (dice >= WORD_OVERLAP - bonus / 100 and few >= 3)
+        or (cover >= COVERAGE and size >= 4)
+        or (place == ALONE and (ratio >= ALONE_RATIO or dice >= ALONE_OVERLAP or (
+            bool(b.dimensions & a.dimensions) and ratio >= ALONE_RATIO_WITH_FIGURES)))
+    )
+    rank = max(ratio, 100 * dice, 90 * cover if size >= 4 else 0.0) + bonus
+    return _Score(rank, accepted)
+
+
+# ----- step 1: same text ------------------------------------------------------------------
+def _exact(before: list[_Unit[T]], after: list[_Unit[T]]) -> list[tuple[int, int]]:
+    """(before index, after index) of units with the same identity key."""
+    by_key: dict[str, list[int]] = defaultdict(list)
+    for unit in after:
+        by_key[unit.key].append(unit.index)
+    wanted: dict[str, list[int]] = defaultdict(list)
+    for unit in before:
+        if unit.key in by_key:
+            wanted[unit.key].append(unit.index)
+    ratio = len(after) / max(len(before), 1)
+    pairs = []
+    for key, bs in wanted.items():
+        pairs += _nearest(bs, by_key[key], ratio)
+    return pairs
+
+
+def _nearest(bs: list[int], as_: list[int], ratio: float) -> list[tuple[int, int]]:
+    """Pair repeats of one text: in order when the counts agree, else the nearest first."""
+    if len(bs) == len(as_) or len(bs) * len(as_) > 2500:
+        return list(zip(bs, as_, strict=False))
+    options = sorted((abs(b * ratio - a), b, a) for b in bs for a in as_)
     used_b: set[int] = set()
     used_a: set[int] = set()
-    chosen: list[tuple[int, int, float]] = []
-    for value, i, j in candidates:
-        if value < threshold:
-            break
-        if i in used_b or j in used_a:
-            continue
-        used_b.add(i)
-        used_a.add(j)
-        chosen.append((j, i, value))
-    pairs = [(before[i], after[j], value) for j, i, value in sorted(chosen)]
-    left = [b for i, b in enumerate(before) if i not in used_b]
-    right = [a for j, a in enumerate(after) if j not in used_a]
-    return pairs, left, right
+    chosen = []
+    for _, b, a in options:
+        if b not in used_b and a not in used_a:
+            used_b.add(b)
+            used_a.add(a)
+            chosen.append((b, a))
+    return sorted(chosen)
 
 
+# ----- step 2: candidates -----------------------------------------------------------------
+def _candidates(
+    rest_b: list[_Unit[T]], rest_a: list[_Unit[T]], anchors: list[tuple[int, int]],
+    n_before: int, n_after: int, weights: _Weights,
+) -> dict[int, dict[int, int]]:
+    """For each unpaired before unit: the after units worth scoring, and whether in place."""
+    postings: dict[str, list[int]] = defaultdict(list)
+    for position, unit in enumerate(rest_a):
+        for word in unit.words:
+            postings[word].append(position)
+    after_index = [u.index for u in rest_a]
+    chain = _increasing(anchors)
+    chain_b = [b for b, _ in chain]
+    gaps = {u.index: _gap(u.index, chain, chain_b, n_before, n_after) for u in rest_b}
+    before_in_gap = Counter((low, high) for low, high, _ in gaps.values())
+    found: dict[int, dict[int, int]] = {}
+    for unit in rest_b:
+        shared: dict[int, float] = defaultdict(float)
+        for word in unit.words:
+            listed = postings.get(word)
+            if listed and len(listed) <= MAX_POSTINGS:
+                weight = weights.idf[word]
+                for position in listed:
+                    shared[position] += weight
+        best = heapq.nlargest(CANDIDATES, shared.items(), key=lambda kv: (kv[1], -kv[0]))
+        options = {position: ELSEWHERE for position, _ in best}
+        low, high, expected = gaps[unit.index]
+        near = _closest(after_index, low, high, expected, NEIGHBOURS)
+        alone = len(near) == 1 and before_in_gap[(low, high)] == 1 and _count_between(
+            after_index, low, high) == 1
+        for position in near:
+            options[position] = ALONE if alone else IN_PLACE
+        found[unit.index] = options
+    return found
+
+
+# Where a candidate stands: anywhere, between the same paired neighbours, or the only
+# unpaired claim between them on both sides (what a line diff calls a one-line change).
+ELSEWHERE, IN_PLACE, ALONE = 0, 1, 2
+
+
+def _count_between(sorted_indices: list[int], low: int, high: int) -> int:
+    import bisect
+
+    return bisect.bisect_left(sorted_indices, high) - bisect.bisect_right(sorted_indices, low)
+
+
+def _gap(index: int, chain: list[tuple[int, int]], chain_b: list[int], n_before: int,
+         n_after: int) -> tuple[int, int, float]:
+    """The open interval of after indices between the paired neighbours of a before index."""
+    import bisect
+
+    at = bisect.bisect_left(chain_b, index)
+    low = chain[at - 1][1] if at > 0 else -1
+    high = chain[at][1] if at < len(chain) else n_after
+    b_low = chain[at - 1][0] if at > 0 else -1
+    b_high = chain[at][0] if at < len(chain) else n_before
+    share = (index - b_low) / max(b_high - b_low, 1)
+    return low, high, low + share * (high - low)
+
+
+def _closest(sorted_indices: list[int], low: int, high: int, expected: float,
+             count: int) -> list[int]:
+    """Positions in ``sorted_indices`` of up to ``count`` values in (low, high) near expected."""
+    import bisect
+
+    start = bisect.bisect_right(sorted_indices, low)
+    stop = bisect.bisect_left(sorted_indices, high)
+    middle = bisect.bisect_left(sorted_indices, expected, start, stop)
+    left, right = middle - 1, middle
+    picked: list[int] = []
+    while len(picked) < count and (left >= start or right < stop):
+        take_right = right < stop and (
+            left < start or sorted_indices[right] - expected <= expected - sorted_indices[left]
+        )
+        if take_right:
+            picked.append(right)
+            right += 1
+        else:
+            picked.append(left)
+            left -= 1
+    return picked
+
+
+# ----- step 3-4: pairs and groups ---------------------------------------------------------
+def align_items(
+    before: Sequence[T], after: Sequence[T], figures_before: dict[str, list[Figure]],
+    figures_after: dict[str, list[Figure]], sections_before: dict[str, int | None] | None = None,
+    sections_after: dict[str, int | None] | None = None, allow_groups: bool = True,
+    speakers: tuple[dict[str, str | None], dict[str, str | None]] | None = None,
+) -> ItemAlignment[T]:
+    """Align two sequences of claims (or quotes) in reading order."""
+    units_b = _units(before, figures_before, sections_before or {})
+    units_a = _units(after, figures_after, sections_after or {})
+    exact = _exact(units_b, units_a)
+    matcher = _Matcher(units_b, units_a, exact, speakers)
+    matcher.pair_rest()
+    if allow_groups:
+        matcher.grow_groups()
+    return matcher.result(sections_before or {}, sections_after or {})
+
+
+class _Matcher(Generic[T]):
+    def __init__(self, units_b: list[_Unit[T]], units_a: list[_Unit[T]],
+                 exact: list[tuple[int, int]],
+                 speakers: tuple[dict[str, str | None], dict[str, str | None]] | None) -> None:
+        self.b, self.a = units_b, units_a
+        self.weights = _Weights([*units_b, *units_a])
+        self.exact = exact
+        self.pair_of_b: dict[int, int] = dict(exact)
+        self.pair_of_a: dict[int, int] = {a: b for b, a in exact}
+        self.scores: dict[tuple[int, int], float] = {p: 100.0 for p in exact}
+        self.speakers = speakers
+        self.groups: list[tuple[list[int], list[int]]] = []
+        self.options: dict[int, dict[int, int]] = {}  # before index -> after index -> place
+        self.options_of_a: dict[int, list[int]] = defaultdict(list)
+        self._before_index = {u.item.id: u.index for u in units_b}
+        self._after_index = {u.item.id: u.index for u in units_a}
+
+    def _same_speaker(self, b: _Unit[T], a: _Unit[T]) -> bool:
+        if self.speakers is None:
+            return False
+        speaker = self.speakers[0].get(b.item.id)
+        other = self.speakers[1].get(a.item.id)
+        return speaker is not None and other is not None and normal_text(speaker) == normal_text(
+            other
+        )
+
+    def pair_rest(self) -> None:
+        rest_b = [u for u in self.b if u.index not in self.pair_of_b]
+        rest_a = [u for u in self.a if u.index not in self.pair_of_a]
+        if not rest_b or not rest_a:
+            return
+        self.options = _candidates(rest_b, rest_a, self.exact, len(self.b), len(self.a),
+                                   self.weights)
+        scored = []
+        for unit in rest_b:
+            for position, place in self.options[unit.index].items():
+                other = rest_a[position]
+                score = self._pair_score(unit, other, place)
+                if score.accepted:
+                    scored.append((score.rank, unit.index, other.index))
+        scored.sort(key=lambda s: (-s[0], s[1], s[2]))
+        for rank, b, a in scored:
+            if b not in self.pair_of_b and a not in self.pair_of_a:
+                self.pair_of_b[b], self.pair_of_a[a] = a, b
+                self.scores[(b, a)] = min(rank, 99.9)
+        # remember candidates by after position -> after index for group growth
+        self.options = {
+            b: {rest_a[p].index: place for p, place in opts.items()}
+            for b, opts in self.options.items()
+        }
+        self._pair_alone()
+        for b, opts in self.options.items():
+            for a in opts:
+                self.options_of_a[a].append(b)
+
+    def _pair_alone(self) -> None:
+        """Second look, with every pair as a landmark: an unpaired claim now alone between
+        two pairs, opposite one unpaired claim of the other side, is its edit if they are
+        at all alike (a line diff's one-line change)."""
+        anchors = sorted((b, a) for b, a in self.pair_of_b.items() if a >= 0)
+        chain = _increasing(anchors)
+        chain_b = [b for b, _ in chain]
+        rest_b = [u for u in self.b if u.index not in self.pair_of_b]
+        rest_a = [u.index for u in self.a if u.index not in self.pair_of_a]
+        gaps = {u.index: _gap(u.index, chain, chain_b, len(self.b), len(self.a)) for u in rest_b}
+        before_in_gap = Counter((low, high) for low, high, _ in gaps.values())
+        for unit in rest_b:
+            low, high, expected = gaps[unit.index]
+            if before_in_gap[(low, high)] != 1:
+                continue
+            near = _closest(rest_a, low, high, expected, 2)
+            if len(near) != 1:
+                continue
+            other = self.a[rest_a[near[0]]]
+            self.options.setdefault(unit.index, {})[other.index] = ALONE
+            score = self._pair_score(unit, other, ALONE)
+            if score.accepted:
+                self.pair_of_b[unit.index], self.pair_of_a[other.index] = other.index, unit.index
+                self.scores[(unit.index, other.index)] = min(score.rank, 99.9)
+
+    def _pair_score(self, b: _Unit[T], a: _Unit[T], place: int) -> _Score:
+        if self.speakers is not None:
+            return _quote_score(b, a, self._same_speaker(b, a))
+        return _score(b, a, self.weights, place)
+
+    # -- groups --
+    def grow_groups(self) -> None:
+        for b_index, a_index in sorted(self.pair_of_b.items()):
+            if self.scores.get((b_index, a_index), 0.0) >= 100.0:
+                continue  # the same text: nothing was split off
+            self._grow([b_index], [a_index])
+        for unit in self.b:
+            if unit.index not in self.pair_of_b:
+                self._found(unit.index, forward=True)
+        for unit in self.a:
+            if unit.index not in self.pair_of_a:
+                self._found(unit.index, forward=False)
+
+    def _grow(self, bs: list[int], as_: list[int]) -> None:
+        """Add unpaired neighbours made of the group's leftover words; record a group."""
+        grew = False
+        while len(bs) + len(as_) < MAX_PARTS + 1:
+            added = False
+            if len(bs) == 1:
+                added = self._extend(bs, as_, self.a, self.pair_of_a)
+            if not added and len(as_) == 1:
+                added = self._extend(as_, bs, self.b, self.pair_of_b)
+            if not added:
+                break
+            grew = True
+        if grew:
+            self.groups.append((bs, as_))
+
+    def _extend(self, single: list[int], parts: list[int], side: list[_Unit[T]],
+                taken: dict[int, int]) -> bool:
+        """Add to ``parts`` (indices on ``side``) an unpaired neighbour made of single's words."""
+        whole = self._other(side)[single[0]]
+        used: set[str] = set()
+        for index in parts:
+            used |= side[index].words
+        for neighbour in (min(parts) - 1, max(parts) + 1):
+            if not 0 <= neighbour < len(side) or neighbour in taken:
+                continue
+            unit = side[neighbour]
+            if self._is_part(unit, whole, used):
+                parts.append(neighbour)
+                parts.sort()
+                taken[neighbour] = -1  # held by a group
+                return True
+        return False
+
+    def _other(self, side: list[_Unit[T]]) -> list[_Unit[T]]:
+        return self.b if side is self.a else self.a
+
+    def _is_part(self, unit: _Unit[T], whole: _Unit[T], used: set[str]) -> bool:
+        own = self.weights.weight(unit.words)
+        if own == 0 or len(unit.words) < 2:
+            return normal_text(unit.text).strip(" .") in normal_text(whole.text)
+        shared = unit.words & whole.words
+        from_whole = self.weights.weight(shared) / own
+        fresh = self.weights.weight(shared - used)
+        # the part is mostly the whole's words, and it carries a real share of the whole
+        # that the other parts did not carry yet
+        whole_weight = self.weights.weight(whole.words) or 1.0
+        return (from_whole >= PART_COVERAGE and fresh / own >= PART_NEW
+                and fresh / whole_weight >= PART_SHARE)
+
+    def _found(self, index: int, forward: bool) -> None:
+        """An unpaired unit whose content went into several unpaired units of the other side."""
+        side, taken = (self.a, self.pair_of_a) if forward else (self.b, self.pair_of_b)
+        own_side = self.b if forward else self.a
+        whole = own_side[index]
+        options = self.options.get(index, {}) if forward else self.options_of_a.get(index, [])
+        for start in sorted(options):
+            if start in taken:
+                continue
+            parts = [start]
+            if not self._is_part(side[start], whole, set()):
+                continue
+            taken[start] = -1
+            while len(parts) < MAX_PARTS and self._extend([index], parts, side, taken):
+                pass
+            if len(parts) > 1 and self._group_similar(whole, [side[p] for p in parts]):
+                (self.pair_of_b if forward else self.pair_of_a)[index] = -1
+                self.groups.append(([index], parts) if forward else (parts, [index]))
+                return
+            for p in parts:
+                del taken[p]
+
+    def _group_similar(self, whole: _Unit[T], parts: list[_Unit[T]]) -> bool:
+        joined = " ".join(p.masked for p in parts)
+        words = frozenset().union(*(p.words for p in parts))
+        common = self.weights.weight(whole.words & words)
+        total = self.weights.weight(whole.words) + self.weights.weight(words)
+        dice = 2 * common / total if total else 0.0
+        return fuzz.ratio(whole.masked, joined) >= CLAIM_THRESHOLD or dice >= WORD_OVERLAP
+
+    # -- result --
+    def result(self, sections_b: dict[str, int | None],
+               sections_a: dict[str, int | None]) -> ItemAlignment[T]:
+        out: ItemAlignment[T] = ItemAlignment()
+        in_group_b: set[int] = set()
+        in_group_a: set[int] = set()
+        for bs, as_ in self.groups:
+            in_group_b.update(bs)
+            in_group_a.update(as_)
+            out.groups.append(self._group(bs, as_))
+        for b_index, a_index in self.pair_of_b.items():
+            if a_index < 0 or b_index in in_group_b or a_index in in_group_a:
+                continue
+            out.pairs.append(self._pair(b_index, a_index))
+        out.pairs.sort(key=lambda p: self._after_index[p.after.id])
+        out.removed = [u.item for u in self.b if u.index not in in_group_b
+                       and self.pair_of_b.get(u.index, -1) < 0]
+        out.added = [u.item for u in self.a if u.index not in in_group_a
+                     and self.pair_of_a.get(u.index, -1) < 0]
+        out.moved = _moved(out.all_pairs(), self._before_index, self._after_index,
+                           sections_b, sections_a)
+        return out
+
+    def _pair(self, b_index: int, a_index: int) -> Pair[T]:
+        b, a = self.b[b_index], self.a[a_index]
+        score = self.scores.get((b_index, a_index))
+        if score is None:
+            score = fuzz.ratio(b.masked, a.masked)
+        exact = b.key == a.key
+        return Pair(b.item, a.item, 100.0 if exact else round(score, 1),
+                    not exact and _wording(b.masked) != _wording(a.masked))
+
+    def _group(self, bs: list[int], as_: list[int]) -> Group[T]:
+        before = [self.b[i] for i in bs]
+        after = [self.a[i] for i in as_]
+        joined_b = " ".join(u.masked for u in before)
+        joined_a = " ".join(u.masked for u in after)
+        principal = max(
+            ((x, y) for x in before for y in after),
+            key=lambda xy: self.weights.weight(xy[0].words & xy[1].words),
+        )
+        pair = Pair(principal[0].item, principal[1].item,
+                    round(fuzz.ratio(principal[0].masked, principal[1].masked), 1),
+                    _wording(principal[0].masked) != _wording(principal[1].masked))
+        return Group(tuple(u.item for u in before), tuple(u.item for u in after),
+                     round(fuzz.ratio(joined_b, joined_a), 1), pair)
+
+
+def _quote_score(b: _Unit[T], a: _Unit[T], same_speaker: bool) -> _Score:
+    """Quotes: the same words after punctuation is set aside, or one a cut of the other."""
+    ratio = fuzz.ratio(b.masked, a.masked) + (SAME_SPEAKER_BONUS if same_speaker else 0.0)
+    shorter = min(len(b.masked), len(a.masked))
+    partial = fuzz.partial_ratio(b.masked, a.masked) if shorter >= 20 else 0.0
+    rank = max(ratio, partial)
+    return _Score(rank, rank >= QUOTE_THRESHOLD)
+
+
+# ----- step 5: moves ----------------------------------------------------------------------
+def _increasing(pairs: list[tuple[int, int]],
+                weights: list[float] | None = None) -> list[tuple[int, int]]:
+    """The heaviest subsequence of (b, a) pairs, sorted by b, whose a also increases."""
+    if not pairs:
+        return []
+    order = sorted(range(len(pairs)), key=lambda i: pairs[i])
+    values = sorted({a for _, a in pairs})
+    rank = {a: i + 1 for i, a in enumerate(values)}
+    size = len(values)
+    tree_best = [0.0] * (size + 1)
+    tree_at = [-1] * (size + 1)
+    previous = [-1] * len(pairs)
+    total = [0.0] * len(pairs)
+    for i in order:
+        r = rank[pairs[i][1]]
+        best, at, k = 0.0, -1, r - 1
+        while k > 0:  # best chain ending below r
+            if tree_best[k] > best:
+                best, at = tree_best[k], tree_at[k]
+            k -= k & -k
+        weight = weights[i] if weights is not None else 1.0
+        total[i], previous[i] = best + weight, at
+        k = r
+        while k <= size:
+            if total[i] > tree_best[k]:
+                tree_best[k], tree_at[k] = total[i], i
+            k += k & -k
+    end = max(range(len(pairs)), key=lambda i: total[i])
+    chain = []
+    while end >= 0:
+        chain.append(pairs[end])
+        end = previous[end]
+    return chain[::-1]
+
+
+def _moved(pairs: list[Pair[T]], before_index: dict[str, int], after_index: dict[str, int],
+           sections_b: dict[str, int | None],
+           sections_a: dict[str, int | None]) -> list[Pair[T]]:
+    """Pairs out of the kept order, or now under a section not the counterpart of theirs."""
+    positions = [(before_index[p.before.id], after_index[p.after.id]) for p in pairs]
+    weights = [float(len(p.before.text) + 1) for p in pairs]
+    kept = set(_increasing(positions, weights))
+    counterpart = _section_counterparts(pairs, sections_b, sections_a)
+    moved = []
+    for pair, position in zip(pairs, positions, strict=True):
+        section_b = sections_b.get(pair.before.id)
+        section_a = sections_a.get(pair.after.id)
+        changed_section = section_b is not None and counterpart.get(section_b) != section_a
+        if position not in kept or changed_section:
+            moved.append(pair)
+    moved.sort(key=lambda p: after_index[p.after.id])
+    return moved
+
+
+def _section_counterparts(pairs: list[Pair[T]], sections_b: dict[str, int | None],
+                          sections_a: dict[str, int | None]) -> dict[int, int | None]:
+    """Each before section's counterpart: the after section most of its claims went to."""
+    votes: dict[int, Counter[int | None]] = defaultdict(Counter)
+    for pair in pairs:
+        section = sections_b.get(pair.before.id)
+        if section is not None:
+            votes[section][sections_a.get(pair.after.id)] += len(pair.before.text)
+    return {s: counts.most_common(1)[0][0] for s, counts in votes.items()}
+
+
+# ----- whole revisions --------------------------------------------------------------------
 def align_revisions(before: Revision, after: Revision) -> Alignment:
+    from .figure_match import match_figures
+
+    figures_b = _figures_by_item(before)
+    figures_a = _figures_by_item(after)
+    sections_b = {c.id: c.section for c in before.claims}
+    sections_a = {c.id: c.section for c in after.claims}
     out = Alignment()
-    out.claims, out.claims_removed, out.claims_added = align_claims(
-        before.claims, after.claims, before, after
-    )
-    out.key_points, out.key_points_removed, out.key_points_added = align_claims(
-        before.key_points, after.key_points, before, after
-    )
-    for pair in (*out.key_points, *out.claims):
-        _align_figures(before.figures_of(pair.before.id), after.figures_of(pair.after.id), out)
-    for claim in (*out.key_points_removed, *out.claims_removed):
-        out.figures_removed.extend(before.figures_of(claim.id))
-    for claim in (*out.key_points_added, *out.claims_added):
-        out.figures_added.extend(after.figures_of(claim.id))
-    out.quotes, out.quotes_removed, out.quotes_added = align_quotes(before.quotes, after.quotes)
-    for quote_before, quote_after in out.quotes:
-        _align_figures(before.figures_of(quote_before.id), after.figures_of(quote_after.id), out)
-    for quote in out.quotes_removed:
-        out.figures_removed.extend(before.figures_of(quote.id))
-    for quote in out.quotes_added:
-        out.figures_added.extend(after.figures_of(quote.id))
+    out.claims = align_items(before.claims, after.claims, figures_b, figures_a,
+                             sections_b, sections_a)
+    out.key_points = align_items(before.key_points, after.key_points, figures_b, figures_a)
+    out.quotes = align_quotes(before.quotes, after.quotes)
+    match_figures(before, after, out)
+    changed = [(b, a) for b, a in out.figures if figure_changed(b, a)]
+    changed_b = {b.id for b, _ in changed}
+    changed_a = {a.id for _, a in changed}
+    for part in (out.claims, out.key_points):
+        _settle_wording(part, figures_b, figures_a, changed_b, changed_a)
     return out
 
 
-def align_claims(
-    before: Sequence[Claim], after: Sequence[Claim], rev_before: Revision, rev_after: Revision
-) -> tuple[list[Pair], list[Claim], list[Claim]]:
-    """Pairs of the same claim (identical or edited), then removed and added claims."""
-    after_ids = {c.id: c for c in after}
-    exact = [Pair(b, after_ids[b.id], 100.0, False) for b in before if b.id in after_ids]
-    taken = {p.before.id for p in exact}
-    rest_before = [b for b in before if b.id not in taken]
-    rest_after = [a for a in after if a.id not in taken]
-    masks_b = {c.id: masked_text(c, rev_before.figures_of(c.id)) for c in rest_before}
-    masks_a = {c.id: masked_text(c, rev_after.figures_of(c.id)) for c in rest_after}
+def _settle_wording(part: ItemAlignment[Claim], figures_b: dict[str, list[Figure]],
+                    figures_a: dict[str, list[Figure]], changed_b: set[str],
+                    changed_a: set[str]) -> None:
+    """Mark a pair reworded when its texts differ beyond the figures whose value changed:
+    'twenty feet' -> '20 feet' is a wording edit (the quantity is the same), '$25 billion'
+    -> '$20 billion' alone is not (the figure change says it), punctuation alone is not."""
 
-    def similarity(b: Claim, a: Claim) -> float:
-        return max(fuzz.ratio(b.text, a.text), fuzz.ratio(masks_b[b.id], masks_a[a.id]))
+    def wording(claim: Claim, figures: list[Figure], changed: set[str]) -> str:
+        return _wording(masked_text(claim.text, [f for f in figures if f.id in changed]))
 
-    fuzzy, removed, added = pair_best_first(rest_before, rest_after, similarity, CLAIM_THRESHOLD)
-    pairs = exact + [
-        Pair(b, a, score, masks_b[b.id].casefold() != masks_a[a.id].casefold())
-        for b, a, score in fuzzy
-    ]
-    order = {c.id: i for i, c in enumerate(after)}
-    pairs.sort(key=lambda p: order[p.after.id])
-    return pairs, removed, added
+    def settle(pair: Pair[Claim]) -> Pair[Claim]:
+        reworded = wording(pair.before, figures_b.get(pair.before.id, []), changed_b) != wording(
+            pair.after, figures_a.get(pair.after.id, []), changed_a
+        )
+        return Pair(pair.before, pair.after, pair.score, reworded)
+
+    settled = {id(p): settle(p) for p in part.all_pairs()}
+    part.pairs = [settled[id(p)] for p in part.pairs]
+    part.moved = [settled.get(id(p), p) for p in part.moved]
+    part.groups = [Group(g.before, g.after, g.score, settled[id(g.principal)])
+                   for g in part.groups]
 
 
-def align_quotes(
-    before: Sequence[Quote], after: Sequence[Quote]
-) -> tuple[list[tuple[Quote, Quote]], list[Quote], list[Quote]]:
-    def similarity(b: Quote, a: Quote) -> float:
-        same_speaker = b.speaker is not None and b.speaker == a.speaker
-        return fuzz.ratio(b.text, a.text) + (SAME_SPEAKER_BONUS if same_speaker else 0.0)
-
-    pairs, removed, added = pair_best_first(before, after, similarity, QUOTE_THRESHOLD)
-    return [(b, a) for b, a, _ in pairs], removed, added
+def align_quotes(before: Sequence[Quote], after: Sequence[Quote]) -> ItemAlignment[Quote]:
+    """Quotes pair by their words (punctuation, quote marks and spacing aside), a re-quote
+    that is cut or extended pairs with the longer one, and the same speaker helps."""
+    speakers = ({q.id: q.speaker for q in before}, {q.id: q.speaker for q in after})
+    found = align_items(before, after, {}, {}, allow_groups=False, speakers=speakers)
+    found.moved = []
+    return found
 
 
-def _figure_key(figure: Figure) -> tuple[str, str | None, str | None]:
-    return figure.kind, figure.unit, figure.noun.casefold() if figure.noun else None
-
-
-def _align_figures(before: list[Figure], after: list[Figure], out: Alignment) -> None:
-    """Pair figures of one aligned claim: same kind, unit and noun first, then same kind."""
-    rest_b, rest_a = list(before), list(after)
-    for key in (_figure_key, lambda f: (f.kind, f.unit, None), lambda f: (f.kind, None, None)):
-        for b in list(rest_b):
-            match = next((a for a in rest_a if key(a) == key(b)), None)
-            if match is not None:
-                out.figures.append((b, match))
-                rest_b.remove(b)
-                rest_a.remove(match)
-    out.figures_removed.extend(rest_b)
-    out.figures_added.extend(rest_a)
+def _figures_by_item(revision: Revision) -> dict[str, list[Figure]]:
+    by_item: dict[str, list[Figure]] = defaultdict(list)
+    for figure in revision.figures:
+        by_item[figure.claim].append(figure)
+    return by_item
 
 
 def figure_changed(before: Figure, after: Figure) -> bool:
-    """True when what the figure says changed (not merely where it sits)."""
-    fields = ("value", "value_max", "unit", "kind", "qualifier", "noun", "date")
-    return any(getattr(before, f) != getattr(after, f) for f in fields)
+    """True when the quantity changed (not merely its unit, format, wording or place)."""
+    from .quantities import same_quantity
+
+    return not same_quantity(before, after)
+
+
+def figure_restated(before: Figure, after: Figure) -> bool:
+    """The same quantity written another way: another unit, scale word, digits or qualifier."""
+    return not figure_changed(before, after) and normal_text(before.text) != normal_text(
+        after.text
+    )
