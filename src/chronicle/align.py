@@ -698,25 +698,28 @@ def align_revisions(before: Revision, after: Revision) -> Alignment:
     changed = [(b, a) for b, a in out.figures if figure_changed(b, a)]
     changed_b = {b.id for b, _ in changed}
     changed_a = {a.id for _, a in changed}
+    # '24 hours' -> '14 days' reads as new wording too, not only as a new value
+    reunited = {(b.claim, a.claim) for b, a in changed if (b.unit, b.kind) != (a.unit, a.kind)}
     for part in (out.claims, out.key_points):
-        _settle_wording(part, figures_b, figures_a, changed_b, changed_a)
+        _settle_wording(part, figures_b, figures_a, changed_b, changed_a, reunited)
     return out
 
 
 def _settle_wording(part: ItemAlignment[Claim], figures_b: dict[str, list[Figure]],
                     figures_a: dict[str, list[Figure]], changed_b: set[str],
-                    changed_a: set[str]) -> None:
+                    changed_a: set[str], reunited: set[tuple[str, str]]) -> None:
     """Mark a pair reworded when its texts differ beyond the figures whose value changed:
     'twenty feet' -> '20 feet' is a wording edit (the quantity is the same), '$25 billion'
-    -> '$20 billion' alone is not (the figure change says it), punctuation alone is not."""
+    -> '$20 billion' alone is not (the figure change says it), punctuation alone is not,
+    and a figure that changed its unit ('24 hours' -> '14 days', in ``reunited``) is."""
 
     def wording(claim: Claim, figures: list[Figure], changed: set[str]) -> str:
         return _wording(masked_text(claim.text, [f for f in figures if f.id in changed]))
 
     def settle(pair: Pair[Claim]) -> Pair[Claim]:
-        reworded = wording(pair.before, figures_b.get(pair.before.id, []), changed_b) != wording(
-            pair.after, figures_a.get(pair.after.id, []), changed_a
-        )
+        reworded = (pair.before.id, pair.after.id) in reunited or wording(
+            pair.before, figures_b.get(pair.before.id, []), changed_b
+        ) != wording(pair.after, figures_a.get(pair.after.id, []), changed_a)
         return Pair(pair.before, pair.after, pair.score, reworded)
 
     settled = {id(p): settle(p) for p in part.all_pairs()}

@@ -43,6 +43,7 @@ class _Fig:
     alias: str | None = None  # 'year=1356' for a year read as a date or as a number
     context: frozenset[str] = frozenset()
     order: int = 0
+    loose: bool = False  # its claim is aligned with none (added or removed)
 
     @property
     def noun(self) -> str | None:
@@ -163,6 +164,8 @@ def _loose(revision: Revision, texts: dict[str, str], own: dict[str, list[Figure
             continue
         tokens = _tokens([texts[item]], [own[item]])
         loose += [f for f in tokens.figures if f is not None]
+    for figure in loose:
+        figure.loose = True
     return loose
 
 
@@ -280,8 +283,12 @@ def _leftovers_of_group(left_b: list[_Fig], left_a: list[_Fig], result: _Result)
 
 # ----- across claims ----------------------------------------------------------------------
 def _across(result: _Result) -> None:
-    """Unpaired figures anywhere: same quantity and context, then same dimension and context."""
-    rest_b, rest_a = _same_quantity(result.left_b, result.left_a, result, need_context=True)
+    """Unpaired figures anywhere: same quantity and context, then same dimension and context.
+
+    One of the two must sit in a claim aligned with none: two claims aligned elsewhere
+    each keep their figures (the prior holds unless nothing holds the figure)."""
+    rest_b, rest_a = _same_quantity(result.left_b, result.left_a, result, need_context=True,
+                                    one_loose=True)
     paired_b, paired_a = _by_context(rest_b, rest_a, result, minimum=0.5, strict=True)
     result.left_b = [f for f in rest_b if id(f) not in paired_b]
     result.left_a = [f for f in rest_a if id(f) not in paired_a]
@@ -296,8 +303,8 @@ def _context_score(b: _Fig, a: _Fig) -> float:
     return score
 
 
-def _same_quantity(bs: list[_Fig], as_: list[_Fig], result: _Result,
-                   need_context: bool) -> tuple[list[_Fig], list[_Fig]]:
+def _same_quantity(bs: list[_Fig], as_: list[_Fig], result: _Result, need_context: bool,
+                   one_loose: bool = False) -> tuple[list[_Fig], list[_Fig]]:
     """Pair figures stating the same quantity, the most alike context first."""
     by_key: dict[str, list[_Fig]] = defaultdict(list)
     for a in as_:
@@ -310,6 +317,8 @@ def _same_quantity(bs: list[_Fig], as_: list[_Fig], result: _Result,
         if b.alias is not None:
             found = found + [a for a in by_key.get(b.alias, [])[:64] if a not in found]
         for a in found:
+            if one_loose and not (a.loose or b.loose):
+                continue
             score = _context_score(b, a)
             if not need_context or score > 0.0:
                 options.append((-score, abs(b.order - a.order), id(b), id(a), b, a))
@@ -328,7 +337,7 @@ def _by_context(bs: list[_Fig], as_: list[_Fig], result: _Result, minimum: float
         for a in by_dim.get(b.dimension, ())[:256]:
             score = _context_score(b, a)
             shared = len(b.context & a.context)
-            if score < minimum or (strict and shared < 2):
+            if score < minimum or (strict and (shared < 2 or not (a.loose or b.loose))):
                 continue
             options.append((-score, abs(b.order - a.order), id(b), id(a), b, a))
     return _take(options, result)
