@@ -44,11 +44,13 @@ from .model import Claim, Figure, Quote, Revision
 # Below this masked-text ratio (0-100) two texts are different claims, unless their words say
 # otherwise (WORD_OVERLAP, COVERAGE).
 CLAIM_THRESHOLD = 62.0
+RATIO_NEEDS_WORDS, SURE_RATIO = 0.2, 80.0  # short unrelated texts can reach 60: ask the words
 WORD_OVERLAP = 0.5  # idf-weighted Dice of the content words
 COVERAGE = 0.75  # share of the shorter claim's weighted words found in the longer one
 PART_COVERAGE = 0.5  # a split part: this much of it comes from the other side's claim,
 PART_NEW = 0.35  # ... this much of it from words the other parts did not use yet,
-PART_SHARE = 0.15  # ... and those words are this much of the other side's claim
+PART_SHARE = 0.15  # ... and those words are this much of the other side's claim;
+VERBATIM_PART = 92.0  # or it is a cut of the other side's claim, near word for word
 QUOTE_THRESHOLD = 80.0
 SAME_SPEAKER_BONUS = 15.0  # a reworded quote by the same speaker is still that quote
 IN_PLACE_BONUS = 5.0  # same place between two paired neighbours
@@ -97,8 +99,9 @@ def identity_key(text: str) -> str:
 
 
 def _wording(masked: str) -> str:
-    """The words of a masked text and where its figures stand: a figure added is wording."""
-    return " ".join(_WORDING.findall(masked))
+    """The letters and digits of a masked text and where its figures stand: a figure added
+    is wording, punctuation ('9,400' -> '9400') is not."""
+    return "".join(_WORDING.findall(masked))
 
 
 _WORDING = re.compile(r"[^\W_]+|#")
@@ -236,7 +239,7 @@ def _score(b: _Unit[T], a: _Unit[T], weights: _Weights, place: int) -> _Score:
     threshold = CLAIM_THRESHOLD - bonus
     few = min(len(b.words), len(a.words))
     accepted = (
-        ratio >= threshold
+        (ratio >= threshold and (dice >= RATIO_NEEDS_WORDS or ratio >= SURE_RATIO))
         or (dice >= WORD_OVERLAP - bonus / 100 and few >= 3)
         or (cover >= COVERAGE and size >= 4)
         or (place == ALONE and (ratio >= ALONE_RATIO or dice >= ALONE_OVERLAP or (
@@ -519,6 +522,9 @@ class _Matcher(Generic[T]):
         own = self.weights.weight(unit.words)
         if own == 0 or len(unit.words) < 2:
             return normal_text(unit.text).strip(" .") in normal_text(whole.text)
+        if len(unit.masked) >= 12 and fuzz.partial_ratio(unit.masked.strip(" ."),
+                                                          whole.masked) >= VERBATIM_PART:
+            return True  # cut out of the whole, near enough word for word
         shared = unit.words & whole.words
         from_whole = self.weights.weight(shared) / own
         fresh = self.weights.weight(shared - used)
@@ -656,18 +662,24 @@ def _moved(pairs: list[Pair[T]], before_index: dict[str, int], after_index: dict
            sections_a: dict[str, int | None]) -> list[Pair[T]]:
     """Pairs out of the kept order, or now under a section not the counterpart of theirs."""
     positions = [(before_index[p.before.id], after_index[p.after.id]) for p in pairs]
-    weights = [float(len(p.before.text) + 1) for p in pairs]
-    kept = set(_increasing(positions, weights))
     counterpart = _section_counterparts(pairs, sections_b, sections_a)
-    moved = []
-    for pair, position in zip(pairs, positions, strict=True):
-        section_b = sections_b.get(pair.before.id)
-        section_a = sections_a.get(pair.after.id)
-        changed_section = section_b is not None and counterpart.get(section_b) != section_a
-        if position not in kept or changed_section:
-            moved.append(pair)
+    elsewhere = [_left_its_section(p, counterpart, sections_b, sections_a) for p in pairs]
+    # A claim now under another section moved anyway: the order that is kept is judged
+    # among the others, so its old neighbours are not called moved in its place.
+    weights = [1e-6 if away else float(len(p.before.text) + 1)
+               for p, away in zip(pairs, elsewhere, strict=True)]
+    kept = set(_increasing(positions, weights))
+    moved = [pair for pair, position, away in zip(pairs, positions, elsewhere, strict=True)
+             if away or position not in kept]
     moved.sort(key=lambda p: after_index[p.after.id])
     return moved
+
+
+def _left_its_section(pair: Pair[T], counterpart: dict[int, int | None],
+                      sections_b: dict[str, int | None],
+                      sections_a: dict[str, int | None]) -> bool:
+    section = sections_b.get(pair.before.id)
+    return section is not None and counterpart.get(section) != sections_a.get(pair.after.id)
 
 
 def _section_counterparts(pairs: list[Pair[T]], sections_b: dict[str, int | None],
