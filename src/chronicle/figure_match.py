@@ -263,7 +263,7 @@ def _in_gap(gap_b: list[_Fig], gap_a: list[_Fig], result: _Result, left_b: list[
         by_dim_a[f.dimension].append(f)
     for dimension, bs in by_dim_b.items():
         as_ = by_dim_a.pop(dimension, [])
-        if len(bs) == len(as_):
+        if len(bs) == len(as_) and all(map(_agree, bs, as_)):
             result.pairs += [(b.figure, a.figure) for b, a in zip(bs, as_, strict=True)]
             continue
         paired_b, paired_a = _by_context(bs, as_, result, minimum=0.0)
@@ -292,6 +292,20 @@ def _across(result: _Result) -> None:
     paired_b, paired_a = _by_context(rest_b, rest_a, result, minimum=0.5, strict=True)
     result.left_b = [f for f in rest_b if id(f) not in paired_b]
     result.left_a = [f for f in rest_a if id(f) not in paired_a]
+
+
+def _agree(b: _Fig, a: _Fig) -> bool:
+    """Not two different things counted: '12 people' is no earlier '3 towns'."""
+    if b.noun is None or a.noun is None:
+        return True
+    if _stem(b.noun) == _stem(a.noun):
+        return True
+    return b.noun in a.context or a.noun in b.context
+
+
+def _stem(noun: str) -> str:
+    word = noun.split()[-1] if noun.split() else noun
+    return word[:-1] if word.endswith("s") and len(word) > 3 else word
 
 
 def _context_score(b: _Fig, a: _Fig) -> float:
@@ -335,6 +349,8 @@ def _by_context(bs: list[_Fig], as_: list[_Fig], result: _Result, minimum: float
     options = []
     for b in bs:
         for a in by_dim.get(b.dimension, ())[:256]:
+            if not _agree(b, a):
+                continue
             score = _context_score(b, a)
             shared = len(b.context & a.context)
             if score < minimum or (strict and (shared < 2 or not (a.loose or b.loose))):
