@@ -3,8 +3,8 @@
 The revisions are parsed before the clock starts ("events already built"); then, in one
 run, on the same machine and the same event files:
 
-  store           Archive.append_many(items, commit_message): what `chronicle ingest`
-                  runs after parsing (event building, schema check with fastjsonschema,
+  store           Archive.append_many(items, revision_message): what `chronicle ingest`
+                  runs after parsing (event building, schema check with jsonschema-rs,
                   commit message with a diff to the previous revision, objects written
                   as one fsynced pack per batch, CAS ref moves, working tree)
   store variants  the same with one cost taken out or put back, to show where the time
@@ -31,11 +31,13 @@ from typing import Any
 import common
 import synth
 
-from chronicle import schemas, store
+from chronicle import append, schemas
+from chronicle.append import DEFAULT_IDENTITY
 from chronicle.gitobjects import ObjectWriter, TreeBuilder, commit_bytes, update_ref
+from chronicle.layout import BRANCH
 from chronicle.readers import parse_bytes
-from chronicle.store import BRANCH, DEFAULT_IDENTITY, Archive, NewRevision
-from chronicle.views import commit_message
+from chronicle.store import Archive, NewRevision
+from chronicle.views import revision_message
 
 Event = tuple[str, bytes, bytes]  # path, file bytes, commit message
 Timing = tuple[float, float]  # wall seconds, CPU seconds (with child processes)
@@ -47,7 +49,7 @@ def build_items(briefings: int, revisions: int, seed: int) -> list[NewRevision]:
     for name, texts in synth.archive_texts(briefings, revisions, seed):
         for n, text in enumerate(texts, start=1):
             parsed = parse_bytes(text.encode(), f"{name}/{n:04d}.txt", "text")
-            items.append(NewRevision(name, parsed.revision, parsed.origin))
+            items.append(NewRevision(name, parsed.revision, parsed.origin, parsed.extractor))
     return items
 
 
@@ -56,40 +58,46 @@ def step_costs(items: list[NewRevision], sample: int) -> list[tuple[str, float]]
     import uuid
     from collections import defaultdict
 
-    from chronicle.model import Event
-    from chronicle.store import canonical_json, event_path, revision_sha256
+    from chronicle.append import tame_numbers
+    from chronicle.layout import SCHEMA_VERSION, content_sha256, event_file_bytes, event_path
+    from chronicle.store import Prior
 
     spent: dict[str, float] = defaultdict(float)
-    previous: dict[str, Any] = {}
+    previous: dict[str, Prior] = {}
     sequence: dict[str, int] = defaultdict(int)
     clock = time.perf_counter
     for item in items[:sample]:
         sequence[item.briefing] += 1
         n = sequence[item.briefing]
         t0 = clock()
-        content = revision_sha256(item.revision)
+        revision = item.revision.model_dump(mode="json")
         t1 = clock()
-        event = Event(event_id=uuid.uuid4().hex, briefing=item.briefing, sequence=n,
-                      recorded_at="2024-01-01T00:00:00.000000Z",
-                      observed_at="2024-01-01T00:00:00.000000Z", content_sha256=content,
-                      previous_sha256=None if n == 1 else "0" * 64, origin=item.origin,
-                      revision=item.revision)
-        document = event.model_dump(mode="json")
+        tame = tame_numbers(item.revision)
+        content = content_sha256(revision, SCHEMA_VERSION, tame)
+        document = {
+            "schema_version": SCHEMA_VERSION, "event_id": uuid.uuid4().hex,
+            "type": "revision.recorded", "briefing": item.briefing, "sequence": n,
+            "recorded_at": "2024-01-01T00:00:00.000000Z",
+            "observed_at": "2024-01-01T00:00:00.000000Z", "content_sha256": content,
+            "previous_sha256": None if n == 1 else "0" * 64,
+            "origin": item.origin.model_dump(mode="json"),
+            "extractor": item.extractor.model_dump(mode="json"), "revision": revision,
+        }
         t2 = clock()
-        store.validate_event(document, event_path(item.briefing, n))
+        append.validate_event(document, event_path(item.briefing, n))
         t3 = clock()
-        canonical_json(document)
+        event_file_bytes(document, tame)
         t4 = clock()
-        commit_message(item.briefing, n, previous.get(item.briefing), item.revision, item.origin)
+        revision_message(item, n, previous.get(item.briefing))
         t5 = clock()
         schemas.validate(document, "event", event_path(item.briefing, n))
         t6 = clock()
-        previous[item.briefing] = item.revision
-        spent["revision_sha256 (model_dump + compact JSON + sha256)"] += t1 - t0
-        spent["Event(...) + model_dump"] += t2 - t1
-        spent["schema check (store.validate_event: fastjsonschema)"] += t3 - t2
-        spent["canonical_json (indent=2: pure-Python encoder)"] += t4 - t3
-        spent["commit_message (align + diff to previous)"] += t5 - t4
+        previous[item.briefing] = Prior(item.revision, item.extractor)
+        spent["model_dump of the revision"] += t1 - t0
+        spent["content_sha256 (canonical form: orjson + sha256)"] += t2 - t1
+        spent["schema check (validate_event: jsonschema-rs)"] += t3 - t2
+        spent["event_file_bytes (orjson, indent 2)"] += t4 - t3
+        spent["commit message (align + diff to previous)"] += t5 - t4
         spent["(not run by the store: the same check with jsonschema)"] += t6 - t5
     count = min(sample, len(items))
     return [(name, seconds / count) for name, seconds in spent.items()]
@@ -103,25 +111,26 @@ def _jsonschema_check(document: Any, path: str) -> None:
     schemas.validate(document, "event", f"event {path}")  # what the store ran before
 
 
-def run_store(folder: Path, items: list[NewRevision], message: Callable[..., str] = commit_message,
+def run_store(folder: Path, items: list[NewRevision],
+              message: Callable[..., str] = revision_message,
               validate: str = "fast") -> tuple[Timing, Archive, list[Any]]:
     """validate: 'fast' (the store as it is), 'jsonschema' (as before), 'none'."""
     archive = Archive.init(folder)
-    real = store.validate_event
+    real = append.validate_event
     if validate == "none":
-        store.validate_event = lambda *_a, **_k: None  # type: ignore[assignment]
+        append.validate_event = lambda *_a, **_k: None  # type: ignore[assignment]
     elif validate == "jsonschema":
-        store.validate_event = _jsonschema_check
+        append.validate_event = _jsonschema_check
     try:
         wall, cpu, results = common.cpu_timed(lambda: archive.append_many(items, message))
     finally:
-        store.validate_event = real
+        append.validate_event = real
     return (wall, cpu), archive, results
 
 
 def exported(archive: Archive, results: list[Any]) -> list[Event]:
     """The event files and commit messages the store wrote, in commit order."""
-    tree = TreeBuilder(archive.objects, archive._root_tree())
+    tree = TreeBuilder(archive.objects, archive.repository.root_tree())
     events = []
     for result in results:
         if result.status != "recorded":
@@ -135,7 +144,7 @@ def exported(archive: Archive, results: list[Any]) -> list[Event]:
 def initial_files(archive: Archive) -> dict[str, bytes]:
     first = common.run(["git", f"--git-dir={archive.git_dir}", "rev-list", "--max-parents=0",
                         BRANCH]).stdout.decode().split()[0]
-    root = TreeBuilder(archive.objects, archive._root_tree(first))
+    root = TreeBuilder(archive.objects, archive.repository.root_tree(first))
     return {name: archive.objects.read(root.blob_sha(name)) for name in root.entries("")}
 
 
@@ -146,7 +155,7 @@ def run_objects_only(folder: Path, events: list[Event], durable: bool = True) ->
     objects = ObjectWriter(archive.git_dir, durable=durable)
 
     def go() -> None:
-        tree = TreeBuilder(objects, archive._root_tree())
+        tree = TreeBuilder(objects, archive.repository.root_tree())
         tip, moved = bytes.fromhex(base or ""), base or ""
         for n, (path, data, message) in enumerate(events, start=1):
             root = tree.add_file(path, data)

@@ -26,12 +26,12 @@ STAGES = (
     ("  of which figures (find_figures)", ("figures.py", "find_figures")),
     ("  of which sentences (split_sentences)", ("sentences.py", "split_sentences")),
     ("append_many (store, all of it)", ("store.py", "append_many")),
-    ("  schema check of each event (fastjsonschema)", ("store.py", "validate_event")),
+    ("  schema check of each event (jsonschema-rs)", ("append.py", "validate_event")),
     ("  commit message (diff to previous revision)", ("views.py", "commit_message")),
-    ("  canonical JSON of the event", ("store.py", "canonical_json")),
-    ("  revision_sha256", ("store.py", "revision_sha256")),
+    ("  bytes of the event file", ("layout.py", "event_file_bytes")),
+    ("  content_sha256 (canonical form)", ("layout.py", "content_sha256")),
     ("  objects: pack written + fsynced", ("gitobjects.py", "sync")),
-    ("  flush (fsync dirs, ledger, update-ref, work tree)", ("store.py", "flush")),
+    ("  flush (fsync dirs, ledger, update-ref, work tree)", ("append.py", "flush")),
 )
 
 

@@ -87,14 +87,15 @@ def breakdown(path: Path, briefing: str = "briefing-00000", repeat: int = 3) -> 
 def _steps(path: Path, briefing: str, step: Any) -> None:
     from chronicle.api import diff as api_diff
     from chronicle.api import history
+    from chronicle.events import decode_event, load_event_json
     from chronicle.gitobjects import TreeBuilder
-    from chronicle.model import Event
+    from chronicle.layout import briefing_folder, content_sha256
     from chronicle.replay import replay
-    from chronicle.store import Archive, StoredEvent, briefing_folder, revision_sha256
+    from chronicle.store import Archive
     from chronicle.views import diff_revisions
 
     archive = step("open the archive", lambda: Archive(path))
-    tree = TreeBuilder(archive.objects, archive._root_tree())
+    tree = TreeBuilder(archive.objects, archive.repository.root_tree())
     entries = step("find the briefing's files (trees, gitdb)",
                    lambda: tree.entries(briefing_folder(briefing)))
     shas = [entries[name][1] for name in sorted(entries)]
@@ -102,13 +103,14 @@ def _steps(path: Path, briefing: str, step: Any) -> None:
                 lambda: [archive.objects.read(sha) for sha in shas])
     step("read event blobs: one `git cat-file --batch` (store now)",
          lambda: cat_file_batch(archive.git_dir, shas))
-    events = step("parse: Event.model_validate_json, every event",
-                  lambda: [Event.model_validate_json(raw) for raw in raws])
-    step("check: revision_sha256 of every event (replay's content check)",
-         lambda: [revision_sha256(e.revision) for e in events])
+    documents = step("parse: json.loads, every event",
+                     lambda: [load_event_json(raw, "p") for raw in raws])
+    step("check: content_sha256 of every event (canonical form of the stored revision)",
+         lambda: [content_sha256(d["revision"], d["schema_version"]) for d in documents])
     step("check: sha256 of raw + previous_sha256 by regex, every event",
          lambda: [(hashlib.sha256(r).hexdigest(), _PREVIOUS.search(r)) for r in raws])
-    stored = [StoredEvent(e, "p", r) for e, r in zip(events, raws, strict=True)]
+    stored = step("decode: json + hash + upcast + model, every event",
+                  lambda: [decode_event("p", raw) for raw in raws])
     step("replay() alone (checks + states)", lambda: replay(stored))
     states = step("api.history (read + parse + full replay: log, timeline, blame)",
                   lambda: history(archive, briefing))

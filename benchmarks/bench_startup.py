@@ -1,4 +1,5 @@
-"""Start-up: `chronicle --help` against `python -c "import click"` and `python -c pass`.
+"""Start-up: `chronicle --help` against `python -c "import click"` and `python -c pass`;
+`chronicle parse page.html` (a news page of eval/web) against `import trafilatura`.
 
 Each is run --repeat times as a subprocess; the best (least disturbed) and the median
 are printed. Then `python -X importtime` lists what `chronicle --help` imports, and the
@@ -10,9 +11,12 @@ heavy libraries that must stay out of it (they are imported inside commands).
 from __future__ import annotations
 
 import argparse
+import lzma
 import statistics
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 import common
 
@@ -47,11 +51,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=30)
     args = parser.parse_args(argv)
     common.header("start-up")
+    page = Path(tempfile.mkdtemp()) / "page.html"
+    page.write_bytes(lzma.decompress((common.ROOT / "eval" / "web" / "newspaper4k" / "pages"
+                                      / "cnn_article.html.xz").read_bytes()))
     cases = {
         "python -c pass": [common.PYTHON, "-c", "pass"],
         'python -c "import click"': [common.PYTHON, "-c", "import click"],
         "chronicle --help": [common.CHRONICLE, "--help"],
         "chronicle --version": [common.CHRONICLE, "--version"],
+        'python -c "import trafilatura"': [common.PYTHON, "-c", "import trafilatura"],
+        "chronicle parse page.html": [common.CHRONICLE, "parse", str(page)],
     }
     results = {name: samples(command, args.repeat) for name, command in cases.items()}
     rows: list[tuple[str, ...]] = [("command", "best (ms)", "median (ms)")]
@@ -67,6 +76,18 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nchronicle --help / import click = {ratio:.2f} best, "
           f"{help_median / click_median:.2f} median (target <= 1.5): "
           f"{'MET' if ratio <= 1.5 else 'NOT MET'}")
+
+    parse_best = min(results["chronicle parse page.html"])
+    trafilatura_best = min(results['python -c "import trafilatura"'])
+    print(f"chronicle parse page.html: {parse_best * 1000:.0f} ms best (target <= 250 ms: "
+          f"{'MET' if parse_best <= 0.25 else 'NOT MET'}); import trafilatura alone "
+          f"{trafilatura_best * 1000:.0f} ms")
+    argv = f"import sys; sys.argv = ['chronicle', 'parse', {str(page)!r}]\n"
+    parsing = imported_modules(["-c", argv + "from chronicle.cli import main\n"
+                                "try:\n    main()\nexcept SystemExit:\n    pass"])
+    top = sorted(((us, name) for us, name in parsing if not name.startswith(" ")), reverse=True)
+    print("`chronicle parse page.html`, slowest top-level imports (cumulative ms): "
+          + ", ".join(f"{name} {us / 1000:.1f}" for us, name in top[:8]))
 
     modules = imported_modules(["-c", "import sys; sys.argv = ['chronicle', '--help']\n"
                                 "from chronicle.cli import main\n"

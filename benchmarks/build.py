@@ -29,10 +29,18 @@ from pathlib import Path
 import common
 import synth
 
+from chronicle.extract import CURRENT_EXTRACTOR
+from chronicle.layout import (
+    BRANCH,
+    SCHEMA_VERSION,
+    content_sha256,
+    event_file_bytes,
+    event_path,
+)
 from chronicle.ledger import Recorded
-from chronicle.model import Event, Origin, Revision
+from chronicle.model import Origin, Revision
 from chronicle.readers import parse_bytes
-from chronicle.store import BRANCH, Archive, canonical_json, event_path, revision_sha256
+from chronicle.store import Archive
 
 _PLACEHOLDER = "@@chronicle-bench-revision@@"
 
@@ -45,26 +53,30 @@ class Revisions:
         for n, text in enumerate(synth.revisions(index, count, seed), start=1):
             parsed = parse_bytes(text.encode(), f"{synth.briefing_id(index)}/{n:04d}.txt", "text")
             document = parsed.revision.model_dump(mode="json")
-            body = json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False)
-            self.items.append((parsed.revision, parsed.origin, revision_sha256(parsed.revision),
+            body = event_file_bytes(document).decode().rstrip("\n")
+            self.items.append((parsed.revision, parsed.origin,
+                               content_sha256(document, SCHEMA_VERSION),
                                body.replace("\n", "\n  ")))
 
 
 def event_files(briefing: str, revisions: Revisions, when: str) -> Iterator[tuple[str, bytes, str]]:
     """(path, canonical event bytes, commit message) of each revision, chained."""
     previous: str | None = None
-    for sequence, (revision, origin, content, body) in enumerate(revisions.items, start=1):
-        event = Event(event_id=uuid.uuid4().hex, briefing=briefing, sequence=sequence,
-                      recorded_at=when, observed_at=when, content_sha256=content,
-                      previous_sha256=previous, origin=origin, revision=revision)
-        document = event.model_dump(mode="json", exclude={"revision"})
-        document["revision"] = _PLACEHOLDER
-        text = json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+    for sequence, (_, origin, content, body) in enumerate(revisions.items, start=1):
+        event_id = uuid.uuid4().hex
+        document = {
+            "schema_version": SCHEMA_VERSION, "event_id": event_id, "type": "revision.recorded",
+            "briefing": briefing, "sequence": sequence, "recorded_at": when, "observed_at": when,
+            "content_sha256": content, "previous_sha256": previous,
+            "origin": origin.model_dump(mode="json"),
+            "extractor": CURRENT_EXTRACTOR.model_dump(mode="json"), "revision": _PLACEHOLDER,
+        }
+        text = event_file_bytes(document, tame=True).decode()  # only small integers
         data = text.replace(json.dumps(_PLACEHOLDER), body).encode()
         path = event_path(briefing, sequence)
         message = (f"{briefing} r{sequence}: benchmark event\n\n"
                    f"Source: {origin.name} ({origin.format}, {origin.size} bytes)\n\n"
-                   f"Chronicle-Event: {event.event_id}\nChronicle-Briefing: {briefing}\n"
+                   f"Chronicle-Event: {event_id}\nChronicle-Briefing: {briefing}\n"
                    f"Chronicle-Sequence: {sequence}\nChronicle-Content-Sha256: {content}\n"
                    f"Chronicle-File: {path}\n")
         yield path, data, message
@@ -72,10 +84,10 @@ def event_files(briefing: str, revisions: Revisions, when: str) -> Iterator[tupl
 
 
 def same_as_store(revisions: Revisions, briefing: str) -> None:
-    """The fast path above must give the bytes the store's canonical_json gives."""
+    """The fast path above must give the bytes the store's event_file_bytes gives."""
     path, data, _ = next(event_files(briefing, revisions, "2024-01-01T00:00:00.000000Z"))
     document = json.loads(data)
-    assert canonical_json(document) == data, f"{path}: builder bytes differ from the store's"
+    assert event_file_bytes(document) == data, f"{path}: builder bytes differ from the store's"
 
 
 def fast_import(archive: Archive, events: Iterable[tuple[str, bytes, str]]) -> int:
@@ -133,7 +145,8 @@ def checkout(archive: Archive) -> None:
 
 
 def build(folder: Path, target_revisions: int, fillers: int, filler_revisions: int,
-          seed: int = 1, distinct: int = 20, target_with_store: bool = False) -> Archive:
+          seed: int = 1, distinct: int = 20, target_with_store: bool = False,
+          bare: bool = True) -> Archive:
     """An archive with briefing-00000 (``target_revisions``) and ``fillers`` other briefings.
 
     Filler briefings are briefing-00001 ... each with ``filler_revisions`` revisions
@@ -143,7 +156,7 @@ def build(folder: Path, target_revisions: int, fillers: int, filler_revisions: i
     messages), as `chronicle ingest` would add a new briefing to the archive.
     """
     when = "2024-01-01T00:00:00.000000Z"
-    archive = Archive.init(folder)
+    archive = Archive.init(folder, bare=bare)
     target = Revisions(0, target_revisions, seed)
     same_as_store(target, synth.briefing_id(0))
     pool = [Revisions(i, filler_revisions, seed) for i in range(1, 1 + min(distinct, fillers))]
@@ -155,15 +168,16 @@ def build(folder: Path, target_revisions: int, fillers: int, filler_revisions: i
             yield from event_files(synth.briefing_id(0), target, when)
     if fillers or not target_with_store:
         fast_import(archive, events())
-        checkout(archive)
+        if not archive.bare:
+            checkout(archive)
     if target_with_store:
         from chronicle.store import NewRevision
-        from chronicle.views import commit_message
+        from chronicle.views import revision_message
 
         archive = Archive(folder)
-        items = [NewRevision(synth.briefing_id(0), revision, origin)
+        items = [NewRevision(synth.briefing_id(0), revision, origin, CURRENT_EXTRACTOR)
                  for revision, origin, _, _ in target.items]
-        archive.append_many(items, commit_message)
+        archive.append_many(items, revision_message)
     return archive
 
 
@@ -189,10 +203,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--target-revisions", type=int, help="of briefing-00000 (default: same)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--check", action="store_true", help="run `chronicle verify` after")
+    parser.add_argument("--worktree", action="store_true",
+                        help="an archive with every event file checked out (init --worktree)")
     args = parser.parse_args(argv)
     start = time.perf_counter()
     archive = build(args.dir, args.target_revisions or args.revisions, args.briefings - 1,
-                    args.revisions, args.seed)
+                    args.revisions, args.seed, bare=not args.worktree)
     print(f"built {archive.path} in {time.perf_counter() - start:.1f}s", file=sys.stderr)
     if args.check:
         result = common.run([common.CHRONICLE, "verify", "--archive", str(archive.path)],

@@ -81,9 +81,14 @@ def refs(path: Path) -> str:
     return git_out(path, "for-each-ref", "--format=%(refname) %(objectname)")
 
 
+def git_dir_of(archive: Path) -> Path:
+    """Where git and chronicle keep their files: ARCHIVE/.git, or ARCHIVE itself if bare."""
+    return archive / ".git" if (archive / ".git").is_dir() else archive
+
+
 def lock_is_held(archive: Path) -> bool:
     """Does some process hold the archive's writer lock right now? (probes for an instant)"""
-    lock = archive / ".git" / "chronicle.lock"
+    lock = git_dir_of(archive) / "chronicle.lock"
     if not lock.exists():
         return False
     fd = os.open(lock, os.O_RDWR | os.O_CLOEXEC)

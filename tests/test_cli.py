@@ -115,7 +115,10 @@ def test_list_and_archive_from_environment(example_archive: Path, tmp_path: Path
         "list", "--json", cwd=tmp_path, env={"CHRONICLE_ARCHIVE": str(example_archive)}
     )
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout) == {"briefings": ["nato-ukraine"]}
+    [summary] = json.loads(result.stdout)["briefings"]
+    assert summary["id"] == "nato-ukraine" and summary["revisions"] == 3
+    assert summary["headline"].startswith("NATO allies step up arms deliveries")
+    assert summary["last_recorded"].endswith("Z")
 
 
 def test_parse_reads_stdin() -> None:

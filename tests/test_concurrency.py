@@ -120,6 +120,7 @@ def test_four_writer_processes_at_once(archive: Path, tmp_path: Path) -> None:
     assert json.loads(verify.stdout)["checked"] == len(results)
 
 
+@pytest.mark.slow
 def test_concurrent_cli_batches(archive: Path, tmp_path: Path) -> None:
     """Four `chronicle ingest` commands with several files each, started together."""
     commands = []
@@ -148,6 +149,7 @@ def test_concurrent_cli_batches(archive: Path, tmp_path: Path) -> None:
     assert cli("verify", "--archive", str(archive)).exit_code == 0
 
 
+@pytest.mark.slow
 def test_a_writer_that_waits_too_long_fails_clearly(archive: Path, tmp_path: Path) -> None:
     [revision] = write_variants(tmp_path / "in", [1])
     before = tree_snapshot(archive)
@@ -185,20 +187,21 @@ def test_the_branch_only_moves_if_nobody_else_moved_it(archive: Path, tmp_path: 
     makes the append fail loudly; chronicle never overwrites the other commit."""
     from chronicle.readers import parse_file
     from chronicle.store import Archive, NewRevision
-    from chronicle.views import commit_message
+    from chronicle.views import revision_message
 
     first, second = (parse_file(p) for p in write_variants(tmp_path / "in", [1, 2]))
     opened = Archive(archive)
-    opened.append(NewRevision("cas", first.revision, first.origin), commit_message)
+    opened.append(NewRevision("cas", first.revision, first.origin, first.extractor),
+                  revision_message)
     intruder = git_out(archive, "commit-tree", "-p", "refs/heads/main", "-m", "intruder",
                        "refs/heads/main^{tree}")
 
     def message_moving_the_branch(*args: object) -> str:
         git_out(archive, "update-ref", "refs/heads/main", intruder)  # while chronicle builds
-        return commit_message(*args)  # type: ignore[arg-type]
+        return revision_message(*args)  # type: ignore[arg-type]
 
     with pytest.raises(ArchiveError, match="the main branch moved while chronicle held its lock"):
-        opened.append(NewRevision("cas", second.revision, second.origin),
+        opened.append(NewRevision("cas", second.revision, second.origin, second.extractor),
                       message_moving_the_branch)
     assert refs(archive) == f"refs/heads/main {intruder}"
     last = (archive / ".git/chronicle-ledger.jsonl").read_text().splitlines()[-1]

@@ -55,11 +55,11 @@ CRASH_POINTS = {
         f"l.Ledger.begin = lambda *a, **k: {DIE}\n",
         False, {"dirty marker"}),
     "ledger begun, before the branch moves": (
-        "import chronicle.store as s\n"
+        "import chronicle.append as s\n"
         f"s.update_ref = lambda *a, **k: {DIE}\n",
         False, {"dirty marker", "pending ledger batch"}),
     "git killed holding refs/heads/main.lock": (
-        "import chronicle.store as s\n"
+        "import chronicle.append as s\n"
         "def update_ref(git_dir, *a, **k):\n"
         "    (git_dir / 'refs/heads/main.lock').write_text('0' * 40 + '\\n')\n"
         f"    {DIE}\n"
@@ -70,17 +70,18 @@ CRASH_POINTS = {
         f"l.Ledger.done = lambda *a, **k: {DIE}\n",
         True, {"dirty marker", "pending ledger batch", "working copy behind"}),
     "half-way through updating the working copy": (
-        "import chronicle.store as s\n"
+        "import chronicle.worktree as s\n"
         "def atomic_write(self, path, data):\n"
-        "    temp = self.git_dir / 'chronicle-tmp'; temp.mkdir(exist_ok=True)\n"
+        "    git_dir = self.repository.git_dir\n"
+        "    temp = git_dir / 'chronicle-tmp'; temp.mkdir(exist_ok=True)\n"
         "    (temp / 'half').write_bytes(data[: len(data) // 2])\n"
-        "    (self.git_dir / 'index.lock').write_bytes(b'')\n"
+        "    (git_dir / 'index.lock').write_bytes(b'')\n"
         f"    {DIE}\n"
-        "s.Archive._atomic_write = atomic_write\n",
+        "s.WorkingCopy._atomic_write = atomic_write\n",
         True, {"dirty marker", "temporary files", "git lock index.lock", "working copy behind"}),
     "everything written, before the dirty marker is cleared": (
-        "import chronicle.store as s\n"
-        f"s.Archive._clear_dirty = lambda self: {DIE}\n",
+        "import chronicle.locking as s\n"
+        f"s.Session.clear_dirty = lambda self: {DIE}\n",
         True, {"dirty marker"}),
 }
 
@@ -106,6 +107,7 @@ def committed_sources(archive: Path) -> list[str]:
     return [entry["source"] for entry in json.loads(result.stdout)["revisions"]]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("point", list(CRASH_POINTS))
 def test_dying_at_each_step_of_a_write(point: str, archive: Path, tmp_path: Path) -> None:
     patch, committed, left = CRASH_POINTS[point]
@@ -150,6 +152,7 @@ exec {git} "$@"
 """
 
 
+@pytest.mark.slow
 def test_a_git_orphaned_by_sigkill_keeps_the_archive_locked(archive: Path, tmp_path: Path) -> None:
     """chronicle is SIGKILLed while its git moves the branch: the git finishes on its own,
     and no other chronicle may touch the archive (delete that git's ref lock) until it has."""

@@ -34,14 +34,28 @@ def fig(figure: dict[str, Any]) -> tuple[Any, ...]:
     return (figure["value"], figure["unit"], figure["kind"], figure["qualifier"], figure["noun"])
 
 
-@pytest.fixture
-def r1_r2(example_archive: Path) -> dict[str, Any]:
-    return diff_json(example_archive, 1, 2)
+# The example's diffs must be exact whoever extracted the revisions: this release
+# ("fresh"), chronicle 0.1.0 (the frozen archive), or a deliberately different extractor
+# for every other revision ("mixed": each pair crosses extractor versions).
+ARCHIVES = ["fresh", "frozen-0.1.0", "mixed"]
+
+
+@pytest.fixture(params=ARCHIVES)
+def any_archive(request: pytest.FixtureRequest) -> Path:
+    name = {"fresh": "example_archive", "frozen-0.1.0": "frozen_archive",
+            "mixed": "mixed_archive"}[request.param]
+    path: Path = request.getfixturevalue(name)
+    return path
 
 
 @pytest.fixture
-def r2_r3(example_archive: Path) -> dict[str, Any]:
-    return diff_json(example_archive, 2, 3)
+def r1_r2(any_archive: Path) -> dict[str, Any]:
+    return diff_json(any_archive, 1, 2)
+
+
+@pytest.fixture
+def r2_r3(any_archive: Path) -> dict[str, Any]:
+    return diff_json(any_archive, 2, 3)
 
 
 def test_r1_r2_figures(r1_r2: dict[str, Any]) -> None:
@@ -131,10 +145,8 @@ def test_r2_r3_figures_quotes_and_nothing_else(r2_r3: dict[str, Any]) -> None:
     assert r2_r3["sources"] == {"added": [], "removed": []}
 
 
-def test_default_diff_is_the_last_two_revisions(
-    example_archive: Path, r2_r3: dict[str, Any]
-) -> None:
-    result = cli("diff", "nato-ukraine", "--json", "--archive", str(example_archive))
+def test_default_diff_is_the_last_two_revisions(any_archive: Path, r2_r3: dict[str, Any]) -> None:
+    result = cli("diff", "nato-ukraine", "--json", "--archive", str(any_archive))
     assert json.loads(result.stdout) == r2_r3
 
 

@@ -48,7 +48,7 @@ def test_schema_invalid_json_revision_is_refused(example_archive: Path, tmp_path
     code, _, stderr = ingest(example_archive, str(bad), "-b", "nato-ukraine")
     assert code == 3
     assert stderr.startswith(
-        f"chronicle: error: {bad}: does not match schema/revision.schema.json: "
+        f"chronicle: error: {bad}: does not match schema/revision.v2.schema.json: "
     )
     assert "$.figures[0].value" in stderr
     assert stderr.count("\n") == 1

@@ -85,14 +85,14 @@ def test_refuses_to_overwrite_and_unknown_briefings(example_archive: Path, tmp_p
     export(example_archive, "--format", "sqlite", "-o", str(db_path))
     again = cli("export", "--format", "sqlite", "-o", str(db_path),
                 "--archive", str(example_archive))
-    assert again.exit_code == 4
+    assert again.exit_code == 7
     assert again.stderr == (f"chronicle: error: {db_path}: already exists; "
                             "use --force to replace it\n")
     export(example_archive, "--format", "sqlite", "-o", str(db_path), "--force")
     unknown = cli("export", "nope", "--archive", str(example_archive))
     assert unknown.exit_code == 4 and "no briefing named 'nope'" in unknown.stderr
     needs_path = cli("export", "--format", "csv", "--archive", str(example_archive))
-    assert needs_path.exit_code == 4 and "needs -o PATH" in needs_path.stderr
+    assert needs_path.exit_code == 2 and "--format csv needs -o PATH" in needs_path.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["archive", "out.sqlite"]  # no leftovers
 
 
@@ -108,3 +108,27 @@ def test_progress_bar_only_on_a_terminal(example_archive: Path, tmp_path: Path,
     assert tty.exit_code == 0, tty.output
     assert sqlite3.connect(tmp_path / "b.sqlite").execute(
         "SELECT count(*) FROM revisions").fetchone() == (3,)
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(archive: Path,
+                                                                tmp_path: Path) -> None:
+    """Cells starting with = + - @ tab or CR get a leading apostrophe (OWASP); the same
+    text stays as it is in SQLite and JSON Lines, which no spreadsheet evaluates."""
+    from hostile_corpus import valid_extremes
+
+    path = tmp_path / "formula.json"
+    path.write_text(json.dumps(valid_extremes()["formula"]), "utf-8")
+    assert cli("ingest", str(path), "-b", "formula", "--archive", str(archive)).exit_code == 0
+    export(archive, "--format", "csv", "-o", str(tmp_path / "csv"))
+    cells = [cell for table in TABLES
+             for row in csv.reader((tmp_path / "csv" / f"{table}.csv").open(encoding="utf-8"))
+             for cell in row]
+    assert "'=HYPERLINK(\"https://evil.example\",\"click\")" in cells
+    assert "'@cmd|' /C calc'!A0" in cells
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    lines = export(archive).splitlines()
+    assert any('"=HYPERLINK(' in line for line in lines)  # jsonl keeps the text itself
+    from chronicle.export import csv_cell
+
+    assert csv_cell(-5.0) == -5.0 and csv_cell("-5 percent") == "'-5 percent"
+    assert csv_cell("\tx") == "'\tx" and csv_cell("\rx") == "'\rx" and csv_cell("a=b") == "a=b"

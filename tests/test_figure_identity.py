@@ -86,7 +86,8 @@ def test_the_same_quantity_in_another_unit_or_format_is_restated() -> None:
     assert [(r.before.text, r.after.text) for r in diff.figures.restated] == [
         ("1670 hectares", "16.7 km²"), ("9400", "9,400"), ("twenty feet", "20 feet")]
     # the words changed where a unit or a number word changed; '9400' -> '9,400' alone is not
-    assert [e.after.text[:16] for e in diff.claims.edited] == ["The district had", "Two stakes were "]
+    edited = [e.after.text[:16] for e in diff.claims.edited]
+    assert edited == ["The district had", "Two stakes were "]
 
 
 def test_a_figure_survives_the_rewrite_of_its_sentence() -> None:

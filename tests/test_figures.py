@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
+import json
 import math
+import subprocess
+import sys
+import time
+from dataclasses import fields
+from datetime import date
 from decimal import Decimal
+from pathlib import Path
+from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from num2words import num2words
 
-from chronicle.figures import FoundFigure, find_figures
+from chronicle import figures as figures_module
+from chronicle.cli import main
+from chronicle.figures import FIGURES_VERSION, FoundFigure, figures_json_lines, find_figures
+from chronicle.units import UNIT_BASES, base_quantity, base_range
 
 PROPERTY_SETTINGS = settings(max_examples=200, deadline=None,
                              suppress_health_check=[HealthCheck.too_slow])
@@ -172,6 +185,7 @@ def test_shared_unit_in_a_list() -> None:
         ("Fighting has raged since 2014.", "2014", "2014", 2014.0),
         ("Prices peaked in 2022.", "2022", "2022", 2022.0),
         ("The 1990s were calmer.", "1990s", "199X", 1990.0),
+        ("the golden bull (1356) set it", "1356", "1356", 1356.0),
     ],
 )
 def test_dates(sentence: str, text: str, iso: str, year: float) -> None:
@@ -198,7 +212,6 @@ def test_year_range() -> None:
         "Kyiv came first and second.",
         "Germany sent Leopard 2 tanks.",
         "The attacks of 9/11 changed that.",
-        "They met at 2 pm.",
         "The 21st century began.",
         "Shahed-136 drones and S-400 systems.",
     ],
@@ -246,7 +259,10 @@ def test_never_raises_and_spans_hold(sentence: str) -> None:
 FRAGMENTS = st.sampled_from(
     ["1", "2,000", "56.2", " ", "$", "€", "-", "–", " to ", " and ", "between ", "million",
      " km", "%", "February ", "2022", "one ", "six ", "hundred ", "F-", "bn", "m", "x10^",
-     "±", ".", ",", "/", "troops", " per cent", "from ", "rose ", "about ", "(", ")"])
+     "±", ".", ",", "/", "troops", " per cent", "from ", "rose ", "about ", "(", ")",
+     "a ", "half ", " degrees", "(24)", "Kč", "RM", "-1/2", "June", "10-", " o'clock", "minus ",
+     ",5", " litre", " and a half", "2023-06-01", "04/02/", "late ", "mid-", " basis points",
+     "9:30", " a.m.", "+1 ", "555-123-4567", "thirty-", "first", " dollars", " and 25 cents"])
 
 
 @PROPERTY_SETTINGS
@@ -292,3 +308,637 @@ def test_round_trip_of_written_amounts(whole: int, places: int, digits: int, sep
     assert math.isclose(figure.value, float(number) * scale[1], rel_tol=1e-9)
     assert figure.unit == code
     assert figure.text == text
+
+
+# --------------------------------------------------------------- issue 11: categories
+
+
+def read(sentence: str) -> list[tuple[str, str, float, float | None, str | None]]:
+    """(text, kind, value, value_max, unit) of every figure, rounded to hide float noise."""
+    figures = find_figures(sentence)
+    check_spans(sentence, figures)
+    return [(f.text, f.kind, round(f.value, 9), None if f.value_max is None else
+             round(f.value_max, 9), f.unit) for f in figures]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "text", "value", "unit"),
+    [
+        ("The rate was raised to 6-1/2 percent.", "6-1/2 percent", 6.5, "%"),
+        ("The discount rate is 1-1/4 percent.", "1-1/4 percent", 1.25, "%"),
+        ("Prices are 5 3/4 percent higher.", "5 3/4 percent", 5.75, "%"),
+        ("A 2½% rise.", "2½%", 2.5, "%"),
+        ("It costs two and a half billion dollars.", "two and a half billion dollars", 2.5e9,
+         "USD"),
+        ("Four fifths of the budget.", "Four fifths", 0.8, None),
+        ("Two thirds voted yes.", "Two thirds", 2 / 3, None),
+        ("One third of voters agreed.", "One third", 1 / 3, None),
+        ("A quarter of staff left.", "A quarter", 0.25, None),
+        ("Output fell by a third.", "a third", 1 / 3, None),
+        ("three-quarters of the land", "three-quarters", 0.75, None),
+    ],
+)
+def test_fractions(sentence: str, text: str, value: float, unit: str | None) -> None:
+    figure = only(sentence)
+    assert (figure.text, figure.unit) == (text, unit)
+    assert math.isclose(figure.value, value)
+
+
+def test_fraction_range_of_the_funds_rate() -> None:
+    assert read("The target range is 0 to 1/4 percent.") == [
+        ("0 to 1/4 percent", "percent", 0.0, 0.25, "%")]
+
+
+def test_a_rate_move_is_a_before_and_an_after() -> None:
+    figures = read("an increase in the discount rate from 3 percent to 3-1/2 percent")
+    assert [f[2] for f in figures] == [3.0, 3.5]
+    assert all(f[3] is None for f in figures)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "text", "iso", "year"),
+    [
+        ("It happened on 12 March.", "12 March", "--03-12", 0.0),
+        ("Talks resume Sept. 4 in Geneva.", "Sept. 4", "--09-04", 0.0),
+        ("he moved there in june 2011 with his wife", "june 2011", "2011-06", 2011.0),
+        ("on the may 2013 rating list", "may 2013", "2013-05", 2013.0),
+        ("DEADLINE EXTENDED TO JUNE 30, 2026", "JUNE 30, 2026", "2026-06-30", 2026.0),
+        ("NEW YORK, DEC 4 2025", "DEC 4 2025", "2025-12-04", 2025.0),
+        ("on november 9, 1914 the ship sank", "november 9, 1914", "1914-11-09", 1914.0),
+        ("Last modified 17 November, 2022.", "17 November, 2022", "2022-11-17", 2022.0),
+        ("Last Modified: 2023-06-01", "2023-06-01", "2023-06-01", 2023.0),
+        ("Last modified on 04/02/2025 See", "04/02/2025", "2025-04-02", 2025.0),
+        ("Signed 25/12/2024 in London.", "25/12/2024", "2024-12-25", 2024.0),
+        ("Signed 04.02.2025 in Berlin.", "04.02.2025", "2025-02-04", 2025.0),
+        ("We meet on the 5th, as agreed.", "5th", "---05", 0.0),
+        ("the 5th of June 2020", "5th of June 2020", "2020-06-05", 2020.0),
+    ],
+)
+def test_dates_keep_the_precision_given(sentence: str, text: str, iso: str,
+                                        year: float) -> None:
+    figure = only(sentence)
+    assert (figure.kind, figure.text, figure.date, figure.value) == ("date", text, iso, year)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "text", "qualifier", "iso"),
+    [
+        ("Rates stay low through late 2014.", "late 2014", "late", "2014"),
+        ("Rates stay low until mid-2015.", "mid-2015", "mid", "2015"),
+        ("The plant opens in early June 2026.", "early June 2026", "early", "2026-06"),
+        ("It ends at the end of 2016.", "the end of 2016", "end", "2016"),
+    ],
+)
+def test_part_of_a_period_is_the_qualifier(sentence: str, text: str, qualifier: str,
+                                           iso: str) -> None:
+    figure = only(sentence)
+    assert (figure.text, figure.qualifier, figure.date) == (text, qualifier, iso)
+
+
+@pytest.mark.parametrize(
+    "sentence", ["Talks resume in June.", "on 31 February", "on 30/02/2024", "2023-13-01",
+                 "the 45th of them", "they march 5 miles"[:9]])
+def test_no_date_without_a_day_or_year_or_a_valid_one(sentence: str) -> None:
+    assert [f for f in find_figures(sentence) if f.kind == "date"] == []
+
+
+def test_dates_change_at_month_precision() -> None:
+    before = only("The deal closes in June 2026.")
+    after = only("The deal closes in December 2026.")
+    assert before.value == after.value and before.date != after.date
+
+
+@pytest.mark.parametrize(
+    ("sentence", "text", "hours"),
+    [("The meeting starts at 9:30 a.m.", "9:30 a.m.", 9.5),
+     ("They met at 2 pm.", "2 pm", 14.0), ("Polls close at 22:00 tonight.", "22:00", 22.0),
+     ("Doors open at 12 a.m.", "12 a.m.", 0.0), ("Lunch at 12:15 p.m.", "12:15 p.m.", 12.25)],
+)
+def test_times_of_day(sentence: str, text: str, hours: float) -> None:
+    figure = only(sentence)
+    assert (figure.kind, figure.text, figure.unit) == ("time", text, "h")
+    assert math.isclose(figure.value, hours)
+
+
+def test_a_verse_is_no_time() -> None:
+    assert find_figures("He quoted John 3:16 to them.") == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Rates rose 25 basis points.", [("25 basis points", "percent", 25.0, None, "bp")]),
+        ("A cut of 50bps.", [("50bps", "percent", 50.0, None, "bp")]),
+        ("It rose 0.5 percentage points.",
+         [("0.5 percentage points", "percent", 0.5, None, "pp")]),
+        ("Growth was 3 per cent.", [("3 per cent", "percent", 3.0, None, "%")]),
+        ("Growth was minus three percent.",
+         [("minus three percent", "percent", -3.0, None, "%")]),
+        ("Output fell -4.1%.", [("-4.1%", "percent", -4.1, None, "%")]),
+        ("Support was 74-76%.", [("74-76%", "percent", 74.0, 76.0, "%")]),
+        ("Support was 75--80%.", [("75--80%", "percent", 75.0, 80.0, "%")]),
+        ("Support was 75 -- 80%.", [("75 -- 80%", "percent", 75.0, 80.0, "%")]),
+    ],
+)
+def test_percent_points_and_basis_points(sentence: str, expected: list[Any]) -> None:
+    assert read(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "text", "value", "unit"),
+    [
+        ("It cost USD 450.", "USD 450", 450.0, "USD"),
+        ("It cost 30 EUR million.", "30 EUR million", 3e7, "EUR"),
+        ("It cost CHF 2,310.50.", "CHF 2,310.50", 2310.5, "CHF"),
+        ("It cost 450 USD.", "450 USD", 450.0, "USD"),
+        ("It cost Rs 500.", "Rs 500", 500.0, "INR"),
+        ("It cost ₹200.", "₹200", 200.0, "INR"),
+        ("Profit hit ¥3bn.", "¥3bn", 3e9, "JPY"),
+        ("It cost 500元.", "500元", 500.0, "CNY"),
+        ("It cost R$20.", "R$20", 20.0, "BRL"),
+        ("It cost A$5.", "A$5", 5.0, "AUD"),
+        ("It cost C$7.", "C$7", 7.0, "CAD"),
+        ("It cost HK$9.", "HK$9", 9.0, "HKD"),
+        ("It cost S$4.", "S$4", 4.0, "SGD"),
+        ("It cost 300 Kč.", "300 Kč", 300.0, "CZK"),
+        ("It cost 50 zł.", "50 zł", 50.0, "PLN"),
+        ("It cost ₩1000.", "₩1000", 1000.0, "KRW"),
+        ("It cost 100 kr.", "100 kr", 100.0, "SEK"),
+        ("It cost 7 dollars and 25 cents.", "7 dollars and 25 cents", 7.25, "USD"),
+        ("It cost RM75.", "RM75", 75.0, "MYR"),
+        ("It cost SGD$12.40.", "SGD$12.40", 12.4, "SGD"),
+        ("It cost USD3.14.", "USD3.14", 3.14, "USD"),
+        ("It cost 5 C$.", "5 C$", 5.0, "CAD"),
+        ("It cost 20 Canadian dollars.", "20 Canadian dollars", 20.0, "CAD"),
+        ("It cost 42 Kuwaiti dinars.", "42 Kuwaiti dinars", 42.0, "KWD"),
+        ("It cost 10 Egyptian pounds.", "10 Egyptian pounds", 10.0, "EGP"),
+        ("It cost 3 million rupiah.", "3 million rupiah", 3e6, "IDR"),
+        ("1 dollar and forty-two cents more", "1 dollar and forty-two cents", 1.42, "USD"),
+    ],
+)
+def test_currencies_beyond_usd_eur_gbp(sentence: str, text: str, value: float,
+                                       unit: str) -> None:
+    figure = only(sentence)
+    assert (figure.text, figure.kind, figure.unit) == (text, "money", unit)
+    assert math.isclose(figure.value, value)
+
+
+@pytest.mark.parametrize("sentence", ["He weighs 10 pounds.", "They won 3 games.",
+                                      "a 10 dinars note"[:9]])
+def test_currency_words_that_are_not_money_here(sentence: str) -> None:
+    assert all(f.kind != "money" for f in find_figures(sentence))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "text", "value"),
+    [
+        ("There are two quadrillion stars.", "two quadrillion", 2e15),
+        ("A debt of three sextillion.", "three sextillion", 3e21),
+        ("It read four hundred point zero five.", "four hundred point zero five", 400.05),
+        ("It grew two point two million.", "two point two million", 2.2e6),
+        ("The index is 1 point 1 higher.", "1 point 1", 1.1),
+        ("The sum was 7 654 321.09.", "7 654 321.09", 7654321.09),
+        ("The sum was 7\u202f654\u202f321.", "7\u202f654\u202f321", 7654321.0),
+        ("It reached 1.234.567 in total.", "1.234.567", 1234567.0),
+        ("It reached 1.234,56 in total.", "1.234,56", 1234.56),
+        ("The fee is 12,50 € a day.", "12,50 €", 12.5),
+        ("Inflation was 3,5 % last year.", "3,5 %", 3.5),
+        ("Prices start from €49,95 today.", "€49,95", 49.95),
+        ("It took a 2,5 million loan.", "2,5 million", 2.5e6),
+        ("It costs €1,234 today.", "€1,234", 1234.0),
+        ("It reached 1,234 in total.", "1,234", 1234.0),
+        ("It reached 1.234 in total.", "1.234", 1.234),
+        ("seven hundred twenty-one thousand and twelve", "seven hundred twenty-one thousand and "
+         "twelve", 721012.0),
+    ],
+)
+def test_numbers(sentence: str, text: str, value: float) -> None:
+    figure = only(sentence)
+    assert figure.text == text
+    assert math.isclose(figure.value, value)
+
+
+def test_restated_digits_are_one_figure() -> None:
+    assert read("Cancel at least twenty-four (24) hours before.") == [
+        ("at least twenty-four (24) hours", "duration", 24.0, None, "h")]
+    assert read("within five (5) days") == [("five (5) days", "duration", 5.0, None, "day")]
+
+
+@pytest.mark.parametrize("sentence", ["On the thirty-first day.", "the twenty-first century",
+                                      "its one hundred and first birthday",
+                                      "the twenty-third session", "the 21st century"])
+def test_ordinals_are_not_counts(sentence: str) -> None:
+    assert find_figures(sentence) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "text", "value", "unit"),
+    [
+        ("It was 35 deg celsius.", "35 deg celsius", 35.0, "degC"),
+        ("A fever of 101 degrees.", "101 degrees", 101.0, "deg"),
+        ("Limit the rise to 1.5 degrees.", "1.5 degrees", 1.5, "deg"),
+        ("The heat reached 72°F.", "72°F", 72.0, "degF"),
+        ("It will be 25C in London.", "25C", 25.0, "degC"),
+        ("Temperatures hit 30 C on Monday.", "30 C", 30.0, "degC"),
+        ("It was 37 ° celsius.", "37 ° celsius", 37.0, "degC"),
+        ("It fell to 2 degrees below zero in the cold.", "2 degrees below zero", -2.0, "deg"),
+    ],
+)
+def test_temperatures(sentence: str, text: str, value: float, unit: str) -> None:
+    figure = only(sentence)
+    assert (figure.text, figure.kind, figure.unit) == (text, "temperature", unit)
+    assert math.isclose(figure.value, value)
+
+
+@pytest.mark.parametrize("sentence", ["Fill in a 10F form.", "The Airbus A330F landed.",
+                                      "It sells at 12.5C/ per unit.", "It cost 5 C$ each.",
+                                      "Turn 90 degrees to the left.",
+                                      "The axis is tilted 23.5 degrees."])
+def test_temperature_false_positives(sentence: str) -> None:
+    assert all(f.kind != "temperature" for f in find_figures(sentence))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "text", "kind", "unit"),
+    [
+        ("Add 5 μg of salt.", "5 μg", "mass", "µg"),
+        ("Add 5 µg of salt.", "5 µg", "mass", "µg"),
+        ("A 3 dm pipe.", "3 dm", "distance", "dm"),
+        ("It holds 40 cubic feet.", "40 cubic feet", "volume", "ft3"),
+        ("He drove at 60 miles an hour.", "60 miles an hour", "speed", "mph"),
+        ("He drove at 60 mph.", "60 mph", "speed", "mph"),
+        ("A link of 256kbps.", "256kbps", "data_rate", "kbit/s"),
+        ("A 100 Mbps line.", "100 Mbps", "data_rate", "Mbit/s"),
+        ("A 2 TB disk.", "2 TB", "data", "TB"),
+        ("It weighs 35 (kg).", "35 (kg)", "mass", "kg"),
+        ("It used 5 kWh.", "5 kWh", "energy", "kWh"),
+        ("It used 3 GWh.", "3 GWh", "energy", "GWh"),
+        ("A 2.4 GHz chip.", "2.4 GHz", "frequency", "GHz"),
+        ("Pressure of 1013 hPa.", "1013 hPa", "pressure", "hPa"),
+        ("Tyres at 32 psi.", "32 psi", "pressure", "psi"),
+        ("It spans 1670 hectares.", "1670 hectares", "area", "ha"),
+        ("It spans 16.7 km².", "16.7 km²", "area", "km2"),
+    ],
+)
+def test_units(sentence: str, text: str, kind: str, unit: str) -> None:
+    figure = only(sentence)
+    assert (figure.text, figure.kind, figure.unit) == (text, kind, unit)
+
+
+def test_an_architecture_is_not_a_size() -> None:
+    assert only("a 64-bit system").kind == "number"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["The Chiefs won 31-24.", "The Chiefs won 24-31 on Sunday.", "The FTSE 250 rose.",
+     "The FTSE 100 companies gained.", "The S&P 500 fell.", "The Pixel 8 sold well.",
+     "Call +1 555-123-4567 now.", "Call (555) 123-4567 now.", "Call 020 7946 0958 now.",
+     "Call 555-123-4567 now.", "One official said the talks failed.",
+     "one senior official, who asked not to be named, said so", "a 2-1 win", "a 1-1 draw"],
+)
+def test_not_quantities(sentence: str) -> None:
+    assert find_figures(sentence) == []
+
+
+def test_one_person_is_still_a_count() -> None:
+    figure = only("One person was killed.")
+    assert (figure.kind, figure.noun) == ("count", "person")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Revenue Up 12 Percent To $4.5 Billion",
+         [("12 Percent", "percent", 12.0, None, "%"), ("$4.5 Billion", "money", 4.5e9, None,
+                                                        "USD")]),
+        ("| 2023 | 45% | 1,200 troops |",
+         [("2023", "date", 2023.0, None, None), ("45%", "percent", 45.0, None, "%"),
+          ("1,200", "count", 1200.0, None, None)]),
+        ("TROOPS RISE TO 50,000", [("50,000", "number", 50000.0, None, None)]),
+    ],
+)
+def test_headings_and_table_cells(sentence: str, expected: list[Any]) -> None:
+    assert read(sentence) == expected
+
+
+# --------------------------------------------------------------- number words at any scale
+
+
+@PROPERTY_SETTINGS
+@given(st.integers(min_value=2, max_value=10**15 - 1))
+def test_number_words_round_trip(number: int) -> None:
+    """Whatever num2words writes ("one million, two hundred and thirty-four thousand ...")
+    reads back as the same number."""
+    words = num2words(number)
+    figure = only(f"They counted {words} votes.")
+    assert figure.value == number and figure.text == words
+
+
+@PROPERTY_SETTINGS
+@given(st.integers(min_value=21, max_value=999).filter(lambda n: n % 10 != 0))
+def test_ordinal_words_are_not_figures(number: int) -> None:
+    assert find_figures(f"the {num2words(number, to='ordinal')} time") == []
+
+
+# --------------------------------------------------------------- linearity
+
+
+def best_seconds(text: str, repeat: int = 3) -> float:
+    """Fastest of a few runs of find_figures on text."""
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        find_figures(text)
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+@pytest.mark.parametrize(
+    "unit",
+    ["one ", "Word word word. ", ".", "A. ", "1 ", "1,000 ", "$1 ", "9", "2014 ", "one two ",
+     "twenty-four (24) ", "1 000 ", "June ", "5 km ", "a 7-2 ", "+1 ", "minus ", "1.234,5 "],
+)
+def test_scan_is_linear(unit: str) -> None:
+    """Eight times the input takes at most ~8x the time (quadratic would be 64x); the ratio
+    allowed is 24 so that a loaded machine does not fail it."""
+    small = unit * max(1, 2_000 // len(unit))
+    large = small * 8
+    assert best_seconds(large) <= 24 * best_seconds(small) + 0.05
+
+
+# --------------------------------------------------------------- base units
+
+
+def base(sentence: str) -> tuple[str, float]:
+    return base_quantity(only(sentence))
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [("It used 5,000 kWh.", "It used 5 MWh."), ("It used 3,600 GWh.", "It used 3.6 TWh."),
+     ("It spans 1670 hectares.", "It spans 16.7 km²."), ("A 5 km walk.", "A 5,000 metres walk."),
+     ("It weighs 2 tonnes.", "It weighs 2,000 kg."), ("It hit 100 °C.", "It hit 212 °F."),
+     ("It cost $9400.", "It cost $9,400."), ("It cost $1.5 billion.", "It cost $1,500 million."),
+     ("Rates rose 25 basis points.", "Rates rose 0.25 percentage points."),
+     ("It took two hours.", "It took 120 minutes."), ("A 1 GB file.", "A 1,000 MB file."),
+     ("A 1 Gbps link.", "A 1,000 Mbps link."), ("sent twenty feet", "sent 20 feet")],
+)
+def test_restatements_normalise_to_one_base(before: str, after: str) -> None:
+    (dim_a, value_a), (dim_b, value_b) = base(before), base(after)
+    assert dim_a == dim_b
+    assert math.isclose(value_a, value_b, rel_tol=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [("It rose 5%.", "It rose 5 percentage points."), ("It cost €5.", "It cost $5."),
+     ("It killed 5 soldiers.", "It killed 5 civilians."), ("It used 5 kWh.", "It used 5 kW."),
+     ("A fever of 101 degrees.", "It hit 101 °F.")],
+)
+def test_different_dimensions_stay_apart(first: str, second: str) -> None:
+    assert base(first)[0] != base(second)[0]
+
+
+def test_base_range_converts_both_ends() -> None:
+    assert base_range(only("A front of 10-20 km.")) == ("length", 10_000.0, 20_000.0)
+    assert base_range(only("It used 5 kWh.")) == ("energy", 1.8e7, None)
+
+
+def test_every_unit_the_extractor_writes_has_a_base() -> None:
+    from chronicle import figures
+
+    units = {u for u, _, _ in (*figures._WORD_UNITS.values(), *figures._SYMBOL_UNITS.values())}
+    special = {"degC", "degF", "K", "deg"}
+    assert sorted(units - set(UNIT_BASES) - special) == []
+
+
+def test_base_quantity_reads_stored_figures_too() -> None:
+    from chronicle.model import Figure
+
+    stored = Figure(id="c1.f1", claim="c1", text="5 GWh", value=5.0, unit="GWh", kind="energy",
+                    start=0, end=5)
+    assert base_quantity(stored) == ("energy", 1.8e13)
+
+
+# --------------------------------------------------------------- public API and command
+
+
+def test_public_api() -> None:
+    import chronicle
+
+    assert chronicle.find_figures is find_figures
+    assert chronicle.FIGURES_VERSION == FIGURES_VERSION
+    assert [f.name for f in fields(chronicle.FoundFigure)] == [
+        "text", "value", "value_max", "unit", "kind", "qualifier", "noun", "date", "start",
+        "end"]
+    for name in ("value_max", "qualifier", "noun", "date", "start, end"):
+        assert name in (chronicle.FoundFigure.__doc__ or "")
+    with pytest.raises(AttributeError):
+        _ = chronicle.no_such_name  # type: ignore[attr-defined]
+
+
+def test_command_prints_figures_and_json() -> None:
+    runner = CliRunner()
+    result = runner.invoke(main, ["figures", "Rates stay low until mid-2015, at 6-1/2 percent."])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == ["mid-2015\tmid 2015 (date)",
+                                          "6-1/2 percent\t6.5 % (percent)"]
+    result = runner.invoke(main, ["figures", "--json", "It cost 5 C$"])
+    data = json.loads(result.output)
+    assert data["text"] == "It cost 5 C$"
+    assert [(f["unit"], f["kind"], f["start"], f["end"]) for f in data["figures"]] == [
+        ("CAD", "money", 8, 12)]
+    assert runner.invoke(main, ["figures", "no numbers here"]).output == "no figures\n"
+    assert runner.invoke(main, ["figures"]).exit_code == 2
+
+
+def test_command_reads_json_lines_in_one_process() -> None:
+    lines = [json.dumps({"id": n, "text": f"{n} troops and {n}%"}) for n in range(200)]
+    done = subprocess.run([str(Path(sys.executable).parent / "chronicle"), "figures", "-"],
+                          input="\n".join([*lines[:100], "", *lines[100:]]) + "\n",
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    out = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [o["id"] for o in out] == list(range(200))
+    assert out[7]["figures"][0]["value"] == 7 and out[7]["figures"][1]["unit"] == "%"
+    assert all(set(o) == {"id", "text", "figures"} for o in out)
+
+
+@pytest.mark.parametrize(("stdin", "message"),
+                         [('{"text": "1 km"}\nnot json\n', "stdin line 2: not JSON"),
+                          ('{"txt": 1}\n', 'stdin line 1: expected a JSON object'),
+                          ("[1, 2]\n", "stdin line 1: expected")])
+def test_command_names_a_bad_line(stdin: str, message: str) -> None:
+    result = CliRunner().invoke(main, ["figures", "-"], input=stdin)
+    assert result.exit_code == 3
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_string_line_is_a_text() -> None:
+    lines = list(figures_json_lines(['"It rose 5%"']))
+    assert json.loads(lines[0])["figures"][0]["value"] == 5.0
+
+
+@pytest.mark.parametrize(
+    ("sentence", "text", "value", "unit"),
+    [("no more than a half percentage point above", "no more than a half percentage point",
+      0.5, "pp"), ("half a percentage point", "half a percentage point", 0.5, "pp"),
+     ("a quarter mile away", "a quarter mile", 0.25, "mi"),
+     ("half an hour later", "half an hour", 0.5, "h"),
+     ("an hour and a half later", "an hour and a half", 1.5, "h"),
+     ("a liter of milk", "a liter", 1.0, "l"),
+     ("above a dollar and 42 cents", "above a dollar and 42 cents", 1.42, "USD")],
+)
+def test_articles_and_parts_before_units(sentence: str, text: str, value: float,
+                                         unit: str) -> None:
+    figure = only(sentence)
+    assert (figure.text, figure.unit) == (text, unit)
+    assert math.isclose(figure.value, value)
+
+
+@pytest.mark.parametrize("sentence", ["Oil hit $80 a barrel.", "He left a year ago.",
+                                      "She runs twice a day.", "half the staff left"])
+def test_articles_that_are_not_numbers(sentence: str) -> None:
+    assert [f.text for f in find_figures(sentence)] in ([], ["$80"])
+
+
+def test_a_year_after_a_preposition_is_a_date_even_before_a_plural() -> None:
+    figure = only("In the first quarter of 2015 profits rose.")
+    assert (figure.kind, figure.date, figure.noun) == ("date", "2015", None)
+    assert only("It sent 2015 troops.").kind == "count"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "dates"),
+    [("The summit runs 10-12 June 2025.", ["2025-06-10", "2025-06-12"]),
+     ("The summit runs June 10-12 in Rome.", ["--06-10", "--06-12"]),
+     ("from 10 August to 12 September 2013", ["2013-08-10", "2013-09-12"]),
+     ("Aug 10 - Nov 12, 2013", ["2013-08-10", "2013-11-12"])],
+)
+def test_date_ranges_are_two_dates(sentence: str, dates: list[str]) -> None:
+    assert [f.date for f in find_figures(sentence)] == dates
+
+
+def test_oclock_is_a_time() -> None:
+    figure = only("They met at 10 o'clock.")
+    assert (figure.kind, figure.value) == ("time", 10.0)
+
+
+# --------------------------------------------------------------- more properties
+
+MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August",
+               "September", "October", "November", "December"]
+
+
+@PROPERTY_SETTINGS
+@given(st.dates(min_value=date(1900, 1, 1), max_value=date(2099, 12, 31)),
+       st.sampled_from(["{d} {M} {y}", "{M} {d}, {y}", "{iso}", "{d} {m} {y}", "{M} {y}",
+                        "{d}th of {M} {y}", "{mm}/{dd}/{y}", "{dd}.{mm}.{y}"]))
+def test_written_dates_read_back(day: date, form: str) -> None:
+    """Every common way of writing a date reads back as that date, at the precision given."""
+    month = MONTH_NAMES[day.month - 1]
+    text = form.format(d=day.day, M=month, m=month.lower(), y=day.year, iso=day.isoformat(),
+                       mm=f"{day.month:02d}", dd=f"{day.day:02d}")
+    if form == "{d}th of {M} {y}" and day.day in (1, 2, 3, 21, 22, 23, 31):
+        text = text.replace("th of", {1: "st", 2: "nd", 3: "rd"}[day.day % 10] + " of")
+    if form == "{dd}.{mm}.{y}" and day.day <= 12:
+        return  # "04.02.2025" with both parts <= 12 is read day first: tested elsewhere
+    figure = only(f"It was signed on {text} in Geneva.")
+    expected = f"{day.year:04d}-{day.month:02d}" if form == "{M} {y}" else day.isoformat()
+    assert (figure.kind, figure.date, figure.value) == ("date", expected, float(day.year))
+
+
+ENERGY_UNITS = [("Wh", 1.0), ("kWh", 1e3), ("MWh", 1e6), ("GWh", 1e9), ("TWh", 1e12)]
+
+
+@PROPERTY_SETTINGS
+@given(st.integers(min_value=1, max_value=10**6), st.sampled_from(ENERGY_UNITS),
+       st.sampled_from(ENERGY_UNITS))
+def test_restated_energy_has_one_base(amount: int, first: tuple[str, float],
+                                      second: tuple[str, float]) -> None:
+    """The same energy written in two units has the same base value."""
+    converted = Decimal(amount) * Decimal(first[1]) / Decimal(second[1])
+    a = only(f"It used {amount:,} {first[0]}.")
+    b = only(f"It used {written(converted, True)} {second[0]}.")
+    assert base_quantity(a)[0] == base_quantity(b)[0] == "energy"
+    assert math.isclose(base_quantity(a)[1], base_quantity(b)[1], rel_tol=1e-9)
+
+
+def test_printed_dates_read_as_dates() -> None:
+    """The terminal's figure line shows a date as a date, never "(2,026, date)"."""
+    from chronicle.model import Figure
+    from chronicle.render import figure_text
+
+    def stored(sentence: str) -> Figure:
+        f = only(sentence)
+        return Figure(id="c1.f1", claim="c1", text=f.text, value=f.value,
+                      value_max=f.value_max, unit=f.unit, kind=f.kind,  # type: ignore[arg-type]
+                      qualifier=f.qualifier, date=f.date, start=f.start, end=f.end)
+
+    assert "(2026-06, date)" in figure_text(stored("It closes in June 2026."))
+    assert "(late 2014, date)" in figure_text(stored("Rates stay low until late 2014."))
+    assert "(2013-2014, date)" in figure_text(stored("Output fell in 2013-14."))
+    assert "(09:30, time)" in figure_text(stored("It starts at 9:30 a.m."))
+    assert "2,026" not in figure_text(stored("It closes in June 2026."))
+
+
+@pytest.mark.parametrize("sentence", ["5.", "(8) your use of the Service", "- 20.",
+                                      "12. Termination"])
+def test_list_enumerators_are_not_figures(sentence: str) -> None:
+    assert find_figures(sentence) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "text", "value", "iso"),
+    [("hammurabi (1792 bc) was the sixth", "1792 bc", -1792.0, "-1791"),
+     ("It opened in 717 CE.", "717 CE", 717.0, "0717"),
+     ("Rome was founded in 753 B.C. by Romulus.", "753 B.C.", -753.0, "-0752")],
+)
+def test_years_of_an_era(sentence: str, text: str, value: float, iso: str) -> None:
+    figure = only(sentence)
+    assert (figure.kind, figure.text, figure.value, figure.date) == ("date", text, value, iso)
+
+
+def test_age_is_a_duration_in_years() -> None:
+    assert read("at age 14 krush won") == [("14", "duration", 14.0, None, "year")]
+    assert read("not for persons under the age of 13.") == [("13", "duration", 13.0, None,
+                                                              "year")]
+
+
+def test_hyphenated_noun_is_what_is_counted() -> None:
+    figure = only("It has a 6,300-room hotel complex.")
+    assert (figure.kind, figure.noun) == ("count", "room")
+
+
+def test_a_score_of_x_to_y_is_no_range() -> None:
+    assert find_figures("they won by a score of 29 to 23 in a nine innings game")[0].text == (
+        "nine")
+
+
+def test_lower_case_unit_symbols() -> None:
+    assert read("the 900 mhz band") == [("900 mhz", "frequency", 900.0, None, "MHz")]
+
+
+@PROPERTY_SETTINGS
+@given(st.integers(min_value=1, max_value=10**7), st.integers(min_value=0, max_value=99),
+       st.sampled_from(sorted(figures_module._CURRENCY_SYMBOLS.items())),
+       st.sampled_from(["", " "]))
+def test_every_currency_symbol_reads_before_an_amount(whole: int, cents: int,
+                                                      symbol: tuple[str, str],
+                                                      space: str) -> None:
+    mark, code = symbol
+    text = f"{mark}{space}{whole:,}.{cents:02d}"
+    figure = only(f"The bill came to {text} in all.")
+    assert (figure.text, figure.unit, figure.kind) == (text, code, "money")
+    assert math.isclose(figure.value, whole + cents / 100)
+
+
+@PROPERTY_SETTINGS
+@given(st.integers(min_value=1, max_value=10**6),
+       st.sampled_from(sorted(figures_module._CURRENCY_CODES)), st.booleans())
+def test_every_iso_code_reads_before_or_after(amount: int, code: str, before: bool) -> None:
+    text = f"{code} {amount:,}" if before else f"{amount:,} {code}"
+    figure = only(f"The bill came to {text} in all.")
+    assert (figure.text, figure.unit, figure.value) == (text, code, float(amount))

@@ -167,7 +167,7 @@ def test_huge_json_is_refused_quickly(seeded: Path, tmp_path: Path) -> None:
     assert huge.stat().st_size <= 10 * 1024 * 1024
     started = time.monotonic()
     rejected(seeded, str(huge), "-b", "nato-ukraine", code=3,
-             message=f"{huge}: does not match schema/revision.schema.json: at $.claims[0]: 0 is "
+             message=f"{huge}: does not match schema/revision.v2.schema.json: at $.claims[0]: 0 is "
                      "not of type 'object' (and more than 19 more)")
     assert time.monotonic() - started < 30
     over = tmp_path / "over.json"
@@ -176,9 +176,9 @@ def test_huge_json_is_refused_quickly(seeded: Path, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("document", "problem"), [
-    ('{"headline": 5}', "does not match schema/revision.schema.json: at $.headline: 5 is not "
+    ('{"headline": 5}', "does not match schema/revision.v2.schema.json: at $.headline: 5 is not "
                         "valid under any of the given schemas"),
-    ('{"headline": "x", "extra": 1}', "does not match schema/revision.schema.json: at $: "
+    ('{"headline": "x", "extra": 1}', "does not match schema/revision.v2.schema.json: at $: "
                                       "Additional properties are not allowed ('extra' was "
                                       "unexpected)"),
     ("[1, 2]", "a JSON revision must be an object"),
@@ -194,7 +194,7 @@ def test_schema_invalid_or_broken_json(seeded: Path, tmp_path: Path, document: s
 
 def test_one_bad_file_among_good_ones_writes_nothing(archive: Path, tmp_path: Path) -> None:
     bad = tmp_path / "bad.txt"
-    bad.write_bytes(b"\xff\xfe")
+    bad.write_bytes(b"\xffbad")  # (\xff\xfe would be a UTF-16 byte-order mark)
     rejected(archive, *map(str, REVISIONS), str(bad), "-b", "nato-ukraine", code=3,
              message=f"{bad}: not UTF-8 text (invalid byte 0xff at offset 0)")
 
@@ -207,9 +207,24 @@ def test_missing_file_or_folder(seeded: Path, tmp_path: Path, name: str) -> None
              message=f"{tmp_path / name}: {problem}")
 
 
-def test_bad_observed_at(seeded: Path) -> None:
-    rejected(seeded, str(REVISIONS[0]), "-b", "nato-ukraine", "--observed-at", "yesterday",
-             code=3, message="--observed-at: not an ISO 8601 time: 'yesterday'")
+@pytest.mark.parametrize(("when", "problem"), [
+    ("yesterday", "not an ISO 8601 time: 'yesterday'"),
+    ("0001-01-01T00:00:00+05:00", "'0001-01-01T00:00:00+05:00' falls outside years 1-9999 in UTC"),
+    ("9999-12-31T23:00:00-05:00", "'9999-12-31T23:00:00-05:00' falls outside years 1-9999 in UTC"),
+])
+def test_bad_observed_at(seeded: Path, when: str, problem: str) -> None:
+    """The library names the observed time, not the CLI flag; years past 9999 or before 1
+    once in UTC are one line, not an OverflowError."""
+    rejected(seeded, str(REVISIONS[0]), "-b", "nato-ukraine", "--observed-at", when,
+             code=3, message=f"observed time: {problem}")
+
+
+def test_observed_at_before_the_year_1000_is_stored_as_four_digits(archive: Path) -> None:
+    result = cli("ingest", str(REVISIONS[0]), "-b", "nato-ukraine", "--observed-at",
+                 "0999-01-01T00:00:00", "--archive", str(archive))
+    assert result.exit_code == 0, result.output
+    shown = cli("log", "nato-ukraine", "--json", "--archive", str(archive))
+    assert json.loads(shown.stdout)["revisions"][0]["observed_at"] == "0999-01-01T00:00:00.000000Z"
 
 
 # ----- briefing ids ----------------------------------------------------------------------------
@@ -337,7 +352,7 @@ def test_relative_archive_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     for command in (["init"], ["ingest", str(REVISIONS[0]), "-b", "rel"], ["verify"]):
         result = cli(*command, "--archive", "arch")
         assert result.exit_code == 0, result.output
-    assert (tmp_path / "arch" / ".git" / "chronicle-ledger.jsonl").exists()
+    assert (tmp_path / "arch" / "chronicle-ledger.jsonl").exists()  # bare: the folder is .git
 
 
 # ----- the readers, fuzzed --------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""JSON revisions: ids are checked against the text, so the diff cannot be blinded by an id."""
+"""JSON revisions: ids are made again from the text, so the diff cannot be blinded by an id."""
 
 from __future__ import annotations
 
@@ -42,26 +42,40 @@ def test_parse_json_output_ingests_and_diffs_like_the_text(archive: Path, tmp_pa
     assert from_json == from_text
 
 
-def edited_keeping_its_id(document: dict[str, Any]) -> tuple[dict[str, Any], str]:
-    claim = document["claims"][3]
-    claim["text"] = claim["text"].replace("a", "the", 1)
-    return document, claim["id"]
+def test_a_claim_that_keeps_its_id_while_its_text_changes_is_an_edit(archive: Path,
+                                                                     tmp_path: Path) -> None:
+    first = parsed(REVISIONS[0])
+    second = parsed(REVISIONS[0])
+    claim = second["claims"][3]
+    old_id, claim["text"] = claim["id"], claim["text"].replace("a", "the", 1)
+    assert ingest(archive, write(tmp_path, "r1.json", first)).exit_code == 0
+    assert ingest(archive, write(tmp_path, "r2.json", second)).exit_code == 0
+    diff = json.loads(cli("diff", "json-input", "--json", "--archive", str(archive)).stdout)
+    [edit] = diff["claims"]["edited"]
+    assert edit["after"]["text"] == claim["text"] and edit["after"]["id"] != old_id
+    shown = json.loads(cli("show", "json-input", "--json", "--archive", str(archive)).stdout)
+    ids = {c["id"] for c in shown["claims"]}
+    assert edit["after"]["id"] in ids and old_id not in ids
+    assert all(f["claim"] in ids | {k["id"] for k in shown["key_points"]}
+               | {q["id"] for q in shown["quotes"]} for f in shown["figures"])
+    assert all(f["id"].startswith(f["claim"] + ".f") for f in shown["figures"])
 
 
 @pytest.mark.parametrize(
     "break_it, says",
     [
-        (edited_keeping_its_id, "does not match its text"),
         (lambda d: (d["claims"].append(dict(d["claims"][0])) or d, d["claims"][0]["id"]),
+         "is used twice"),
+        (lambda d: (d["claims"][1].update(id=d["claims"][0]["id"]) or d, d["claims"][0]["id"]),
          "is used twice"),
         (lambda d: (d["figures"].append(dict(d["figures"][0])) or d, d["figures"][0]["id"]),
          "is used twice"),
         (lambda d: (d["figures"][0].update(claim="c0000000000") or d, "c0000000000"),
-         "no claim, key point or quote"),
+         "does not exist"),
         (lambda d: (d["claims"][0].update(section=-5) or d, d["claims"][0]["id"]),
          "names section -5"),
     ],
-    ids=["text-changed-id-kept", "duplicate-claim", "duplicate-figure", "figure-nowhere",
+    ids=["duplicate-claim", "one-id-for-two-texts", "duplicate-figure", "figure-nowhere",
          "section-out-of-range"],
 )
 def test_a_bad_id_is_an_input_error_naming_it(archive: Path, tmp_path: Path, break_it: Any,

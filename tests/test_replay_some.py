@@ -11,8 +11,9 @@ import pytest
 
 from chronicle import api
 from chronicle.errors import CorruptArchive
-from chronicle.replay import _chain_header, replay, replay_some
-from chronicle.store import Archive, canonical_json
+from chronicle.layout import chain_header, event_file_bytes
+from chronicle.replay import replay, replay_some
+from chronicle.store import Archive
 
 
 def test_replay_some_returns_what_replay_returns(example_archive: Path) -> None:
@@ -23,13 +24,13 @@ def test_replay_some_returns_what_replay_returns(example_archive: Path) -> None:
         found = replay_some(raws, wanted, archive.parse_event)
         assert found == {n: full[n - 1] for n in wanted}
     assert api.revision_at(archive, "nato-ukraine", -2) == full[1]
-    assert all(_chain_header(raw) is not None for _, raw in raws)  # the store writes canonical
+    assert all(chain_header(raw) is not None for _, raw in raws)  # the store writes canonical
 
 
 def _with(raw: bytes, **changes: object) -> bytes:
     document = json.loads(raw)
     document.update(changes)
-    return canonical_json(document)
+    return event_file_bytes(document)
 
 
 def test_an_event_not_shown_is_still_chain_checked(example_archive: Path) -> None:
@@ -51,7 +52,7 @@ def test_a_non_canonical_event_is_parsed_and_checked_in_full(example_archive: Pa
     archive = Archive(example_archive)
     (p1, r1), (p2, r2) = archive.raw_events("nato-ukraine")[:2]
     compact = json.dumps(json.loads(r1), separators=(",", ":")).encode()
-    assert _chain_header(compact) is None
+    assert chain_header(compact) is None
     # replay_some falls back to the full check: r2's chain names the original bytes of r1
     with pytest.raises(CorruptArchive, match="hash chain broken"):
         replay_some([(p1, compact), (p2, r2)], {2}, archive.parse_event)
@@ -62,4 +63,4 @@ def test_a_non_canonical_event_is_parsed_and_checked_in_full(example_archive: Pa
     with pytest.raises(CorruptArchive, match="does not match its content_sha256"):
         replay_some([(p1, forged)], set(), archive.parse_event)
     duplicated = r1.replace(b'\n  "sequence": 1,\n', b'\n  "sequence": 1,\n  "sequence": 5,\n')
-    assert _chain_header(duplicated) is None
+    assert chain_header(duplicated) is None

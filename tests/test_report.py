@@ -7,6 +7,7 @@ when that file is absent.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -89,6 +90,7 @@ BROWSER_REQUIRED = os.environ.get("CHRONICLE_REQUIRE_BROWSER") == "1"  # set by 
 @pytest.mark.skipif(not CHROMIUM.exists() and not BROWSER_REQUIRED,
                     reason="/usr/bin/chromium is not installed (apt-get install -y chromium); "
                     "the browser check of the report needs it")
+@pytest.mark.slow
 def test_report_renders_in_headless_chromium(example_archive: Path, tmp_path: Path) -> None:
     from playwright.sync_api import sync_playwright
 
@@ -149,3 +151,51 @@ def test_terminal_manners(example_archive: Path) -> None:
         env={"_CHRONICLE_COMPLETE": "bash_source"}).stdout
     piped = run_chronicle("review", "HEAD~1..HEAD", "--archive", str(example_archive))
     assert piped.returncode == 0 and "\x1b[" not in piped.stdout  # plain text when piped
+
+
+# ----- hostile figures (issue 12 items 7 and 13) -------------------------------------------
+def test_a_one_ulp_change_does_not_hang_the_report(archive: Path, tmp_path: Path) -> None:
+    """'2 percent' -> '2.0000000000000004 percent' made nice_ticks loop for ever (+80 MB/s).
+    Run in a real process with a deadline, so a hang fails instead of stalling the suite."""
+    from conftest import run_chronicle
+
+    paths = []
+    for n, number in enumerate(("2", "2.0000000000000004")):
+        paths.append(tmp_path / f"r{n}.txt")
+        paths[-1].write_text(f"# Rates\n\nInflation was {number} percent in May.\n", "utf-8")
+    assert cli("ingest", *map(str, paths), "-b", "ulp", "--archive", str(archive)).exit_code == 0
+    done = run_chronicle("report", "ulp", "-o", str(tmp_path / "r.html"), "--json",
+                         "--archive", str(archive))
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["charts"] >= 1
+    assert len(nice_ticks(2, 2.0000000000000004)) <= 6  # drawn as no change
+
+
+@pytest.mark.parametrize(("low", "high"), [
+    (2, 2.0000000000000004), (-1e308, 1e308), (1e308, 1e308), (-1e308, -1e308),
+    (5e-324, 5e-324), (5e-324, 1e-323), (0, 5e-324), (-5e-324, 1e308), (0, 0),
+    (1e-15, 3e-15), (1.7976931348623157e308, 1.7976931348623157e308), (3, 1)])
+def test_nice_ticks_on_any_finite_numbers(low: float, high: float) -> None:
+    ticks = nice_ticks(low, high)
+    assert 1 <= len(ticks) <= 20
+    assert ticks[0] <= min(low, high) and ticks[-1] >= max(low, high)
+    assert all(a < b for a, b in itertools.pairwise(ticks))
+
+
+def test_extreme_figure_values_make_a_report(archive: Path, tmp_path: Path) -> None:
+    """Figure values ±1e308 and 5e-324 raised OverflowError or ValueError in report."""
+    from hostile_corpus import valid_extremes
+
+    documents = valid_extremes()
+    paths = []
+    for name in ("value-huge", "value-negative-huge", "value-tiny"):
+        paths.append(tmp_path / f"{name}.json")
+        paths[-1].write_text(json.dumps(documents[name]), "utf-8")
+    ingested = cli("ingest", *map(str, paths), "-b", "extreme", "--archive", str(archive))
+    assert ingested.exit_code == 0, ingested.stderr
+    output = tmp_path / "extreme.html"
+    result = cli("report", "extreme", "-o", str(output), "--archive", str(archive))
+    assert result.exit_code == 0, result.stderr
+    page = output.read_text("utf-8")
+    assert "nan" not in re.findall(r'(?:x|y)[12]?="([^"]*)"', page)
+    assert not re.search(r'="(?:-?inf|nan)"', page)

@@ -99,6 +99,7 @@ def check_jsonschema(*files: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 def test_check_jsonschema_accepts_events_and_rejects_a_broken_one(
     example_archive: Path, tmp_path: Path
 ) -> None:
@@ -123,6 +124,7 @@ def load_yaml(path: Path) -> Any:
     return YAML(typ="safe").load(path.read_text())
 
 
+@pytest.mark.slow
 def test_pre_commit_hooks_run_as_pre_commit_would(example_archive: Path, tmp_path: Path) -> None:
     hooks = {h["id"]: h for h in load_yaml(ROOT / ".pre-commit-hooks.yaml")}
     assert set(hooks) == {"chronicle-validate", "chronicle-verify"}
@@ -160,6 +162,7 @@ def test_github_actions_recipe_is_a_valid_workflow() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.slow
 def test_github_actions_recipe_steps_pass_on_a_pull_request(
     example_archive: Path, tmp_path: Path
 ) -> None:
@@ -183,3 +186,71 @@ def test_github_actions_recipe_steps_pass_on_a_pull_request(
     assert "2 commit(s), 2 revision(s) of 1 briefing(s); no problems found." in comment
     assert summary.read_text() == comment
     assert output.read_text() == "status=0\n"
+
+
+# ----- hostile commits and Markdown (issue 12 items 3 and 4) -----------------------------
+def commit_with_message(archive: Path, message: str) -> str:
+    """A commit (made with plumbing, so any bytes) that edits an event file by hand."""
+    event = event_files(archive)[0]
+    event.write_bytes(event.read_bytes() + b" ")
+    subprocess.run(["git", "-C", str(archive), "add", "-A"], check=True)
+    tree = git(archive, "write-tree").strip()
+    parent = git(archive, "rev-parse", "HEAD").strip()
+    raw = (f"tree {tree}\nparent {parent}\nauthor m <m@m> 1700000000 +0000\n"
+           f"committer m <m@m> 1700000000 +0000\n\n{message}\n").encode()
+    sha = subprocess.run(["git", "-C", str(archive), "hash-object", "-t", "commit", "-w",
+                          "--literally", "--stdin"], input=raw, capture_output=True,
+                         check=True).stdout.decode().strip()
+    git(archive, "update-ref", "refs/heads/main", sha)
+    return sha
+
+
+@pytest.mark.parametrize("message", [
+    "one \x1f separator",
+    "edit\x1e" + "f" * 40 + "\x1f\x1f2020-01-01T00:00:00+00:00\x1fforged row\x1fbody\x1f",
+    "subject\n\nbody \x1e\x1f\x1e with\x00 a NUL",
+])
+def test_a_commit_message_cannot_fake_a_row_or_crash_review(example_archive: Path,
+                                                           message: str) -> None:
+    """review split `git log` on \\x1e/\\x1f: one \\x1f was a ValueError traceback, and a
+    crafted message added a commit that does not exist and took the blame."""
+    real = commit_with_message(example_archive, message)
+    result = cli("review", "HEAD~1..HEAD", "--json", "--archive", str(example_archive))
+    assert result.exit_code == 1, result.stderr  # the hand edit is a problem
+    data = json.loads(result.stdout)
+    assert [c["commit"] for c in data["commits"]] == [real]
+    assert any("event file modified" in p for p in data["commits"][0]["problems"])
+    text = cli("review", "HEAD~1..HEAD", "--archive", str(example_archive))
+    assert text.exit_code == 1 and "\x1f" not in text.stdout and "\x1e" not in text.stdout
+
+
+def test_review_markdown_has_no_live_mention_or_link(example_archive: Path,
+                                                     tmp_path: Path) -> None:
+    """A CI comment must not ping @user or @org/team, nor autolink a URL from a briefing."""
+    text = (EXAMPLE_R1.read_text("utf-8")
+            .replace("NATO", "NATO @octocat @github/security-team https://evil.example/x "
+                     "www.evil.example mail@evil.example", 1))
+    changed = tmp_path / "r2.txt"
+    changed.write_text(text, "utf-8")
+    assert cli("ingest", str(changed), "-b", "nato-ukraine",
+               "--archive", str(example_archive)).exit_code == 0
+    result = cli("review", "HEAD~1..HEAD", "--markdown", "--archive", str(example_archive))
+    assert result.exit_code == 0, result.stderr
+    markdown = result.stdout
+    assert "octocat" in markdown and "evil.example" in markdown  # still shown ...
+    assert not re.search(r"@[A-Za-z0-9]", markdown)  # ... but no @mention,
+    assert not re.search(r"https?://", markdown)  # no autolinked URL,
+    assert not re.search(r"(?i)\bwww\.", markdown)  # no www. autolink
+
+
+EXAMPLE_R1 = ROOT / "examples" / "nato-ukraine" / "r1.txt"
+
+
+def test_trailers_split_lines_as_git_does() -> None:
+    """str.splitlines() also breaks at \\x1e, \\x85 and U+2028: a trailer hidden behind one
+    must not count, and a subject keeps its separators."""
+    from chronicle.review import subject_of, trailers
+
+    message = "subject\n\nnote\x1eChronicle-File: briefings/zz/x/000001.json\nChronicle-Sequence: 2"
+    assert trailers(message) == {"sequence": "2"}
+    assert subject_of("one\x1etwo\u2028three\n\nbody") == "one\x1etwo\u2028three"

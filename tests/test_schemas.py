@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -11,28 +12,51 @@ from pathlib import Path
 
 import pytest
 
-from chronicle.schemas import SCHEMA_FILES, generated_schemas, load_schema, schema_dir
+from chronicle.schemas import (
+    SCHEMA_FILES,
+    current_version,
+    generated_schemas,
+    load_schema,
+    published_versions,
+    schema_dir,
+    schema_file_name,
+)
 from conftest import ROOT
+
+# sha256 of every published schema file. A published version never changes: a change to
+# the models is a new version (a new file and an upcaster), never an edit of an old file.
+PUBLISHED = {
+    "revision.v1.schema.json": "791baa94c8175598b103f5eb023ad22156ca72b6ab3fb73d75aad6c9abc37442",
+    "event.v1.schema.json": "62245e4f3f5186c53b3bd40faef6e9494705478b404cac6fcf92aaa992b6500b",
+    "diff.v1.schema.json": "72fc0c3a4bccdd722d639f921880dc13abb656ac2ff179d0e49b3a6dd13cf321",
+}
 
 
 def test_schema_files_are_what_the_models_generate() -> None:
     generated = generated_schemas()
     assert sorted(generated) == sorted(SCHEMA_FILES)
     for name, schema in generated.items():
-        on_disk = json.loads((ROOT / "schema" / f"{name}.schema.json").read_text())
-        assert on_disk == schema, (
-            f"schema/{name}.schema.json is stale: python -m chronicle.schemas --write"
-        )
+        for file in (schema_file_name(name), f"{name}.schema.json"):
+            on_disk = json.loads((ROOT / "schema" / file).read_text())
+            assert on_disk == schema, f"schema/{file} is stale: python -m chronicle.schemas --write"
+
+
+def test_published_versions_never_change() -> None:
+    for file, digest in PUBLISHED.items():
+        assert hashlib.sha256((ROOT / "schema" / file).read_bytes()).hexdigest() == digest, file
+    for name in SCHEMA_FILES:  # every version from 1 to the current one is kept
+        assert published_versions(name) == list(range(1, current_version(name) + 1))
 
 
 def test_schemas_are_2020_12_with_ids() -> None:
     from jsonschema import Draft202012Validator
 
     for name in SCHEMA_FILES:
-        schema = load_schema(name)
-        assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-        assert schema["$id"] == f"urn:chronicle:schema:{name}:1"
-        Draft202012Validator.check_schema(schema)
+        for version in published_versions(name):
+            schema = load_schema(name, version)
+            assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+            assert schema["$id"] == f"urn:chronicle:schema:{name}:{version}"
+            Draft202012Validator.check_schema(schema)
 
 
 def test_stored_events_validate_and_a_broken_one_does_not(example_archive: Path) -> None:
@@ -73,6 +97,7 @@ def test_validate_command_checks_single_files(tmp_path: Path, example_archive: P
     assert problem["where"] == str(bad) and "$.briefing" in problem["problem"]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(os.environ.get("CHRONICLE_SKIP_WHEEL") == "1", reason="asked to skip")
 def test_wheel_carries_the_schemas_and_finds_them_outside_the_repo(tmp_path: Path) -> None:
     built = subprocess.run(
@@ -98,6 +123,8 @@ def test_wheel_carries_the_schemas_and_finds_them_outside_the_repo(tmp_path: Pat
         names = archive.namelist()
         for name in SCHEMA_FILES:
             assert f"chronicle/schema/{name}.schema.json" in names
+            for version in published_versions(name):
+                assert f"chronicle/schema/{schema_file_name(name, version)}" in names
         archive.extractall(tmp_path / "site")
     probe = subprocess.run(
         [

@@ -10,10 +10,13 @@ from pathlib import Path
 
 import pytest
 
+import chronicle.append as append
 import chronicle.gitobjects as gitobjects
+import chronicle.locking as locking
 import chronicle.store as store
 from archive_tools import fsck_problems, git_out, tree_snapshot, write_variants
 from chronicle.errors import CorruptArchive
+from chronicle.layout import event_path
 from chronicle.ledger import Ledger
 from chronicle.store import Archive
 from conftest import REVISIONS, cli
@@ -98,9 +101,9 @@ def test_objects_are_durable_before_the_branch_names_them(archive: Path, tmp_pat
             synced_bytes.add(hashlib.sha256(Path(path).read_bytes()).hexdigest())
 
     checked: list[int] = []
-    real_update_ref = store.update_ref
+    real_update_ref = append.update_ref
 
-    def update_ref(git_dir: Path, ref: str, new: str, old: str, *rest: object) -> bool:
+    def update_ref(git_dir: Path, ref: str, new: str, old: str, *rest: object) -> object:
         pack_dir = git_dir / "objects" / "pack"
         assert str(pack_dir) in synced, "objects/pack/ not fsynced after the renames"
         packed: set[str] = set()
@@ -122,7 +125,7 @@ def test_objects_are_durable_before_the_branch_names_them(archive: Path, tmp_pat
         return real_update_ref(git_dir, ref, new, old, *rest)  # type: ignore[arg-type]
 
     monkeypatch.setattr(gitobjects.os, "fsync", fsync)
-    monkeypatch.setattr(store, "update_ref", update_ref)
+    monkeypatch.setattr(append, "update_ref", update_ref)
     files = write_variants(tmp_path / "in", [1, 2, 3])
     result = cli("ingest", *map(str, files), "-b", "durable", "--archive", str(archive))
     assert result.exit_code == 0
@@ -175,9 +178,9 @@ def test_archive_config(archive: Path) -> None:
 
 def test_objects_written_by_chronicle_are_what_git_writes(archive: Path) -> None:
     assert cli("ingest", str(REVISIONS[0]), "-b", "x", "--archive", str(archive)).exit_code == 0
-    event = archive / store.event_path("x", 1)
+    event = archive / event_path("x", 1)
     assert git_out(archive, "hash-object", str(event)) == git_out(
-        archive, "rev-parse", f"HEAD:{store.event_path('x', 1)}")
+        archive, "rev-parse", f"HEAD:{event_path('x', 1)}")
     assert fsck_problems(archive) == []
     assert not any((archive / ".git/chronicle-tmp").iterdir())
 
@@ -218,8 +221,8 @@ def test_ledger_drops_a_torn_last_line_and_closes_a_pending_batch(tmp_path: Path
 
 # ----- the lock ------------------------------------------------------------------------------
 def test_lock_file_is_never_removed_and_the_lock_is_exclusive(archive: Path) -> None:
-    first = store.WriterLock(archive / ".git/chronicle.lock")
-    second = store.WriterLock(archive / ".git/chronicle.lock")
+    first = locking.WriterLock(archive / ".git/chronicle.lock")
+    second = locking.WriterLock(archive / ".git/chronicle.lock")
     assert first.acquire(1)
     assert not second.acquire(0.1)
     first.release()
@@ -251,7 +254,7 @@ def test_failed_write_leaves_the_dirty_marker_for_recovery(archive: Path, tmp_pa
     def failing(*args: object, **kwargs: object) -> bool:
         raise ArchiveError("disk on fire")
 
-    monkeypatch.setattr(store, "update_ref", failing)
+    monkeypatch.setattr(append, "update_ref", failing)
     [revision] = write_variants(tmp_path / "in", [1])
     assert cli("ingest", str(revision), "-b", "x", "--archive", str(archive)).exit_code == 4
     assert (archive / ".git/chronicle-dirty").exists()

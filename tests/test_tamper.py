@@ -17,8 +17,7 @@ import pytest
 
 from archive_tools import git, git_out, write_variants
 from chronicle.api import ingest, init_archive
-from chronicle.model import Revision
-from chronicle.store import canonical_json, event_path, revision_sha256
+from chronicle.layout import content_sha256, event_file_bytes, event_path
 from conftest import REVISIONS, cli, run_chronicle
 
 Found = set[tuple[str, str, str | None, int | None, str | None]]
@@ -28,7 +27,7 @@ Found = set[tuple[str, str, str | None, int | None, str | None]]
 def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """alpha r1-r4 (the example's three revisions and a variant), then beta r1-r2."""
     folder = tmp_path_factory.mktemp("tamper")
-    archive = init_archive(folder / "archive")
+    archive = init_archive(folder / "archive", bare=False)  # tampering edits the checkout
     extra = write_variants(folder / "in", [1, 2, 3])
     ingest(archive, "alpha", [*REVISIONS, extra[0]])
     ingest(archive, "beta", extra[1:])
@@ -54,13 +53,13 @@ def read_event(archive: Path, briefing: str, sequence: int) -> dict[str, Any]:
 
 
 def encode(document: dict[str, Any]) -> bytes:
-    return canonical_json(document)
+    return event_file_bytes(document)
 
 
 def with_headline(document: dict[str, Any], headline: str, rehash: bool) -> dict[str, Any]:
     changed = {**document, "revision": {**document["revision"], "headline": headline}}
     if rehash:
-        changed["content_sha256"] = revision_sha256(Revision.model_validate(changed["revision"]))
+        changed["content_sha256"] = content_sha256(changed["revision"], changed["schema_version"])
     return changed
 
 

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import heapq
 import math
-import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -40,6 +39,7 @@ from typing import Generic, Protocol, TypeVar
 from rapidfuzz import fuzz
 
 from .model import Claim, Figure, Quote, Revision
+from .wording import STOP_WORDS, identity_key, normal_text, wording, words
 
 # Below this masked-text ratio (0-100) two texts are different claims, unless their words say
 # otherwise (WORD_OVERLAP, COVERAGE).
@@ -62,21 +62,6 @@ NEIGHBOURS = 3  # same-place candidates scored per claim
 MAX_POSTINGS = 48  # an index word shared by more claims than this does not pick candidates
 MAX_PARTS = 4
 
-_STOP_TEXT = (
-    "a an the and or but nor of to in on at by for with from as into onto over under about "
-    "than then that this these those there here it its it's is are was were be been being am "
-    "has have had do does did will would shall should can could may might must not no so such "
-    "which who whom whose what when where why how all any each both either neither some more "
-    "most other another own same very also just only even still yet we you he she they them "
-    "their our your his her him us i me my mine ours theirs if while because although though "
-    "since until unless after before during per via upon out up down off again further once"
-)
-STOP_WORDS = frozenset(_STOP_TEXT.split())
-_WORD = re.compile(r"[^\W_]+")
-_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'",
-                         "–": "-", "—": "-", "―": "-", "\u00a0": " "})
-
-
 class Item(Protocol):
     @property
     def id(self) -> str: ...
@@ -86,25 +71,6 @@ class Item(Protocol):
 
 
 T = TypeVar("T", bound=Item)
-
-
-def normal_text(text: str) -> str:
-    """Case, quote marks, dashes and spacing set aside: what a reader compares."""
-    return " ".join(text.translate(_QUOTES).casefold().split())
-
-
-def identity_key(text: str) -> str:
-    """Letters and digits only: texts equal under this key differ at most in punctuation."""
-    return "".join(_WORD.findall(text.casefold()))
-
-
-def _wording(masked: str) -> str:
-    """The letters and digits of a masked text and where its figures stand: a figure added
-    is wording, punctuation ('9,400' -> '9400') is not."""
-    return "".join(_WORDING.findall(masked))
-
-
-_WORDING = re.compile(r"[^\W_]+|#")
 
 
 @dataclass(frozen=True)
@@ -199,10 +165,10 @@ def _units(items: Sequence[T], figures: dict[str, list[Figure]],
     for index, item in enumerate(items):
         own = figures.get(item.id, [])
         masked = masked_text(item.text, own)
-        words = {w for w in _WORD.findall(masked) if w not in STOP_WORDS}
+        content = {w for w in words(masked) if w not in STOP_WORDS}
         tokens = {figure_token(f) for f in own}
-        words.update(tokens)
-        units.append(_Unit(index, item, identity_key(item.text), masked, frozenset(words),
+        content.update(tokens)
+        units.append(_Unit(index, item, identity_key(item.text), masked, frozenset(content),
                            sections.get(item.id), frozenset(t.split("=")[0] for t in tokens)))
     return units
 
@@ -594,7 +560,7 @@ class _Matcher(Generic[T]):
             score = fuzz.ratio(b.masked, a.masked)
         exact = b.key == a.key
         return Pair(b.item, a.item, 100.0 if exact else round(score, 1),
-                    not exact and _wording(b.masked) != _wording(a.masked))
+                    not exact and wording(b.masked) != wording(a.masked))
 
     def _group(self, bs: list[int], as_: list[int]) -> Group[T]:
         before = [self.b[i] for i in bs]
@@ -607,7 +573,7 @@ class _Matcher(Generic[T]):
         )
         pair = Pair(principal[0].item, principal[1].item,
                     round(fuzz.ratio(principal[0].masked, principal[1].masked), 1),
-                    _wording(principal[0].masked) != _wording(principal[1].masked))
+                    wording(principal[0].masked) != wording(principal[1].masked))
         return Group(tuple(u.item for u in before), tuple(u.item for u in after),
                      round(fuzz.ratio(joined_b, joined_a), 1), pair)
 
@@ -706,7 +672,8 @@ def align_revisions(before: Revision, after: Revision) -> Alignment:
                              sections_b, sections_a)
     out.key_points = align_items(before.key_points, after.key_points, figures_b, figures_a)
     out.quotes = align_quotes(before.quotes, after.quotes)
-    match_figures(before, after, out)
+    held = [*_held(out.key_points), *_held(out.claims), *_held(out.quotes)]
+    out.figures, out.figures_removed, out.figures_added = match_figures(before, after, held)
     changed = [(b, a) for b, a in out.figures if figure_changed(b, a)]
     changed_b = {b.id for b, _ in changed}
     changed_a = {a.id for _, a in changed}
@@ -725,13 +692,13 @@ def _settle_wording(part: ItemAlignment[Claim], figures_b: dict[str, list[Figure
     -> '$20 billion' alone is not (the figure change says it), punctuation alone is not,
     and a figure that changed its unit ('24 hours' -> '14 days', in ``reunited``) is."""
 
-    def wording(claim: Claim, figures: list[Figure], changed: set[str]) -> str:
-        return _wording(masked_text(claim.text, [f for f in figures if f.id in changed]))
+    def said(claim: Claim, figures: list[Figure], changed: set[str]) -> str:
+        return wording(masked_text(claim.text, [f for f in figures if f.id in changed]))
 
     def settle(pair: Pair[Claim]) -> Pair[Claim]:
-        reworded = (pair.before.id, pair.after.id) in reunited or wording(
+        reworded = (pair.before.id, pair.after.id) in reunited or said(
             pair.before, figures_b.get(pair.before.id, []), changed_b
-        ) != wording(pair.after, figures_a.get(pair.after.id, []), changed_a)
+        ) != said(pair.after, figures_a.get(pair.after.id, []), changed_a)
         return Pair(pair.before, pair.after, pair.score, reworded)
 
     settled = {id(p): settle(p) for p in part.all_pairs()}
@@ -739,6 +706,14 @@ def _settle_wording(part: ItemAlignment[Claim], figures_b: dict[str, list[Figure
     part.moved = [settled.get(id(p), p) for p in part.moved]
     part.groups = [Group(g.before, g.after, g.score, settled[id(g.principal)])
                    for g in part.groups]
+
+
+def _held(part: ItemAlignment[Claim] | ItemAlignment[Quote]) -> list[tuple[list[str], list[str]]]:
+    """The ids on each side of every pair and group: what figures are matched inside."""
+    found: list[tuple[list[str], list[str]]] = [([p.before.id], [p.after.id]) for p in part.pairs]
+    for group in part.groups:
+        found.append(([i.id for i in group.before], [i.id for i in group.after]))
+    return found
 
 
 def align_quotes(before: Sequence[Quote], after: Sequence[Quote]) -> ItemAlignment[Quote]:

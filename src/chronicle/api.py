@@ -3,24 +3,107 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from .diff_model import Diff
-from .errors import ArchiveError, InputError
+from .errors import ArchiveError, InputError, NotAnArchive, UnknownBriefing
+from .layout import check_briefing_id, format_time
 from .readers import DEFAULT_MAX_BYTES, Format, Parsed, parse_file
-from .replay import RevisionState, replay, replay_some
-from .store import AppendResult, Archive, NewRevision
-from .validation import check_briefing_id
-from .views import commit_message, diff_revisions, pick_number
+
+# The store, replay and views (git, pydantic diff models, rapidfuzz) are imported by the
+# functions that use them, so that `chronicle parse page.html` loads only the readers.
+if TYPE_CHECKING:
+    from .checks import Problem
+    from .diff_model import Diff
+    from .export import ExportFormat, ExportResult
+    from .replay import RevisionState
+    from .report import ReportData
+    from .review import Review
+    from .store import AppendResult, Archive
+    from .views import BlameLine, FigureThread, LogEntry
+    from .watch import EntryResult, PollResult
+
+DEFAULT_ARCHIVE = Path("archive")
 
 
-def open_archive(path: Path) -> Archive:
-    return Archive(path)
+# ----- finding and opening archives -----------------------------------------------------
+def is_archive(path: Path) -> bool:
+    """A git repository (with a working tree, or bare) whose main branch holds
+    chronicle.json, or a folder holding chronicle.json committed to the repository around it
+    (embedded); read, not recovered."""
+    from .store import Archive
+
+    with_tree = (path / ".git" / "HEAD").is_file()
+    bare = (path / "HEAD").is_file() and (path / "objects").is_dir()
+    embedded = (path / "chronicle.json").is_file()
+    if not (with_tree or bare or embedded):
+        return False
+    try:
+        Archive(path, recover=False)
+    except ArchiveError:
+        return False
+    return True
 
 
-def init_archive(path: Path) -> Archive:
-    return Archive.init(path)
+def enclosing_archive(start: Path) -> Path | None:
+    """The archive ``start`` is in or under, found the way git finds .git (walking up to a
+    repository with chronicle.json on its main branch)."""
+    folder = start.resolve()
+    for candidate in (folder, *folder.parents):
+        if is_archive(candidate):
+            return candidate
+    return None
+
+
+def archive_path(path: Path | None = None, cwd: Path | None = None) -> Path:
+    """The archive a command means: ``path`` if given, else the one the working folder is
+    in, else ./archive."""
+    if path is not None:
+        return path
+    found = enclosing_archive(cwd or Path.cwd())
+    return found if found is not None else DEFAULT_ARCHIVE
+
+
+def open_archive(path: Path | None = None) -> Archive:
+    """The archive at ``path`` (None: found from the working folder, else ./archive)."""
+    from .store import Archive
+
+    where = archive_path(path)
+    try:
+        return Archive(where)
+    except NotAnArchive as error:
+        inside = enclosing_archive(where.parent) if where.parent.exists() else None
+        if inside is None:
+            raise
+        raise NotAnArchive(where, error.why, inside) from None
+
+
+def init_archive(path: Path | None = None, bare: bool = True, in_repo: bool = False) -> Archive:
+    """Create an archive at ``path`` (default ./archive; bare: no working tree, the default;
+    in_repo: a folder committed to the enclosing repository's current branch); an existing
+    archive is kept as it is, and with no path, the archive the working folder is in is
+    that archive."""
+    from .safe_write import file_ancestor, os_problem
+    from .store import Archive
+
+    if path is None:
+        found = enclosing_archive(Path.cwd())
+        path = found if found is not None else DEFAULT_ARCHIVE
+    else:
+        outer = enclosing_archive(path.parent) if path.parent.exists() else None
+        if outer is not None and outer != path.resolve():
+            raise ArchiveError(f"{path}: inside the archive {outer}; choose a folder outside it")
+    blocker = file_ancestor(path / ".git")
+    if blocker is not None:
+        raise ArchiveError(f"{path}: cannot create an archive here: {blocker} is a file, "
+                           "not a folder")
+    try:
+        return Archive.init(path, bare, in_repo)
+    except OSError as error:
+        raise ArchiveError(f"{path}: cannot create an archive here "
+                           f"({os_problem(error)})") from None
 
 
 def parse(
@@ -36,14 +119,19 @@ def parse(
 
 
 def normalise_time(text: str) -> str:
-    """An ISO 8601 time as UTC 'YYYY-MM-DDTHH:MM:SS.ffffffZ' (naive times are taken as UTC)."""
+    """An ISO 8601 time as UTC 'YYYY-MM-DDTHH:MM:SS.ffffffZ' (naive times are taken as UTC);
+    InputError names the observed time when it is not one (or falls outside years 1-9999
+    once in UTC)."""
     try:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        raise InputError("--observed-at", f"not an ISO 8601 time: {text!r}") from None
+        raise InputError("observed time", f"not an ISO 8601 time: {text!r}") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    try:
+        return format_time(moment)
+    except OverflowError:
+        raise InputError("observed time", f"{text!r} falls outside years 1-9999 in UTC") from None
 
 
 def ingest(
@@ -57,14 +145,29 @@ def ingest(
     on_result: Callable[[AppendResult], None] | None = None,
 ) -> list[AppendResult]:
     """Parse every file first (so bad input writes nothing), then append them in order."""
+    from .store import NewRevision
+    from .views import revision_message
+
     check_briefing_id(briefing)
     observed = normalise_time(observed_at) if observed_at else None
     items = []
-    for n, path in enumerate(paths):
-        parsed = parse(path, fmt, max_bytes)
+    for n, parsed in enumerate(parse_sources(paths, fmt, max_bytes)):
         expected = expected_sequence if n == 0 else None
-        items.append(NewRevision(briefing, parsed.revision, parsed.origin, observed, expected))
-    return archive.append_many(items, commit_message, on_result)
+        items.append(NewRevision(briefing, parsed.revision, parsed.origin, parsed.extractor,
+                                 observed, expected))
+    return archive.append_many(items, revision_message, on_result)
+
+
+def parse_sources(sources: Sequence[Path | str], fmt: Format | None = None,
+                  max_bytes: int = DEFAULT_MAX_BYTES) -> list[Parsed]:
+    """Every source parsed, in order: files in a process pool when there are many (URLs and
+    stdin one by one); the first bad one, in order, raises."""
+    from .fetch import is_url
+    from .readers.parallel import parse_files
+
+    if any(str(s) == "-" or (isinstance(s, str) and is_url(s)) for s in sources):
+        return [parse(source, fmt, max_bytes) for source in sources]
+    return parse_files([Path(source) for source in sources], fmt, max_bytes)
 
 
 def tree_files(root: Path) -> Iterator[tuple[str, Path]]:
@@ -87,30 +190,115 @@ def ingest_tree(
     on_result: Callable[[AppendResult], None] | None = None,
     on_parsed: Callable[[str, Path], None] | None = None,
 ) -> list[AppendResult]:
-    """Ingest a whole tree in one process; every file is parsed before anything is written.
+    """Ingest a whole tree; every file is parsed (in a process pool) before anything is written.
 
     ``on_parsed(briefing, path)`` is called after each file is parsed (a progress bar).
     """
-    items = []
-    for briefing, path in tree_files(root):
-        parsed = parse_file(path, fmt, max_bytes)
-        items.append(NewRevision(briefing, parsed.revision, parsed.origin))
+    from .readers.parallel import parse_files
+    from .store import NewRevision
+    from .views import revision_message
+
+    files = list(tree_files(root))
+
+    def parsed_one(index: int) -> None:
         if on_parsed is not None:
-            on_parsed(briefing, path)
+            on_parsed(*files[index])
+
+    every = parse_files([path for _, path in files], fmt, max_bytes, parsed_one)
+    items = [NewRevision(briefing, parsed.revision, parsed.origin, parsed.extractor)
+             for (briefing, _), parsed in zip(files, every, strict=True)]
     if not items:
         raise InputError(root, "no revision files found under <briefing-id>/ folders")
-    return archive.append_many(items, commit_message, on_result)
+    return archive.append_many(items, revision_message, on_result)
+
+
+# ----- reading briefings ------------------------------------------------------------------
+def _raw_events(archive: Archive, briefing: str) -> list[tuple[str, bytes]]:
+    """The briefing's event files; an unknown id names the closest known one."""
+
+    try:
+        return archive.raw_events(briefing)
+    except UnknownBriefing:
+        raise UnknownBriefing(briefing, archive.path, archive.briefings()) from None
 
 
 def history(archive: Archive, briefing: str) -> list[RevisionState]:
-    return replay(archive.events(briefing))
+    """Every revision of ``briefing``, each event checked in full, comparable with each
+    other (derive.comparable)."""
+    from .derive import comparable
+    from .replay import replay
+
+    events = _raw_events(archive, briefing)
+    return comparable(replay(archive.parse_event(path, raw) for path, raw in events))
 
 
-def revision_at(archive: Archive, briefing: str, sequence: int | None) -> RevisionState:
-    """One revision; every event's chain is checked, only this one is parsed in full."""
-    events = archive.raw_events(briefing)
+def revision_at(archive: Archive, briefing: str, sequence: int | None,
+                as_recorded: bool = False) -> RevisionState:
+    """One revision, as today's extractor reads it (``as_recorded``: as stored, with what
+    the extractor of its day derived). Every event's chain is checked, only this one is
+    parsed in full."""
+    from .derive import current_reading, is_older_chronicle
+    from .replay import replay_some
+    from .views import pick_number
+
+    events = _raw_events(archive, briefing)
     number = pick_number(briefing, len(events), sequence)
-    return replay_some(events, {number}, archive.parse_event)[number]
+    state = replay_some(events, {number}, archive.parse_event)[number]
+    if as_recorded or not is_older_chronicle(state.extractor):
+        return state
+    return current_reading(state)
+
+
+@dataclass(frozen=True)
+class BriefingSummary:
+    """One line of `list`: how many revisions, when it last changed, its latest headline."""
+
+    id: str
+    revisions: int
+    last_recorded: str
+    last_observed: str
+    headline: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def briefing_summaries(archive: Archive) -> list[BriefingSummary]:
+    """Every briefing with its revision count, last change and latest headline.
+
+    Computed from the events (the chain of each briefing checked, its last event parsed);
+    kept behind this one function so that a read model can answer it instead.
+    """
+    from .replay import replay_some
+
+    summaries = []
+    for name in archive.briefings():
+        events = archive.raw_events(name)
+        latest = replay_some(events, {len(events)}, archive.parse_event)[len(events)]
+        summaries.append(BriefingSummary(name, len(events), latest.recorded_at,
+                                         latest.observed_at, latest.revision.headline))
+    return summaries
+
+
+def log(archive: Archive, briefing: str) -> list[LogEntry]:
+    """Each revision with when, from what, and its change summary."""
+    from .views import log_entries
+
+    return log_entries(history(archive, briefing))
+
+
+def timeline(archive: Archive, briefing: str, needle: str | None = None) -> list[FigureThread]:
+    """Each figure followed through the revisions (only those matching ``needle``)."""
+    from .views import figure_timeline
+
+    return figure_timeline(history(archive, briefing), needle)
+
+
+def blame(archive: Archive, briefing: str, sequence: int | None = None) -> list[BlameLine]:
+    """Each claim and block quote of a revision with where it was introduced and changed."""
+    from .views import blame as blame_of
+
+    return blame_of(history(archive, briefing), sequence)
 
 
 def diff(archive: Archive, briefing: str, start: int | None, end: int | None) -> Diff:
@@ -118,13 +306,141 @@ def diff(archive: Archive, briefing: str, start: int | None, end: int | None) ->
 
     Like revision_at: the hash chain of every event is checked, the two shown are parsed.
     """
-    events = archive.raw_events(briefing)
-    latest = len(events)
+    from .derive import comparable
+    from .replay import replay_some
+    from .views import diff_revisions
+
+    events = _raw_events(archive, briefing)
+    before, after = diff_numbers(briefing, len(events), start, end)
+    states = replay_some(events, {before, after}, archive.parse_event)
+    old, new = comparable([states[before], states[after]])
+    return diff_revisions(briefing, old.revision, new.revision, (before, after))
+
+
+def diff_numbers(briefing: str, latest: int, start: int | None,
+                 end: int | None) -> tuple[int, int]:
+    """The revisions to compare: by default the last two (the only one, if just one)."""
+    from .views import pick_number
+
     after = pick_number(briefing, latest, end)
     before = pick_number(briefing, latest, start if start is not None else max(after - 1, 1))
     if before > after:
-        raise ArchiveError(f"--from {before} comes after --to {after}")
-    states = replay_some(events, {before, after}, archive.parse_event)
-    return diff_revisions(
-        briefing, states[before].revision, states[after].revision, (before, after)
-    )
+        raise ArchiveError(f"briefing {briefing!r}: r{before} comes after r{after}; "
+                           "give the older revision first")
+    return before, after
+
+
+# ----- checks and upkeep --------------------------------------------------------------------
+@dataclass
+class CheckResult:
+    """What validate or verify found: how many things were checked and every problem."""
+
+    checked: int
+    problems: list[Problem]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"ok": not self.problems, "checked": self.checked,
+                "problems": [p.as_dict() for p in self.problems]}
+
+
+def validate(paths: Sequence[Path], archive: Path | None = None) -> CheckResult:
+    """Check files or archives against the schemas; no paths: the archive."""
+    from .checks import Problem, validate_archive, validate_file
+
+    result = CheckResult(0, [])
+    for path in paths or (archive_path(archive),):
+        if path.is_dir():
+            count, found = validate_archive(open_archive(path))
+        elif path.exists():
+            count, found = 1, validate_file(path)[1]
+        else:
+            count, found = 1, [Problem(str(path), "no such file or folder")]
+        result.checked += count
+        result.problems += found
+    return result
+
+
+def verify(archive: Archive) -> CheckResult:
+    """Every event's schema, content hash, chain and sequence, and the git history."""
+
+    from .checks import verify_archive
+
+    return CheckResult(*verify_archive(archive))
+
+
+def compact(archive: Archive) -> tuple[int, int]:
+    """Repack the archive small; the size of its objects before and after, in bytes."""
+
+    return archive.compact()
+
+
+# ----- exports, reports, review -----------------------------------------------------------
+def export_briefings(archive: Archive, fmt: ExportFormat, output: Path | None,
+                     briefings: Sequence[str] = (), force: bool = False,
+                     on_revision: Callable[[str, int], None] | None = None) -> ExportResult:
+    """Export ``briefings`` (default: all) as jsonl, csv or sqlite tables."""
+
+    from .export import export
+
+    names = list(briefings) or archive.briefings()
+    for name in names:
+        if not archive.has_briefing(check_briefing_id(name)):
+            raise UnknownBriefing(name, archive.path, archive.briefings())
+    return export(archive, fmt, output, names, force, on_revision)
+
+
+def export_size(archive: Archive, briefings: Sequence[str] = ()) -> int:
+    """How many revisions an export of ``briefings`` (default: all) writes (a progress bar)."""
+
+    from .export import count_events
+
+    return count_events(archive, list(briefings) or archive.briefings())
+
+
+def write_report(archive: Archive, briefing: str, output: Path,
+                 overwrite: bool = False) -> ReportData:
+    """Write the self-contained HTML report of ``briefing`` to ``output`` (an existing file
+    only with ``overwrite``)."""
+    from .fetch import user_agent
+    from .report import write_report as write
+
+    return write(history(archive, briefing), output, user_agent(), overwrite)
+
+
+def review(path: Path | None, rev_range: str) -> Review:
+    """What the commits of a git range of the archive added, in claims and figures."""
+    from .review import review as review_range
+
+    return review_range(archive_path(path), rev_range)
+
+
+@dataclass(frozen=True)
+class FeedOptions:
+    """How `watch` polls a feed: naming, politeness and limits."""
+
+    prefix: str = ""
+    names: dict[str, str] | None = None  # entry URL -> briefing id
+    timeout: float = 20.0
+    delay: float = 1.0
+    limit: int | None = None
+    max_bytes: int = DEFAULT_MAX_BYTES
+
+
+def watch_feed(archive: Archive, feed_url: str, options: FeedOptions, interval: float,
+               once: bool, on_entry: Callable[[EntryResult], None],
+               on_poll: Callable[[PollResult], None]) -> PollResult:
+    """Poll ``feed_url`` (once, or every ``interval`` s until interrupted); the last poll."""
+    from .errors import FetchError
+    from .fetch import Fetcher, is_url
+    from .watch import Watcher, watch
+
+    if not is_url(feed_url):
+        raise FetchError(feed_url, "not an http:// or https:// URL")
+    names = {url: check_briefing_id(name) for url, name in (options.names or {}).items()}
+    with Fetcher(options.timeout, options.max_bytes) as fetcher:
+        watcher = Watcher(archive, feed_url, fetcher, options.prefix, names, options.delay,
+                          options.limit, on_entry)
+        result = watch(watcher, interval, once, on_poll)
+    if once and result.status == "failed":
+        raise FetchError(feed_url, result.problem or "feed could not be read")
+    return result

@@ -2,35 +2,21 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
-from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import ChronicleError
+from .errors import ChronicleError, NewerSchema
+from .events import stored_content_problem
+from .history import history_problems
+from .invariants import document_problems
+from .layout import event_path, load_json, parse_event_path, sha256_hex
+from .problems import Problem
 from .schemas import schema_problems
-from .store import Archive, event_path, revision_sha256
+from .store import Archive
+from .upcast import stored_version
 
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong, named so a person can find it."""
-
-    where: str
-    problem: str
-    briefing: str | None = None
-    sequence: int | None = None
-    commit: str | None = None
-    kind: str = "problem"  # a stable code for scripts, e.g. 'chain-broken', 'history-rewritten'
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    def __str__(self) -> str:
-        named = f" [briefing {self.briefing} r{self.sequence}]" if self.briefing else ""
-        commit = f" (commit {self.commit[:12]})" if self.commit else ""
-        return f"{self.where}{named}{commit}: {self.problem}"
+__all__ = ["Problem", "validate_archive", "validate_file", "verify_archive"]
 
 
 def validate_file(path: Path) -> tuple[str, list[Problem]]:
@@ -40,11 +26,16 @@ def validate_file(path: Path) -> tuple[str, list[Problem]]:
     if path.suffix.lower() == ".json":
         try:
             document = json.loads(path.read_bytes())
-        except (OSError, ValueError) as error:
-            return "json", [Problem(str(path), f"not readable JSON: {error}", kind="not-json")]
+        except (OSError, ValueError, RecursionError) as error:
+            return "json", [Problem(str(path), f"not readable JSON: {_first_line(error)}",
+                                    kind="not-json")]
         kind = "event" if isinstance(document, dict) and "event_id" in document else "revision"
-        return kind, [Problem(str(path), f"{kind} schema: {p}", kind="schema")
-                      for p in schema_problems(document, kind)]
+        found = [Problem(str(path), f"{kind} schema: {p}", kind="schema")
+                 for p in _schema_problems(document, kind, str(path))]
+        revision = document.get("revision") if kind == "event" else document
+        if not found:  # chronicle.invariants: what the schema cannot say
+            found = [Problem(str(path), p, kind="invariant") for p in document_problems(revision)]
+        return kind, found
     try:
         parsed = parse_file(path)
     except ChronicleError as error:
@@ -60,29 +51,41 @@ def validate_archive(archive: Archive) -> tuple[int, list[Problem]]:
     count = 0
     for briefing, path, raw in archive.raw_event_files():
         count += 1
-        problems += _event_schema_problems(briefing, path, raw)
+        problems += _event_schema_problems(briefing, path, raw)[0]
     return count, problems
 
 
-def _event_schema_problems(briefing: str, path: str, raw: bytes) -> list[Problem]:
-    sequence = _sequence_of(path)
+def _schema_problems(document: Any, name: str, where: str) -> list[str]:
+    """schema_problems against the document's own version; NewerSchema names ``where``."""
     try:
-        document = json.loads(raw)
-    except ValueError as error:
-        return [Problem(path, f"not valid JSON: {error}", briefing, sequence, kind="not-json")]
-    return [Problem(path, f"event schema: {p}", briefing, sequence, kind="schema")
-            for p in schema_problems(document, "event")]
+        return schema_problems(document, name)
+    except NewerSchema as error:
+        raise NewerSchema(error.version, where) from None
 
 
-def _sequence_of(path: str) -> int | None:
-    stem = path.rsplit("/", 1)[-1].removesuffix(".json")
-    return int(stem) if stem.isdigit() else None
+def _event_schema_problems(briefing: str, path: str,
+                           raw: bytes) -> tuple[list[Problem], dict[str, Any] | None, bool]:
+    """The event's schema problems, and its JSON (None if it has none) with its tameness."""
+    sequence = parse_event_path(path)[1]
+    try:
+        document, tame = load_json(raw)
+    except (ValueError, RecursionError) as error:
+        problem = f"not valid JSON: {_first_line(error)}"
+        return [Problem(path, problem, briefing, sequence, kind="not-json")], None, False
+    problems = [Problem(path, f"event schema: {p}", briefing, sequence, kind="schema")
+                for p in _schema_problems(document, "event", path)]
+    if not problems:  # chronicle.invariants: what the schema cannot say
+        problems = [Problem(path, p, briefing, sequence, kind="invariant")
+                    for p in document_problems(document["revision"])]
+    return problems, document, tame
+
+
+def _first_line(error: BaseException) -> str:
+    return (str(error).splitlines() or [type(error).__name__])[0][:300]
 
 
 def verify_archive(archive: Archive) -> tuple[int, list[Problem]]:
     """Schema, content hash, hash chain, contiguous sequences, git history and the ledger."""
-    from .history import history_problems
-
     count = 0
     problems: list[Problem] = []
     by_briefing: dict[str, list[tuple[str, bytes]]] = {}
@@ -101,24 +104,21 @@ def _chain_problems(briefing: str, files: list[tuple[str, bytes]]) -> list[Probl
     problems: list[Problem] = []
     previous: str | None = None
     for expected, (path, raw) in enumerate(files, start=1):
-        schema = _event_schema_problems(briefing, path, raw)
+        schema, document, tame = _event_schema_problems(briefing, path, raw)
         problems += schema
-        sequence = _sequence_of(path)
+        sequence = parse_event_path(path)[1]
         if path != event_path(briefing, expected):
             problems.append(Problem(path, f"expected sequence {expected} here (gap, deletion or "
                                           "inserted event)", briefing, sequence,
                                     kind="sequence-gap"))
-        if not schema:
-            document = json.loads(raw)
-            problems += _event_problems(briefing, path, document, expected, previous)
-        previous = hashlib.sha256(raw).hexdigest()
+        if document is not None and not any(p.kind in ("schema", "not-json") for p in schema):
+            problems += _event_problems(briefing, path, document, tame, expected, previous)
+        previous = sha256_hex(raw)
     return problems
 
 
-def _event_problems(briefing: str, path: str, document: dict[str, Any], expected: int,
-                    previous: str | None) -> list[Problem]:
-    from .model import Revision
-
+def _event_problems(briefing: str, path: str, document: dict[str, Any], tame: bool,
+                    expected: int, previous: str | None) -> list[Problem]:
     found: list[tuple[str, str]] = []
     if document["briefing"] != briefing:
         found.append(("wrong-briefing", f"names briefing {document['briefing']!r} but is filed "
@@ -129,6 +129,7 @@ def _event_problems(briefing: str, path: str, document: dict[str, Any], expected
     if document["previous_sha256"] != previous:
         found.append(("chain-broken",
                       "hash chain broken: previous_sha256 is not the sha256 of the event before"))
-    if revision_sha256(Revision.model_validate(document["revision"])) != document["content_sha256"]:
+    broken = document_problems(document["revision"])  # reported with the schema's problems
+    if not broken and stored_content_problem(document, stored_version(document), tame):
         found.append(("content-changed", "content changed: revision does not match content_sha256"))
     return [Problem(path, text, briefing, expected, kind=kind) for kind, text in found]

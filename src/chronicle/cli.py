@@ -6,6 +6,8 @@ Heavy libraries (pydantic, jsonschema, git, rich) are imported inside commands s
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -16,6 +18,8 @@ import click
 from .errors import ChronicleError
 
 if TYPE_CHECKING:
+    from .api import CheckResult
+    from .export import ExportFormat
     from .readers import Format
     from .store import AppendResult, Archive
 
@@ -23,28 +27,95 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_CODES = """\b
 Exit codes:
-  0  success (also: an identical revision was already stored)
-  1  validate/verify/review found problems, or the archive is corrupt
+  0  success (also: an identical revision was already stored; the reader of a pipe
+     closed it early, as in 'chronicle export | head -1')
+  1  validate/verify/review found problems
   2  usage error (unknown option, missing argument)
   3  bad input: unreadable, binary, empty, too large or schema-invalid file, bad id
   4  archive problem: not an archive, unknown briefing or revision, busy, conflict
   5  network: a URL could not be fetched (timeout, refused, HTTP error, too large)
+  6  corrupt archive: an event or git object is damaged or was changed by hand
+  7  output: the -o file or folder cannot be written (exists without --force, ...)
+ 70  internal error: a bug in chronicle (please report it)
 """
 FORMATS = click.Choice(["text", "markdown", "html", "json"])
+# An error's hint (chronicle.errors) in the CLI's words.
+HINTS = {"max_bytes": " (raise it with --max-bytes)", "overwrite": "; use --force to replace it"}
+INTERNAL_ERROR = 70  # EX_SOFTWARE in sysexits.h
+DEBUG_VARIABLE = "CHRONICLE_DEBUG"
 
 
 class ChronicleGroup(click.Group):
-    """Turns ChronicleError into one line on stderr and its exit code; never a traceback."""
+    """Turns ChronicleError into one line on stderr and its exit code; never a traceback.
+
+    Anything else escaping a command is a bug: one 'internal error' line asks for a report
+    (the traceback only with CHRONICLE_DEBUG=1). A reader that closes the pipe early
+    (``| head``) ends the command quietly with exit 0, whichever command it was.
+    """
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except ChronicleError as error:
-            click.echo(f"chronicle: error: {error}", err=True)
+            _error_line(f"chronicle: error: {error}{HINTS.get(error.hint or '', '')}")
             sys.exit(error.exit_code)
         except KeyboardInterrupt:
-            click.echo("chronicle: interrupted", err=True)
+            _error_line("chronicle: interrupted")
             sys.exit(130)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except BrokenPipeError:
+            _quiet_stdout()
+            sys.exit(0)
+        except Exception as error:
+            if os.environ.get(DEBUG_VARIABLE) == "1":
+                raise
+            name = type(error).__name__
+            _error_line(f"chronicle: internal error: {name}: {error} (a bug in chronicle: "
+                        f"please report it with the command that caused it; "
+                        f"{DEBUG_VARIABLE}=1 shows the traceback)")
+            sys.exit(INTERNAL_ERROR)
+
+
+def _error_line(text: str) -> None:
+    """One line on stderr, every hidden character shown (file names and URLs come from
+    outside)."""
+    with contextlib.suppress(OSError):  # stderr is gone too: the exit code still tells
+        click.echo(_visible(text), err=True)
+
+
+def _visible(text: str) -> str:
+    from .safe_text import visible
+
+    return visible(text)
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null so that Python's final flush of the closed pipe stays
+    silent (no 'Exception ignored ... BrokenPipeError')."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):  # CliRunner: no real fd
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+class RevisionNumber(click.ParamType):  # type: ignore[type-arg]
+    """A revision as every output labels it, 'r3', or as a number: 3, -1 (the latest)."""
+
+    name = "REV"
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> int:
+        if isinstance(value, int):
+            return value
+        text = str(value).strip()
+        if text[:1] in ("r", "R") and text[1:].isdigit():
+            return int(text[1:])
+        try:
+            return int(text)
+        except ValueError:
+            self.fail(f"{text!r} is not a revision: give r3 or 3 (-1 is the latest)", param, ctx)
+
+
+REVISION = RevisionNumber()
 
 
 def archive_option(func: F) -> F:
@@ -52,11 +123,11 @@ def archive_option(func: F) -> F:
         "--archive",
         "archive_path",
         type=click.Path(path_type=Path),
-        default="archive",
+        default=None,
         envvar="CHRONICLE_ARCHIVE",
-        show_default=True,
         show_envvar=True,
-        help="The archive folder (a git repository made by 'chronicle init').",
+        help="The archive folder (default: the archive the working folder is in, else "
+        "./archive).",
     )(func)
 
 
@@ -76,12 +147,34 @@ def max_bytes_option(func: F) -> F:
     )(func)
 
 
+def format_option(func: F) -> F:
+    return click.option(
+        "--format", "fmt", type=FORMATS, help="Input format (default: by suffix or content)."
+    )(func)
+
+
+def briefing_argument(func: F) -> F:
+    return click.argument("briefing")(func)
+
+
+def rev_option(help_text: str) -> Callable[[F], F]:
+    def decorate(func: F) -> F:
+        return click.option("--rev", "-r", "rev", type=REVISION, help=help_text)(func)
+
+    return decorate
+
+
+def reading_command(func: F) -> F:
+    """A command that reads one briefing: BRIEFING, --archive and --json."""
+    return briefing_argument(archive_option(json_option(func)))
+
+
 def _format(name: str | None) -> Format | None:
     """The --format choice (click already restricted it to the known names)."""
     return cast("Format | None", name)
 
 
-def _archive(path: Path) -> Archive:
+def _archive(path: Path | None) -> Archive:
     from .api import open_archive
 
     return open_archive(path)
@@ -94,12 +187,13 @@ def _emit(data: Any) -> None:
 
 
 def _print(lines: list[str]) -> None:
-    from rich.console import Console
+    from .render import console
 
-    Console(highlight=False, soft_wrap=True).print("\n".join(lines))
+    console().print("\n".join(lines))
 
 
-@click.group(cls=ChronicleGroup, epilog=EXIT_CODES)
+@click.group(cls=ChronicleGroup, epilog=EXIT_CODES,
+             context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="chronicle", message="chronicle %(version)s")
 def main() -> None:
     """Keep every revision of a briefing as an immutable event in a git archive,
@@ -115,39 +209,55 @@ def main() -> None:
 
 
 @main.command()
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option("--worktree", is_flag=True,
+              help="Also keep every event file checked out under ARCHIVE/briefings/ (handy "
+              "for browsing small archives; costs a file per event). Default: a bare git "
+              "repository, events only in git (browse with 'git -C ARCHIVE log -p').")
+@click.option("--in-repo", is_flag=True,
+              help="Make PATH a folder inside the git repository around it: each revision is "
+              "one commit on that repository's current branch touching only PATH/ (review "
+              "it in pull requests, validate it in CI).")
 @archive_option
 @json_option
-def init(archive_path: Path, as_json: bool) -> None:
-    """Create the archive folder as a git repository (does nothing if it exists)."""
+def init(path: Path | None, worktree: bool, in_repo: bool, archive_path: Path | None,
+         as_json: bool) -> None:
+    """Create the archive at PATH (default ./archive) as a git repository; an existing
+    archive is left as it is."""
     from .api import init_archive
 
-    archive = init_archive(archive_path)
+    if path is not None and archive_path is not None and path != archive_path:
+        raise click.UsageError("give the folder once: PATH or --archive")
+    if worktree and in_repo:
+        raise click.UsageError("choose one of --worktree and --in-repo")
+    archive = init_archive(path or archive_path, bare=not worktree, in_repo=in_repo)
+    setup = ("embedded" if archive.repository.embedded else
+             "bare" if archive.bare else "with a working tree")
     if as_json:
-        _emit({"archive": str(archive.path), "head": archive.head()})
+        _emit({"archive": str(archive.path), "head": archive.head(), "setup": setup})
     else:
-        click.echo(f"archive ready at {archive.path}")
+        click.echo(f"archive ready at {_visible(str(archive.path))} ({setup})")
 
 
 @main.command()
 @click.argument("source", type=click.Path(allow_dash=True))
-@click.option("--format", "fmt", type=FORMATS, help="Input format (default: by suffix or content).")
+@format_option
 @max_bytes_option
 @json_option
 def parse(source: str, fmt: str | None, max_bytes: int, as_json: bool) -> None:
     """Print the structured revision SOURCE would be stored as ('-' reads stdin; an
     http(s):// URL is fetched)."""
     from .api import parse as parse_source
-    from .render import revision_document
 
     parsed = parse_source(source, _format(fmt), max_bytes)
     if as_json:
-        _emit(revision_document(parsed.revision))
-        return
-    from .render import revision_lines
-    from .replay import RevisionState
+        from .render import revision_document
 
-    state = RevisionState("(parsed)", 0, "-", "-", "-", parsed.origin, parsed.revision, str(source))
-    _print(revision_lines(state)[1:])
+        _emit(revision_document(parsed.revision))
+    else:
+        from .render import revision_body_lines
+
+        _print(revision_body_lines(parsed.revision))
 
 
 @main.command()
@@ -158,7 +268,7 @@ def parse(source: str, fmt: str | None, max_bytes: int, as_json: bool) -> None:
     type=click.Path(path_type=Path, file_okay=False),
     help="Ingest DIR/<briefing-id>/<revision files, sorted by name> in one go.",
 )
-@click.option("--format", "fmt", type=FORMATS, help="Input format (default: by suffix or content).")
+@format_option
 @click.option("--observed-at", help="When this revision was seen (ISO 8601); default: now.")
 @click.option(
     "--expect",
@@ -169,17 +279,9 @@ def parse(source: str, fmt: str | None, max_bytes: int, as_json: bool) -> None:
 @max_bytes_option
 @archive_option
 @json_option
-def ingest(
-    sources: tuple[str, ...],
-    briefing: str | None,
-    tree: Path | None,
-    fmt: str | None,
-    observed_at: str | None,
-    expected: int | None,
-    max_bytes: int,
-    archive_path: Path,
-    as_json: bool,
-) -> None:
+def ingest(sources: tuple[str, ...], briefing: str | None, tree: Path | None, fmt: str | None,
+           observed_at: str | None, expected: int | None, max_bytes: int,
+           archive_path: Path | None, as_json: bool) -> None:
     """Parse SOURCES and append each as a new revision of a briefing, one commit each.
 
     A SOURCE is a file, '-' (stdin) or an http(s):// URL: a web page is fetched (20 s
@@ -200,19 +302,11 @@ def ingest(
             results = _ingest_tree_with_bar(archive, tree, _format(fmt), max_bytes)
         else:
             results = ingest_tree(archive, tree, _format(fmt), max_bytes, show)
+    elif not sources or briefing is None:
+        raise click.UsageError("give SOURCES and --briefing (or --tree DIR)")
     else:
-        if not sources or briefing is None:
-            raise click.UsageError("give SOURCES and --briefing (or --tree DIR)")
-        results = ingest_files(
-            archive,
-            briefing,
-            list(sources),
-            _format(fmt),
-            observed_at,
-            max_bytes,
-            expected,
-            show,
-        )
+        results = ingest_files(archive, briefing, list(sources), _format(fmt), observed_at,
+                               max_bytes, expected, show)
     if as_json:
         _emit({"results": [r.as_dict() for r in results]})
 
@@ -220,25 +314,11 @@ def ingest(
 def _progress(
     quiet: bool, echo: Callable[[str], None] = click.echo
 ) -> Callable[[AppendResult], None]:
+    from .render import append_line
+
     def report(result: AppendResult) -> None:
-        if quiet:
-            return
-        source = result.origin or "stdin"
-        if result.status == "recorded":
-            echo(
-                f"{result.briefing} r{result.sequence} recorded from {source} "
-                f"(commit {(result.commit or '')[:12]})"
-            )
-        elif result.status == "unchanged":
-            echo(
-                f"{result.briefing}: {source} is identical to the latest revision "
-                f"r{result.sequence}; nothing written"
-            )
-        else:
-            echo(
-                f"{result.briefing}: {source} is identical to earlier revision "
-                f"r{result.sequence}; nothing written"
-            )
+        if not quiet:
+            echo(append_line(result))
 
     return report
 
@@ -290,27 +370,28 @@ def _ingest_tree_with_bar(
 @main.command(name="list")
 @archive_option
 @json_option
-def list_briefings(archive_path: Path, as_json: bool) -> None:
-    """List the briefings in the archive."""
-    names = _archive(archive_path).briefings()
+def list_briefings(archive_path: Path | None, as_json: bool) -> None:
+    """The briefings in the archive: revisions, last change, latest headline."""
+    from .api import briefing_summaries
+
+    summaries = briefing_summaries(_archive(archive_path))
     if as_json:
-        _emit({"briefings": names})
-    elif names:
-        click.echo("\n".join(names))
+        _emit({"briefings": [s.as_dict() for s in summaries]})
+    elif summaries:
+        from .render import list_lines
+
+        _print(list_lines(summaries))
     else:
         click.echo("no briefings yet (add one with 'chronicle ingest')", err=True)
 
 
 @main.command()
-@click.argument("briefing")
-@archive_option
-@json_option
-def log(briefing: str, archive_path: Path, as_json: bool) -> None:
+@reading_command
+def log(briefing: str, archive_path: Path | None, as_json: bool) -> None:
     """Revisions of BRIEFING: when, from what, and what changed in claims and figures."""
-    from .api import history
-    from .views import log_entries
+    from .api import log as log_of
 
-    entries = log_entries(history(_archive(archive_path), briefing))
+    entries = log_of(_archive(archive_path), briefing)
     if as_json:
         _emit({"briefing": briefing, "revisions": [e.as_dict() for e in entries]})
     else:
@@ -320,17 +401,18 @@ def log(briefing: str, archive_path: Path, as_json: bool) -> None:
 
 
 @main.command()
-@click.argument("briefing")
-@click.option(
-    "--rev", "-r", type=int, help="Revision number (negative counts back; default latest)."
-)
-@archive_option
-@json_option
-def show(briefing: str, rev: int | None, archive_path: Path, as_json: bool) -> None:
-    """The structured revision of BRIEFING as it was stored."""
+@rev_option("Revision: r2 or 2 (negative counts back; default latest).")
+@click.option("--as-recorded", is_flag=True,
+              help="The claims and figures as the extractor of the day derived them, even "
+              "where today's extractor reads the stored text differently.")
+@reading_command
+def show(briefing: str, rev: int | None, as_recorded: bool, archive_path: Path | None,
+         as_json: bool) -> None:
+    """The structured revision of BRIEFING: its stored text, with the claims and figures
+    today's extractor reads in it (--as-recorded: as they were derived when stored)."""
     from .api import revision_at
 
-    state = revision_at(_archive(archive_path), briefing, rev)
+    state = revision_at(_archive(archive_path), briefing, rev, as_recorded)
     if as_json:
         from .render import revision_document
 
@@ -342,20 +424,22 @@ def show(briefing: str, rev: int | None, archive_path: Path, as_json: bool) -> N
 
 
 @main.command()
-@click.argument("briefing")
-@click.option("--from", "start", type=int, help="Older revision (default: the one before --to).")
-@click.option("--to", "end", type=int, help="Newer revision (default: latest).")
-@archive_option
-@json_option
-def diff(
-    briefing: str, start: int | None, end: int | None, archive_path: Path, as_json: bool
-) -> None:
+@click.option("--from", "start", type=REVISION,
+              help="Older revision: r1 or 1 (default: the one before --to).")
+@click.option("--to", "end", type=REVISION, help="Newer revision: r3 or 3 (default: latest).")
+@reading_command
+def diff(briefing: str, start: int | None, end: int | None, archive_path: Path | None,
+         as_json: bool) -> None:
     """What changed between two revisions, in claims and figures (schema/diff.schema.json)."""
     from .api import diff as diff_of
 
     result = diff_of(_archive(archive_path), briefing, start, end)
     if as_json:
         _emit(result.model_dump(mode="json", by_alias=True))
+    elif result.from_ == result.to:
+        from .render import same_revision_line
+
+        _print([same_revision_line(result, only_one=start is None and end is None)])
     else:
         from .render import diff_lines
 
@@ -363,21 +447,16 @@ def diff(
 
 
 @main.command()
-@click.argument("briefing")
-@click.option(
-    "--figure",
-    "needle",
-    metavar="TEXT",
-    help="Only figures whose text, noun or claim contains TEXT (e.g. 'billion').",
-)
-@archive_option
-@json_option
-def timeline(briefing: str, needle: str | None, archive_path: Path, as_json: bool) -> None:
+@click.option("--figure", "needle", metavar="TEXT",
+              help="Only figures whose text, unit, noun or kind contains TEXT (e.g. 'billion'); "
+              "if none does, those whose words around contain it.")
+@reading_command
+def timeline(briefing: str, needle: str | None, archive_path: Path | None,
+             as_json: bool) -> None:
     """Each figure of BRIEFING with its value at every revision where it appears."""
-    from .api import history
-    from .views import figure_timeline
+    from .api import timeline as timeline_of
 
-    threads = figure_timeline(history(_archive(archive_path), briefing), needle)
+    threads = timeline_of(_archive(archive_path), briefing, needle)
     if as_json:
         _emit({"briefing": briefing, "figures": [t.as_dict() for t in threads]})
     else:
@@ -387,16 +466,14 @@ def timeline(briefing: str, needle: str | None, archive_path: Path, as_json: boo
 
 
 @main.command()
-@click.argument("briefing")
-@click.option("--rev", "-r", type=int, help="Revision number (default latest).")
-@archive_option
-@json_option
-def blame(briefing: str, rev: int | None, archive_path: Path, as_json: bool) -> None:
-    """Each claim of a revision with the revision that introduced it and last changed it."""
-    from .api import history
-    from .views import blame as blame_lines_of
+@rev_option("Revision: r2 or 2 (default latest).")
+@reading_command
+def blame(briefing: str, rev: int | None, archive_path: Path | None, as_json: bool) -> None:
+    """Each claim and quote of a revision with the revision that introduced it and last
+    changed it."""
+    from .api import blame as blame_of
 
-    lines = blame_lines_of(history(_archive(archive_path), briefing), rev)
+    lines = blame_of(_archive(archive_path), briefing, rev)
     if as_json:
         _emit({"briefing": briefing, "claims": [line.as_dict() for line in lines]})
     else:
@@ -409,63 +486,52 @@ def blame(briefing: str, rev: int | None, archive_path: Path, as_json: bool) -> 
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @archive_option
 @json_option
-def validate(paths: tuple[Path, ...], archive_path: Path, as_json: bool) -> None:
+def validate(paths: tuple[Path, ...], archive_path: Path | None, as_json: bool) -> None:
     """Check files, or every event of an archive, against the JSON Schemas in schema/.
 
     With no PATHS, validates the archive. A PATH may be an archive folder, an event or
     revision JSON file, or a briefing to parse. Exit 1 if anything fails.
     """
-    from .checks import Problem, validate_archive, validate_file
+    from .api import validate as validate_paths
 
-    problems: list[Problem] = []
-    checked = 0
-    for path in paths or (archive_path,):
-        if path.is_dir():
-            count, found = validate_archive(_archive(path))
-        elif path.exists():
-            count, found = 1, validate_file(path)[1]
-        else:
-            count, found = 1, [Problem(str(path), "no such file or folder")]
-        checked += count
-        problems += found
-    _report("validate", checked, problems, as_json)
+    _report("validate", validate_paths(paths, archive_path), as_json)
 
 
 @main.command()
 @archive_option
 @json_option
-def verify(archive_path: Path, as_json: bool) -> None:
+def verify(archive_path: Path | None, as_json: bool) -> None:
     """Check every event's schema, content hash, hash chain, sequence and git history."""
-    from .checks import verify_archive
+    from .api import verify as verify_archive
 
-    count, problems = verify_archive(_archive(archive_path))
-    _report("verify", count, problems, as_json)
+    _report("verify", verify_archive(_archive(archive_path)), as_json)
 
 
 @main.command()
 @archive_option
 @json_option
-def gc(archive_path: Path, as_json: bool) -> None:
+def gc(archive_path: Path | None, as_json: bool) -> None:
     """Pack the archive small: repack with a full delta search, write the commit-graph.
 
     Use this rather than a plain 'git gc', which keeps chronicle's packs as they are.
     """
-    before, after = _archive(archive_path).compact()
+    from .api import compact
+
+    before, after = compact(_archive(archive_path))
     if as_json:
         _emit({"objects_bytes_before": before, "objects_bytes_after": after})
     else:
         click.echo(f"objects: {before / 1024:,.0f} KiB -> {after / 1024:,.0f} KiB")
 
 
-def _report(command: str, checked: int, problems: list[Any], as_json: bool) -> None:
+def _report(command: str, result: CheckResult, as_json: bool) -> None:
     if as_json:
-        _emit({"ok": not problems, "checked": checked, "problems": [p.as_dict() for p in problems]})
+        _emit(result.as_dict())
     else:
-        for problem in problems:
-            click.echo(str(problem))
-        verdict = "ok" if not problems else f"{len(problems)} problem(s)"
-        click.echo(f"{command}: {checked} checked, {verdict}")
-    if problems:
+        from .render import check_lines
+
+        click.echo("\n".join(check_lines(command, result)))
+    if result.problems:
         sys.exit(1)
 
 
@@ -475,14 +541,12 @@ def _stderr_is_tty() -> bool:
 
 
 def _name_pairs(pairs: tuple[str, ...]) -> dict[str, str]:
-    from .validation import check_briefing_id
-
     names: dict[str, str] = {}
     for pair in pairs:
         url, sep, briefing = pair.rpartition("=")
         if not sep or not url:
             raise click.UsageError(f"--name takes URL=BRIEFING-ID, not {pair!r}")
-        names[url] = check_briefing_id(briefing)
+        names[url] = briefing
     return names
 
 
@@ -505,8 +569,8 @@ def _name_pairs(pairs: tuple[str, ...]) -> dict[str, str]:
 @archive_option
 @json_option
 def watch(feed_url: str, interval: float, once: bool, prefix: str, names: tuple[str, ...],
-          timeout: float, delay: float, limit: int | None, max_bytes: int, archive_path: Path,
-          as_json: bool) -> None:
+          timeout: float, delay: float, limit: int | None, max_bytes: int,
+          archive_path: Path | None, as_json: bool) -> None:
     """Poll the RSS/Atom feed FEED_URL; record a revision when an entry's page changed.
 
     Each entry's page is fetched (conditional GET: ETag/Last-Modified kept in the archive's
@@ -514,15 +578,12 @@ def watch(feed_url: str, interval: float, once: bool, prefix: str, names: tuple[
     only when the article changed. Briefing ids are slugs of the entry URLs. A dead link is
     reported and skipped. With --json, one JSON object per poll on stdout.
     """
-    from .errors import FetchError
-    from .fetch import Fetcher, is_url
+    from .api import FeedOptions, watch_feed
     from .render import to_json_line, watch_entry_line, watch_poll_line
-    from .watch import EntryResult, PollResult, Watcher
-    from .watch import watch as watch_feed
+    from .watch import EntryResult, PollResult
 
-    if not is_url(feed_url):
+    if not feed_url[:8].lower().startswith(("http://", "https://")):
         raise click.UsageError(f"FEED_URL must be an http:// or https:// URL, not {feed_url!r}")
-    archive = _archive(archive_path)
 
     def on_entry(entry: EntryResult) -> None:
         if not as_json:
@@ -536,12 +597,8 @@ def watch(feed_url: str, interval: float, once: bool, prefix: str, names: tuple[
             text, is_warning = watch_poll_line(result)
             click.echo(text, err=is_warning)
 
-    with Fetcher(timeout, max_bytes) as fetcher:
-        watcher = Watcher(archive, feed_url, fetcher, prefix, _name_pairs(names), delay, limit,
-                          on_entry)
-        result = watch_feed(watcher, interval, once, on_poll)
-    if once and result.status == "failed":
-        raise FetchError(feed_url, result.problem or "feed could not be read")
+    options = FeedOptions(prefix, _name_pairs(names), timeout, delay, limit, max_bytes)
+    watch_feed(_archive(archive_path), feed_url, options, interval, once, on_entry, on_poll)
 
 
 @main.command()
@@ -550,7 +607,7 @@ def watch(feed_url: str, interval: float, once: bool, prefix: str, names: tuple[
               help="Print Markdown ready for a pull-request comment.")
 @archive_option
 @json_option
-def review(rev_range: str, as_markdown: bool, archive_path: Path, as_json: bool) -> None:
+def review(rev_range: str, as_markdown: bool, archive_path: Path | None, as_json: bool) -> None:
     """What the commits in REV_RANGE of the archive added, in claims and figures.
 
     REV_RANGE is a git range (HEAD~2..HEAD, origin/main..HEAD) or one commit. Per commit:
@@ -558,8 +615,7 @@ def review(rev_range: str, as_markdown: bool, archive_path: Path, as_json: bool)
     revision of that briefing. Exit 1 if a commit changes an event file or breaks the
     hash chain. Works on any checkout (a pull request's head too).
     """
-    from .review import review as review_range
-    from .review import review_markdown
+    from .api import review as review_range
 
     if as_json and as_markdown:
         raise click.UsageError("choose one of --json and --markdown")
@@ -567,6 +623,8 @@ def review(rev_range: str, as_markdown: bool, archive_path: Path, as_json: bool)
     if as_json:
         _emit(result.as_dict())
     elif as_markdown:
+        from .review import review_markdown
+
         click.echo(review_markdown(result), nl=False)
     else:
         from .render import review_lines
@@ -586,66 +644,89 @@ def review(rev_range: str, as_markdown: bool, archive_path: Path, as_json: bool)
 @click.option("--force", is_flag=True, help="Replace an existing export.")
 @archive_option
 @json_option
-def export(briefings: tuple[str, ...], fmt: str, output: Path | None, force: bool,
-           archive_path: Path, as_json: bool) -> None:
+def export(briefings: tuple[str, ...], fmt: ExportFormat, output: Path | None, force: bool,
+           archive_path: Path | None, as_json: bool) -> None:
     """Export revisions, claims, figures, quotes and sources of BRIEFINGS (default: all).
 
     Tables: briefings, revisions, claims, figures, quotes, sources. A figure keeps one
-    'lineage' id across revisions, so its values over time are one query away.
+    'lineage' id across revisions, so its values over time are one query away. An existing
+    file is replaced only with --force (as for report); a symlink is followed, a FIFO or
+    device written through. CSV cells that a spreadsheet would run as a formula (starting
+    with = + - @, tab or CR) get a leading apostrophe.
     """
-    from .export import count_events
-    from .export import export as export_rows
+    from .api import export_briefings, export_size
 
     if output is not None and str(output) == "-":
         output = None
     if as_json and output is None:
         raise click.UsageError("--json prints a summary on stdout: give -o PATH for the export")
+    if fmt != "jsonl" and output is None:
+        what = "folder" if fmt == "csv" else "file"
+        raise click.UsageError(f"--format {fmt} needs -o PATH (a {what})")
     archive = _archive(archive_path)
-    names = list(briefings) or archive.briefings()
-    for name in names:
-        if not archive.has_briefing(name):
-            from .errors import UnknownBriefing
-            from .validation import check_briefing_id
-
-            raise UnknownBriefing(check_briefing_id(name), archive.path)
     if _stderr_is_tty():
         from rich.console import Console
         from rich.progress import Progress
 
         with Progress(console=Console(stderr=True), transient=True) as progress:
-            task = progress.add_task("exporting", total=count_events(archive, names))
-            result = export_rows(archive, fmt, output, names, force,  # type: ignore[arg-type]
-                                 lambda name, seq: progress.advance(task))
+            task = progress.add_task("exporting", total=export_size(archive, briefings))
+            result = export_briefings(archive, fmt, output, briefings, force,
+                                      lambda name, seq: progress.advance(task))
     else:
-        result = export_rows(archive, fmt, output, names, force)  # type: ignore[arg-type]
+        result = export_briefings(archive, fmt, output, briefings, force)
     if as_json:
         _emit(result.as_dict())
     else:
         tables = ", ".join(f"{n} {t}" for t, n in result.tables.items())
-        click.echo(f"exported {result.briefings} briefing(s) to {result.output} ({fmt}): {tables}",
-                   err=True)
+        click.echo(f"exported {result.briefings} briefing(s) to {_visible(result.output)} ({fmt}): "
+                   f"{tables}", err=True)
 
 
 @main.command()
 @click.argument("briefing")
-@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False),
+@click.option("--output", "-o", type=click.Path(path_type=Path),
               default="report.html", show_default=True, help="The HTML file to write.")
+@click.option("--force", is_flag=True, help="Replace an existing file.")
 @archive_option
 @json_option
-def report(briefing: str, output: Path, archive_path: Path, as_json: bool) -> None:
+def report(briefing: str, output: Path, force: bool, archive_path: Path | None,
+           as_json: bool) -> None:
     """Write one self-contained HTML page about BRIEFING: timeline, figure charts, diffs.
 
     The page has no outside references (inline CSS, JS and SVG): it opens offline and can
-    be attached or published as it is.
+    be attached or published as it is. An existing file is replaced only with --force
+    (the same rule as export's); a symlink is followed, a FIFO or device written through.
     """
-    from .api import history
-    from .fetch import user_agent
-    from .report import write_report
+    from .api import write_report
 
-    data = write_report(history(_archive(archive_path), briefing), output, user_agent())
+    summary = write_report(_archive(archive_path), briefing, output, force).summary()
     if as_json:
-        _emit({**data.summary(), "output": str(output)})
+        _emit({**summary, "output": str(output)})
     else:
-        summary = data.summary()
-        click.echo(f"wrote {output}: {summary['revisions']} revision(s), "
+        click.echo(f"wrote {_visible(str(output))}: {summary['revisions']} revision(s), "
                    f"{summary['charts']} figure chart(s), {summary['diffs']} diff(s)")
+
+
+@main.command(name="figures")
+@click.argument("text", required=False)
+@json_option
+def figures_command(text: str | None, as_json: bool) -> None:
+    """The figures in TEXT, one per line ('--json': as one JSON object).
+
+    With '-' it reads stdin: one JSON object {"text": ...} (or JSON string) per line in,
+    one line {"text": ..., "figures": [...]} out, all in one process.
+    """
+    from io import TextIOWrapper
+
+    from .figures import describe, figures_json_lines, figures_record, find_figures
+
+    if text is None:
+        raise click.UsageError("give TEXT, or '-' to read JSON lines from stdin")
+    if text == "-":
+        stdin = TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="strict")
+        for line in figures_json_lines(stdin):
+            click.echo(line)
+    elif as_json:
+        _emit(figures_record(text))
+    else:
+        click.echo("\n".join(describe(f) for f in find_figures(text)) or "no figures")

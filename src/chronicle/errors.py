@@ -6,13 +6,24 @@ Anything that is not a ``ChronicleError`` is a bug, not a user error.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 
 class ChronicleError(Exception):
-    """Root of every error chronicle raises on purpose."""
+    """Root of every error chronicle raises on purpose.
+
+    Messages speak of the library's terms; ``hint`` names a way out in those terms
+    ('max_bytes', 'overwrite') that the CLI turns into its own words ('--max-bytes').
+    """
 
     exit_code = 1
+    hint: str | None = None
+
+    def hinted(self, hint: str) -> ChronicleError:
+        """This error with ``hint`` set (``raise InputError(...).hinted("max_bytes")``)."""
+        self.hint = hint
+        return self
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -20,6 +31,10 @@ class ChronicleError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # picklable whatever the subclass's __init__ takes (errors cross process pools)
+        return (_restore, (type(self), self.message, dict(self.__dict__)))
 
 
 class InputError(ChronicleError):
@@ -55,11 +70,12 @@ class BadBriefingId(ChronicleError):
 
     exit_code = 3
 
-    def __init__(self, briefing: str) -> None:
+    def __init__(self, briefing: str, why: str | None = None) -> None:
         self.briefing = briefing
         super().__init__(
-            f"invalid briefing id {briefing!r}: use 1-64 lowercase letters, digits and "
-            "single hyphens, starting with a letter or digit (e.g. nato-ukraine)"
+            f"invalid briefing id {briefing!r}: "
+            + (why or "use 1-64 lowercase letters, digits and single hyphens, starting "
+               "with a letter or digit (e.g. nato-ukraine)")
         )
 
 
@@ -70,15 +86,36 @@ class ArchiveError(ChronicleError):
 
 
 class NotAnArchive(ArchiveError):
-    def __init__(self, path: Path, why: str) -> None:
+    def __init__(self, path: Path, why: str, inside: Path | None = None) -> None:
         self.path = path
-        super().__init__(f"{path}: not a chronicle archive ({why}); run 'chronicle init' first")
+        self.why = why
+        self.inside = inside
+        if inside is not None:  # advising init here would nest an archive in an archive
+            advice = f"it is inside the archive {inside}, used when no archive is named"
+        else:
+            advice = "run 'chronicle init' first"
+        super().__init__(f"{path}: not a chronicle archive ({why}); {advice}")
 
 
 class UnknownBriefing(ArchiveError):
-    def __init__(self, briefing: str, archive: Path) -> None:
+    def __init__(self, briefing: str, archive: Path, known: Sequence[str] = ()) -> None:
         self.briefing = briefing
-        super().__init__(f"{archive}: no briefing named {briefing!r} (see 'chronicle list')")
+        self.suggestion = closest_name(briefing, known)
+        hint = f"did you mean {self.suggestion}?" if self.suggestion else "see 'chronicle list'"
+        super().__init__(f"{archive}: no briefing named {briefing!r} ({hint})")
+
+
+def closest_name(name: str, known: Sequence[str]) -> str | None:
+    """The known name a misspelt one most likely meant (edit distance), or None."""
+    if not known:
+        return None
+    from rapidfuzz import distance, process
+
+    # normalised Damerau-Levenshtein similarity (a swap of two letters is one edit):
+    # 0.75 allows about one typo in four letters
+    similarity = distance.DamerauLevenshtein.normalized_similarity
+    found = process.extractOne(name, known, scorer=similarity, score_cutoff=0.75)
+    return str(found[0]) if found else None
 
 
 class UnknownRevision(ArchiveError):
@@ -89,19 +126,32 @@ class UnknownRevision(ArchiveError):
 
 
 class ConcurrentWrite(ArchiveError):
-    """Another writer moved the branch first and retries ran out."""
+    """The briefing does not have the number of revisions the writer expected."""
 
     def __init__(self, briefing: str, expected: int, found: int) -> None:
+        self.expected = expected
+        self.found = found
         super().__init__(
-            f"briefing {briefing!r}: expected to append revision {expected + 1} but the "
-            f"archive now has {found}; another writer got there first, nothing was written"
+            f"briefing {briefing!r} has {found} revision(s), not the {expected} expected; "
+            "nothing was written"
         )
 
 
 class CorruptArchive(ArchiveError):
-    """An event read back from git is not what chronicle wrote."""
+    """An event read back from git is not what chronicle wrote (damaged or tampered)."""
 
-    exit_code = 1
+    exit_code = 6
+
+
+class OutputError(ChronicleError):
+    """An output file or folder (``-o PATH``) cannot be written as asked."""
+
+    exit_code = 7
+
+    def __init__(self, path: str | Path, problem: str) -> None:
+        self.path = str(path)
+        self.problem = problem
+        super().__init__(f"{self.path}: {problem}")
 
 
 class FetchError(ChronicleError):
@@ -113,3 +163,21 @@ class FetchError(ChronicleError):
         self.url = url
         self.problem = problem
         super().__init__(f"{url}: {problem}")
+
+
+class NewerSchema(ArchiveError):
+    """A stored document written by a newer release, in a schema this one does not know."""
+
+    def __init__(self, version: int, where: str | None = None) -> None:
+        self.version = version
+        self.where = where
+        prefix = f"{where}: " if where else ""
+        super().__init__(
+            f"{prefix}written by a newer chronicle (schema v{version}); upgrade chronicle")
+
+
+def _restore(cls: type[ChronicleError], message: str, state: dict[str, object]) -> ChronicleError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, message)
+    error.__dict__.update(state)
+    return error

@@ -14,9 +14,9 @@ values over time are ``SELECT ... WHERE lineage = ? ORDER BY sequence``.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
-import os
 import sqlite3
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -24,11 +24,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Literal
 
-from .errors import ArchiveError
+from .derive import comparable
+from .errors import ArchiveError, OutputError
+from .events import StoredEvent
 from .gitobjects import TreeBuilder
+from .layout import briefing_folder
 from .lineage import Step, walk
 from .replay import replay
-from .store import Archive, StoredEvent, briefing_folder
+from .safe_text import json_visible
+from .safe_write import StagedFile, check_folder, make_folder, output_target
+from .store import Archive
 from .views import change_counts, diff_from_alignment, first_summary, summary_line
 
 ExportFormat = Literal["jsonl", "csv", "sqlite"]
@@ -107,7 +112,7 @@ def count_events(archive: Archive, briefings: Iterable[str]) -> int:
 
 def briefing_rows(briefing: str, events: list[StoredEvent]) -> Iterator[tuple[str, Row]]:
     """(table, row) for one briefing: its own row first, then per revision."""
-    steps = walk(replay(events))  # replay checks each content_sha256 against its revision
+    steps = walk(comparable(replay(events)))  # content hashes were checked when decoded
     hashes = {e.event.sequence: e.event.content_sha256 for e in events}
     first, last = steps[0].state, steps[-1].state
     yield "briefings", {
@@ -189,50 +194,58 @@ def _flat(value: Any) -> Any:
 
 
 class JsonlWriter(Writer):
-    """One record per line on a stream, or in a temporary file that replaces PATH."""
+    """One record per line on a stream, or in a staged file that becomes PATH (safe_write)."""
 
-    def __init__(self, path: Path | None, stream: IO[str] | None = None) -> None:
-        self.path = path
-        self.staging = path.with_name(f".{path.name}.{os.getpid()}.tmp") if path else None
-        self.handle = self.staging.open("w", encoding="utf-8") if self.staging else stream
+    def __init__(self, path: Path | None, stream: IO[str] | None = None,
+                 overwrite: bool = False) -> None:
+        self.staged = StagedFile(path, overwrite) if path else None
+        self.handle = self.staged.temp.open("w", encoding="utf-8") if self.staged else stream
         assert self.handle is not None
 
     def write(self, table: str, rows: list[Row]) -> None:
         assert self.handle is not None
         for row in rows:
-            self.handle.write(json.dumps({"table": table, **row}, ensure_ascii=False) + "\n")
+            line = json.dumps({"table": table, **row}, ensure_ascii=False)
+            self.handle.write(json_visible(line) + "\n")
 
     def commit(self) -> None:
-        if self.staging and self.path and self.handle:
+        assert self.handle is not None
+        if self.staged:
             self.handle.close()
-            os.replace(self.staging, self.path)
-        elif self.handle:
+            self.staged.commit()
+        else:
             self.handle.flush()
 
     def abort(self) -> None:
-        if self.staging and self.handle:
+        if self.staged and self.handle:
             self.handle.close()
-            self.staging.unlink(missing_ok=True)
+            self.staged.abort()
 
 
 class CsvWriter(Writer):
-    """One <table>.csv per table in a folder; written to a temporary folder, then moved."""
+    """One <table>.csv per table in a folder, each staged and put in place when all are done."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, overwrite: bool = False) -> None:
         self.folder = folder
-        self.staging = folder.with_name(f".{folder.name}.{os.getpid()}.tmp")
-        self.staging.mkdir(parents=True)
+        self.made = make_folder(folder)
+        self.staged: dict[str, StagedFile] = {}
         self.handles: dict[str, IO[str]] = {}
         self.writers: dict[str, Any] = {}
+        try:
+            for table in COLUMNS:
+                self.staged[table] = StagedFile(folder / f"{table}.csv", overwrite)
+        except BaseException:
+            self.abort()
+            raise
         for table, columns in COLUMNS.items():
-            handle = (self.staging / f"{table}.csv").open("w", encoding="utf-8", newline="")
+            handle = self.staged[table].temp.open("w", encoding="utf-8", newline="")
             writer = csv.writer(handle)
             writer.writerow([name for name, _ in columns])
             self.handles[table], self.writers[table] = handle, writer
 
     def write(self, table: str, rows: list[Row]) -> None:
         names = [name for name, _ in COLUMNS[table]]
-        self.writers[table].writerows([_flat(row[n]) for n in names] for row in rows)
+        self.writers[table].writerows([csv_cell(_flat(row[n])) for n in names] for row in rows)
 
     def _close(self) -> None:
         for handle in self.handles.values():
@@ -240,26 +253,36 @@ class CsvWriter(Writer):
 
     def commit(self) -> None:
         self._close()
-        self.folder.mkdir(parents=True, exist_ok=True)
-        for table in COLUMNS:
-            os.replace(self.staging / f"{table}.csv", self.folder / f"{table}.csv")
-        self.staging.rmdir()
+        for staged in self.staged.values():
+            staged.commit()
 
     def abort(self) -> None:
-        import shutil
-
         self._close()
-        shutil.rmtree(self.staging, ignore_errors=True)
+        for staged in self.staged.values():
+            staged.abort()
+        if self.made:
+            with contextlib.suppress(OSError):
+                self.folder.rmdir()
+
+
+def csv_cell(value: Any) -> Any:
+    """A cell a spreadsheet will not run: text starting with = + - @ tab or CR gets a
+    leading apostrophe (OWASP's advice against CSV injection); numbers are left alone."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 class SqliteWriter(Writer):
-    """Tables with keys, built in a temporary file that replaces PATH when complete."""
+    """Tables with keys, built in a staged file that becomes PATH when complete."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, overwrite: bool = False) -> None:
         self.path = path
-        self.staging = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        self.staging.unlink(missing_ok=True)
-        self.db = sqlite3.connect(self.staging)
+        self.staged = StagedFile(path, overwrite)
+        self.db = sqlite3.connect(self.staged.temp)
         self.db.execute("PRAGMA journal_mode = OFF")
         self.db.execute("PRAGMA synchronous = OFF")
         for table, columns in COLUMNS.items():
@@ -283,11 +306,11 @@ class SqliteWriter(Writer):
         self.db.execute("PRAGMA journal_mode = DELETE")
         self.db.execute("ANALYZE")
         self.db.close()
-        os.replace(self.staging, self.path)
+        self.staged.commit()
 
     def abort(self) -> None:
         self.db.close()
-        self.staging.unlink(missing_ok=True)
+        self.staged.abort()
 
 
 # ----- export ----------------------------------------------------------------------------
@@ -304,22 +327,19 @@ class ExportResult:
 
 
 def check_output(fmt: ExportFormat, output: Path | None, force: bool) -> None:
-    """Refuse to overwrite an existing export unless forced; csv and sqlite need -o."""
+    """csv and sqlite need -o; any output path is checked by chronicle.safe_write's rules
+    (an existing file is replaced only with ``force``; a FIFO or device is written through)."""
     if output is None:
         if fmt != "jsonl":
             what = "folder" if fmt == "csv" else "file"
-            raise ArchiveError(f"--format {fmt} needs -o PATH (a {what})")
+            raise OutputError("-", f"a {fmt} export needs an output {what}, not standard output")
         return
-    if fmt == "csv":
-        if output.exists() and not output.is_dir():
-            raise ArchiveError(f"{output}: exists and is not a folder")
-        clash = [t for t in TABLES if (output / f"{t}.csv").exists()]
-        if clash and not force:
-            raise ArchiveError(f"{output}: already holds {clash[0]}.csv; use --force to replace")
-    elif output.exists() and not force:
-        raise ArchiveError(f"{output}: already exists; use --force to replace it")
-    elif output.is_dir():
-        raise ArchiveError(f"{output}: is a folder")
+    if fmt != "csv":
+        output_target(output, force)
+        return
+    if check_folder(output):
+        for table in TABLES:
+            output_target(output / f"{table}.csv", force)
 
 
 def export(archive: Archive, fmt: ExportFormat, output: Path | None, briefings: list[str],
@@ -330,13 +350,13 @@ def export(archive: Archive, fmt: ExportFormat, output: Path | None, briefings: 
     check_output(fmt, output, force)
     result = ExportResult(fmt, str(output) if output else "-")
     if fmt == "jsonl":
-        writer: Writer = JsonlWriter(output, stdout or sys.stdout)
+        writer: Writer = JsonlWriter(output, stdout or sys.stdout, force)
     elif fmt == "csv":
         assert output is not None
-        writer = CsvWriter(output)
+        writer = CsvWriter(output, force)
     else:
         assert output is not None
-        writer = SqliteWriter(output)
+        writer = SqliteWriter(output, force)
     try:
         for name in names:
             batch: dict[str, list[Row]] = {t: [] for t in TABLES}

@@ -7,9 +7,17 @@ import re
 from dataclasses import dataclass, field
 
 from .figures import find_figures
-from .model import Claim, Figure, Quote, Revision, Section, Source
-from .readers.document import BlockQuote, Document, Paragraph
+from .model import Claim, Extractor, Figure, Quote, Revision, Section, Source
+from .readers.document import Block, BlockQuote, DocSection, Document, Paragraph, TableRow
 from .sentences import split_sentences
+
+# Changes whenever what build_revision derives from the same text would change (sentence
+# splitting, figures, quotes, people): events record it, and revisions extracted by
+# different versions are re-derived before they are compared (derive.py).
+# tests/test_extractor_version.py fails when the output changes and this does not.
+# "4": the figure extractor of issue 11 (figures.FIGURES_VERSION "2").
+EXTRACTOR_VERSION = "4"
+CURRENT_EXTRACTOR = Extractor(name="chronicle", version=EXTRACTOR_VERSION)
 
 _TITLE = (
     r"(?:President|Vice President|Prime Minister|Chancellor|Secretary-General|Secretary|"
@@ -21,20 +29,32 @@ _NAME = r"[A-Z][\w’'-]+(?:\s+(?:[A-Z]\.\s*)?[A-Z][\w’'-]+){0,2}"
 PERSON_AFTER_TITLE = re.compile(rf"\b{_TITLE}\s+(?P<name>{_NAME})")
 PERSON_IN_PARENS = re.compile(r"\((?P<name>[A-Z][\w’'-]+\s+[A-Z][\w’'-]+)\)")
 TRAILING_NAME = re.compile(r"(?P<name>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){1,2})\s*$")
-INLINE_QUOTE = re.compile(r"“(?P<text>[^“”]{3,})”|\"(?P<straight>[^\"]{3,})\"")
-_SPEECH = (
-    r"(?:said|says|stated|states|added|told|wrote|warned|noted|explained|argued|"
-    r"insisted|declared|announced|tweeted|posted)"
+# German „…“ (closed by “ or ”) first, so that its closing “ is not read as an opening one;
+# then English “…”, guillemets «…» and straight quotes.
+INLINE_QUOTE = re.compile(
+    r"„(?P<german>[^„“”]{3,})[“”]|“(?P<text>[^“”„]{3,})”|«\s?(?P<guillemets>[^«»]{3,}?)\s?»"
+    r"|\"(?P<straight>[^\"]{3,})\""
 )
+_SPEECH = (
+    r"(?:said|says|stated|states|added|told|tells|wrote|writes|warned|noted|explained|"
+    r"argued|insisted|declared|announced|tweeted|posted|called|calls|described|describes|"
+    r"replied|responded|asked|recalled|acknowledged|conceded|cautioned|urged|predicted|"
+    r"sagte|sagt|erklärte|betonte|schrieb|dit|a déclaré|dijo|afirmó)"
+)
+# Words between the speech verb and the quotation: 'called the budget', 'said in a
+# statement', 'told reporters on Monday', 'wrote in a letter to staff'.
+_BETWEEN = r"(?:\s+(?!said\b|says\b)[\w’'.-]+){0,6}?"
 SPEAKER_ACCORDING = re.compile(r"^[,\s]*according to (?P<speaker>[^,.;“”\"]{2,100})")
 SPEAKER_AFTER = re.compile(rf"^[,\s]*(?P<speaker>[^,;“”\"]{{2,100}}?)\s+{_SPEECH}\b")
 SPEAKER_INVERTED = re.compile(
-    rf"^[,\s]*{_SPEECH}\s+(?P<speaker>[A-Z][^,;“”\"]{{1,100}}?)\s*(?:[,;]|[.!?]?$)"
+    rf"^[,\s]*{_SPEECH}\s+(?P<speaker>[A-Z][^,;“”\"]{{1,100}}?)\s*(?:[,;]|[.!?]?$|\s+(?=(?:on|"
+    r"in|at|during|after|before|when|last|this|yesterday|today|am|im|bei|nach|le|el)\b))"
 )
 SPEAKER_BEFORE = re.compile(
-    rf"(?:^|[,;]\s+|\b(?:while|and|but|as)\s+)(?P<speaker>[^,;“”\"]{{2,100}}?)\s+{_SPEECH}"
-    r"(?:\s+\w+)?\s*[,:]?\s*$"
+    rf"(?:^|[,;]\s+|\b(?:while|and|but|as)\s+)(?P<speaker>[^,;“”\"„«»]{{2,100}}?)\s+"
+    rf"{_SPEECH}\b{_BETWEEN}\s*[,:]?\s*(?:that\s+|as\s+|it\s+)?$"
 )
+
 _POSSESSIVE = re.compile(r"[’']s$")
 _LEADING_TITLES = re.compile(rf"^(?:(?:Ukrainian|Russian|U\.S\.|U\.N\.)\s+)?(?:{_TITLE}\s+)+")
 
@@ -42,6 +62,30 @@ _LEADING_TITLES = re.compile(rf"^(?:(?:Ukrainian|Russian|U\.S\.|U\.N\.)\s+)?(?:{
 def build_revision(doc: Document) -> Revision:
     """Every sentence a claim, with its figures, quotes and people, under stable ids."""
     return _Builder(doc).build()
+
+
+def document_of(revision: Revision) -> Document:
+    """The read structure a stored revision was built from: its text, headings, key points,
+    block quotes and sources (what the readers produced), for re-deriving the rest."""
+    texts = revision.text_by_id()
+    block_quotes = {q.id: q for q in revision.quotes if q.claim is None}
+    doc = Document(
+        headline=revision.headline,
+        key_points=[c.text for c in revision.key_points],
+        sources=[(s.text, s.url) for s in revision.sources],
+        published=revision.published,
+        url=revision.url,
+    )
+    for section in revision.sections:
+        blocks: list[Block] = []
+        for ids in section.paragraphs:
+            if len(ids) == 1 and ids[0] in block_quotes:
+                quote = block_quotes[ids[0]]
+                blocks.append(BlockQuote(quote.text, quote.speaker))
+            elif text := " ".join(texts[i] for i in ids if i in texts):
+                blocks.append(Paragraph(text))
+        doc.sections.append(DocSection(section.heading, blocks))
+    return doc
 
 
 def stable_id(prefix: str, text: str, taken: dict[str, int]) -> str:
@@ -87,29 +131,33 @@ class _Builder:
         )
 
     def _section(
-        self, index: int, heading: str | None, blocks: list[Paragraph | BlockQuote]
+        self, index: int, heading: str | None, blocks: list[Block]
     ) -> Section:
         paragraphs: list[tuple[str, ...]] = []
         for block in blocks:
             if isinstance(block, BlockQuote):
                 paragraphs.append((self._block_quote(block, index),))
+            elif isinstance(block, TableRow):  # a row is one claim, never split
+                paragraphs.append((self._body_claim(block.text, index, block.labels),))
             else:
                 ids = [self._body_claim(text, index) for text in _sentence_texts(block.text)]
                 paragraphs.append(tuple(ids))
         return Section(heading=heading, paragraphs=tuple(paragraphs))
 
-    def _claim(self, prefix: str, text: str, section: int | None) -> Claim:
+    def _claim(self, prefix: str, text: str, section: int | None,
+               labels: tuple[tuple[int, int], ...] = ()) -> Claim:
         claim = Claim(
             id=stable_id(prefix, text, self.taken),
             text=text,
             section=section,
             people=people_in(text, self.names, self.names_pattern),
         )
-        self._add_figures(claim.id, text)
+        self._add_figures(claim.id, text, labels)
         return claim
 
-    def _body_claim(self, text: str, section: int) -> str:
-        claim = self._claim("c", text, section)
+    def _body_claim(self, text: str, section: int,
+                    labels: tuple[tuple[int, int], ...] = ()) -> str:
+        claim = self._claim("c", text, section, labels)
         self.claims.append(claim)
         for quoted, speaker in inline_quotes(text):
             quote_id = stable_id("q", quoted, self.taken)
@@ -126,8 +174,13 @@ class _Builder:
         self._add_figures(quote_id, block.text)
         return quote_id
 
-    def _add_figures(self, claim_id: str, text: str) -> None:
-        for n, found in enumerate(find_figures(text), start=1):
+    def _add_figures(self, claim_id: str, text: str,
+                     labels: tuple[tuple[int, int], ...] = ()) -> None:
+        """The figures of a text, except inside labels (a table's row and column names)."""
+        found_figures = [f for f in find_figures(text)
+                         if not any(f.start < end and start < f.end for start, end in labels)
+                         and not _LIST_NUMBER.match(text, f.start)]
+        for n, found in enumerate(found_figures, start=1):
             self.figures.append(
                 Figure(
                     id=f"{claim_id}.f{n}",
@@ -146,6 +199,10 @@ class _Builder:
             )
 
 
+# '9) Publish the report': the number of a list item, not a figure
+_LIST_NUMBER = re.compile(r"(?<!.)\d{1,3}[.)]\s", re.DOTALL)
+
+
 def _sentence_texts(text: str) -> list[str]:
     return [text[a:b] for a, b in split_sentences(text)]
 
@@ -154,7 +211,7 @@ def inline_quotes(sentence: str) -> list[tuple[str, str | None]]:
     """Quotations inside a sentence, each with its speaker where the sentence names one."""
     found = []
     for match in INLINE_QUOTE.finditer(sentence):
-        quoted = (match.group("text") or match.group("straight")).strip().rstrip(",")
+        quoted = next(g for g in match.groups() if g is not None).strip().rstrip(",")
         if len(quoted.split()) < 3:
             continue  # a scare-quoted word, not a quotation
         found.append((quoted, _speaker(sentence[: match.start()], sentence[match.end() :])))

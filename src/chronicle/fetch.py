@@ -9,7 +9,12 @@ from __future__ import annotations
 import codecs
 import hashlib
 import re
+import signal
+import threading
 import time
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -19,7 +24,17 @@ from urllib.parse import unquote, urlsplit
 
 from .errors import FetchError, InputError
 from .model import Origin
-from .readers import DEFAULT_MAX_BYTES, Format, Parsed, decode, format_for, parse_text
+from .readers import (
+    DEFAULT_MAX_BYTES,
+    Format,
+    Parsed,
+    decode,
+    decode_page,
+    extractor_for,
+    format_for,
+    is_charset,
+    parse_text,
+)
 
 if TYPE_CHECKING:
     import httpx
@@ -31,7 +46,6 @@ _MEDIA_FORMATS: dict[str, Format] = {
     "text/html": "html", "application/xhtml+xml": "html", "application/json": "json",
     "text/markdown": "markdown", "text/x-markdown": "markdown",
 }
-_META_CHARSET = re.compile(rb"<meta[^>]+charset=[\"']?([A-Za-z0-9_.:-]+)", re.IGNORECASE)
 
 
 @cache
@@ -82,6 +96,8 @@ class Fetcher:
         self.max_bytes = max_bytes
         self.client = httpx.Client(
             headers={"User-Agent": user_agent(), "Accept-Encoding": "gzip, deflate"},
+            # Bodies are read raw and inflated here (Inflater), with the size limit applied
+            # to every piece: httpx would inflate a whole network chunk at once.
             timeout=httpx.Timeout(timeout), follow_redirects=True, max_redirects=MAX_REDIRECTS,
             trust_env=True,  # HTTPS_PROXY / NO_PROXY / SSL_CERT_FILE as the user set them
         )
@@ -108,25 +124,11 @@ class Fetcher:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        deadline = time.monotonic() + self.timeout
         try:
-            with self.client.stream("GET", url, headers=headers) as response:
-                if response.status_code == 304:
-                    return _fetched(url, response, b"")
-                if response.status_code >= 400:
-                    status = f"HTTP {response.status_code} {response.reason_phrase}"
-                    raise FetchError(url, status.strip())
-                declared = response.headers.get("Content-Length", "")
-                if declared.isdigit() and int(declared) > self.max_bytes:
-                    raise FetchError(url, self._too_large())
-                data = bytearray()
-                for chunk in response.iter_bytes():
-                    data += chunk
-                    if len(data) > self.max_bytes:
-                        raise FetchError(url, self._too_large())
-                    if time.monotonic() > deadline:
-                        raise FetchError(url, f"timed out after {self.timeout:g}s (body too slow)")
-                return _fetched(url, response, bytes(data))
+            with whole_request_deadline(self.timeout):
+                return self._get(url, headers)
+        except DeadlinePassed:
+            raise FetchError(url, f"timed out after {self.timeout:g}s") from None
         except httpx.TimeoutException:
             raise FetchError(url, f"timed out after {self.timeout:g}s") from None
         except httpx.TooManyRedirects:
@@ -136,8 +138,98 @@ class Fetcher:
         except (httpx.HTTPError, httpx.InvalidURL) as error:
             raise FetchError(url, f"request failed ({_reason(error)})") from None
 
+    def _get(self, url: str, headers: dict[str, str]) -> Fetched:
+        deadline = time.monotonic() + self.timeout
+        with self.client.stream("GET", url, headers=headers) as response:
+            if response.status_code == 304:
+                return _fetched(url, response, b"")
+            if response.status_code >= 400:
+                status = f"HTTP {response.status_code} {response.reason_phrase}"
+                raise FetchError(url, status.strip())
+            declared = response.headers.get("Content-Length", "")
+            if declared.isdigit() and int(declared) > self.max_bytes:
+                raise FetchError(url, self._too_large()).hinted("max_bytes")
+            inflate = Inflater(url, response.headers.get("Content-Encoding", ""))
+            data = bytearray()
+            for raw in response.iter_raw():
+                for chunk in inflate.feed(raw):
+                    data += chunk
+                    if len(data) > self.max_bytes:  # counted as it inflates: no zip bomb
+                        raise FetchError(url, self._too_large()).hinted("max_bytes")
+                if time.monotonic() > deadline:  # the only deadline outside the main thread
+                    raise FetchError(url, f"timed out after {self.timeout:g}s (body too slow)")
+            return _fetched(url, response, bytes(data))
+
     def _too_large(self) -> str:
-        return f"response larger than the {self.max_bytes:,}-byte limit (raise it with --max-bytes)"
+        return f"response larger than the {self.max_bytes:,}-byte limit"
+
+
+class DeadlinePassed(Exception):
+    """The whole request took longer than the timeout (raised by SIGALRM)."""
+
+
+@contextmanager
+def whole_request_deadline(seconds: float) -> Iterator[None]:
+    """One deadline on connect, headers and body together: httpx's timeouts are per read,
+    so a server sending one byte a second would hold a request for ever. Done with
+    SIGALRM, so only in the main thread (the CLI); elsewhere the per-read timeout and the
+    body's own deadline apply."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise DeadlinePassed
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+class Inflater:
+    """Undoes a Content-Encoding (gzip, deflate, any number of layers) a piece at a time:
+    no layer ever produces more than CHUNK bytes per step, so the caller's size limit
+    stops a compression bomb ('gzip, gzip': 1.8 KB -> GBs) before it fills memory."""
+
+    CHUNK = 64 * 1024
+    MAX_LAYERS = 4
+
+    def __init__(self, url: str, header: str) -> None:
+        self.url = url
+        names = [n.strip().lower() for n in header.split(",") if n.strip()]
+        if len(names) > self.MAX_LAYERS:
+            raise FetchError(url, f"more than {self.MAX_LAYERS} Content-Encodings")
+        self.layers = []
+        for name in reversed(names):  # the last encoding applied is undone first
+            if name in ("gzip", "x-gzip"):
+                self.layers.append(zlib.decompressobj(16 + zlib.MAX_WBITS))
+            elif name == "deflate":
+                self.layers.append(zlib.decompressobj(32 + zlib.MAX_WBITS))
+            elif name != "identity":
+                raise FetchError(url, f"unsupported Content-Encoding {name[:40]!r}")
+
+    def feed(self, data: bytes) -> Iterator[bytes]:
+        try:
+            yield from self._inflate(data, 0)
+        except zlib.error as error:
+            raise FetchError(self.url, f"corrupt compressed body ({error})") from None
+
+    def _inflate(self, data: bytes, depth: int) -> Iterator[bytes]:
+        if depth == len(self.layers):
+            if data:
+                yield data
+            return
+        layer = self.layers[depth]
+        while data and not layer.eof:
+            out = layer.decompress(data, self.CHUNK)
+            yield from self._inflate(out, depth + 1)
+            data = layer.unconsumed_tail
+            if not out:
+                break
 
 
 def _fetched(url: str, response: httpx.Response, data: bytes) -> Fetched:
@@ -174,31 +266,45 @@ def page_format(fetched: Fetched) -> Format:
     return format_for(Path(unquote(urlsplit(fetched.final_url).path)), fetched.data)
 
 
-def page_text(fetched: Fetched) -> str:
-    """The body as text: the declared (or <meta>) charset if not UTF-8, else strict UTF-8."""
+def page_text(fetched: Fetched, fmt: Format | None = None) -> str:
+    """The body as text: a page by its charset (header, <meta>, detection), never refused
+    for it; any other format by the declared charset if not UTF-8, else strict UTF-8."""
+    if (fmt or page_format(fetched)) == "html":
+        return decode_page(fetched.data, fetched.url, fetched.charset)
     charset = fetched.charset
-    if charset is None and (fetched.media_type or "").endswith("html"):
-        match = _META_CHARSET.search(fetched.data[:4096])
-        charset = match.group(1).decode("ascii") if match else None
     if charset:
-        try:
-            name = codecs.lookup(charset).name
-        except LookupError:
-            name = "utf-8"
+        name = text_encoding(charset, fetched.url)
         if name != "utf-8":
-            text = fetched.data.decode(name, errors="replace")
-            return decode(text.encode("utf-8"), fetched.url)
+            try:
+                text = fetched.data.decode(name, errors="replace")
+            except (LookupError, UnicodeError, ValueError) as error:
+                raise InputError(fetched.url, f"cannot decode as charset {charset[:40]!r} "
+                                 f"({error})") from None
+            return decode(text.encode("utf-8", errors="replace"), fetched.url)
     return decode(fetched.data, fetched.url)
+
+
+def text_encoding(charset: str, source: str) -> str:
+    """The codec for a declared charset: an unknown name falls back to UTF-8 (pages often
+    misspell it); a codec that is no text encoding (base64, hex, rot13, idna) is refused."""
+    try:
+        info = codecs.lookup(charset)
+    except LookupError:
+        return "utf-8"
+    if not is_charset(info):
+        raise InputError(source, f"declares charset {charset[:40]!r}, which is not a text "
+                         "encoding")
+    return info.name
 
 
 def parse_fetched(fetched: Fetched, fmt: Format | None = None) -> Parsed:
     """A fetched page as the revision it would be stored as (origin: the URL and its bytes)."""
     fmt = fmt or page_format(fetched)
-    revision = parse_text(page_text(fetched), fetched.url, fmt)
+    revision = parse_text(page_text(fetched, fmt), fetched.url, fmt)
     if revision.url is None and fmt != "json":
         revision = revision.model_copy(update={"url": fetched.final_url})
     origin = Origin(name=fetched.url, format=fmt, sha256=fetched.sha256, size=len(fetched.data))
-    return Parsed(revision, origin)
+    return Parsed(revision, origin, extractor_for(fmt))
 
 
 def parse_url(url: str, fmt: Format | None = None, max_bytes: int = DEFAULT_MAX_BYTES,

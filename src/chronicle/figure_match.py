@@ -19,18 +19,16 @@ Whether a pair is a change, a restatement or nothing is for ``chronicle.quantiti
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from rapidfuzz.distance import Indel
 
-from .align import STOP_WORDS, Alignment, ItemAlignment, identity_key
-from .model import Claim, Figure, Quote, Revision
+from .model import Figure, Revision
 from .quantities import base_quantity
+from .wording import STOP_WORDS, identity_key, words
 
-_WORD = re.compile(r"[^\W_]+")
 CONTEXT = 5  # words each side that describe what a figure measures
 MAX_TOKENS = 4000  # longer groups are matched by dimension and context only
 
@@ -79,7 +77,7 @@ def _tokens(texts: Sequence[str], figures: Sequence[Sequence[Figure]]) -> _Text:
 
 
 def _words(out: _Text, text: str) -> None:
-    for word in _WORD.findall(text.casefold()):
+    for word in words(text):
         out.tokens.append(word)
         out.figures.append(None)
 
@@ -112,14 +110,17 @@ class _Result:
     left_a: list[_Fig] = field(default_factory=list)
 
 
-def match_figures(before: Revision, after: Revision, out: Alignment) -> None:
-    """Fill ``out.figures`` (pairs), ``out.figures_added`` and ``out.figures_removed``."""
+def match_figures(
+    before: Revision, after: Revision, held: list[tuple[list[str], list[str]]]
+) -> tuple[list[tuple[Figure, Figure]], list[Figure], list[Figure]]:
+    """(pairs, removed, added): the figures of both revisions, given the ids held together by
+    the claim alignment (each pair or group as the ids of its before and after side)."""
     texts_b, texts_a = before.text_by_id(), after.text_by_id()
     own_b, own_a = _by_item(before.figures), _by_item(after.figures)
     result = _Result()
     seen_b: set[str] = set()
     seen_a: set[str] = set()
-    for ids_b, ids_a in _aligned_items(out):
+    for ids_b, ids_a in held:
         seen_b.update(ids_b)
         seen_a.update(ids_a)
         _within(
@@ -131,9 +132,11 @@ def match_figures(before: Revision, after: Revision, out: Alignment) -> None:
     _across(result)
     order_b = {f.id: n for n, f in enumerate(before.figures)}
     order_a = {f.id: n for n, f in enumerate(after.figures)}
-    out.figures = sorted(result.pairs, key=lambda p: order_a[p[1].id])
-    out.figures_removed = sorted((f.figure for f in result.left_b), key=lambda f: order_b[f.id])
-    out.figures_added = sorted((f.figure for f in result.left_a), key=lambda f: order_a[f.id])
+    return (
+        sorted(result.pairs, key=lambda p: order_a[p[1].id]),
+        sorted((f.figure for f in result.left_b), key=lambda f: order_b[f.id]),
+        sorted((f.figure for f in result.left_a), key=lambda f: order_a[f.id]),
+    )
 
 
 def _by_item(figures: Iterable[Figure]) -> dict[str, list[Figure]]:
@@ -141,18 +144,6 @@ def _by_item(figures: Iterable[Figure]) -> dict[str, list[Figure]]:
     for figure in figures:
         by_item[figure.claim].append(figure)
     return by_item
-
-
-def _aligned_items(out: Alignment) -> list[tuple[list[str], list[str]]]:
-    """The ids on each side of every pair and group: what the figures are matched inside."""
-    return [*_ids(out.key_points), *_ids(out.claims), *_ids(out.quotes)]
-
-
-def _ids(part: ItemAlignment[Claim] | ItemAlignment[Quote]) -> list[tuple[list[str], list[str]]]:
-    found: list[tuple[list[str], list[str]]] = [([p.before.id], [p.after.id]) for p in part.pairs]
-    for group in part.groups:
-        found.append(([i.id for i in group.before], [i.id for i in group.after]))
-    return found
 
 
 def _loose(revision: Revision, texts: dict[str, str], own: dict[str, list[Figure]],

@@ -1,24 +1,106 @@
-"""Find the figures in one sentence: money, counts, measures, percentages, ranges, dates.
+"""Find the figures in a text: money, counts, measures, percentages, ranges, dates, times.
 
-A pure, hand-written scanner (compiled regexes plus small unit and currency tables).
-quantulum3, dateparser and price-parser were measured against it and rejected: they are
-15-40x over the time budget and misread news text ("six ATACMS" as ampere-turn-acre
-milliseconds, "€3bn" as euro-bit-newton); eval/score_figures.py holds the numbers.
+A pure, hand-written scanner (compiled regexes plus unit, currency and number-word tables):
+text in, a list of FoundFigure out, in order of position and without overlaps. quantulum3,
+dateparser and price-parser were measured against it and rejected: they are 15-40x over
+the time budget and misread news text ("six ATACMS" as ampere-turn-acre milliseconds,
+"€3bn" as euro-bit-newton); eval/score_figures.py holds the numbers. Every repetition in
+its patterns is bounded, so the scan is linear in the length of the text.
+
+Conventions worth knowing (each has tests in tests/test_figures.py):
+- Dates keep the precision the text gives, as ISO 8601 partial dates in `date`: "2014",
+  "2014-06", "2014-06-12"; with no year "--06-12" (12 June) or "--06" (June), and a day
+  alone "---05" ("on the 5th"). `value` is the year, 0 when the text gives none.
+  "late 2014", "mid-2015", "early June" keep early/mid/late (or end/start/beginning/middle)
+  as the qualifier.
+- Numeric dates: "2023-06-01" (ISO); "04/02/2025" and "04-02-2025" are read month first,
+  as American text writes them, unless the first number is over 12 (then day first);
+  "04.02.2025" with dots is read day first, as European text writes it, unless the second
+  number is over 12.
+- Times of day ("9:30 a.m.", "2 pm", "14:45") are kind "time", value in hours (9.5),
+  unit "h".
+- Percent ("%"), percentage points ("pp") and basis points ("bp") are distinct units of
+  kind "percent"; units.base_quantity keeps % apart from pp and bp.
+- Decimal comma is read only where the text clearly uses it: dot-grouped thousands
+  ("1.234,56", "1.234.567"), one or two decimals right before a unit, a currency, "%" or a
+  scale word ("3,5 %", "12,50 €", "2,5 million"), or two decimals right after a currency
+  sign ("€49,95"). Otherwise "1,234" is 1234 and "1.234" is 1.234.
+- "$" alone is USD and "kr" is SEK (the most traded of the currencies written so).
 """
 
 from __future__ import annotations
 
+import calendar
+import json
 import math
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, replace
+from typing import Any, Protocol
 
-__all__ = ["FoundFigure", "find_figures"]
+from .figure_words import (
+    _ADJECTIVE_ENDINGS,
+    _ADJECTIVES,
+    _AMBIGUOUS_SYMBOLS,
+    _CHANGE_WORDS,
+    _CODE_ALIASES,
+    _CURRENCY_ADJECTIVES,
+    _CURRENCY_CODES,
+    _CURRENCY_FAMILIES,
+    _CURRENCY_PLURALS,
+    _CURRENCY_SUFFIX_ONLY,
+    _CURRENCY_SYMBOLS,
+    _DATE_PREPOSITIONS,
+    _FRACTION_DENOMINATORS,
+    _FRACTION_WORDS,
+    _FUNCTION_WORDS,
+    _ID_PREFIXES,
+    _INCH_FOLLOWERS,
+    _IRREGULAR_PLURALS,
+    _MONTHS,
+    _ONE_DETERMINERS,
+    _ONES,
+    _QUALIFIER_NORMAL,
+    _QUALIFIER_SYMBOLS,
+    _QUALIFIERS,
+    _RANGE_VERBS,
+    _SCALE_ABBR,
+    _SCALE_WORDS,
+    _STOP_WORDS,
+    _SUBUNIT_FACTOR,
+    _SYMBOL_UNITS,
+    _TENS,
+    _VULGAR,
+    _WORD_UNITS,
+    _Unit,
+    _word_set,
+)
+
+__all__ = ["FIGURES_VERSION", "FoundFigure", "describe", "figures_json_lines",
+           "figures_record", "find_figures", "reading"]
+
+# Bump when find_figures gives different output for some text; extract.EXTRACTOR_VERSION
+# (what events record) is bumped with it.
+FIGURES_VERSION = "2"
 
 
 @dataclass(frozen=True)
 class FoundFigure:
-    """One figure as it stands in a sentence, with its normalised value."""
+    """One figure as it stands in a text, with its normalised value.
+
+    text: the surface text, with its qualifier ("over $56.2 billion").
+    value: the number, scale words and sub-units applied (56.2e9); for a range its low end;
+      for a date its year (0 if none is given); for a time of day the hour (9.5).
+    value_max: the high end of a range ("74-76%" -> 76), else None.
+    unit: an ISO 4217 code for money ("USD"), a unit symbol ("km", "kWh", "%", "pp", "bp",
+      "degC", "deg", "h" ...), or None for counts, plain numbers and dates.
+    kind: money, count, number, percent, date, time, duration, distance, mass, speed, area,
+      volume, temperature, energy, power, data, data_rate, frequency or pressure.
+    qualifier: "over", "about", "at least" ... or for dates early/mid/late; else None.
+    noun: what a count counts ("troops"), or the noun a measure applies to; else None.
+    date: ISO 8601 partial date for kind "date" ("2014", "2014-06", "--06-12"); else None.
+    start, end: the offsets of text in the input (text == input[start:end]).
+    """
 
     text: str
     value: float
@@ -32,285 +114,9 @@ class FoundFigure:
     end: int
 
 
-# --------------------------------------------------------------------------- tables
-
-
-def _word_set(text: str) -> frozenset[str]:
-    """The whitespace-separated words of a long word list, as a set."""
-    return frozenset(text.split())
-
-
-_ONES = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
-    "nineteen": 19,
-}
-_TENS = {
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
-    "eighty": 80, "ninety": 90,
-}
-_SCALE_WORDS = {
-    "hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
-    "lakh": 1e5, "crore": 1e7,
-}
-# Abbreviated scales; "m", "M" (spaced), "B" and "T" mean a scale only next to a currency.
-_SCALE_ABBR = {
-    "bn": 1e9, "bln": 1e9, "mn": 1e6, "mln": 1e6, "tn": 1e12, "trn": 1e12,
-    "k": 1e3, "K": 1e3, "m": 1e6, "M": 1e6, "B": 1e9, "T": 1e12,
-}
-_FRACTION_WORDS = {
-    "half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4,
-    "fourth": 4, "fourths": 4, "fifth": 5, "fifths": 5, "sixth": 6, "sixths": 6,
-    "seventh": 7, "sevenths": 7, "eighth": 8, "eighths": 8, "ninth": 9, "ninths": 9,
-    "tenth": 10, "tenths": 10,
-}
-_VULGAR = {
-    "½": 0.5, "⅓": 1 / 3, "⅔": 2 / 3, "¼": 0.25, "¾": 0.75, "⅕": 0.2, "⅖": 0.4, "⅗": 0.6,
-    "⅘": 0.8, "⅙": 1 / 6, "⅚": 5 / 6, "⅛": 0.125, "⅜": 0.375, "⅝": 0.625, "⅞": 0.875,
-}
-# Denominators of fractions people write in prose; "9/11" or "24/7" are names, not 0.82.
-_FRACTION_DENOMINATORS = frozenset({2, 3, 4, 5, 6, 8, 10, 12, 16, 32, 64, 100})
-
-_CURRENCY_SYMBOLS = {
-    "US$": "USD", "U.S.$": "USD", "C$": "CAD", "CA$": "CAD", "A$": "AUD", "AU$": "AUD",
-    "NZ$": "NZD", "HK$": "HKD", "S$": "SGD", "R$": "BRL", "NT$": "TWD", "$": "USD",
-    "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "₽": "RUB", "₴": "UAH", "₩": "KRW",
-    "₺": "TRY", "₪": "ILS", "₦": "NGN", "₱": "PHP", "Rs.": "INR", "Rs": "INR",
-}
-_CURRENCY_CODES = _word_set(
-    "USD EUR GBP JPY CNY CHF CAD AUD NZD INR RUB UAH KRW BRL MXN ZAR TRY SEK NOK DKK PLN "
-    "HKD SGD ILS SAR AED IRR KPW CZK HUF RON BGN IDR THB VND PHP MYR PKR EGP NGN ARS "
-    "CLP COP TWD QAR KWD BYN KZT GEL"
-)
-_CODE_ALIASES = {"RMB": "CNY"}
-# Currency words after a number; an adjective in front picks the country.
-_CURRENCY_WORDS = {
-    "dollar": "USD", "euro": "EUR", "sterling": "GBP", "pound sterling": "GBP",
-    "pounds sterling": "GBP", "yen": "JPY", "yuan": "CNY", "renminbi": "CNY",
-    "ruble": "RUB", "rouble": "RUB", "hryvnia": "UAH", "hryvnias": "UAH", "hryvnas": "UAH",
-    "rupee": "INR", "franc": "CHF", "peso": "MXN", "lira": "TRY", "shekel": "ILS",
-    "zloty": "PLN", "zlotys": "PLN", "riyal": "SAR", "dirham": "AED", "rial": "IRR",
-    "rand": "ZAR", "won": "KRW", "cent": "USD", "pence": "GBP",
-}
-_CURRENCY_ADJECTIVES = {
-    "us": "USD", "u.s.": "USD", "american": "USD", "canadian": "CAD", "australian": "AUD",
-    "new zealand": "NZD", "hong kong": "HKD", "singapore": "SGD", "taiwan": "TWD",
-    "swiss": "CHF", "british": "GBP", "japanese": "JPY", "chinese": "CNY",
-    "russian": "RUB", "ukrainian": "UAH", "indian": "INR", "mexican": "MXN",
-    "turkish": "TRY", "south african": "ZAR", "south korean": "KRW", "korean": "KRW",
-}
-_SUBUNIT_FACTOR = {"cent": 0.01, "pence": 0.01}
-
-# (unit, kind, factor): factor turns "two decades" into 20 years.
-_Unit = tuple[str, str, float]
-
-
-def _unit_words() -> dict[str, _Unit]:
-    """Unit names written as words, keyed in lowercase with single spaces."""
-    table: dict[str, _Unit] = {}
-
-    def add(names: str, unit: str, kind: str, factor: float = 1.0) -> None:
-        for name in names.split("|"):
-            table[name] = (unit, kind, factor)
-
-    for prefix, symbol in (("kilo", "km"), ("centi", "cm"), ("milli", "mm"), ("", "m"),
-                           ("nano", "nm"), ("micro", "µm")):
-        add(f"{prefix}metre|{prefix}metres|{prefix}meter|{prefix}meters", symbol, "distance")
-        for sq in ("square ", "sq "):
-            add(f"{sq}{prefix}metre|{sq}{prefix}metres|{sq}{prefix}meter|{sq}{prefix}meters",
-                f"{symbol}2", "area")
-        add(f"cubic {prefix}metre|cubic {prefix}metres|cubic {prefix}meter|cubic {prefix}meters",
-            f"{symbol}3", "volume")
-    add("micron|microns", "µm", "distance")
-    add("mile|miles", "mi", "distance")
-    add("nautical mile|nautical miles", "nmi", "distance")
-    add("foot|feet", "ft", "distance")
-    add("inch|inches", "in", "distance")
-    add("yard|yards", "yd", "distance")
-    add("square mile|square miles|sq mile|sq miles", "mi2", "area")
-    add("square foot|square feet|sq foot|sq feet", "ft2", "area")
-    add("hectare|hectares", "ha", "area")
-    add("acre|acres", "acre", "area")
-    for spelling in ("litre", "liter"):
-        add(f"{spelling}|{spelling}s", "l", "volume")
-        add(f"milli{spelling}|milli{spelling}s", "ml", "volume")
-        add(f"centi{spelling}|centi{spelling}s", "cl", "volume")
-    add("gallon|gallons", "gal", "volume")
-    add("barrel|barrels", "bbl", "volume")
-    add("barrels per day|barrels a day|barrel per day", "bbl/d", "volume")
-    add("kilogram|kilograms|kilogramme|kilogrammes|kilo|kilos", "kg", "mass")
-    add("gram|grams|gramme|grammes", "g", "mass")
-    add("milligram|milligrams", "mg", "mass")
-    add("tonne|tonnes|ton|tons|metric ton|metric tons", "t", "mass")
-    add("pound|pounds", "lb", "mass")
-    add("ounce|ounces", "oz", "mass")
-    add("kilometres per hour|kilometers per hour|kilometre per hour|kilometer per hour"
-        "|km per hour", "km/h", "speed")
-    add("miles per hour|mile per hour", "mph", "speed")
-    add("metres per second|meters per second|metre per second|meter per second", "m/s", "speed")
-    add("knot|knots", "kn", "speed")
-    add("degrees celsius|degree celsius|degrees centigrade|degrees c|celsius", "degC",
-        "temperature")
-    add("degrees fahrenheit|degree fahrenheit|degrees f|fahrenheit", "degF", "temperature")
-    add("kelvin|kelvins", "K", "temperature")
-    add("joule|joules", "J", "energy")
-    add("kilojoule|kilojoules", "kJ", "energy")
-    add("megajoule|megajoules", "MJ", "energy")
-    add("gigajoule|gigajoules", "GJ", "energy")
-    for prefix, symbol in (("", ""), ("kilo", "k"), ("mega", "M"), ("giga", "G"), ("tera", "T")):
-        add(f"{prefix}watt|{prefix}watts", f"{symbol}W", "power")
-        add(f"{prefix}watt hour|{prefix}watt hours", f"{symbol}Wh", "energy")
-    add("calorie|calories|kilocalorie|kilocalories", "kcal", "energy")
-    add("british thermal unit|british thermal units", "BTU", "energy")
-    add("horsepower", "hp", "power")
-    add("millisecond|milliseconds", "ms", "duration")
-    add("second|seconds", "s", "duration")
-    add("minute|minutes", "min", "duration")
-    add("hour|hours", "h", "duration")
-    add("day|days", "day", "duration")
-    add("week|weeks", "week", "duration")
-    add("fortnight|fortnights", "week", "duration", 2.0)
-    add("month|months", "month", "duration")
-    add("year|years", "year", "duration")
-    add("decade|decades", "year", "duration", 10.0)
-    add("century|centuries", "year", "duration", 100.0)
-    add("percent|per cent|pct", "%", "percent")
-    add("percentage point|percentage points", "pp", "percent")
-    add("basis point|basis points", "bp", "percent")
-    return table
-
-
-def _unit_symbols() -> dict[str, _Unit]:
-    """Unit symbols, matched case-sensitively and allowed to touch the number."""
-    table: dict[str, _Unit] = {}
-
-    def add(names: str, unit: str, kind: str) -> None:
-        for name in names.split("|"):
-            table[name] = (unit, kind, 1.0)
-
-    for base in ("km", "m", "cm", "mm", "mi", "ft"):
-        add(f"{base}2|{base}²|{base}^2|sq {base}|sq. {base}", f"{base}2", "area")
-        add(f"{base}3|{base}³|{base}^3", f"{base}3", "volume")
-        add(f"{base} squared", f"{base}2", "area")
-        add(f"{base} cubed", f"{base}3", "volume")
-    add("km|m|cm|mm|mi|ft|yd|nmi|in", "", "distance")
-    add("ha", "ha", "area")
-    add("l|L|ml|mL|cl|cL|gal|bbl", "", "volume")
-    add("cc", "cm3", "volume")
-    add("bpd", "bbl/d", "volume")
-    add("kg|g|mg|t|lb|oz", "", "mass")
-    add("lbs", "lb", "mass")
-    add("km/h|mph|m/s|kn", "", "speed")
-    add("kph|kmh|kmph", "km/h", "speed")
-    add("°C|° C|ºC|C", "degC", "temperature")
-    add("°F|° F|ºF|F", "degF", "temperature")
-    add("J|kJ|MJ|GJ|Wh|kWh|MWh|GWh|TWh|kcal|BTU", "", "energy")
-    add("Btu", "BTU", "energy")
-    add("W|kW|MW|GW|TW|hp", "", "power")
-    add("ms|min|h", "", "duration")
-    add("sec|secs", "s", "duration")
-    add("mins", "min", "duration")
-    add("hr|hrs", "h", "duration")
-    add("yr|yrs", "year", "duration")
-    add("%|pp", "", "percent")
-    # An empty unit means "the symbol is the unit".
-    return {k: (u or k, kind, f) for k, (u, kind, f) in table.items()}
-
-
-_WORD_UNITS = _unit_words()
-_SYMBOL_UNITS = _unit_symbols()
-# Bare symbols that collide with words or letters; each needs its own check.
-_AMBIGUOUS_SYMBOLS = frozenset({"in", "C", "F"})
-
-_QUALIFIERS = (
-    "more than|less than|fewer than|at least|at most|up to|as many as|as much as|as few as"
-    "|as little as|no more than|no fewer than|no less than|close to|in excess of|upwards of"
-    "|just over|just under|well over|well under|well above|well below|nearly|almost|about"
-    "|around|roughly|approximately|approx\\.|over|under|below|above|some|an estimated"
-    "|estimated|circa|exactly|only|just|more like|somewhere around|an additional"
-    "|another|a further|a total of|a record"
-)
-_QUALIFIER_SYMBOLS = {"~": "about", "≈": "about", "<": "less than", ">": "more than",
-                      "≤": "at most", "≥": "at least"}
-_QUALIFIER_NORMAL = {"approx.": "approximately", "an estimated": "estimated",
-                     "an additional": "additional", "a further": "further",
-                     "a total of": "total", "a record": "record"}
-
-_MONTHS = {
-    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
-    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
-    "sept": 9, "oct": 10, "nov": 11, "dec": 12,
-}
-# Words after which a four-digit number is a year even outside 1800-2100.
-_DATE_PREPOSITIONS = _word_set(
-    "in since by from until till through before after during of between and to early mid "
-    "late around circa year fiscal fy spring summer autumn fall winter end start beginning "
-    "throughout"
-)
-# Capitalised words that make the next number a name: "Article 5", "Resolution 2231".
-_ID_PREFIXES = _word_set(
-    "Article Articles Resolution Resolutions Chapter Section Title Paragraph Clause "
-    "Amendment Rule Regulation Directive Protocol Flight Route Highway Interstate Road "
-    "Street Gate Terminal Platform Room Building Block Unit Level Phase Stage Category "
-    "Grade Class Model Version Series Type Mark Mk Apollo Voyager Soyuz Falcon Windows "
-    "iPhone Boeing Airbus Channel Formula Vision Agenda Group Division Brigade Battalion "
-    "Regiment Corps District Ward Lot Track Episode Season Part Volume Vol. Page Table "
-    "Figure Fig. Exhibit Annex Appendix Bill Act Order Decree Case Item Question Step Zone "
-    "Sector Area No. Nos. Art. Sec. Ch. Para. Pt. Juz Psalm Pier Gen Gen. Tier Covid COVID"
-)
-# Capitalised words that start sentences without naming anything.
-_FUNCTION_WORDS = _word_set(
-    "In By Since About Over Some The All Only Nearly Almost Around Roughly At Up Under From "
-    "Between To Until Before After During With Of And Or For On Its Their His Her Our These "
-    "Those Each Every Than Like Another Just More Less Fewer Approximately Exactly "
-    "Estimated An A Below Above Top Total Both Further Additional Within Into Across "
-    "Against Among Amid Also Then Now When While Is Are Was Were"
-)
-# Words that end the run of words after a number when looking for the counted noun.
-_STOP_WORDS = _word_set(
-    "the a an of in on at to for from by with into onto over under about against across "
-    "after before between during near since until per via toward towards through within "
-    "without among amid around along behind beyond inside outside than as like and or but "
-    "nor so yet while whereas because if that which who whom whose where when is are was "
-    "were be been being has have had do does did will would shall should can could may "
-    "might must said say says it its they them their he she his her we our you your i "
-    "this these those there here each every all some any no not only also too very just "
-    "still already now then ago later earlier both either neither such what how "
-    "why out up down off back away"
-)
-_ADJECTIVES = _word_set(
-    "new old more other additional extra further large small big huge long short young "
-    "senior junior top key main major minor single complete full total separate "
-    "civilian military foreign armed active heavy light high low modern combat ballistic "
-    "cruise nuclear western eastern northern southern advanced former current retired "
-    "injured wounded dead killed missing elite regular reserve special fresh first last "
-    "next previous recent"
-)
-_ADJECTIVE_ENDINGS = ("al", "ic", "ive", "ous", "ful", "less", "ary", "ern", "ish", "ese")
-_IRREGULAR_PLURALS = _word_set(
-    "people children men women police personnel staff aircraft cattle livestock sheep fish "
-    "deer infantry crew militia offspring series species data media youth clergy"
-)
-_ONE_DETERMINERS = _word_set(
-    "the this that which any every each no only a another someone anyone"
-)
-# "ranged from X to Y" is a range; "rose from X to Y" is two figures, a before and an after.
-_RANGE_VERBS = _word_set("range ranges ranged ranging vary varies varied varying")
-_CHANGE_WORDS = _word_set(
-    "rose rise rises rising risen fell fall falls falling fallen increased increase increases "
-    "increasing decreased decrease decreases decreasing reduced reduce reduces reducing "
-    "reduction cut cuts raised raise raises raising grew grow grows growing dropped drop drops "
-    "dropping jumped jump jumps climbed climb climbs slashed lowered lower expanded expand "
-    "shrank shrink shrunk doubled tripled halved went go goes gone moved move moves changed "
-    "change changes shifted shift revised revise up down soared surged plunged plummeted "
-    "tumbled swelled declined decline declines boosted boost hiked hike upgraded downgraded "
-    "extended shortened widened narrowed"
-)
-_INCH_FOLLOWERS = _word_set("thick long wide tall deep high across diameter")
-
 # --------------------------------------------------------------------------- regexes
+
+_CHANGE_NEARBY = re.compile(rf"(?i)\b(?:{'|'.join(sorted(_CHANGE_WORDS))})\b")
 
 
 def _alternation(words: Iterable[str]) -> str:
@@ -319,78 +125,241 @@ def _alternation(words: Iterable[str]) -> str:
 
 
 _NUMBER_WORDS = _alternation([*_ONES, *_TENS, *_SCALE_WORDS, "dozen"])
-_MONTH_ALT = _alternation(m.capitalize() for m in _MONTHS)
+# Months: capitalised names and abbreviations, or lower-case full names ("june 2011"),
+# which _read_month_first only takes with a day or a year next to them.
+_FULL_MONTHS = [m for m in _MONTHS if len(m) > 3 and m != "sept"]
+# Capitals too, for headings and datelines ("MAR 18, 2024"): every month form is a date
+# only with a day or a year next to it.
+_MONTH_ALT = (
+    rf"(?:(?:{_alternation([*(m.capitalize() for m in _MONTHS if len(m) <= 4), 'sept'])}"
+    rf"|{_alternation(m.upper() for m in _MONTHS if len(m) <= 4)})\b\.?"
+    rf"|(?:{_alternation([*(m.capitalize() for m in _FULL_MONTHS), *_FULL_MONTHS])}"
+    rf"|{_alternation(m.upper() for m in _FULL_MONTHS)})\b"
+    r"|may(?=[ \u00a0]+(?:1[89]|2[01])[0-9]{2}\b))"  # lower-case "may" only before a year
+)
+_ALL_CURRENCY_MARKS = {**_CURRENCY_SYMBOLS, **_CURRENCY_SUFFIX_ONLY}
 _SYMBOL_ALT = _alternation(_CURRENCY_SYMBOLS)
 _KNOWN_CODES = _CURRENCY_CODES | frozenset(_CODE_ALIASES)
 _SCALE_AHEAD = r"(?:hundred|thousand|million|billion|trillion|dozen)\b"
+_FRACTION_AHEAD = rf"(?:{_alternation(_FRACTION_WORDS)})[ \t]+of\b"
+# "a litre", "a dollar", "half a gallon", "an hour and a half": the article is the number.
+# A duration takes it only with "and a half": "a year ago" and "twice a day" are no figures.
+_ARTICLE_UNIT_NAMES = sorted(
+    {name for name, (_, kind, _) in _WORD_UNITS.items()
+     if kind not in ("duration", "percent", "temperature") and not name.endswith("s")}
+    | {"dollar", "euro", "rupee", "rouble", "ruble", "franc", "peso"}, key=len, reverse=True)
+_DURATION_NAMES = "hour|day|week|month|year|minute|second|decade|century|fortnight"
+_UNIT_AHEAD = (rf"(?:{_alternation(_ARTICLE_UNIT_NAMES)})\b"
+               rf"|(?:{_DURATION_NAMES})[ \t]+and[ \t]+a[ \t]+half\b")
+_HALF_UNIT_AHEAD = (rf"(?:{_alternation(_ARTICLE_UNIT_NAMES)}|{_DURATION_NAMES}"
+                    r"|percentage point|basis point)\b")
+# "half a gallon", "a half percentage point", "a quarter mile", "quarter-litre".
+_ARTICLE_UNIT = re.compile(
+    rf"(?i)(?:(?:an?[ \t]+)?(?P<part>half|quarter)(?:[ \t]+an?)?(?=[ \t-]+{_HALF_UNIT_AHEAD})"
+    rf"|an?(?=[ \t]+(?:{_UNIT_AHEAD})))"
+)
 
 # Where a figure can begin: a currency, a sign, a digit, a number word or a month.
 _START = re.compile(
     rf"(?P<cur>(?:{_SYMBOL_ALT})(?=[ \u00a0]?[-−]?[0-9.])"
-    r"|\b[A-Z]{3}(?=[ \u00a0]?[-−]?[0-9]))"
+    r"|\b[A-Z]{3}\$?(?=[ \u00a0]?[-−]?[0-9]))"
     r"|(?P<sign>[-−+](?=[0-9]|\.[0-9])|[-−](?=[$€£¥]))"
+    rf"|(?P<minus>(?i:\b(?:minus|negative)[ \t]+)(?=[0-9]|(?i:{_NUMBER_WORDS})\b))"
     r"|(?P<digit>(?<![0-9A-Za-z.])\.(?=[0-9])|[0-9])"
     rf"|(?P<vulgar>[{''.join(_VULGAR)}])"
-    rf"|(?P<word>(?i:\b(?:an?[ \t]+(?={_SCALE_AHEAD})|half[ \t]+an?[ \t]+(?={_SCALE_AHEAD})"
-    rf"|(?:{_NUMBER_WORDS})\b)))"
-    rf"|(?P<month>\b(?:{_MONTH_ALT})\b)"
+    rf"|(?P<word>(?i:\b(?:an?[ \t]+(?={_SCALE_AHEAD}|{_FRACTION_AHEAD})"
+    rf"|an?(?=[ \t]+(?:{_UNIT_AHEAD}|(?:half|quarter)[ \t-]+{_HALF_UNIT_AHEAD}))"
+    r"|(?<=\bby )an?(?=[ \t]+(?:half|third|quarter|fifth|tenth)\b)"
+    rf"|(?:half|quarter)(?=[ \t-]+(?:an?[ \t]+)?{_HALF_UNIT_AHEAD})"
+    rf"|half[ \t]+an?[ \t]+(?={_SCALE_AHEAD})|(?:{_NUMBER_WORDS})\b)))"
+    rf"|(?P<month>\b{_MONTH_ALT})"
 )
 # Cheap first pass: a sentence without these characters or words has no figure.
-_SYMBOL_HIT = re.compile(rf"[0-9$€£¥₹₽₴₩₺₪₦₱+−.{''.join(_VULGAR)}-]")
+_SYMBOL_HIT = re.compile(rf"[0-9$€£¥₹₽₴₩₺₪₦₱₫฿₸₾₼₨₵+−.{''.join(_VULGAR)}-]")
 _LETTER_WORD = re.compile(r"[A-Za-z]+")
+_LETTER_CURRENCY_MARKS = [m for m in _CURRENCY_SYMBOLS if m.rstrip(".").isalpha()]
 _TRIGGER_WORDS = frozenset(
-    [form for word in [*_ONES, *_TENS, *_SCALE_WORDS, "dozen"]
+    [form for word in [*_ONES, *_TENS, *_SCALE_WORDS, *_FRACTION_WORDS, "dozen", "minus",
+                       "negative", *(n.split()[0] for n in _ARTICLE_UNIT_NAMES),
+                       *_DURATION_NAMES.split("|")]
      for form in (word, word.capitalize(), word.upper())]
-    + [m.capitalize() for m in _MONTHS] + [*_CURRENCY_CODES, *_CODE_ALIASES, "Rs"]
+    + [m.capitalize() for m in _MONTHS] + [m.upper() for m in _MONTHS] + _FULL_MONTHS
+    + ["sept", "may"]
+    + [*_CURRENCY_CODES, *_CODE_ALIASES, *(m.rstrip(".") for m in _LETTER_CURRENCY_MARKS)]
 )
-_CUR_PREFIX = re.compile(rf"(?:{_SYMBOL_ALT}|\b[A-Z]{{3}}\b)[ \u00a0]?")
+_CUR_PREFIX = re.compile(rf"(?:{_SYMBOL_ALT}|\b[A-Z]{{3}}\$?(?![A-Za-z]))[ \u00a0]?")
+# Repetitions are bounded so that no start re-reads an unbounded run (the scan stays linear).
 _DIGITS = re.compile(
-    r"(?P<int>[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])"
-    r"|[0-9]{1,3}(?:[\u00a0\u202f ][0-9]{3})+(?![0-9]|,[0-9]|\.[0-9]|-)"
-    r"|[0-9]+)?(?P<dec>\.[0-9]+)?"
+    r"(?P<int>[0-9]{1,3}(?:,[0-9]{3}){1,8}(?![0-9])"
+    r"|[0-9]{1,3}(?:[\u00a0\u202f\u2009 ][0-9]{3}){1,8}(?![0-9]|,[0-9]|-)"
+    r"|[0-9]{1,400})?(?P<dec>\.[0-9]{1,40})?"
 )
+# Decimal comma, read only where the text is clearly in that convention: dot-grouped
+# thousands ("1.234,56", "1.234.567"), or a comma with one or two decimals right before a
+# unit, currency or percent sign ("3,5 %", "12,50 €", "7 654 321,09 EUR").
+_COMMA_DECIMAL = re.compile(
+    r"(?P<int>[0-9]{1,3}(?P<dots>(?:\.[0-9]{3}){1,8})|[0-9]{1,3}(?:[\u00a0\u202f\u2009 ][0-9]{3})"
+    r"{1,8}|[0-9]{1,12})(?:,(?P<dec>[0-9]{1,12}))?(?![0-9]|[.,][0-9])"
+)
+_COMMA_DECIMAL_MARK = re.compile(
+    r"[ \u00a0]?(?:%|€|£|\$|¥|₽|zł|Kč|kr\b|[A-Z]{3}(?![A-Za-z])"
+    r"|(?:km|kg|m|cm|mm|g|l|t|h|min|s|°|ha|MW|GW|kW|kWh|m2|m²|km2|km²)(?![A-Za-z])"
+    r"|[ \u00a0](?:million|billion|trillion|thousand|mln|mn|bn)\b)"
+)
+# A currency just before the number: "€49,95" is a price in the decimal-comma convention.
+_CURRENCY_JUST_BEFORE = re.compile(r"(?:[€£$¥₽₹₩₺₪₦₱]|\b[A-Z]{3}|\bkr\.?|zł)[ \u00a0]?\Z")
 _EXPONENT = re.compile(r"[eE](?P<e>[-−+]?[0-9]{1,3})(?![A-Za-z0-9])"
                        r"|[ ]?(?:×[ ]?10\^?|x10\^|x10(?=[-−]))(?P<p>[-−]?[0-9]{1,3})(?![0-9])")
-_MIXED_FRACTION = re.compile(r"[ \u00a0]([0-9]{1,2})/([0-9]{1,3})(?![0-9/])")
+# "5 3/4" and, as the Federal Reserve writes, "6-1/2".
+_MIXED_FRACTION = re.compile(r"[ \u00a0-]([0-9]{1,2})/([0-9]{1,3})(?![0-9/])")
 _SIMPLE_FRACTION = re.compile(r"/([0-9]{1,3})(?![0-9/])")
 _WORD_SEQUENCE = re.compile(
     rf"(?i)(?:half[ \t]+)?(?:an?[ \t]+)?(?:{_NUMBER_WORDS})\b"
-    rf"(?:(?:[ \t]*[-‐][ \t]*|[ \t]+and[ \t]+|[ \t]*&[ \t]*|,[ \t]*|[ \t]+)(?:{_NUMBER_WORDS})\b)*"
+    rf"(?:(?:[ \t]*[-‐][ \t]*|[ \t]+and[ \t]+|[ \t]*&[ \t]*|,[ \t]*|[ \t]+)(?:{_NUMBER_WORDS})\b)"
+    r"{0,24}"
 )
 _WORD_TOKEN = re.compile(r"[A-Za-z]+|&|,")
 _AND_A_HALF = re.compile(r"(?i)[ \t]+and[ \t]+a[ \t]+half\b")
 _FRACTION_WORD = re.compile(rf"(?i)[ \t-]+({_alternation(_FRACTION_WORDS)})\b")
+_BY_A_FRACTION = re.compile(r"(?i)an?[ \t]+(half|third|quarter|fifth|tenth)\b(?![ \t]+of\b)")
+_A_FRACTION = re.compile(rf"(?i)an?[ \t]+({_alternation(_FRACTION_WORDS)})(?=[ \t]+of\b)")
+_ORDINAL_WORDS = _word_set(
+    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
+    "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth "
+    "thirtieth fortieth fiftieth sixtieth seventieth eightieth ninetieth hundredth "
+    "thousandth millionth billionth"
+)
+# "thirty-first", "one hundred and first": an ordinal, not a count of thirty.
+_ORDINAL_AFTER = re.compile(rf"(?i)(?:[ \t]*[-‐][ \t]*|[ \t]+(?:and[ \t]+)?)"
+                            rf"({_alternation(_ORDINAL_WORDS)})\b")
+# Spoken decimals: "four hundred point zero five", "1 point 1", "three point five".
+_DIGIT_WORD = _alternation([w for w, v in _ONES.items() if v < 10] + ["oh", "nought"])
+_SPOKEN_POINT = re.compile(
+    rf"(?i)[ \t]+point[ \t]+((?:{_DIGIT_WORD})\b(?:[ \t]+(?:{_DIGIT_WORD})\b){{0,11}}"
+    r"|[0-9]{1,12}(?![0-9,.]))"
+)
 _SCALE_WORD = re.compile(rf"(?i)[ \u00a0]+({_alternation(_SCALE_WORDS)})\b")
 _SCALE_ABBREVIATION = re.compile(r"([ \u00a0]?)(bln|bn|mln|mn|trn|tn|k|K|m|M|B|T)(?![A-Za-z0-9])")
 _UNCERTAINTY = re.compile(r"[ ]?(?:±|\+/-|\+/−)[ ]?[0-9]+(?:\.[0-9]+)?")
+# "twenty-four (24) hours": the digits restate the words; one figure.
+_RESTATED = re.compile(r"[ \u00a0]?\(([0-9][0-9,.]{0,20})\)")
+# "35 (kg)": a unit in brackets after the number.
+_BRACKETED = re.compile(r"[ \u00a0]?\(([^()\s][^()]{0,24})\)")
 _SYMBOL_LENGTHS = sorted({len(symbol) for symbol in _SYMBOL_UNITS}, reverse=True)
 # After a unit symbol: no letter, digit or "/x" that would make it part of a longer token.
 _SYMBOL_END = re.compile(r"[A-Za-z0-9²³_]|/[A-Za-z0-9]")
-# Up to three words after a number; the longest run that names a unit wins.
+# Up to four words after a number; the longest run that names a unit wins.
 _WORDS_AHEAD = re.compile(
-    r"(?:[ \u00a0]+|[ ]?-[ ]?)([A-Za-z]+)(?:[ \t-]+([A-Za-z]+))?(?:[ \t-]+([A-Za-z]+))?"
+    r"(?:[ \u00a0]+|[ ]?-[ ]?)([A-Za-z]{1,30})(?:[ \t-]+([A-Za-z]{1,30}))?"
+    r"(?:[ \t-]+([A-Za-z]{1,30}))?(?:[ \t-]+([A-Za-z]{1,30}))?"
 )
 _UNIT_WORD_MAX = max(len(name.split()) for name in _WORD_UNITS)
+_CURRENCY_WORD_FORMS = sorted(
+    {*_CURRENCY_FAMILIES, *(f"{name}s" for name in _CURRENCY_FAMILIES), *_CURRENCY_PLURALS,
+     "pounds sterling", "pound sterling"}, key=len, reverse=True)
 _CURRENCY_SUFFIX = re.compile(
-    rf"(?:[ \u00a0]?)(?:(?P<sym>€|£|\$|¥|₽|₴|zł)|(?P<code>[A-Z]{{3}})\b"
+    rf"(?:[ \u00a0]?)(?:(?P<sym>{_alternation(_ALL_CURRENCY_MARKS)})(?![A-Za-z])"
+    r"|(?P<code>[A-Z]{3})(?![A-Za-z])"
     rf"|(?i:(?P<adj>{_alternation(_CURRENCY_ADJECTIVES)})[ ]+)?"
-    r"(?P<word>(?i:pounds[ ]sterling|pound[ ]sterling|sterling|dollars?|euros?|yen|yuan"
-    r"|renminbi|roubles?|rubles?|hryvnias?|hryvnas|rupees?|francs?|pesos?|liras?|shekels?"
-    r"|zlotys?|riyals?|dirhams?|rials?|rand|won|cents?|pence|pounds?)\b))"
+    rf"(?P<word>(?i:{_alternation(_CURRENCY_WORD_FORMS)})\b))"
+)
+# "7 dollars and 25 cents", "£5 and 20p": the sub-unit completes the amount.
+_AND_SUBUNIT = re.compile(
+    r"(?i)(?:,?[ \t]+and|,)?[ \t]+([0-9]{1,2}|[a-z]+(?:[ -][a-z]+)?)[ \t]*"
+    r"(cents?|pence|p|paise|kopecks?|kopeks?)\b"
 )
 _CLOCK = re.compile(
-    r"[0-9]{1,2}(?:[:.][0-9]{2})?[ \u00a0]?(?:[aApP]\.?[mM]\.?)(?![A-Za-z])"
-    r"|[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?(?![0-9])"
+    r"(?P<h>[0-9]{1,2})(?:[:.](?P<m>[0-9]{2}))?[ \u00a0]?"
+    r"(?P<ap>[aApP])(?:\.[mM]\.?|[mM])(?![A-Za-z])"
+    r"|(?P<h24>[0-9]{1,2}):(?P<m24>[0-9]{2})(?::[0-9]{2})?(?![0-9])"
 )
 _DECADE = re.compile(r"([12][0-9]{2}0)s\b")
 _ORDINAL_OR_GLUE = re.compile(r"[A-Za-z0-9]|[.,:/][0-9]|-[A-Z]")
 _DAY_MONTH = re.compile(
-    rf"([0-9]{{1,2}})(?:st|nd|rd|th)?[ \u00a0]+(?:of[ ]+)?({_MONTH_ALT})\.?"
-    r"(?:,?[ \u00a0]+([0-9]{4}))?(?![0-9])"
+    rf"([0-9]{{1,2}})(?:st|nd|rd|th)?(?:[ \u00a0]+(?:of[ ]+)?|[-/])({_MONTH_ALT})"
+    r"(?:(?:,?[ \u00a0]+|[-/])([0-9]{4}))?(?![0-9])"
 )
+# "10-22 August 2012", "22-23 Feb", "10 to 22 August": the first day borrows the month.
+_DAY_RANGE = re.compile(
+    rf"([0-9]{{1,2}})(?:st|nd|rd|th)?[ \u00a0]*(?:[-–—]|to|and)[ \u00a0]*(?=([0-9]{{1,2}})"
+    rf"(?:st|nd|rd|th)?(?:[ \u00a0]+(?:of[ ]+)?)({_MONTH_ALT})(?:,?[ \u00a0]+([0-9]{{4}}))?"
+    r"(?![0-9]))"
+)
+_DATE_RANGE_JOIN = re.compile(r"[ \u00a0]*(?:[-–—]|to|until|till|through)[ \u00a0]*")
+_OCLOCK = re.compile(r"([0-9]{1,2})[ \u00a0]?o['’ ]?[ ]?clock\b")
 _MONTH_DAY = re.compile(
-    rf"({_MONTH_ALT})\.?(?:[ \u00a0]+([0-9]{{1,2}})(?:st|nd|rd|th)?(?![0-9]))?"
+    rf"({_MONTH_ALT})(?:(?:[ \u00a0]+(?:the[ ]+)?|[-/])([0-9]{{1,2}})(?:st|nd|rd|th)?"
+    r"(?![0-9]))?(?:(?:,?[ \u00a0]+|[ \u00a0]+of[ \u00a0]+|[-/])([0-9]{4})(?![0-9]))?"
+)
+# The second day of "August 10 - 22, 2012": the month stands before the first day.
+_MONTH_RANGE_BEFORE = re.compile(
+    rf"({_MONTH_ALT})[ \u00a0]+([0-9]{{1,2}})(?:st|nd|rd|th)?[ \u00a0]*"
+    r"(?:[-–—]|to|and|until|through)[ \u00a0]*\Z"
+)
+_DAY_YEAR = re.compile(
+    rf"([0-9]{{1,2}})(?:st|nd|rd|th)?(?![0-9])(?![ \u00a0]*(?:of[ ]+)?{_MONTH_ALT})"
     r"(?:,?[ \u00a0]+([0-9]{4})(?![0-9]))?"
+)
+# ISO 8601 dates: "2023-06-01", also with a time after "T".
+_ISO_DATE = re.compile(r"([12][0-9]{3})-([01][0-9])-([0-3][0-9])(?![0-9])")
+# Numeric dates: "04/02/2025" (slashes or dashes: month first, as in the US, unless the
+# first number cannot be a month) and "04.02.2025" (dots: day first, as in Europe).
+_NUMERIC_DATE = re.compile(
+    r"([0-9]{1,2})([/.-])([0-9]{1,2})\2((?:1[89]|2[01])[0-9]{2})(?![0-9]|[/.-][0-9])"
+)
+# "on the 5th": a day of the month with no month named.
+_ON_THE_BEFORE = re.compile(r"(?i)(?<![A-Za-z])on[ \t]+the[ \t]+\Z")
+_DAY_ORDINAL = re.compile(r"([0-9]{1,2})(?:st|nd|rd|th)(?=[ \t]*(?:[,.;:)!?]|\Z|[ \t]+(?:at|and"
+                          r"|or|when|as|after|before|of[ \t]+(?:this|next|last)[ \t]+month)\b))")
+# "late 2014", "mid-2015", "early June", "the end of 2016": the part of the period.
+_PERIOD_PART_BEFORE = re.compile(
+    r"(?i)(?<![A-Za-z])(?:(early|mid|late)[- \t]|(?:the[ \t]+)?(end|start|beginning|middle)"
+    r"[ \t]+of[ \t]+)\Z"
+)
+# Phone numbers: "+1 555-123-4567", "(555) 123-4567", "020 7946 0958", "555-123-4567".
+_PHONE = re.compile(
+    r"\+?[0-9]{1,3}[ .-]\(?[0-9]{2,4}\)?[ .-][0-9]{3,4}[ .-][0-9]{3,4}(?![0-9])"
+    r"|\+[0-9]{1,3}[ .-]?[0-9]{2,4}[ .-][0-9]{3,4}(?:[ .-][0-9]{2,4})?(?![0-9])"
+    r"|[0-9]{3}\)[ .-]?[0-9]{3}[ .-][0-9]{4}(?![0-9])"
+    r"|0[0-9]{2,4}[ ][0-9]{3,4}[ ][0-9]{3,4}(?![0-9])"
+    r"|[0-9]{3}-[0-9]{3}-[0-9]{4}(?![0-9])"
+)
+# A number right after these words is a result: "won 31-24", "a 24-31 defeat".
+_SCORE_WORDS = _word_set(
+    "won win wins beat beats defeated defeat defeats lost lose loses drew draw draws victory "
+    "thrashed edged routed trounced score scored scores leads led trailed trail trailing "
+    "winning losing vote voted votes"
+)
+# "one official said": a source being described, not a count.
+_SPEECH_AFTER = re.compile(
+    r"(?i)(?:[ \t]+[A-Za-z-]{1,30}){0,3}?,?[ \t]+(?:who|said|says|told|added|explained|noted"
+    r"|wrote|argued|warned|claimed|insisted|recalled|stated|suggested|described|familiar|"
+    r"speaking|briefed|cautioned|confirmed|declined|asked|replied|tweeted|posted)\b"
+)
+_PER_BEFORE = re.compile(r"(?i)(?:[0-9%¢]|\b(?:dollars?|euros?|cents?|pence|pounds?|bucks))"
+                         r"[ \t]+\Z")
+_PARTNER_QUALIFIER = re.compile(r"(?i)(?:about|around|approximately|roughly)[ \t]+|~[ ]?")
+_HYPHEN_NOUN = re.compile(r"-([a-z]{3,20})(?=[ \t]+[a-z])")
+# "1792 bc", "717 CE": a year of an era.
+_ERA = re.compile(r"[ \u00a0]?(?i:(b\.c\.(?:e\.)?|a\.d\.|c\.e\.|bce|bc|ad|ce))(?![A-Za-z])")
+# "at age 14", "aged 83", "under the age of 13": an age in years.
+_AGE_BEFORE = re.compile(r"(?i)(?<![A-Za-z])(?:age|aged|ages)(?:[ \t]+of)?[ \t]+\Z")
+# A list's enumerator: "5." or "(8)" at the start of a text, not a figure.
+_ENUMERATOR = re.compile(r"[ \t]*(?:\(([0-9]{1,3})\)|([0-9]{1,3})[.)])(?:[ \t]|\Z)")
+_SCORE_OF_BEFORE = re.compile(r"(?i)(?<![A-Za-z])score[ \t]+of[ \t]+\Z")
+_MINUS_WORD = re.compile(r"(?i)(?:minus|negative)[ \t]+")
+_ANGLE_CONTEXT = re.compile(
+    r"(?i)\b(?:angles?|angled|turns?|turned|turning|tilt|tilted|tilts|rotat\w*|slopes?|sloping"
+    r"|inclin\w*|latitude|longitude|north|south|east|west|arc|pitch|banked|heading|bearing"
+    r"|axis|orbit\w*|spin|swivel\w*|view|field|cone|wedge|sector|compass|steer\w*|veer\w*)\b"
+)
+_BELOW_ZERO = re.compile(r"(?i)[ \t]+below[ \t]+(?:zero|freezing)\b")
+# Words that make a bare "degrees" or "°" a temperature rather than an angle.
+_TEMPERATURE_CONTEXT = re.compile(
+    r"(?i)\b(?:temperatures?|fever|heat|heatwave|hot|hotter|hottest|cold|colder|coldest|warm"
+    r"|warmer|warmest|weather|thermometer|forecast|freezing|chill|climate|celsius|fahrenheit"
+    r"|centigrade|degrees?[ \t]+(?:c|f)\b|boil|boiling|melt|melting|oven|cool|cooler|mercury"
+    r"|thaw|frost|scorching|sweltering|balmy|highs?|lows?|below[ \t]+zero)\b"
 )
 _QUALIFIER_BEFORE = re.compile(
     rf"(?i)(?:(?<![A-Za-z])({_QUALIFIERS})[ \t\u00a0]+|([~≈<>≤≥])[ ]?)\Z"
@@ -401,8 +370,9 @@ _FROM_BEFORE = re.compile(r"(?i)(?<![A-Za-z])(?:([A-Za-z]+)[ \t]+)?from[ \t]+\Z"
 _WORD_BEFORE = re.compile(r"(?<![A-Za-z])([A-Za-z][A-Za-z.]*)[ \t\u00a0]+\Z")
 _TIME_PREFIX = re.compile(r"(?i)(?<![A-Za-z])(?:mid|early|late|pre|post)-\Z")
 _ONE_BEFORE = re.compile(r"(?<![A-Za-z])([A-Za-z]+)[ \t]+\Z")
-_RANGE_JOIN = re.compile(r"[ \t]*[–—][ \t]*|-(?=[0-9$€£])|[ ]+-[ ]+|-?[ \t]+(to|and|or)[ \t]+")
-_RUN_WORD = re.compile(r"[ \t\u00a0]+([^\W\d_][\w'’.-]*[\w'’]|[^\W\d_])")
+_RANGE_JOIN = re.compile(r"[ \t]*(?:[–—]|--)[ \t]*|-(?=[0-9$€£])|[ ]+-[ ]+"
+                         r"|-?[ \t]+(to|and|or)[ \t]+")
+_RUN_WORD = re.compile(r"[ \t\u00a0]+([^\W\d_][\w'’.-]{0,40}[\w'’]|[^\W\d_])")
 _DESIGNATION = re.compile(r"[ \t][0-9]{1,3}[A-Z]?(?=[ \t][A-Za-z])")
 _AFTER_NOUN_BLOCK = re.compile(r"[ \t\u00a0]*[,.;:!?()\"“”]")
 _INCH_END = re.compile(r"[ \t]*(?:[.,;:)!?]|\Z)")
@@ -441,13 +411,14 @@ class _Quantity:
 
 def _read_digits(s: str, i: int) -> tuple[float, int, bool] | None:
     """Read a written-out numeral at i: (value, end, is a plain integer)."""
+    comma = _read_comma_decimal(s, i)
+    if comma is not None:
+        return comma
     m = _DIGITS.match(s, i)
     if m is None or m.end() == i:
         return None
     int_part, dec_part = m.group("int"), m.group("dec")
-    digits = (int_part or "0").replace(",", "").replace(" ", "")
-    digits = digits.replace("\u00a0", "").replace("\u202f", "")
-    text = digits + (dec_part or "")
+    text = _strip_grouping(int_part or "0") + (dec_part or "")
     end = m.end()
     plain = dec_part is None and int_part is not None and int_part.isdigit()
     exponent = _EXPONENT.match(s, end)
@@ -456,9 +427,47 @@ def _read_digits(s: str, i: int) -> tuple[float, int, bool] | None:
         # float() of the joined text overflows to inf (dropped later) instead of raising.
         return float(f"{text}e{int(power)}"), exponent.end(), False
     value = float(text)
-    if plain and int_part is not None and len(int_part) <= 2:
-        return _with_fraction(s, value, end)
+    if plain and int_part is not None:
+        spoken = _SPOKEN_POINT.match(s, end)
+        if spoken is not None:  # "1 point 1"
+            return value + _spoken_decimals(spoken.group(1)), spoken.end(), False
+        if len(int_part) <= 2:
+            return _with_fraction(s, value, end)
     return value, end, plain
+
+
+def _strip_grouping(digits: str) -> str:
+    """Digits without the commas, dots or (thin) spaces that group thousands."""
+    for mark in (",", ".", " ", "\u00a0", "\u202f", "\u2009"):
+        digits = digits.replace(mark, "")
+    return digits
+
+
+def _read_comma_decimal(s: str, i: int) -> tuple[float, int, bool] | None:
+    """A number in the decimal-comma convention, when the text clearly uses it."""
+    m = _COMMA_DECIMAL.match(s, i)
+    if m is None:
+        return None
+    dots, dec = m.group("dots"), m.group("dec")
+    if dots is not None:
+        # "1.234,56" or "1.234.567"; a single "1.234" stays an English decimal.
+        if dec is None and dots.count(".") < 2:
+            return None
+    elif dec is None or len(dec) > 2 or not (
+            _COMMA_DECIMAL_MARK.match(s, m.end()) is not None
+            or (len(dec) == 2 and _CURRENCY_JUST_BEFORE.search(s, max(0, i - 5), i))):
+        return None
+    whole = _strip_grouping(m.group("int"))
+    value = float(f"{whole}.{dec}") if dec is not None else float(whole)
+    return value, m.end(), dec is None
+
+
+def _spoken_decimals(text: str) -> float:
+    """The fraction that "zero five" or "77" after "point" stands for (0.05, 0.77)."""
+    if text[0].isdigit():
+        return float(f"0.{text}")
+    digits = "".join(str(_ONES.get(word.lower(), 0)) for word in text.split())
+    return float(f"0.{digits}")
 
 
 def _with_fraction(s: str, whole: float, end: int) -> tuple[float, int, bool]:
@@ -483,6 +492,18 @@ def _is_prose_fraction(numerator: int, denominator: int, before_of: bool = False
 
 def _read_words(s: str, i: int) -> tuple[float, int, str | None] | None:
     """Read a number in words at i: (value, end, the word if it was a single one)."""
+    article = _ARTICLE_UNIT.match(s, i)
+    if article is not None:  # "a litre", "half a gallon": the unit is read after it
+        part = (article.group("part") or "").lower()
+        if not part and _PER_BEFORE.search(s, max(0, i - 12), i):
+            return None  # "$80 a barrel": "a" means "per"
+        return {"half": 0.5, "quarter": 0.25}.get(part, 1.0), article.end(), None
+    by_fraction = _BY_A_FRACTION.match(s, i) if s.startswith("by ", max(0, i - 3)) else None
+    if by_fraction is not None:  # "cut by a third", "rose by a half"
+        return 1 / _FRACTION_WORDS[by_fraction.group(1).lower()], by_fraction.end(), None
+    a_fraction = _A_FRACTION.match(s, i)
+    if a_fraction is not None:  # "a quarter of", "a third of"
+        return 1 / _FRACTION_WORDS[a_fraction.group(1).lower()], a_fraction.end(), None
     m = _WORD_SEQUENCE.match(s, i)
     if m is None:
         return None
@@ -495,11 +516,29 @@ def _read_words(s: str, i: int) -> tuple[float, int, str | None] | None:
     if half:
         value, used = value / 2, used + 1
     end = tokens[used - 1][1]
+    last = tokens[used - 1][0]
+    if last not in _ONES and _ORDINAL_AFTER.match(s, end) is not None:
+        return None  # "thirty-first", "one hundred and first"
     single = tokens[0][0] if used == 1 else None
-    fraction = _word_fraction(s, value, end, single)
-    if fraction is not None:
-        return fraction[0], fraction[1], None
+    spoken = _SPOKEN_POINT.match(s, end) if value == int(value) else None
+    if spoken is not None:  # "four hundred point zero five"
+        value, end, single = value + _spoken_decimals(spoken.group(1)), spoken.end(), None
+    else:
+        fraction = _word_fraction(s, value, end, single)
+        if fraction is not None:
+            value, end, single = fraction[0], fraction[1], None
+    restated = _RESTATED.match(s, end)
+    if restated is not None and _same_number(restated.group(1), value):
+        end = restated.end()  # "twenty-four (24) hours"
     return value, end, single
+
+
+def _same_number(digits: str, value: float) -> bool:
+    """Whether digits such as "24" or "1,000" write the same number as value."""
+    try:
+        return float(digits.replace(",", "")) == value
+    except ValueError:
+        return False
 
 
 def _word_fraction(s: str, value: float, end: int, single: str | None) -> tuple[float, int] | None:
@@ -507,10 +546,13 @@ def _word_fraction(s: str, value: float, end: int, single: str | None) -> tuple[
     half = _AND_A_HALF.match(s, end)
     if half is not None:
         return value + 0.5, half.end()
-    if single is not None and value >= 1:
+    if single is not None and single in _ONES and value >= 1:
         frac = _FRACTION_WORD.match(s, end)
         if frac is not None:
-            return value / _FRACTION_WORDS[frac.group(1).lower()], frac.end()
+            word = frac.group(1).lower()
+            plural = word.endswith("s") or word == "halves"
+            if plural == (value > 1) or word == "half":
+                return value / _FRACTION_WORDS[word], frac.end()
     return None
 
 
@@ -585,14 +627,16 @@ def _read_number(s: str, i: int) -> tuple[float, int, bool, bool, str | None] | 
 def _read_quantity(s: str, i: int) -> _Quantity | None:
     """Read [sign][currency][sign] number [scale] [± x] [currency | unit] starting at i."""
     start, sign = i, 1.0
-    if s[i] in "-−+":
+    minus = _MINUS_WORD.match(s, i)
+    if minus is not None:
+        sign, i = -1.0, minus.end()
+    elif s[i] in "-−+":
         sign, i = (-1.0 if s[i] != "+" else 1.0), i + 1
     currency = None
     prefix = _CUR_PREFIX.match(s, i)
-    if prefix is not None and _is_currency_mark(prefix.group().strip()):
-        code = prefix.group().strip()
-        currency = _CURRENCY_SYMBOLS.get(code) or _CODE_ALIASES.get(code, code)
-        i = prefix.end()
+    code = _currency_code(prefix.group().strip()) if prefix is not None else None
+    if prefix is not None and code is not None:
+        currency, i = code, prefix.end()
         if sign == 1.0 and i < len(s) and s[i] in "-−":
             sign, i = -1.0, i + 1
     if i >= len(s):
@@ -612,12 +656,26 @@ def _read_quantity(s: str, i: int) -> _Quantity | None:
         q.end = uncertainty.end()
     if q.currency is None and not _read_currency_suffix(s, q):
         _read_unit(s, q)
+    if q.unit is not None and q.raw == int(q.raw) and q.raw > 0:
+        half = _AND_A_HALF.match(s, q.end)
+        if half is not None:  # "an hour and a half", "two years and a half"
+            q.raw, q.end = q.raw + 0.5, half.end()
     return q
 
 
+def _currency_code(mark: str) -> str | None:
+    """The ISO code of a currency mark before a number ("$", "HK$", "USD", "SGD$", "RM")."""
+    if mark in _CURRENCY_SYMBOLS:
+        return _CURRENCY_SYMBOLS[mark]
+    code = mark[:-1] if len(mark) == 4 and mark.endswith("$") else mark
+    if code in _KNOWN_CODES:  # three capitals that are a known code ("USD", not "NATO")
+        return _CODE_ALIASES.get(code, code)
+    return None
+
+
 def _is_currency_mark(mark: str) -> bool:
-    """A currency symbol, or a three capitals that are a known ISO code ("USD", not "NATO")."""
-    return mark in _CURRENCY_SYMBOLS or mark in _KNOWN_CODES
+    """A currency symbol or a known ISO code, as it may stand before a number."""
+    return _currency_code(mark) is not None
 
 
 def _read_scale(s: str, q: _Quantity) -> None:
@@ -648,49 +706,104 @@ def _read_currency_suffix(s: str, q: _Quantity) -> bool:
         return False
     q.currency, q.kind, q.end = code, "money", m.end()
     word = (m.group("word") or "").lower()
-    q.factor = _SUBUNIT_FACTOR.get(word.rstrip("s"), _SUBUNIT_FACTOR.get(word, 1.0))
+    family = _currency_family(word) if word else ""
+    q.factor = _SUBUNIT_FACTOR.get(family, 0.01 if m.group("sym") == "¢" else 1.0)
+    if q.scale == 1.0 and not word:
+        _read_scale(s, q)  # "30 EUR million"
+    elif q.factor == 1.0 and word:
+        _read_subunit(s, q)  # "7 dollars and 25 cents"
     return True
+
+
+def _read_subunit(s: str, q: _Quantity) -> None:
+    """Add the cents of "7 dollars and 25 cents" (or pence, paise, kopecks) to the amount."""
+    m = _AND_SUBUNIT.match(s, q.end)
+    if m is None:
+        return
+    subunit = m.group(2).lower()
+    if (subunit in ("p", "pence")) != (q.currency == "GBP"):
+        return
+    number = _read_number(s, m.start(1))
+    if number is None or number[1] != m.end(1) or not 0 < number[0] < 100:
+        return
+    q.raw += math.copysign(number[0] / 100, q.raw) / q.scale
+    q.end = m.end()
+
+
+def _currency_family(word: str) -> str:
+    """The family name of a currency word: "dollars" -> "dollar", "pennies" -> "penny"."""
+    word = word.lower()
+    if word in _CURRENCY_PLURALS:
+        return _CURRENCY_PLURALS[word]
+    if word in ("pounds sterling", "pound sterling"):
+        return "sterling"
+    return word if word in _CURRENCY_FAMILIES else word[:-1]
 
 
 def _currency_of_suffix(m: re.Match[str], q: _Quantity) -> str | None:
     """The ISO code a currency suffix names, or None when it is not money here."""
     if m.group("sym"):
-        return {"€": "EUR", "£": "GBP", "$": "USD", "¥": "JPY", "₽": "RUB", "₴": "UAH",
-                "zł": "PLN"}[m.group("sym")]
+        return _ALL_CURRENCY_MARKS[m.group("sym")]
     if m.group("code"):
         code = m.group("code")
         return _CODE_ALIASES.get(code, code) if code in _KNOWN_CODES else None
     word = m.group("word").lower()
-    adjective = (m.group("adj") or "").lower()
-    if word in ("pound", "pounds"):
-        # "20 million pounds" is money, "10 pounds" is a weight.
-        if q.scale == 1.0 and adjective != "british":
-            return None
-        return "GBP"
-    if word == "won" and q.scale == 1.0:
-        return None
-    if adjective in _CURRENCY_ADJECTIVES and word.startswith(("dollar", "franc", "pound")):
-        return _CURRENCY_ADJECTIVES[adjective]
-    key = word if word in _CURRENCY_WORDS else word.rstrip("s")
-    return _CURRENCY_WORDS.get(key)
+    family = _currency_family(word)
+    adjective = re.sub(r"\s+", " ", (m.group("adj") or "").lower())
+    default, members = _CURRENCY_FAMILIES.get(family, (None, {}))
+    if family == "pound" and q.scale == 1.0 and adjective not in members:
+        return None  # "20 million pounds" is money, "10 pounds" is a weight
+    if family == "won" and q.scale == 1.0:
+        return None  # "the team won"
+    return members.get(adjective, default)
 
 
 def _read_unit(s: str, q: _Quantity) -> None:
     """Read a unit symbol or a unit word after the number, when one fits."""
+    found = _unit_at(s, q)
+    if found is None or (found[0][0] == "bit" and s.startswith("-", q.end)):
+        return  # "a 64-bit system" names an architecture, not a size
+    (q.unit, q.kind, q.factor), q.end = found
+    if q.unit == "deg" and _near_angle_words(s, q.start, q.end):
+        q.kind = "number"  # "a 90 degree turn": an angle; otherwise news means heat
+    if q.kind == "temperature":
+        below = _BELOW_ZERO.match(s, q.end)
+        if below is not None:  # "2 degrees below zero"
+            q.raw, q.end = -abs(q.raw), below.end()
+
+
+def _unit_at(s: str, q: _Quantity) -> tuple[_Unit, int] | None:
+    """The unit after the number: a word, a symbol, or either in brackets ("35 (kg)")."""
     word_unit = _unit_word_at(s, q.end)
     if word_unit is not None:
-        (q.unit, q.kind, q.factor), q.end = word_unit
-        return
-    if q.is_word:
-        return
+        return word_unit
     symbol = _unit_symbol_at(s, q.end)
-    if symbol is None:
-        return
-    name, end = symbol
-    if name in _AMBIGUOUS_SYMBOLS and not _ambiguous_symbol_fits(s, name, end):
-        return
-    q.unit, q.kind, q.factor = _SYMBOL_UNITS[name]
-    q.end = end
+    if symbol is not None and q.is_word and (len(symbol[0]) < 2 or not symbol[0][0].isalpha()):
+        symbol = None  # "two kg", "one sec", but not "six m" or "three C"
+    if symbol is not None:
+        name, end = symbol
+        if name not in _AMBIGUOUS_SYMBOLS or _ambiguous_symbol_fits(s, name, end):
+            return _SYMBOL_UNITS[name], end
+        return None
+    bracket = _BRACKETED.match(s, q.end)
+    if bracket is not None:
+        inside = bracket.group(1).strip()
+        unit = _SYMBOL_UNITS.get(inside) or _WORD_UNITS.get(inside.lower())
+        if unit is not None and inside not in _AMBIGUOUS_SYMBOLS:
+            return unit, bracket.end()
+    return None
+
+
+def _near_angle_words(s: str, start: int, end: int) -> bool:
+    """Whether words about angles (and no words about heat) stand near a figure."""
+    if _ANGLE_CONTEXT.search(s, max(0, start - 60), end + 60) is None:
+        return False
+    return not _near_temperature_words(s, start, end)
+
+
+def _near_temperature_words(s: str, start: int, end: int) -> bool:
+    """Whether words about heat or weather stand within a sentence's reach of a figure."""
+    return _TEMPERATURE_CONTEXT.search(s, max(0, start - 120), end + 120) is not None
 
 
 def _unit_symbol_at(s: str, i: int) -> tuple[str, int] | None:
@@ -720,15 +833,27 @@ def _unit_word_at(s: str, i: int) -> tuple[_Unit, int] | None:
 
 
 def _ambiguous_symbol_fits(s: str, name: str, end: int) -> bool:
-    """Whether "in", "C" or "F" after a number is a unit rather than a word or a letter."""
+    """Whether "in", "C", "F", "bar" or "Mt" after a number is a unit, not a word or a letter."""
     if name == "in":
         # "2 in thick" and "2 in." are inches; "2 in Kyiv" is a preposition.
         follower = _RUN_WORD.match(s, end)
         ends = _INCH_END.match(s, end) is not None
         return ends or (follower is not None and follower.group(1).lower() in _INCH_FOLLOWERS)
     after = s[end:end + 2]
-    # "F-16" and "C.I.A." are letters of a name, "30 C." is a temperature.
-    return not (after.startswith("-") or (after.startswith(".") and after[1:].isalnum()))
+    # "F-16" and "C.I.A." are letters of a name, "30 C." is a temperature, "12.5C/" a price.
+    if after.startswith(("-", "/")) or (after.startswith(".") and after[1:].isalnum()):
+        return False
+    if name in ("C", "F"):
+        if _near_temperature_words(s, end - 2, end):
+            return True
+        # "a 10F form": a letter naming a model or a form, unless the text is about heat.
+        follower = _RUN_WORD.match(s, end)
+        word = follower.group(1) if follower is not None else ""
+        return not (word[:1].islower() and word.lower() not in _STOP_WORDS)
+    if name in ("bar", "Mt"):
+        follower = _RUN_WORD.match(s, end)  # "Mt Everest", "the 3 bar gate"
+        return follower is None or follower.group(1).lower() in _STOP_WORDS
+    return True
 
 
 # --------------------------------------------------------------------------- context
@@ -767,12 +892,22 @@ def _named_by_word_before(s: str, q: _Quantity, noun: str | None) -> bool:
     word = m.group(1)
     if word in _ID_PREFIXES:
         return q.bare and not q.is_word
+    if (len(word) > 1 and word.isupper() and q.bare and q.plain_int and not q.is_word
+            and word.capitalize() not in _FUNCTION_WORDS and word not in _KNOWN_CODES
+            and not _shouted_after(s, q.end)):
+        return True  # "FTSE 100 companies", "CAC 40": an index or a model name
     if not word[0].isupper() or word in _FUNCTION_WORDS or word.lower() in _MONTHS:
         return False
     if not (q.bare and q.plain_int and not q.is_word):
         return False
     # News style spells out one to nine, so "Leopard 2 tanks" names a model.
     return (noun is None and q.raw < 1000) or (q.raw < 10 and m.start() > 0)
+
+
+def _shouted_after(s: str, end: int) -> bool:
+    """Whether the word after end is in capitals too, as in "ARMY SENDS 500 TROOPS"."""
+    follower = _RUN_WORD.match(s, end)
+    return follower is not None and follower.group(1).isupper()
 
 
 def _qualifier(s: str, start: int, floor: int) -> tuple[str | None, int]:
@@ -824,6 +959,9 @@ def _words_after(s: str, i: int, limit: int) -> list[str]:
 
 def _noun_after(s: str, i: int, value: float) -> str | None:
     """The head noun of what a count counts: skip modifiers, take the first plural."""
+    hyphened = _HYPHEN_NOUN.match(s, i)
+    if hyphened is not None and hyphened.group(1) not in _WORD_UNITS:  # "a 6,300-room hotel"
+        return hyphened.group(1)
     words = _words_after(s, i, 4)
     if not words:
         return None
@@ -854,44 +992,187 @@ def _unit_noun(s: str, end: int) -> str | None:
 # --------------------------------------------------------------------------- dates
 
 
-def _iso(year: int, month: int, day: int | None) -> str:
-    """ISO partial date: "2022-02" or "2022-02-24"."""
+def _iso(year: int | None, month: int | None, day: int | None) -> str:
+    """ISO 8601 (partial) date: "2022", "2022-02", "2022-02-24"; "--02-24" and "--02" when
+    the text names no year, "---05" for a day alone (the truncated forms of ISO 8601:2000,
+    as XML Schema's gMonthDay, gMonth and gDay)."""
+    head = "-" if year is None else f"{year:04d}"
+    if month is None:
+        return f"{head}--{day:02d}" if day is not None else head
     if day is None:
-        return f"{year:04d}-{month:02d}"
-    return f"{year:04d}-{month:02d}-{day:02d}"
+        return f"{head}-{month:02d}"
+    return f"{head}-{month:02d}-{day:02d}"
 
 
-def _date_figure(s: str, start: int, end: int, year: int, iso: str) -> FoundFigure:
-    """A FoundFigure of kind "date"."""
-    return FoundFigure(s[start:end], float(year), None, None, "date", None, None, iso, start, end)
+def _valid_day(year: int | None, month: int, day: int) -> bool:
+    """Whether the day exists in that month (29 February only in a leap or unknown year)."""
+    if not 1 <= month <= 12 or day < 1:
+        return False
+    if month == 2 and day == 29:
+        return year is None or calendar.isleap(year)
+    return day <= calendar.monthrange(2001, month)[1]
 
 
-def _read_day_first(s: str, i: int) -> tuple[FoundFigure | None, int] | None:
-    """"24 February 2022": a date; "24 February" alone is consumed but not reported."""
+def _date_figure(s: str, start: int, end: int, year: int | None, iso: str,
+                 floor: int = 0) -> FoundFigure:
+    """A FoundFigure of kind "date"; its value is the year (0 when the text gives none).
+
+    "late 2014" and "mid-June" keep early/mid/late (or end/start/beginning/middle) as the
+    qualifier, and the figure's text includes it."""
+    qualifier, start = _period_part(s, start, floor)
+    return FoundFigure(s[start:end], float(year or 0), None, None, "date", qualifier, None, iso,
+                       start, end)
+
+
+def _period_part(s: str, start: int, floor: int) -> tuple[str | None, int]:
+    """"late", "mid", "end" ... just before a date, and where that word starts."""
+    m = _PERIOD_PART_BEFORE.search(s, max(floor, start - 20), start)
+    if m is None:
+        return None, start
+    return (m.group(1) or m.group(2)).lower(), m.start()
+
+
+def _read_day_first(s: str, i: int, floor: int) -> tuple[FoundFigure | None, int] | None:
+    """"24 February 2022", "12 March", "5th of June"."""
     m = _DAY_MONTH.match(s, i)
-    if m is None or not 1 <= int(m.group(1)) <= 31:
+    if m is None:
         return None
-    month = _MONTHS[m.group(2).lower()]
-    if m.group(3) is None:
-        return None, m.end()
-    year = int(m.group(3))
-    iso = _iso(year, month, int(m.group(1)))
-    return _date_figure(s, i, m.end(), year, iso), m.end()
+    month, day = _MONTHS[m.group(2).rstrip(".").lower()], int(m.group(1))
+    year = int(m.group(3)) if m.group(3) else None
+    if not _valid_day(year, month, day):
+        return None, m.end()  # "32 August 2014" is no date, nor is its "August 2014"
+    year = year if year is not None else _year_of_range_end(s, m.end())
+    return _date_figure(s, i, m.end(), year, _iso(year, month, day), floor), m.end()
 
 
-def _read_month_first(s: str, i: int) -> tuple[FoundFigure | None, int]:
-    """"February 2022" or "February 24, 2022"; a month alone is no figure."""
+def _year_of_range_end(s: str, end: int) -> int | None:
+    """The year of the date that closes "10 August - 12 September 2013", if one does."""
+    join = _DATE_RANGE_JOIN.match(s, end)
+    if join is None:
+        return None
+    tail = _DAY_MONTH.match(s, join.end()) or _MONTH_DAY.match(s, join.end())
+    if tail is not None:
+        return int(tail.group(3)) if tail.group(3) else None
+    day_year = _DAY_YEAR.match(s, join.end())  # "August 10 - 22, 2012"
+    return int(day_year.group(2)) if day_year is not None and day_year.group(2) else None
+
+
+def _read_day_after_month(s: str, i: int, floor: int) -> tuple[FoundFigure | None, int] | None:
+    """The second day of "August 10 - 22, 2012", dated in the month named before."""
+    before = _MONTH_RANGE_BEFORE.search(s, max(0, i - 30), i)
+    if before is None:
+        return None
+    m = _DAY_YEAR.match(s, i)
+    if m is None or int(m.group(1)) <= int(before.group(2)):
+        return None
+    month, day = _MONTHS[before.group(1).rstrip(".").lower()], int(m.group(1))
+    year = int(m.group(2)) if m.group(2) else None
+    if not _valid_day(year, month, day):
+        return None
+    return _date_figure(s, i, m.end(), year, _iso(year, month, day), floor), m.end()
+
+
+def _read_day_range(s: str, i: int, floor: int) -> tuple[FoundFigure | None, int] | None:
+    """The first day of "10-22 August 2012": a date of its own, in the second day's month."""
+    m = _DAY_RANGE.match(s, i)
+    if m is None or int(m.group(1)) >= int(m.group(2)):
+        return None
+    month, day = _MONTHS[m.group(3).rstrip(".").lower()], int(m.group(1))
+    year = int(m.group(4)) if m.group(4) else None
+    if not _valid_day(year, month, day):
+        return None
+    end = i + len(m.group(1))
+    while end < len(s) and s[end].isalpha():  # "10th"
+        end += 1
+    return _date_figure(s, i, end, year, _iso(year, month, day), floor), m.end()
+
+
+def _read_month_first(s: str, i: int, floor: int) -> tuple[FoundFigure | None, int]:
+    """"February 2022", "Sept. 4", "February 24, 2022"; a month alone is no figure."""
     m = _MONTH_DAY.match(s, i)
     if m is None:
         return None, i + 1
+    name = m.group(1)
+    month = _MONTHS[name.rstrip(".").lower()]
     day = int(m.group(2)) if m.group(2) else None
-    if day is not None and not 1 <= day <= 31:
-        return None, i + len(m.group(1))
-    if m.group(3) is None:
-        return None, m.end()
-    year = int(m.group(3))
-    iso = _iso(year, _MONTHS[m.group(1).lower()], day)
-    return _date_figure(s, i, m.end(), year, iso), m.end()
+    year = int(m.group(3)) if m.group(3) else None
+    if day is not None and not _valid_day(year, month, day):
+        day, end = None, i + len(name)
+        if year is None:
+            return None, end
+    if day is None and year is None:
+        return None, i + len(name)  # "in June" alone: a reworded claim, not a dated figure
+    if year is None and day is not None:
+        year = _year_of_range_end(s, m.end())  # "Aug 10 - Nov 12, 2013", "August 10 - 22, 2012"
+    return _date_figure(s, i, m.end(), year, _iso(year, month, day), floor), m.end()
+
+
+def _read_numeric_date(s: str, i: int, floor: int) -> tuple[FoundFigure | None, int] | None:
+    """ISO "2023-06-01", US "04/02/2025" (month first), European "04.02.2025" (day first).
+
+    The order rule: slashes and dashes are read month first, as in American text, unless
+    the first number cannot be a month (then day first); dots are read day first unless
+    the second number cannot be a month."""
+    iso = _ISO_DATE.match(s, i)
+    if iso is not None:
+        year, month, day = int(iso.group(1)), int(iso.group(2)), int(iso.group(3))
+        if _valid_day(year, month, day):
+            return _date_figure(s, i, iso.end(), year, _iso(year, month, day), floor), iso.end()
+        return None, iso.end()  # "2023-13-01" is no date, and no year either
+    m = _NUMERIC_DATE.match(s, i)
+    if m is None:
+        return None
+    a, b, year = int(m.group(1)), int(m.group(3)), int(m.group(4))
+    day_first = (m.group(2) == "." and b <= 12) or a > 12
+    day, month = (a, b) if day_first else (b, a)
+    if not _valid_day(year, month, day):
+        return None
+    return _date_figure(s, i, m.end(), year, _iso(year, month, day), floor), m.end()
+
+
+def _read_day_alone(s: str, i: int, floor: int) -> tuple[FoundFigure, int] | None:
+    """"on the 5th": the day of a month the text does not name."""
+    if _ON_THE_BEFORE.search(s, max(0, i - 10), i) is None:
+        return None
+    m = _DAY_ORDINAL.match(s, i)
+    if m is None or not 1 <= int(m.group(1)) <= 31:
+        return None
+    end = m.end()
+    return _date_figure(s, i, end, None, _iso(None, None, int(m.group(1))), floor), end
+
+
+def _read_clock(s: str, i: int, floor: int) -> tuple[FoundFigure | None, int] | None:
+    """"9:30 a.m.", "2 pm", "14:45": a time of day, in hours (kind "time", unit "h")."""
+    oclock = _OCLOCK.match(s, i)
+    if oclock is not None and 1 <= int(oclock.group(1)) <= 12:  # "10 o'clock"
+        qualifier, start = _qualifier(s, i, floor)
+        return FoundFigure(s[start:oclock.end()], float(oclock.group(1)), None, "h", "time",
+                           qualifier, None, None, start, oclock.end()), oclock.end()
+    m = _CLOCK.match(s, i)
+    if m is None:
+        return None
+    if m.group("ap"):
+        hour, minute = int(m.group("h")), int(m.group("m") or 0)
+        if not 1 <= hour <= 12 or minute > 59:
+            return None, m.end()
+        hour = hour % 12 + (12 if m.group("ap").lower() == "p" else 0)
+    else:
+        hour, minute = int(m.group("h24")), int(m.group("m24"))
+        if hour > 24 or minute > 59 or _named_before(s, i):
+            return None, m.end()  # "John 3:16" is a verse
+    qualifier, start = _qualifier(s, i, floor)
+    figure = FoundFigure(s[start:m.end()], hour + minute / 60, None, "h", "time", qualifier,
+                         None, None, start, m.end())
+    return figure, m.end()
+
+
+def _named_before(s: str, i: int) -> bool:
+    """Whether a capitalised word that is not a function word stands just before i."""
+    m = _WORD_BEFORE.search(s, max(0, i - 20), i)
+    if m is None:
+        return False
+    word = m.group(1)
+    return word[0].isupper() and word not in _FUNCTION_WORDS and word.lower() not in _MONTHS
 
 
 def _year_like(q: _Quantity) -> bool:
@@ -903,10 +1184,14 @@ def _is_year(s: str, q: _Quantity) -> bool:
     """Whether a bare four-digit number is a year: "in 2022", "since 2014", "1979"."""
     if not _year_like(q):
         return False
+    bracketed = q.start > 0 and s[q.start - 1] == "(" and s.startswith(")", q.end)
+    return _after_date_preposition(s, q) or bracketed or 1800 <= q.raw <= 2100
+
+
+def _after_date_preposition(s: str, q: _Quantity) -> bool:
+    """Whether the number follows "in", "since", "of" ...: "in 2015 profits rose"."""
     before = _ONE_BEFORE.search(s, max(0, q.start - 14), q.start)
-    if before is not None and before.group(1).lower() in _DATE_PREPOSITIONS:
-        return True
-    return 1800 <= q.raw <= 2100
+    return before is not None and before.group(1).lower() in _DATE_PREPOSITIONS
 
 
 # --------------------------------------------------------------------------- ranges
@@ -920,6 +1205,9 @@ def _range_partner(s: str, q: _Quantity) -> tuple[re.Match[str], _Quantity] | No
     j = join.end()
     if _glued_before(s, j) and s[j - 1] != "-":
         return None
+    qualified = _PARTNER_QUALIFIER.match(s, j)
+    if qualified is not None:  # "between 2 g and about 7 g", "2 - ~7 grams"
+        j = qualified.end()
     other = _read_quantity(s, j) if _START.match(s, j) is not None else None
     if other is None or _after_is_glued(s, other.end):
         return None
@@ -969,6 +1257,9 @@ def _range_context(s: str, start: int, floor: int) -> tuple[int | None, str]:
     if from_ is not None:
         verb = (from_.group(1) or "").lower()
         reading = "range" if verb in _RANGE_VERBS else "change" if verb in _CHANGE_WORDS else ""
+        if not reading and _CHANGE_NEARBY.search(s, max(0, from_.start() - 50),
+                                                 from_.start()) is not None:
+            reading = "change"  # "an increase in the discount rate from 3 percent to 3-1/2"
     return (between.start() if between is not None else None), reading
 
 
@@ -981,6 +1272,7 @@ class _Span:
 
     start: int
     qualifier: str | None
+    floor: int = 0
     value_max: float | None = None
     end: int | None = None
     noun: str | None = None
@@ -999,13 +1291,16 @@ def _build(s: str, q: _Quantity, span: _Span) -> FoundFigure | None:
         kind, date = _bare_kind(s, q, noun)
         if kind == "":
             return None
+        noun = None if kind == "date" else noun
     else:
         noun = _unit_noun(s, end)
     if _named_by_word_before(s, q, noun):
         return None
-    text = s[span.start:end]
-    return FoundFigure(text, value, value_max, q.currency or q.unit, kind, span.qualifier,
-                       noun, date, span.start, end)
+    start, qualifier = span.start, span.qualifier
+    if kind == "date" and qualifier is None:
+        qualifier, start = _period_part(s, start, span.floor)  # "late 2014", "mid-2015"
+    return FoundFigure(s[start:end], value, value_max, q.currency or q.unit, kind, qualifier,
+                       noun, date, start, end)
 
 
 def _bare_kind(s: str, q: _Quantity, noun: str | None) -> tuple[str, str | None]:
@@ -1016,7 +1311,9 @@ def _bare_kind(s: str, q: _Quantity, noun: str | None) -> tuple[str, str | None]
         before = _ONE_BEFORE.search(s, max(0, q.start - 12), q.start)
         if before is not None and before.group(1).lower() in _ONE_DETERMINERS:
             return "", None
-    if noun is not None:
+        if _SPEECH_AFTER.match(s, q.end) is not None:
+            return "", None  # "one official said": a source, not a count
+    if noun is not None and not (_year_like(q) and _after_date_preposition(s, q)):
         return "count", None
     if _is_year(s, q):
         return "date", f"{int(q.raw):04d}"
@@ -1025,19 +1322,35 @@ def _bare_kind(s: str, q: _Quantity, noun: str | None) -> tuple[str, str | None]
 
 def _parse_quantity_at(s: str, i: int, floor: int) -> tuple[FoundFigure | None, int]:
     """Read the figure starting at i (with its qualifier, range and noun)."""
+    enumerator = _ENUMERATOR.match(s, i) if not s[:i].strip(" \t(-*•–") else None
+    if enumerator is not None:
+        return None, enumerator.end()  # "5. Your use of the Service", "(8) your use"
     q = _read_quantity(s, i)
     if q is None:
         return None, i + 1
+    era = _ERA.match(s, q.end) if q.bare and q.plain_int and not q.is_word else None
+    if era is not None:
+        return _era_year(s, q, era, floor), era.end()
     if not q.is_word and _after_is_glued(s, q.end):
         return None, _token_end(s, q.end)
+    if q.bare and q.plain_int and _AGE_BEFORE.search(s, max(0, q.start - 16), q.start):
+        q.unit, q.kind = "year", "duration"  # "at age 14"
     qualifier, start = _qualifier(s, q.start, floor)
     between, reading = _range_context(s, q.start, floor)
-    span = _Span(start if between is None else between, qualifier)
+    span = _Span(start if between is None else between, qualifier, floor)
     partner = _range_partner(s, q)
     if partner is None:
         return _build(s, q, span), q.end
     join, other = partner
     return _with_partner(s, q, other, join, span, between is not None, reading)
+
+
+def _era_year(s: str, q: _Quantity, era: re.Match[str], floor: int) -> FoundFigure:
+    """"1792 BC" (value -1792; ISO 8601 year -1791, as 1 BC is year 0) or "717 CE"."""
+    year = int(q.raw)
+    before_christ = era.group(1).lower().startswith("b")
+    iso = f"-{year - 1:04d}" if before_christ else f"{year:04d}"
+    return _date_figure(s, q.start, era.end(), -year if before_christ else year, iso, floor)
 
 
 def _with_partner(s: str, q: _Quantity, other: _Quantity, join: re.Match[str], span: _Span,
@@ -1055,15 +1368,27 @@ def _with_partner(s: str, q: _Quantity, other: _Quantity, join: re.Match[str], s
     ordered = x.value < y.value
     joins = (word in ("to", "") and not change and (ordered or explicit)) or (
         explicit and word == "and")
+    if q.bare and other.bare and word == "to" and _SCORE_OF_BEFORE.search(
+            s, max(0, q.start - 12), q.start) is not None:
+        return None, other.end  # "by a score of 29 to 23"
+    if hyphen and q.bare and other.bare and (not ordered or _is_score(s, q.start, other.end)):
+        return None, other.end  # "a 7-2 vote", "won 24-31": a score, not two figures
     if joins and x.kind == y.kind:
         span.value_max, span.end = y.value, other.end
         return _build(s, x, span), other.end
-    if hyphen and not ordered and q.bare and other.bare:
-        return None, other.end  # "a 7-2 vote": a score, not two figures
     if q.bare and not hyphen:
         span.noun = other_noun  # "45 and 50 cases", "two or three missiles"
         return _build(s, x, span), q.end
     return _build(s, q, span), q.end
+
+
+def _is_score(s: str, start: int, end: int) -> bool:
+    """Whether "X-Y" stands by words of a result: "won 24-31", "a 3-4 defeat"."""
+    before = _ONE_BEFORE.search(s, max(0, start - 14), start)
+    if before is not None and before.group(1).lower() in _SCORE_WORDS:
+        return True
+    after = _RUN_WORD.match(s, end)
+    return after is not None and after.group(1).lower() in _SCORE_WORDS
 
 
 def _year_span(s: str, q: _Quantity, year_end: float, span: _Span, end: int) -> FoundFigure:
@@ -1073,18 +1398,20 @@ def _year_span(s: str, q: _Quantity, year_end: float, span: _Span, end: int) -> 
 
 
 def _parse_digit_at(s: str, i: int, floor: int) -> tuple[FoundFigure | None, int]:
-    """A figure that starts with a digit: a date, a clock time, a decade or a quantity."""
-    day_first = _read_day_first(s, i)
-    if day_first is not None:
-        return day_first
-    clock = _CLOCK.match(s, i)
-    if clock is not None:
-        return None, clock.end()
+    """A figure that starts with a digit: a date, a time of day, a decade or a quantity."""
+    phone = _PHONE.match(s, i)
+    if phone is not None:
+        return None, phone.end()
+    for read in (_read_numeric_date, _read_day_range, _read_day_first, _read_day_after_month,
+                 _read_day_alone, _read_clock):
+        found = read(s, i, floor)
+        if found is not None:
+            return found
     decade = _DECADE.match(s, i)
     if decade is not None:
         year = int(decade.group(1))
         iso = f"{year // 10:03d}X"
-        return _date_figure(s, i, decade.end(), year, iso), decade.end()
+        return _date_figure(s, i, decade.end(), year, iso, floor), decade.end()
     return _parse_quantity_at(s, i, floor)
 
 
@@ -1092,27 +1419,38 @@ def _parse_at(s: str, m: re.Match[str], floor: int) -> tuple[FoundFigure | None,
     """Dispatch on what kind of start _START found."""
     i, group = m.start(), m.lastgroup
     if group == "month":
-        return _read_month_first(s, i)
+        return _read_month_first(s, i, floor)
     if group == "sign" and (_glued_before(s, i) or (i > 0 and s[i - 1] in "-−")):
         return None, i + 1
-    if group in ("digit", "cur") and _glued_before(s, i):
+    if group == "sign" and s[i] == "+" and (phone := _PHONE.match(s, i)) is not None:
+        return None, phone.end()
+    if group in ("digit", "cur") and _glued_before(s, i) and not _day_after_dash(s, i):
         return None, _token_end(s, i)
     if group == "cur" and not _is_currency_mark(m.group().strip()):
+        if m.group().strip().lower() in _MONTHS:  # "MAR 18, 2024": capitals, not a code
+            return _read_month_first(s, i, floor)
         return None, m.end()
     if group == "digit" and s[i].isdigit():
         return _parse_digit_at(s, i, floor)
     return _parse_quantity_at(s, i, floor)
 
 
-def _next_start(s: str, pos: int, with_words: bool) -> re.Match[str] | None:
+def _day_after_dash(s: str, i: int) -> bool:
+    """Whether i starts the second day of "22-23 Feb" (glued to the first by a dash)."""
+    return s[i - 1] in "-–—" and (_DAY_MONTH.match(s, i) is not None or _MONTH_RANGE_BEFORE.search(
+        s, max(0, i - 30), i) is not None)
+
+
+def _next_start(s: str, pos: int, with_words: bool, floor: int) -> re.Match[str] | None:
     """The next place a figure may begin; words are searched for only when present."""
     if with_words:
         return _START.search(s, pos)
     while (hit := _SYMBOL_HIT.search(s, pos)) is not None:
         i = hit.start()
-        if s[i] == "$":
-            # "US$", "HK$": the symbol starts with letters before the "$".
-            for j in range(max(pos, i - 4), i):
+        if s[i] in "$£₵":
+            # "US$", "HK$", "U.S.$", "E£", "GH₵": the symbol starts with letters before it
+            # (perhaps before pos, as "U.S." holds dots the scan already passed).
+            for j in range(max(floor, i - 4), i):
                 prefixed = _START.match(s, j)
                 if prefixed is not None and prefixed.lastgroup == "cur":
                     return prefixed
@@ -1129,7 +1467,7 @@ def find_figures(sentence: str) -> list[FoundFigure]:
     pos, floor = 0, 0
     with_words = not _TRIGGER_WORDS.isdisjoint(_LETTER_WORD.findall(sentence))
     while pos < len(sentence):
-        m = _next_start(sentence, pos, with_words)
+        m = _next_start(sentence, pos, with_words, floor)
         if m is None:
             break
         figure, next_pos = _parse_at(sentence, m, floor)
@@ -1137,5 +1475,88 @@ def find_figures(sentence: str) -> list[FoundFigure]:
             found.append(figure)
             floor = figure.end
             next_pos = max(next_pos, figure.end)
-        pos = max(next_pos, m.start() + 1)
+        pos = max(next_pos, m.start() + 1, pos + 1)  # always forward: a look-back start
     return found
+
+
+# --------------------------------------------------------------------------- interface
+
+
+def figures_record(text: str) -> dict[str, Any]:
+    """{"text": text, "figures": [each FoundFigure as a dict]}: what `chronicle figures` prints."""
+    return {"text": text, "figures": [asdict(f) for f in find_figures(text)]}
+
+
+def figures_json_lines(lines: Iterable[str], source: str = "stdin") -> Iterator[str]:
+    """One JSON line out per JSON line in: {"text": ...} (other keys kept) or a JSON string.
+
+    Blank lines are skipped. A line that is not such JSON raises InputError naming it.
+    """
+    from .errors import InputError
+
+    for number, line in enumerate(_decoded(lines, source), start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise InputError(f"{source} line {number}", f"not JSON ({error.msg})") from None
+        if isinstance(item, str):
+            item = {"text": item}
+        if not isinstance(item, dict) or not isinstance(item.get("text"), str):
+            raise InputError(f"{source} line {number}",
+                             'expected a JSON object with a "text" string, or a JSON string')
+        yield json.dumps({**item, **figures_record(item["text"])}, ensure_ascii=False)
+
+
+def _decoded(lines: Iterable[str], source: str) -> Iterator[str]:
+    """The lines, with a decoding error of the stream turned into InputError."""
+    from .errors import InputError
+
+    iterator = iter(lines)
+    while True:
+        try:
+            line = next(iterator)
+        except StopIteration:
+            return
+        except UnicodeDecodeError:
+            raise InputError(source, "not UTF-8 text") from None
+        yield line
+
+
+class _Readable(Protocol):
+    """What reading() needs of a figure (a FoundFigure or a stored model.Figure)."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def value(self) -> float: ...
+    @property
+    def value_max(self) -> float | None: ...
+    @property
+    def date(self) -> str | None: ...
+
+
+def reading(figure: _Readable) -> str:
+    """A date or a time as a person reads it: "2014-06", "2013-14", "09:30"."""
+    if figure.kind == "time":
+        minutes = round(figure.value * 60)
+        return f"{minutes // 60:02d}:{minutes % 60:02d}"
+    text = figure.date or f"{figure.value:g}"
+    if figure.value_max is not None:  # "2013-14": a span of years
+        text += f" to {figure.value_max:g}"
+    return text
+
+
+def describe(figure: FoundFigure) -> str:
+    """One line for a person: the text, then what it was read as ("2014-06 (date)")."""
+    if figure.kind in ("date", "time"):
+        read = reading(figure)
+    else:
+        read = f"{figure.value:,.10g}"
+        if figure.value_max is not None:
+            read += f" to {figure.value_max:,.10g}"
+        read += f" {figure.unit}" if figure.unit else ""
+        read += f" {figure.noun}" if figure.noun else ""
+    qualifier = f"{figure.qualifier} " if figure.qualifier else ""
+    return f"{figure.text}\t{qualifier}{read} ({figure.kind})"

@@ -130,14 +130,22 @@ class ObjectWriter:
             return self._new[binsha][1]
         try:
             data: bytes = self.reader.stream(binsha).read()
-        except BadObject:
-            self.reader.update_cache(force=True)  # a pack written since gitdb looked
+        except (BadObject, OSError):  # a pack written, or repacked away, since gitdb looked
+            self.refresh()
             try:
                 data = self.reader.stream(binsha).read()
-            except BadObject:
+            except (BadObject, OSError):
                 raise CorruptArchive(f"{self.git_dir}: git object {binsha.hex()} is missing; "
                                      "run 'git fsck --full' in the archive") from None
         return data
+
+    def refresh(self) -> None:
+        """Forget what is known of the packs: another process may have added or repacked
+        them (a writer before us, `chronicle gc`)."""
+        self.reader.update_cache(force=True)
+        if self._batch is not None:
+            self._batch.close()
+            self._batch = None
 
     def read_many(self, binshas: Iterable[bytes]) -> Iterator[bytes]:
         """Many objects' contents in order, through one ``git cat-file --batch``."""
@@ -340,8 +348,20 @@ def git(git_dir: Path, *args: str, stdin: bytes | None = None,
     )
 
 
+class RefUpdate:
+    """The outcome of a compare-and-swap: truthy when the ref moved; ``problem`` says why not."""
+
+    def __init__(self, problem: str | None) -> None:
+        self.problem = problem
+
+    def __bool__(self) -> bool:
+        return self.problem is None
+
+
 def update_ref(git_dir: Path, ref: str, new: str, old: str, reason: str,
-               pass_fds: tuple[int, ...] = ()) -> bool:
+               pass_fds: tuple[int, ...] = ()) -> RefUpdate:
     """Compare-and-swap: move ``ref`` to ``new`` only if it still points at ``old``."""
     result = git(git_dir, "update-ref", "-m", reason, ref, new, old or ZERO_SHA, pass_fds=pass_fds)
-    return result.returncode == 0
+    if result.returncode == 0:
+        return RefUpdate(None)
+    return RefUpdate(result.stderr.decode(errors="replace").strip() or "git update-ref failed")

@@ -12,77 +12,25 @@ Two sources of truth are compared with what is on ``main`` now:
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from .checks import Problem
-from .gitobjects import git
-from .ledger import LEDGER_NAME, Recorded
-from .store import BRANCH, ROOT, Archive
+from .gitlog import Walk, walk
+from .layout import ARCHIVE_FILES, BRANCH, parse_event_path, sha256_hex
+from .ledger import Recorded
+from .problems import Problem
+
+if TYPE_CHECKING:
+    from .store import Archive
 
 _STATUS = {"M": ("modified", "file-modified"), "D": ("deleted", "file-deleted"),
            "T": ("changed type", "file-modified"), "A": ("added again", "file-modified")}
-LEDGER_WHERE = f".git/{LEDGER_NAME}"
-
-
-@dataclass
-class Walk:
-    """``main``'s first-parent history, oldest first, with each commit's file changes."""
-
-    commits: list[str] = field(default_factory=list)
-    parents: dict[str, list[str]] = field(default_factory=dict)
-    # commit -> [(status, blob, path)]
-    changes: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)
-    added: dict[str, tuple[str, str]] = field(default_factory=dict)  # event path -> commit, blob
-    error: str | None = None
-
-    def event_adds(self, commit: str) -> list[str]:
-        return [path for status, _, path in self.changes.get(commit, [])
-                if status == "A" and _name(path)[0] is not None]
-
-
-def walk(archive: Archive) -> Walk:
-    result = git(archive.git_dir, "-c", "core.quotePath=false", "log", "--reverse",
-                 "--format=%x00%H %P", "--raw", "--no-renames", "--no-abbrev", "-m", "--root",
-                 "--first-parent", BRANCH, "--")
-    found = Walk()
-    if result.returncode != 0:
-        found.error = result.stderr.decode(errors="replace").strip()
-        return found
-    for chunk in result.stdout.decode("utf-8", "replace").split("\x00")[1:]:
-        lines = chunk.strip().splitlines()
-        if not lines:
-            continue
-        commit, *parents = lines[0].split()
-        changes = []
-        for line in lines[1:]:
-            if not line.startswith(":"):
-                continue
-            meta, _, path = line.partition("\t")
-            fields = meta.split()
-            changes.append((fields[4][0], fields[3], path))
-        found.commits.append(commit)
-        found.parents[commit] = parents
-        found.changes[commit] = changes
-        for status, blob, path in changes:
-            if status == "A" and path not in found.added and _name(path)[0] is not None:
-                found.added[path] = (commit, blob)
-    return found
-
-
-def added_events(archive: Archive) -> list[tuple[str, str, int, str, bytes]]:
-    """(path, briefing, sequence, commit that added it, current bytes) of each event on main."""
-    history = walk(archive)
-    head = archive.head() or ""
-    return [(path, briefing, _name(path)[1] or 0, history.added.get(path, (head, ""))[0], raw)
-            for briefing, path, raw in archive.raw_event_files()]
 
 
 def history_problems(archive: Archive, current: dict[str, bytes] | None = None) -> list[Problem]:
     """Problems in main's history and against the ledger. ``current``: event path -> bytes."""
     if current is None:
         current = {path: raw for _, path, raw in archive.raw_event_files()}
-    history = walk(archive)
+    history = walk(archive.repository)
     if history.error is not None:
         return [Problem(str(archive.path), "cannot read git history: " + history.error,
                         kind="history-unreadable")]
@@ -94,18 +42,20 @@ def history_problems(archive: Archive, current: dict[str, bytes] | None = None) 
 def _file_problems(archive: Archive, history: Walk) -> list[Problem]:
     problems: list[Problem] = []
     seen: set[str] = set()
+    embedded = archive.repository.embedded  # merges bring reviewed events in (pull requests)
     for index, commit in enumerate(history.commits):
-        if len(history.parents[commit]) > 1:
+        merge = len(history.parents[commit]) > 1
+        if merge and not embedded:
             problems.append(Problem(BRANCH, "merge commit on main: the chain forked and was "
                                     "merged", commit=commit, kind="merge-commit"))
         adds = 0
         for status, _, path in history.changes[commit]:
-            briefing, sequence = _name(path)
+            briefing, sequence = parse_event_path(path)
             if status == "A" and path not in seen:
                 seen.add(path)
                 if briefing is not None:
                     adds += 1
-                elif index > 0 or not _is_archive_file(path):
+                elif index > 0 or path not in ARCHIVE_FILES:
                     problems.append(Problem(path, "file added to the archive outside briefings/",
                                             commit=commit, kind="foreign-file"))
                 continue
@@ -113,21 +63,24 @@ def _file_problems(archive: Archive, history: Walk) -> list[Problem]:
             what = "event file" if briefing is not None else "archive file"
             problems.append(Problem(path, f"{what} {word} after it was committed",
                                     briefing, sequence, commit, kind=kind))
-        if adds > 1:
+        if adds > 1 and not (embedded and merge):
             problems.append(Problem(str(archive.path), f"one commit added {adds} events",
                                     commit=commit, kind="several-events-one-commit"))
     return problems
 
 
 def ledger_problems(archive: Archive, history: Walk, current: dict[str, bytes]) -> list[Problem]:
-    """Everything chronicle recorded is still on main, unchanged; nothing else is."""
+    """Everything chronicle recorded is still on main, unchanged; nothing else is (in an
+    embedded archive, events also arrive by pulls and merges: what chronicle recorded here
+    must still be there, unchanged, and the rest is checked by its chain and hashes)."""
     if not archive.ledger.exists():
         if not archive.ledger_expected():
             return []  # a clone: the ledger stays with the archive chronicle wrote to
-        return [Problem(LEDGER_WHERE, "the ledger is missing: cannot check that the history "
-                        "was not rewritten", kind="ledger-missing")]
+        return [Problem(archive.repository.ledger_where(), "the ledger is missing: cannot "
+                        "check that the history was not rewritten", kind="ledger-missing")]
+    where = archive.repository.ledger_where()
     contents = archive.ledger.read()
-    problems = [Problem(f"{LEDGER_WHERE}:{line}", what, kind="ledger-corrupt")
+    problems = [Problem(f"{where}:{line}", what, kind="ledger-corrupt")
                 for line, what in contents.problems]
     position = {commit: n for n, commit in enumerate(history.commits)}
     recorded_commits: set[str] = set()
@@ -139,7 +92,7 @@ def ledger_problems(archive: Archive, history: Walk, current: dict[str, bytes]) 
                     if c in position]
             trusted_upto = max([trusted_upto, *kept])
         if batch.tip not in position and not batch.events:
-            problems.append(Problem(LEDGER_WHERE, "chronicle moved main to commit "
+            problems.append(Problem(where, "chronicle moved main to commit "
                                     f"{batch.tip[:12]}, which is no longer in main's history "
                                     "(history rewritten)",
                                     commit=batch.tip, kind="history-rewritten"))
@@ -147,11 +100,11 @@ def ledger_problems(archive: Archive, history: Walk, current: dict[str, bytes]) 
             recorded_commits.add(event.commit)
             problems += _recorded_event_problems(event, history, position, current)
     for index, commit in enumerate(history.commits):
-        if commit in recorded_commits or index <= trusted_upto:
-            continue
+        if commit in recorded_commits or index <= trusted_upto or archive.repository.embedded:
+            continue  # an embedded archive's events also come by pull and merge: not ours
         adds = history.event_adds(commit)
         for path in adds:
-            briefing, sequence = _name(path)
+            briefing, sequence = parse_event_path(path)
             problems.append(Problem(path, "event not recorded by chronicle: it was added to main "
                                     "outside chronicle (inserted)", briefing, sequence, commit,
                                     kind="unrecorded-event"))
@@ -182,7 +135,7 @@ def _recorded_event_problems(event: Recorded, history: Walk, position: dict[str,
         found.append(Problem(event.path, "event recorded by chronicle is missing from main",
                              event.briefing, event.sequence, event.commit,
                              kind="recorded-event-missing"))
-    elif (now := hashlib.sha256(raw).hexdigest()) != event.sha256:
+    elif (now := sha256_hex(raw)) != event.sha256:
         found.append(Problem(event.path, "event differs from the bytes chronicle recorded "
                              f"(sha256 {event.sha256[:12]}, now {now[:12]})",
                              event.briefing, event.sequence, event.commit,
@@ -190,13 +143,3 @@ def _recorded_event_problems(event: Recorded, history: Walk, position: dict[str,
     return found
 
 
-def _is_archive_file(path: str) -> bool:
-    return path in ("chronicle.json", ".gitignore", "README.md")
-
-
-def _name(path: str) -> tuple[str | None, int | None]:
-    parts = path.split("/")
-    if len(parts) != 4 or parts[0] != ROOT:
-        return None, None
-    stem = parts[3].removesuffix(".json")
-    return parts[2], int(stem) if stem.isdigit() else None

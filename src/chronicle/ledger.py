@@ -82,8 +82,8 @@ class LedgerContents:
 
 
 class Ledger:
-    def __init__(self, git_dir: Path) -> None:
-        self.path = git_dir / LEDGER_NAME
+    def __init__(self, folder: Path, name: str = LEDGER_NAME) -> None:
+        self.path = folder / name
 
     def exists(self) -> bool:
         return self.path.is_file()

@@ -7,16 +7,21 @@ checks that they still agree.
 
 from __future__ import annotations
 
-import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_serializer, field_validator
 
-SCHEMA_VERSION: Literal[1] = 1
-SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-SHA256_PATTERN = r"^[0-9a-f]{64}$"
-TIMESTAMP_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$"
-_SLUG = re.compile(SLUG_PATTERN)
+from .layout import (
+    MAX_ID_LENGTH,
+    SCHEMA_VERSION,
+    SHA256_PATTERN,
+    SLUG_PATTERN,
+    TIMESTAMP_PATTERN,
+)
+
+# The models describe the schema version this release writes (layout.SCHEMA_VERSION):
+# upcast.py turns documents stored in older versions into this one before they get here.
+CurrentVersion = Literal[2]
 
 FigureKind = Literal[
     "money",
@@ -33,6 +38,11 @@ FigureKind = Literal[
     "energy",
     "power",
     "number",
+    "time",
+    "data",
+    "data_rate",
+    "frequency",
+    "pressure",
 ]
 IdText = str
 
@@ -43,6 +53,22 @@ class Frozen(BaseModel):
 
 class Figure(Frozen):
     """A number a reader would call a figure, with what it measures."""
+
+    @field_validator("value", "value_max")
+    @classmethod
+    def _plain_zero(cls, number: float | None) -> float | None:
+        # -0.0 == 0.0, but it is written "-0.0" and has no canonical form (layout.py)
+        return number + 0.0 if number is not None else None
+
+    # Written 56200000000, not 56200000000.0: the canonical form of layout.py, which the
+    # fast encoders then give without a conversion pass.
+    @field_serializer("value")
+    def _value_as_written(self, number: float) -> int | float:
+        return _integral_as_int(number)
+
+    @field_serializer("value_max")
+    def _value_max_as_written(self, number: float | None) -> int | float | None:
+        return None if number is None else _integral_as_int(number)
 
     id: IdText = Field(description="stable within the revision: '<claim id>.f<n>'")
     claim: IdText = Field(description="id of the claim, key point or quote it sits in")
@@ -60,6 +86,10 @@ class Figure(Frozen):
     )
     start: int = Field(ge=0, description="offset of text in the claim")
     end: int = Field(ge=0)
+
+
+def _integral_as_int(number: float) -> int | float:
+    return int(number) if number.is_integer() and abs(number) < 2**53 else number
 
 
 class Claim(Frozen):
@@ -96,7 +126,7 @@ class Source(Frozen):
 class Revision(Frozen):
     """A briefing as it stood in one revision."""
 
-    schema_version: Literal[1] = SCHEMA_VERSION
+    schema_version: CurrentVersion = SCHEMA_VERSION
     headline: str | None
     key_points: tuple[Claim, ...] = ()
     sections: tuple[Section, ...] = ()
@@ -129,23 +159,30 @@ class Origin(Frozen):
     size: int = Field(ge=0)
 
 
+class Extractor(Frozen):
+    """What derived a revision's claims, quotes and figures from its text."""
+
+    name: str = Field(description="'chronicle' for chronicle's own readers and extractor, "
+                      "'json' for a revision given as JSON")
+    version: str = Field(description="changes whenever the derived data would change")
+
+
 class Event(Frozen):
     """The stored, immutable envelope of one revision."""
 
-    schema_version: Literal[1] = SCHEMA_VERSION
+    schema_version: CurrentVersion = SCHEMA_VERSION
     event_id: str = Field(pattern=r"^[0-9a-f]{32}$")
     type: Literal["revision.recorded"] = "revision.recorded"
-    briefing: str = Field(pattern=SLUG_PATTERN, max_length=64)
+    briefing: str = Field(pattern=SLUG_PATTERN, max_length=MAX_ID_LENGTH)
     sequence: int = Field(ge=1)
     recorded_at: str = Field(pattern=TIMESTAMP_PATTERN)
     observed_at: str = Field(pattern=TIMESTAMP_PATTERN)
-    content_sha256: str = Field(pattern=SHA256_PATTERN, description="of the revision")
+    content_sha256: str = Field(
+        pattern=SHA256_PATTERN,
+        description="sha256 of the canonical form of the revision (docs/archive-format.md)")
     previous_sha256: str | None = Field(
         pattern=SHA256_PATTERN, description="sha256 of the previous event file"
     )
     origin: Origin
+    extractor: Extractor
     revision: Revision
-
-
-def is_slug(text: str) -> bool:
-    return len(text) <= 64 and _SLUG.match(text) is not None

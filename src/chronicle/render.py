@@ -3,36 +3,87 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from .diff_model import ClaimChanges, ClaimMove, Diff, Position, QuoteChange
-from .model import Figure, Revision
-from .replay import RevisionState
-from .views import BlameLine, FigureThread, LogEntry, summary_line
+from rich.markup import escape as rich_escape
 
-if TYPE_CHECKING:
+from .model import Figure, Quote, Revision
+from .safe_text import json_visible, markup, reveal_edit, visible
+
+if TYPE_CHECKING:  # types only: `parse` renders a revision without the diff machinery
+    from rich.console import Console
+
+    from .api import BriefingSummary, CheckResult
+    from .diff_model import ClaimChanges, ClaimMove, Diff, Position, QuoteChange
+    from .replay import RevisionState
     from .review import Review
+    from .store import AppendResult
+    from .views import BlameLine, FigureThread, LogEntry
     from .watch import EntryResult, PollResult
 
 
 def to_json(data: Any) -> str:
-    return json.dumps(data, indent=2, ensure_ascii=False)
+    return json_visible(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def console() -> Console:
+    """A console for people: colour and styles on a terminal, none when piped or when
+    NO_COLOR is set (no-color.org: bold, underline and dim are styles too)."""
+    from rich.console import Console
+
+    class QuietPipeConsole(Console):
+        def on_broken_pipe(self) -> None:
+            raise BrokenPipeError  # the CLI ends every command alike on a closed pipe
+
+    plain = bool(os.environ.get("NO_COLOR"))
+    return QuietPipeConsole(highlight=False, soft_wrap=True, emoji=False,
+                            color_system=None if plain else "auto")
+
+
+def plural(count: int, noun: str, many: str | None = None) -> str:
+    """'1 quote', '2 quotes'."""
+    return f"{count:,} {noun if count == 1 else (many or noun + 's')}"
 
 
 def escape(text: str) -> str:
-    """Escape rich markup in user text."""
-    return text.replace("[", "\\[")
+    """A field of user text inside rich markup: tags escaped, hidden characters shown."""
+    return markup(text)
+
+
+def reveal_pair(before: str, after: str) -> tuple[str, str]:
+    """Both sides of an edit escaped, with what differs invisibly shown (safe_text)."""
+    shown_before, shown_after = reveal_edit(before, after)
+    return rich_escape(shown_before), rich_escape(shown_after)
 
 
 def figure_text(figure: Figure) -> str:
+    """'over $56.2 billion (over 56.2 billion USD, money)'; a date as a date: '(2022-02, date)'."""
+    return (f"{escape(figure.text)} [dim]({escape(figure_value(figure))}, "
+            f"{escape(figure.kind)})[/dim]")
+
+
+def figure_value(figure: Figure) -> str:
+    """What a figure means, without its surface text: 'over 56.2 billion USD', '2022-02'."""
+    qualifier = f"{figure.qualifier} " if figure.qualifier else ""
+    if figure.kind == "date":
+        span = f"-{_year(figure.value_max)}" if figure.value_max is not None else ""
+        return qualifier + (figure.date or _year(figure.value)) + span  # "2013-2014"
+    if figure.kind == "time":
+        from .figures import reading
+
+        return qualifier + reading(figure)  # "09:30", not "9.5 h"
     unit = f" {figure.unit}" if figure.unit else ""
     noun = f" {figure.noun}" if figure.noun else ""
     value = number_text(figure.value)
     if figure.value_max is not None:
         value += f"-{number_text(figure.value_max)}"
-    qualifier = f"{figure.qualifier} " if figure.qualifier else ""
-    return f"{escape(figure.text)} [dim]({qualifier}{value}{unit}{noun}, {figure.kind})[/dim]"
+    return f"{qualifier}{value}{unit}{noun}"
+
+
+def _year(value: float) -> str:
+    return str(int(value)) if value == int(value) else f"{value:g}"
 
 
 def number_text(value: float) -> str:
@@ -43,14 +94,54 @@ def number_text(value: float) -> str:
     return f"{value:,.6g}" if value != int(value) else f"{int(value):,}"
 
 
+def append_line(result: AppendResult) -> str:
+    """What `ingest` says of one revision: recorded, or identical to one already stored
+    (plain text: file names are shown with their hidden characters made visible)."""
+    source = visible(result.origin or "stdin")
+    if result.status == "recorded":
+        return (f"{result.briefing} r{result.sequence} recorded from {source} "
+                f"(commit {(result.commit or '')[:12]})")
+    which = "the latest revision" if result.status == "unchanged" else "earlier revision"
+    return (f"{result.briefing}: {source} is identical to {which} r{result.sequence}; "
+            "nothing written")
+
+
+def list_lines(summaries: Sequence[BriefingSummary]) -> list[str]:
+    """One line per briefing: id, revisions, last change, latest headline."""
+    width = max(len(s.id) for s in summaries)
+    lines = []
+    for summary in summaries:
+        when = summary.last_recorded[:16].replace("T", " ")
+        count = plural(summary.revisions, "revision")
+        headline = escape(summary.headline or "(no headline)")
+        lines.append(f"[bold]{escape(summary.id):<{width}}[/bold]  {count:>12}  "
+                     f"{when}  {headline}")
+    return lines
+
+
+def check_lines(command: str, result: CheckResult) -> list[str]:
+    """Every problem on its line, then 'verify: 12 checked, ok'."""
+    verdict = "ok" if not result.problems else f"{len(result.problems)} problem(s)"
+    return [*(visible(str(p)) for p in result.problems),
+            f"{command}: {result.checked} checked, {verdict}"]
+
+
+def same_revision_line(diff: Diff, only_one: bool) -> str:
+    """What `diff` says when both sides are the same revision."""
+    briefing = escape(diff.briefing)
+    if only_one:
+        return f"{briefing} has only one revision (r{diff.to}): nothing to compare yet"
+    return f"{briefing}: r{diff.from_} and r{diff.to} are the same revision: nothing to compare"
+
+
 def log_lines(briefing: str, entries: Sequence[LogEntry]) -> list[str]:
-    lines = [f"[bold]{escape(briefing)}[/bold]: {len(entries)} revision(s)"]
+    lines = [f"[bold]{escape(briefing)}[/bold]: {plural(len(entries), 'revision')}"]
     for entry in entries:
-        when = entry.recorded_at[:19].replace("T", " ")
+        when = escape(entry.recorded_at[:19].replace("T", " "))
         observed = (
             ""
             if entry.observed_at == entry.recorded_at
-            else f" (observed {entry.observed_at[:19]})"
+            else f" (observed {escape(entry.observed_at[:19])})"
         )
         source = f"  [dim]{escape(entry.source or 'stdin')}[/dim]"
         lines.append(f"[cyan]r{entry.sequence}[/cyan]  {when}{observed}{source}")
@@ -65,17 +156,24 @@ def log_lines(briefing: str, entries: Sequence[LogEntry]) -> list[str]:
 
 
 def revision_lines(state: RevisionState) -> list[str]:
-    rev = state.revision
-    lines = [
-        f"[bold]{escape(state.briefing)} r{state.sequence}[/bold]  recorded {state.recorded_at}",
-        f"[bold]{escape(rev.headline or '(no headline)')}[/bold]",
-    ]
+    """A stored revision: which one and when (and by which extractor), then what it says."""
+    extracted = (f", extracted by {escape(state.extractor.name)} "
+                 f"{escape(state.extractor.version)}" if state.extractor else "")
+    name = f"{escape(state.briefing)} r{state.sequence}"
+    return [f"[bold]{name}[/bold]  recorded {escape(state.recorded_at)}{extracted}",
+            *revision_body_lines(state.revision)]
+
+
+def revision_body_lines(rev: Revision) -> list[str]:
+    """A revision as a person reads it: headline, key points, sections, figures, sources."""
+    lines = [f"[bold]{escape(rev.headline or '(no headline)')}[/bold]"]
     if rev.key_points:
         lines.append("")
         lines.append("[underline]Key points[/underline]")
         lines += [f"  • {escape(k.text)}" for k in rev.key_points]
     claims = rev.claim_by_id()
     quotes = {q.id: q for q in rev.quotes}
+    inline = inline_quotes_by_claim(rev)
     for section in rev.sections:
         lines.append("")
         if section.heading:
@@ -83,11 +181,10 @@ def revision_lines(state: RevisionState) -> list[str]:
         for paragraph in section.paragraphs:
             for item in paragraph:
                 if item in quotes:
-                    quote = quotes[item]
-                    speaker = escape(quote.speaker or "?")
-                    lines.append(f"  [italic]“{escape(quote.text)}”[/italic] – {speaker}")
+                    lines.append(f"  {quote_text(quotes[item])}")
                 elif item in claims:
                     lines.append(f"  {escape(claims[item].text)}")
+                    lines += [f"      [dim]quote:[/dim] {quote_text(q)}" for q in inline[item]]
     if rev.figures:
         lines += ["", "[underline]Figures[/underline]"]
         lines += [f"  {figure_text(f)}" for f in rev.figures]
@@ -99,16 +196,31 @@ def revision_lines(state: RevisionState) -> list[str]:
     return lines
 
 
+def quote_text(quote: Quote) -> str:
+    """'“...” – Speaker' ('?' when the speaker is not known)."""
+    return f"[italic]“{escape(quote.text)}”[/italic] – {escape(quote.speaker or '?')}"
+
+
+def inline_quotes_by_claim(revision: Revision) -> dict[str, list[Quote]]:
+    """The quotes inside each claim, by claim id (every claim has a list, maybe empty)."""
+    found: dict[str, list[Quote]] = {c.id: [] for c in revision.claims}
+    for quote in revision.quotes:
+        if quote.claim in found:
+            found[quote.claim].append(quote)
+    return found
+
+
 def diff_lines(diff: Diff) -> list[str]:
     """A reviewer's summary: what changed, in claims and figures."""
+    from .views import summary_line
+
     title = f"{escape(diff.briefing)}: r{diff.from_} → r{diff.to}"
     lines = [f"[bold]{title}[/bold]  {escape(summary_line(diff))}"]
     if diff.headline:
         lines += [
             "",
             "[underline]Headline[/underline]",
-            f"  [red]- {escape(diff.headline.before or '')}[/red]",
-            f"  [green]+ {escape(diff.headline.after or '')}[/green]",
+            *_headline_pair(diff.headline.before or "", diff.headline.after or ""),
         ]
     figures = diff.figures
     if figures.changed or figures.added or figures.removed or figures.restated:
@@ -146,12 +258,18 @@ def diff_lines(diff: Diff) -> list[str]:
     return lines
 
 
+def _headline_pair(before: str, after: str) -> list[str]:
+    shown_before, shown_after = reveal_pair(before, after)
+    return [f"  [red]- {shown_before}[/red]", f"  [green]+ {shown_after}[/green]"]
+
+
 def _quote_change(change: QuoteChange) -> str:
     before, after = change.before, change.after
     if change.fields == ("speaker",):
-        speakers = f"{escape(before.speaker or '?')} → {escape(after.speaker or '?')}"
-        return f"  [yellow]~[/yellow] “{escape(after.text)}”: speaker {speakers}"
-    return f"  [yellow]~[/yellow] “{escape(before.text)}” → “{escape(after.text)}”"
+        old, new = reveal_pair(before.speaker or "?", after.speaker or "?")
+        return f"  [yellow]~[/yellow] “{escape(after.text)}”: speaker {old} → {new}"
+    old, new = reveal_pair(before.text, after.text)
+    return f"  [yellow]~[/yellow] “{old}” → “{new}”"
 
 
 def _claim_block(title: str, changes: ClaimChanges) -> list[str]:
@@ -166,8 +284,9 @@ def _claim_block(title: str, changes: ClaimChanges) -> list[str]:
     for edit in changes.edited:
         if edit.after.id in in_groups:
             continue  # shown with its split or merge
-        lines.append(f"  [yellow]~[/yellow] {escape(edit.before.text)}")
-        lines.append(f"    → {escape(edit.after.text)}")
+        before, after = reveal_pair(edit.before.text, edit.after.text)
+        lines.append(f"  [yellow]~[/yellow] {before}")
+        lines.append(f"    → {after}")
     for split in changes.split:
         parts = len(split.after)
         lines.append(f"  [yellow]⑂[/yellow] split in {parts}: {escape(split.before.text)}")
@@ -205,7 +324,8 @@ def timeline_lines(briefing: str, threads: Sequence[FigureThread]) -> list[str]:
         changed = len({(p.value, p.value_max, p.qualifier) for p in thread.points}) > 1
         mark = "[yellow]~[/yellow]" if changed else " "
         lines.append(
-            f"{mark} [bold]{escape(thread.label)}[/bold] [dim]({thread.kind})[/dim]: {points}"
+            f"{mark} [bold]{escape(thread.label)}[/bold] [dim]({escape(thread.kind)})[/dim]: "
+            f"{points}"
         )
     return lines
 
@@ -214,15 +334,19 @@ def blame_lines(lines: Sequence[BlameLine]) -> list[str]:
     out = []
     for line in lines:
         changed = f"~r{line.changed}" if line.changed != line.introduced else "   "
-        out.append(
-            f"[cyan]r{line.introduced:<3}[/cyan] [yellow]{changed:<5}[/yellow] {escape(line.text)}"
-        )
+        text = escape(line.text)
+        if line.kind == "quote":
+            text = f"[italic]“{text}”[/italic] – {escape(line.speaker or '?')}"
+        out.append(f"[cyan]r{line.introduced:<3}[/cyan] [yellow]{changed:<5}[/yellow] {text}")
+        for quote in line.quotes:
+            said = f"“{escape(quote['text'] or '')}” – {escape(quote['speaker'] or '?')}"
+            out.append(f"{'':11}[dim]quote:[/dim] {said}")
     return out
 
 
 def to_json_line(data: Any) -> str:
     """One JSON document on one line (a stream of polls)."""
-    return json.dumps(data, ensure_ascii=False)
+    return json_visible(json.dumps(data, ensure_ascii=False))
 
 
 _WATCH_WORDS = {"not-modified": "not modified (304)", "same-bytes": "page unchanged",
@@ -231,23 +355,25 @@ _WATCH_WORDS = {"not-modified": "not modified (304)", "same-bytes": "page unchan
 
 def watch_entry_line(entry: EntryResult) -> tuple[str, bool]:
     """What `watch` says of one feed entry, and whether it is a warning (for stderr)."""
-    where = f"{entry.briefing} " if entry.briefing else ""
+    where = f"{visible(entry.briefing)} " if entry.briefing else ""
+    url = visible(entry.url)
     if entry.status == "failed":
-        return f"chronicle: warning: {entry.url}: {entry.problem} (skipped)", True
+        return f"chronicle: warning: {url}: {visible(entry.problem or '')} (skipped)", True
     if entry.status == "recorded":
         commit = (entry.commit or "")[:12]
-        return f"{where}r{entry.sequence} recorded from {entry.url} (commit {commit})", False
-    return f"{where}{_WATCH_WORDS.get(entry.status, entry.status)}: {entry.url}", False
+        return f"{where}r{entry.sequence} recorded from {url} (commit {commit})", False
+    return f"{where}{_WATCH_WORDS.get(entry.status, entry.status)}: {url}", False
 
 
 def watch_poll_line(result: PollResult) -> tuple[str, bool]:
     """What `watch` says after one poll of the feed, and whether it is a warning."""
+    feed = visible(result.feed)
     if result.status == "failed":
-        return f"chronicle: warning: feed {result.feed}: {result.problem}", True
+        return f"chronicle: warning: feed {feed}: {visible(result.problem or '')}", True
     if result.status == "not-modified":
-        return f"feed {result.feed}: not modified (304)", False
+        return f"feed {feed}: not modified (304)", False
     counts = ", ".join(f"{n} {status}" for status, n in sorted(result.counts().items()))
-    return f"feed {result.feed}: {len(result.entries)} entries" + (
+    return f"feed {feed}: {len(result.entries)} entries" + (
         f" ({counts})" if counts else ""), False
 
 
@@ -257,7 +383,7 @@ def review_lines(rev_range: str, result: Review) -> list[str]:
              f"{len(result.events)} revision(s), {result.problems} problem(s)"]
     for commit in result.commits:
         lines.append("")
-        lines.append(f"[cyan]{commit.commit[:12]}[/cyan] {escape(commit.subject)}")
+        lines.append(f"[cyan]{escape(commit.commit[:12])}[/cyan] {escape(commit.subject)}")
         lines += [f"  [red]problem:[/red] {escape(p)}" for p in commit.problems]
         if commit.diff is not None:
             lines += ["  " + line for line in diff_lines(commit.diff)]

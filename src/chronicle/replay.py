@@ -1,15 +1,18 @@
-"""Replay: a pure fold of a briefing's stored events into the revisions they record."""
+"""Replay: a pure fold of a briefing's stored events into the revisions they record.
+
+No git here: the events come in decoded (events.decode_event, which checks each content
+hash on the stored bytes and upcasts old versions); the fold checks sequence and chain.
+"""
 
 from __future__ import annotations
 
-import hashlib
-import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from .errors import CorruptArchive
-from .model import Origin, Revision
-from .store import StoredEvent, revision_sha256
+from .events import StoredEvent
+from .layout import chain_header, sha256_hex
+from .model import Extractor, Origin, Revision
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,7 @@ class RevisionState:
     origin: Origin
     revision: Revision
     path: str
+    extractor: Extractor | None = None  # None: not known (a revision never stored)
 
 
 def replay(events: Iterable[StoredEvent]) -> list[RevisionState]:
@@ -32,7 +36,7 @@ def replay(events: Iterable[StoredEvent]) -> list[RevisionState]:
     previous_sha: str | None = None
     for stored in events:
         states.append(_checked(stored, len(states) + 1, previous_sha))
-        previous_sha = hashlib.sha256(stored.raw).hexdigest()
+        previous_sha = stored.sha256
     return states
 
 
@@ -49,7 +53,7 @@ def replay_some(events: Sequence[tuple[str, bytes]], wanted: set[int],
     found: dict[int, RevisionState] = {}
     previous_sha: str | None = None
     for number, (path, raw) in enumerate(events, start=1):
-        header = None if number in wanted else _chain_header(raw)
+        header = None if number in wanted else chain_header(raw)
         if header is None:
             state = _checked(parse(path, raw), number, previous_sha)
             if number in wanted:
@@ -60,20 +64,8 @@ def replay_some(events: Sequence[tuple[str, bytes]], wanted: set[int],
                 raise CorruptArchive(f"{path}: sequence {sequence}, expected {number}")
             if previous != previous_sha:
                 raise CorruptArchive(f"{path}: hash chain broken (previous_sha256 mismatch)")
-        previous_sha = hashlib.sha256(raw).hexdigest()
+        previous_sha = sha256_hex(raw)
     return found
-
-
-_SEQUENCE = re.compile(rb'\n  "sequence": ([1-9][0-9]*),?(?=\n)')
-_PREVIOUS = re.compile(rb'\n  "previous_sha256": (?:null|"([0-9a-f]{64})"),?(?=\n)')
-
-
-def _chain_header(raw: bytes) -> tuple[int, str | None] | None:
-    """(sequence, previous_sha256) read off a canonical event file; None if not canonical."""
-    sequences, previous = _SEQUENCE.findall(raw), _PREVIOUS.findall(raw)
-    if len(sequences) != 1 or len(previous) != 1 or not raw.startswith(b"{\n"):
-        return None
-    return int(sequences[0]), previous[0].decode() or None
 
 
 def _checked(stored: StoredEvent, expected: int, previous_sha: str | None) -> RevisionState:
@@ -82,8 +74,7 @@ def _checked(stored: StoredEvent, expected: int, previous_sha: str | None) -> Re
         raise CorruptArchive(f"{stored.path}: sequence {event.sequence}, expected {expected}")
     if event.previous_sha256 != previous_sha:
         raise CorruptArchive(f"{stored.path}: hash chain broken (previous_sha256 mismatch)")
-    if revision_sha256(event.revision) != event.content_sha256:
-        raise CorruptArchive(f"{stored.path}: content does not match its content_sha256")
+    # the content hash was checked on the stored bytes when the event was decoded
     return RevisionState(
         briefing=event.briefing,
         sequence=event.sequence,
@@ -93,5 +84,6 @@ def _checked(stored: StoredEvent, expected: int, previous_sha: str | None) -> Re
         origin=event.origin,
         revision=event.revision,
         path=stored.path,
+        extractor=event.extractor,
     )
 

@@ -10,7 +10,6 @@ and a Content-Security-Policy forbids any other source. Jinja2 renders the templ
 from __future__ import annotations
 
 import math
-import os
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -22,6 +21,7 @@ from .diff_model import Diff
 from .lineage import FigureSeries, Step, figure_series, walk
 from .model import Figure
 from .replay import RevisionState
+from .safe_write import StagedFile
 from .views import (
     change_counts,
     diff_from_alignment,
@@ -58,20 +58,33 @@ def with_unit(text: str, unit: str | None) -> str:
 
 
 def nice_ticks(low: float, high: float, count: int = 4) -> list[float]:
-    """About ``count`` round tick values covering [low, high]."""
-    if high <= low:
-        pad = abs(low) * 0.1 or 1.0
+    """About ``count`` round tick values covering [low, high], for any finite numbers.
+
+    A change too small for a chart to show (one ulp: 2 -> 2.0000000000000004) is drawn as
+    no change; numbers beyond what a chart can scale (±1e308, 5e-324) get the two ends as
+    ticks. The loop is bounded however the floats round.
+    """
+    low, high = min(low, high), max(low, high)
+    scale = max(abs(low), abs(high))
+    if scale and not _CHARTABLE[0] < scale < _CHARTABLE[1]:
+        return [low, high] if high > low else [low]
+    if high - low <= scale * 1e-9:
+        pad = scale * 0.1 or 1.0
         low, high = low - pad, high + pad
     raw = (high - low) / max(count, 1)
-    power = 10 ** math.floor(math.log10(raw))
+    power = 10.0 ** math.floor(math.log10(raw))
     step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
-    start = math.floor(low / step) * step
+    first = math.floor(low / step)
     ticks = []
-    value = start
-    while value <= high + step * 0.5:
-        ticks.append(round(value, 12))
-        value += step
+    for n in range(first, first + 4 * max(count, 1) + 3):
+        value = n * step
+        ticks.append(float(f"{value:.12g}"))  # 0.30000000000000004 -> 0.3
+        if value >= high:
+            break
     return ticks
+
+
+_CHARTABLE = (1e-290, 1e290)  # magnitudes whose spans and steps stay normal floats
 
 
 # ----- SVG -------------------------------------------------------------------------------
@@ -92,7 +105,11 @@ class Frame:
 
     def y(self, value: float, low: float, high: float) -> float:
         span = self.height - self.top - self.bottom
-        return self.top + (high - value) * span / (high - low)
+        if not high > low:  # one value: the middle
+            return self.top + span / 2
+        # Halved first, so that ±1e308 cannot overflow to inf (and nan coordinates).
+        share = (high / 2 - value / 2) / (high / 2 - low / 2)
+        return self.top + share * span
 
 
 def _f(number: float) -> str:
@@ -325,12 +342,13 @@ def render_report(data: ReportData) -> str:
     return env.get_template("report.html.j2").render(data=data)
 
 
-def write_report(states: list[RevisionState], output: Path, generated_by: str) -> ReportData:
-    """Build and write the page atomically; returns what it holds."""
-    data = build_report(states, generated_by)
-    page = render_report(data)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    temporary = output.with_name(f".{output.name}.{os.getpid()}.tmp")
-    temporary.write_text(page, encoding="utf-8")
-    os.replace(temporary, output)
+def write_report(states: list[RevisionState], output: Path, generated_by: str,
+                 overwrite: bool = False) -> ReportData:
+    """Build and write the page atomically (chronicle.safe_write); returns what it holds.
+
+    An existing file is replaced only when ``overwrite`` is true; the output path is checked
+    before the page is built, so a wrong path fails at once."""
+    with StagedFile(output, overwrite) as staged:
+        data = build_report(states, generated_by)
+        staged.temp.write_text(render_report(data), encoding="utf-8")
     return data

@@ -11,23 +11,25 @@ per commit.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .derive import comparable_pair
 from .diff_model import Diff
-from .errors import ArchiveError, NotAnArchive
+from .errors import ArchiveError, CorruptArchive
+from .events import decode_event
 from .gitobjects import git
+from .layout import ROOT, event_path, is_event_path, parse_event_path, sha256_hex
 from .model import Event
-from .store import ROOT, event_path, revision_sha256
+from .safe_text import visible
 from .views import change_counts, diff_revisions, first_summary, summary_line
 from .worddiff import mostly_same, word_diff
 
 _TRAILER = re.compile(r"^Chronicle-([A-Za-z0-9-]+):\s*(.*?)\s*$")
-_EVENT_FILE = re.compile(rf"^{ROOT}/[0-9a-f]{{2}}/[a-z0-9-]+/\d{{6}}\.json$")
+_SHA = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")  # SHA-1 or SHA-256 repositories
 GITHUB_COMMENT_LIMIT = 65_000
 
 
@@ -91,12 +93,10 @@ class Review:
 
 # ----- reading git -----------------------------------------------------------------------
 def git_dir_of(path: Path) -> Path:
-    if not path.is_dir():
-        raise NotAnArchive(path, "no such folder")
-    git_dir = path / ".git"
-    if not (git_dir / "HEAD").is_file():
-        raise NotAnArchive(path, "not a git repository")
-    return git_dir
+    """The git directory of the archive repository at ``path`` (any set-up)."""
+    from .repository import open_repository
+
+    return open_repository(path).git_dir
 
 
 def range_spec(spec: str) -> str:
@@ -109,31 +109,92 @@ def range_spec(spec: str) -> str:
 
 
 def _log(git_dir: Path, spec: str) -> list[tuple[ReviewedCommit, str, list[tuple[str, str]]]]:
-    """(commit, message, [(status, path)]) oldest first."""
-    result = git(git_dir, "log", "--reverse", "--topo-order", "--no-renames", "--name-status",
-                 "--format=%x1e%H%x1f%P%x1f%aI%x1f%s%x1f%B%x1f", range_spec(spec), "--")
-    if result.returncode != 0:
-        reason = result.stderr.decode("utf-8", "replace").strip().splitlines()
+    """(commit, message, [(status, path)]) oldest first.
+
+    Read without any separator a commit message could hold: the commit list from
+    ``git rev-list``, each commit object through ``git cat-file --batch`` (length-prefixed),
+    the changed files from ``git diff-tree -z`` (NUL-separated; git paths hold no NUL).
+    """
+    listed = git(git_dir, "rev-list", "--reverse", "--topo-order", range_spec(spec), "--")
+    if listed.returncode != 0:
+        reason = listed.stderr.decode("utf-8", "replace").strip().splitlines()
         raise ArchiveError(f"{spec!r} is not a commit range in {git_dir.parent}"
-                           f" ({reason[0] if reason else 'git log failed'})")
+                           f" ({reason[0] if reason else 'git rev-list failed'})")
+    shas = listed.stdout.decode("ascii", "replace").split()
+    objects = read_objects(git_dir, shas, "commit")
+    changes = _changed_files(git_dir, shas)
     out = []
-    for chunk in result.stdout.decode("utf-8", "replace").split("\x1e")[1:]:
-        sha, parents, date, subject, body, changes = chunk.split("\x1f")
-        files = []
-        for line in changes.strip().splitlines():
-            status, _, path = line.partition("\t")
-            if path:
-                files.append((status[:1], path))
-        commit = ReviewedCommit(sha, date, subject, len(parents.split()))
-        out.append((commit, body, files))
+    for sha in shas:
+        raw = objects.get(sha)
+        if raw is None:
+            raise ArchiveError(f"{git_dir.parent}: commit {sha} cannot be read")
+        parents, date, message = parse_commit(raw)
+        commit = ReviewedCommit(sha, date, subject_of(message), parents)
+        out.append((commit, message, changes.get(sha, [])))
     return out
+
+
+def _changed_files(git_dir: Path, shas: list[str]) -> dict[str, list[tuple[str, str]]]:
+    """commit -> [(status letter, path)] against its first parent (none for merges)."""
+    if not shas:
+        return {}
+    result = git(git_dir, "diff-tree", "--stdin", "-z", "-r", "--root", "--no-renames",
+                 "--name-status", stdin="".join(f"{sha}\n" for sha in shas).encode())
+    tokens = result.stdout.decode("utf-8", "replace").split("\0")
+    found: dict[str, list[tuple[str, str]]] = {}
+    current: list[tuple[str, str]] = []
+    n = 0
+    while n < len(tokens):
+        token = tokens[n]
+        if _SHA.fullmatch(token):  # a status is one letter: a 40-hex token is a commit id
+            current = found.setdefault(token, [])
+            n += 1
+        elif token and n + 1 < len(tokens):
+            current.append((token[:1], tokens[n + 1]))
+            n += 2
+        else:
+            n += 1
+    return found
+
+
+def parse_commit(raw: bytes) -> tuple[int, str, str]:
+    """(number of parents, author date in ISO 8601, message) of a raw commit object."""
+    head, _, body = raw.partition(b"\n\n")
+    parents, date = 0, ""
+    for line in head.split(b"\n"):
+        if line.startswith(b"parent "):
+            parents += 1
+        elif line.startswith(b"author "):
+            date = _git_date(line)
+    return parents, date, body.decode("utf-8", "replace")
+
+
+def _git_date(line: bytes) -> str:
+    """'author Name <mail> 1700000000 +0100' -> '2023-11-14T23:13:20+01:00' ('' if odd)."""
+    from datetime import datetime, timedelta, timezone
+
+    parts = line.rsplit(b" ", 2)
+    try:
+        seconds, offset = int(parts[1]), parts[2].decode("ascii")
+        sign = -1 if offset.startswith("-") else 1
+        zone = timezone(sign * timedelta(hours=int(offset[1:3]), minutes=int(offset[3:5])))
+        return datetime.fromtimestamp(seconds, zone).isoformat()
+    except (IndexError, ValueError, OverflowError, OSError, UnicodeDecodeError):
+        return ""
+
+
+def subject_of(message: str) -> str:
+    """The message's first paragraph on one line, as ``git log --format=%s`` gives it."""
+    first = message.lstrip("\n").split("\n\n", 1)[0]
+    # split("\n"), not splitlines(): that also splits on \x1c-\x1e, \x85 and U+2028
+    return " ".join(line.strip() for line in first.split("\n") if line.strip())
 
 
 def trailers(message: str) -> dict[str, str]:
     """The Chronicle-* trailers of a commit message (its last paragraph), by name."""
     paragraphs = [p for p in message.strip().split("\n\n") if p.strip()]
     found: dict[str, str] = {}
-    for line in (paragraphs[-1] if paragraphs else "").splitlines():
+    for line in (paragraphs[-1] if paragraphs else "").split("\n"):  # as git splits
         match = _TRAILER.match(line.strip())
         if match:
             found[match.group(1).lower()] = match.group(2)
@@ -142,6 +203,12 @@ def trailers(message: str) -> dict[str, str]:
 
 def read_blobs(git_dir: Path, specs: list[str]) -> dict[str, bytes | None]:
     """'<commit>:<path>' -> file bytes (None if missing), through one `git cat-file --batch`."""
+    return read_objects(git_dir, specs, "blob")
+
+
+def read_objects(git_dir: Path, specs: list[str], kind: str) -> dict[str, bytes | None]:
+    """Each object named in ``specs`` if it is of ``kind`` (else None), by one
+    `git cat-file --batch`: sizes, not separators, delimit the bodies."""
     if not specs:
         return {}
     result = subprocess.run(
@@ -149,6 +216,7 @@ def read_blobs(git_dir: Path, specs: list[str]) -> dict[str, bytes | None]:
         input="".join(f"{s}\n" for s in specs).encode(), capture_output=True, check=False,
     )
     data = result.stdout
+    wanted = kind.encode()
     out: dict[str, bytes | None] = {}
     pos = 0
     for spec in specs:
@@ -158,9 +226,9 @@ def read_blobs(git_dir: Path, specs: list[str]) -> dict[str, bytes | None]:
             continue
         header = data[pos:end].split()
         pos = end + 1
-        if len(header) != 3 or header[1] != b"blob":
+        if len(header) != 3 or header[1] != wanted or not header[2].isdigit():
             out[spec] = None
-            if len(header) == 3 and header[2].isdigit():  # a tree or commit: skip its body
+            if len(header) == 3 and header[2].isdigit():  # another kind: skip its body
                 pos += int(header[2]) + 1
             continue
         size = int(header[2])
@@ -171,8 +239,11 @@ def read_blobs(git_dir: Path, specs: list[str]) -> dict[str, bytes | None]:
 
 # ----- review ----------------------------------------------------------------------------
 def review(path: Path, spec: str) -> Review:
-    git_dir = git_dir_of(path)
-    logged = _log(git_dir, spec)
+    from .repository import open_repository
+
+    repository = open_repository(path)
+    git_dir = repository.git_dir
+    logged = _in_archive(repository, _log(git_dir, spec))
     wanted: list[str] = []
     for commit, message, files in logged:
         _locate(commit, trailers(message), files)
@@ -180,16 +251,36 @@ def review(path: Path, spec: str) -> Review:
             wanted.append(f"{commit.commit}:{commit.file}")
             if commit.briefing and commit.sequence > 1:
                 wanted.append(f"{commit.commit}:{event_path(commit.briefing, commit.sequence - 1)}")
-    blobs = read_blobs(git_dir, wanted)
+    full = {spec: spec.replace(":", ":" + repository.full_path(""), 1) if repository.embedded
+            else spec for spec in wanted}
+    read = read_blobs(git_dir, list(full.values()))
+    blobs = {spec: read.get(full[spec]) for spec in wanted}
     for commit, message, _ in logged:
         if commit.file and commit.sequence:
             _examine(commit, trailers(message), blobs)
     return Review(spec, [c for c, _, _ in logged])
 
 
+Logged = list[tuple["ReviewedCommit", str, list[tuple[str, str]]]]
+
+
+def _in_archive(repository: Any, logged: Logged) -> Logged:
+    """The commits that touch the archive, with paths relative to it (in an embedded archive,
+    commits that change only other files of the repository are not the archive's)."""
+    if not repository.embedded:
+        return logged
+    kept = []
+    for commit, message, files in logged:
+        ours = [(status, p) for status, p in ((s, repository.archive_path(f)) for s, f in files)
+                if p is not None]
+        if ours:
+            kept.append((commit, message, ours))
+    return kept
+
+
 def _locate(commit: ReviewedCommit, found: dict[str, str], files: list[tuple[str, str]]) -> None:
     """Which event file the commit added, and what else it did under briefings/."""
-    added = [p for s, p in files if s == "A" and _EVENT_FILE.match(p)]
+    added = [p for s, p in files if s == "A" and is_event_path(p)]
     for status, file in files:
         if file.startswith(f"{ROOT}/") and status != "A":
             word = {"M": "modified", "D": "deleted"}.get(status, f"changed ({status})")
@@ -199,12 +290,11 @@ def _locate(commit: ReviewedCommit, found: dict[str, str], files: list[tuple[str
     named = found.get("file") or (added[0] if added else None)
     if named is None:
         return
-    parts = named.split("/")
-    if not _EVENT_FILE.match(named):
+    if not is_event_path(named):
         commit.problems.append(f"Chronicle-File {named!r} is not an event file path")
         return
-    commit.file, commit.briefing = named, parts[2]
-    commit.sequence = int(parts[3].removesuffix(".json"))
+    commit.file = named
+    commit.briefing, commit.sequence = parse_event_path(named)
     if found and named not in added:
         commit.problems.append(f"trailer names {named} but the commit does not add it")
 
@@ -217,15 +307,13 @@ def _examine(commit: ReviewedCommit, found: dict[str, str],
         commit.problems.append(f"{commit.file}: not in this commit")
         return
     try:
-        event = Event.model_validate_json(raw)
-    except ValueError as error:
-        commit.problems.append(f"{commit.file}: not a valid event ({_first_line(error)})")
+        event = decode_event(commit.file, raw).event
+    except CorruptArchive as error:
+        commit.problems.append(str(error))  # names the file and what is wrong
         return
     commit.event = event
     if event.briefing != commit.briefing or event.sequence != commit.sequence:
         commit.problems.append(f"{commit.file}: holds {event.briefing} r{event.sequence}")
-    if revision_sha256(event.revision) != event.content_sha256:
-        commit.problems.append(f"{commit.file}: revision does not match its content_sha256")
     for name, value in (("event", event.event_id), ("content-sha256", event.content_sha256),
                         ("sequence", str(event.sequence)), ("briefing", event.briefing)):
         if name in found and found[name] != value:
@@ -240,30 +328,44 @@ def _examine(commit: ReviewedCommit, found: dict[str, str],
     if previous_raw is None:
         commit.problems.append(f"{previous_file}: previous revision missing at this commit")
         return
-    if hashlib.sha256(previous_raw).hexdigest() != event.previous_sha256:
+    if sha256_hex(previous_raw) != event.previous_sha256:
         commit.problems.append(f"{commit.file}: hash chain broken (previous_sha256 is not the "
                                f"sha256 of {previous_file})")
     try:
-        previous = Event.model_validate_json(previous_raw)
-    except ValueError as error:
-        commit.problems.append(f"{previous_file}: not a valid event ({_first_line(error)})")
+        previous = decode_event(previous_file, previous_raw).event
+    except CorruptArchive as error:
+        commit.problems.append(str(error))
         return
-    commit.diff = diff_revisions(commit.briefing, previous.revision, event.revision,
+    before, after = comparable_pair((previous.revision, previous.extractor),
+                                    (event.revision, event.extractor))
+    commit.diff = diff_revisions(commit.briefing, before, after,
                                  (previous.sequence, event.sequence))
-
-
-def _first_line(error: Exception) -> str:
-    return str(error).splitlines()[0] if str(error) else type(error).__name__
 
 
 # ----- Markdown for a pull-request comment -----------------------------------------------
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~])")
-_SAFE_URL = re.compile(r"^https?://[^\s<>`|]+$")
+
+
+_MENTION = re.compile(r"@(?=\w)")  # @user, @org/team, name@host.example
+_URL_SCHEME = re.compile(r"(?i)(?<=[a-z0-9+.-])(:)(?=//)")  # https://, ftp://, any://
+_WWW = re.compile(r"(?i)\b(www)(\.)")
+_ZWSP = "\u200b"  # breaks a mention or an autolink without a visible change
 
 
 def md(text: str | None) -> str:
-    """User text made inert in Markdown (and in GitHub's HTML subset)."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join((text or "").split()))
+    """User text made inert in Markdown for a pull-request comment: no tag, emphasis or
+    link syntax, no hidden characters (safe_text.visible), and no live @mention or
+    autolinked URL (a zero-width space after '@', in '://' and after 'www', as bots do)."""
+    inert = _MD_SPECIAL.sub(r"\\\1", visible(" ".join((text or "").split())))
+    inert = _MENTION.sub("@" + _ZWSP, inert)
+    inert = _URL_SCHEME.sub(":" + _ZWSP, inert)
+    return _WWW.sub(r"\1" + _ZWSP + r"\2", inert)
+
+
+def _code(text: str) -> str:
+    """A URL shown, not linked: a code span (GitHub neither links nor mentions inside)."""
+    inert = visible(" ".join(text.split())).replace("`", "'").replace("|", "%7C")
+    return f"`{inert[:300]}`"
 
 
 def _short(text: str, width: int = 120) -> str:
@@ -286,7 +388,7 @@ def _markdown(result: Review, details: bool) -> str:
     events = result.events
     briefings = sorted({c.briefing for c in events if c.briefing})
     verdict = "no problems found" if not result.problems else f"**{result.problems} problem(s)**"
-    lines = [f"## chronicle review `{result.range.replace('`', '')}`", "",
+    lines = [f"## chronicle review {_code(result.range)}", "",
              f"{len(result.commits)} commit(s), {len(events)} revision(s) of "
              f"{len(briefings)} briefing(s); {verdict}.", ""]
     if result.commits:
@@ -353,7 +455,7 @@ def _commit_markdown(commit: ReviewedCommit) -> list[str]:
     sources = diff.sources
     if sources.added or sources.removed:
         lines += ["**Sources**", ""]
-        lines += [f"- added: {md(s.text)}" + (f" <{s.url}>" if _SAFE_URL.match(s.url or "") else "")
+        lines += [f"- added: {md(s.text)}" + (f" ({_code(s.url)})" if s.url else "")
                   for s in sources.added]
         lines += [f"- removed: ~~{md(s.text)}~~" for s in sources.removed]
         lines.append("")

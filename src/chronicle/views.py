@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .align import (
     Alignment,
@@ -11,9 +12,8 @@ from .align import (
     align_revisions,
     figure_changed,
     figure_restated,
-    identity_key,
-    normal_text,
 )
+from .derive import comparable_pair
 from .diff_model import (
     ClaimChanges,
     ClaimEdit,
@@ -33,6 +33,11 @@ from .diff_model import (
 from .errors import UnknownRevision
 from .model import Claim, Figure, Origin, Quote, Revision
 from .replay import RevisionState
+from .wording import identity_key, normal_text
+
+if TYPE_CHECKING:
+    from .lineage import Step
+    from .store import NewRevision, Prior
 
 
 def pick(states: list[RevisionState], sequence: int | None) -> RevisionState:
@@ -228,11 +233,11 @@ _VERBS = ("changed", "added", "removed", "edited", "split", "merged", "moved", "
 
 
 def first_summary(revision: Revision) -> str:
-    return (
-        f"first revision: {len(revision.key_points) + len(revision.claims)} claims, "
-        f"{len(revision.figures)} figures, {len(revision.quotes)} quotes, "
-        f"{len(revision.sources)} sources"
-    )
+    counts = ((len(revision.key_points) + len(revision.claims), "claim"),
+              (len(revision.figures), "figure"), (len(revision.quotes), "quote"),
+              (len(revision.sources), "source"))
+    return "first revision: " + ", ".join(
+        f"{n} {noun}{'' if n == 1 else 's'}" for n, noun in counts)
 
 
 def commit_message(
@@ -253,6 +258,15 @@ def commit_message(
     if details:
         lines += ["", *details]
     return "\n".join(lines)
+
+
+def revision_message(item: NewRevision, sequence: int, prior: Prior | None) -> str:
+    """The commit message of an appended revision, comparing like with like (derive.py)."""
+    if prior is None:
+        return commit_message(item.briefing, sequence, None, item.revision, item.origin)
+    previous, revision = comparable_pair((prior.revision, prior.extractor),
+                                         (item.revision, item.extractor))
+    return commit_message(item.briefing, sequence, previous, revision, item.origin)
 
 
 def _detail_lines(diff: Diff, limit: int = 12) -> list[str]:
@@ -344,21 +358,45 @@ class FigureThread:
         return asdict(self)
 
     def mentions(self, needle: str) -> bool:
+        """Whether the figure itself (text, unit, noun, kind) contains ``needle``."""
         needle = needle.casefold()
-        texts = [
-            self.label,
-            self.noun or "",
-            *(p.text for p in self.points),
-            *(p.claim for p in self.points),
-        ]
+        texts = [self.kind, self.noun or "", *(p.text for p in self.points),
+                 *(p.unit or "" for p in self.points)]
         return any(needle in t.casefold() for t in texts)
+
+    def mentioned_near(self, needle: str) -> bool:
+        """Whether the words around the figure (its label) contain ``needle``."""
+        return needle.casefold() in self.label.casefold()
+
+
+_WORD = re.compile(r"\S+")
 
 
 def figure_context(claim_text: str, figure: Figure, before: int = 2, after: int = 4) -> str:
-    """A few words around the figure, e.g. 'provided over $56.2 billion in security assistance'."""
-    left = claim_text[: figure.start].split()[-before:]
-    right = claim_text[figure.end :].split()[:after]
-    return " ".join([*left, figure.text, *right]).strip(" ,.;:")
+    """A few words around the figure, e.g. 'provided over $56.2 billion in security assistance'.
+
+    Cut from the claim as written, so 'fiscal 2025, the largest' keeps its comma in place,
+    and within the figure's clause (between semicolons). A table row
+    ('Germany — 2023: €1.2 billion; 2024: €2.5 billion') names its row: 'Germany, 2024: …'.
+    """
+    low = claim_text.rfind("; ", 0, figure.start) + 1
+    high = claim_text.find("; ", figure.end)
+    high = len(claim_text) if high < 0 else high
+    row = _ROW_HEADER.match(claim_text)
+    if row and row.end() <= figure.start:
+        low = max(low, row.end())
+    left = [m.start() for m in _WORD.finditer(claim_text, low, figure.start)][-before:]
+    right = [m.end() for m in _WORD.finditer(claim_text, figure.end, high)][:after]
+    start = left[0] if left else figure.start
+    end = right[-1] if right else figure.end
+    label = " ".join(claim_text[start:max(end, figure.end)].split()).strip(" ,.;:—–")
+    if row and row.end() <= figure.start:
+        label = f"{row['head']}, {label}"
+    return label
+
+
+# 'Row header — Column: cell; ...', as the Markdown reader writes a table row
+_ROW_HEADER = re.compile(r"^(?P<head>[^—;]{1,60}) — (?=[^;]*: )")
 
 
 def figure_timeline(states: list[RevisionState], needle: str | None = None) -> list[FigureThread]:
@@ -377,51 +415,95 @@ def figure_timeline(states: list[RevisionState], needle: str | None = None) -> l
             for p in series.points
         ]
         threads.append(thread)
-    return [t for t in threads if needle is None or t.mentions(needle)]
+    if needle is None:
+        return threads
+    # the figure's own words first: '--figure billion' is money, not the date beside it
+    return [t for t in threads if t.mentions(needle)] or [
+        t for t in threads if t.mentioned_near(needle)]
 
 
 @dataclass
 class BlameLine:
+    """A claim (or block quote) of a revision, where it is, and when it came and changed."""
+
     claim_id: str
     text: str
     where: str
     introduced: int
     changed: int
+    kind: str = "claim"  # 'key point', 'claim' or 'quote' (a block quote)
+    speaker: str | None = None
+    quotes: list[dict[str, str | None]] = field(default_factory=list)  # inline: text, speaker
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
 def blame(states: list[RevisionState], sequence: int | None = None) -> list[BlameLine]:
-    """Each claim of a revision, the revision that introduced it and the last that changed it."""
+    """Each claim and block quote of a revision, in reading order, with the revision that
+    introduced it and the last that changed it (a quote changes with its text or speaker)."""
     from .lineage import walk
 
     target = pick(states, sequence)
+    # A claim's dates follow its predecessors (a split part inherits its whole's), a block
+    # quote's its lineage.
     introduced: dict[str, int] = {}
     changed: dict[str, int] = {}
     text_before: dict[str, str] = {}
-    for step in walk(states[: target.sequence]):
-        number = step.state.sequence
-        now_introduced: dict[str, int] = {}
-        now_changed: dict[str, int] = {}
-        texts = {}
-        for claim in (*step.state.revision.key_points, *step.state.revision.claims):
-            texts[claim.id] = claim.text
-            origins = [c for c in step.predecessors.get(claim.id, ()) if c in introduced]
-            if not origins:
-                now_introduced[claim.id] = now_changed[claim.id] = number
-                continue
-            now_introduced[claim.id] = min(introduced[c] for c in origins)
-            same = len(origins) == 1 and text_before.get(origins[0]) == claim.text
-            now_changed[claim.id] = changed[origins[0]] if same else number
-        introduced, changed, text_before = now_introduced, now_changed, texts
+    seen: dict[str, tuple[str, str | None]] = {}
+    quote_introduced: dict[str, int] = {}
+    quote_changed: dict[str, int] = {}
+    steps = walk(states[: target.sequence])
+    for step in steps:
+        revision, at = step.state.revision, step.state.sequence
+        introduced, changed, text_before = _claim_dates(step, at, introduced, changed,
+                                                        text_before)
+        for quote in revision.quotes:
+            lineage, content = step.quotes[quote.id], (quote.text, quote.speaker)
+            quote_introduced.setdefault(lineage, at)
+            if seen.get(lineage) != content:
+                seen[lineage], quote_changed[lineage] = content, at
+    last = steps[-1]
     revision = target.revision
-    lines = []
-    for claim in (*revision.key_points, *revision.claims):
-        where = _heading(revision, claim.section) or "body"
-        if claim.section is None:
-            where = "key point"
-        lines.append(
-            BlameLine(claim.id, claim.text, where, introduced[claim.id], changed[claim.id])
-        )
+    inline: dict[str, list[dict[str, str | None]]] = {}
+    for quote in revision.quotes:
+        if quote.claim is not None:
+            inline.setdefault(quote.claim, []).append(
+                {"text": quote.text, "speaker": quote.speaker})
+
+    def claim_line(item_id: str, text: str, where: str, kind: str) -> BlameLine:
+        return BlameLine(item_id, text, where, introduced[item_id], changed[item_id], kind,
+                         None, inline.get(item_id, []))
+
+    lines = [claim_line(k.id, k.text, "key point", "key point") for k in revision.key_points]
+    claims = {c.id: c for c in revision.claims}
+    quotes = {q.id: q for q in revision.quotes}
+    for index, section in enumerate(revision.sections):
+        where = _heading(revision, index) or "body"
+        for item in (i for paragraph in section.paragraphs for i in paragraph):
+            if item in claims:
+                lines.append(claim_line(item, claims[item].text, where, "claim"))
+            elif item in quotes:
+                quote, lineage = quotes[item], last.quotes[item]
+                lines.append(BlameLine(item, quote.text, where, quote_introduced[lineage],
+                                       quote_changed[lineage], "quote", quote.speaker))
     return lines
+
+
+def _claim_dates(step: Step, at: int, introduced: dict[str, int], changed: dict[str, int],
+                 text_before: dict[str, str]
+                 ) -> tuple[dict[str, int], dict[str, int], dict[str, str]]:
+    """(introduced, last changed, text) of every claim of one step, from its predecessors."""
+    now_introduced: dict[str, int] = {}
+    now_changed: dict[str, int] = {}
+    texts = {}
+    for claim in (*step.state.revision.key_points, *step.state.revision.claims):
+        texts[claim.id] = claim.text
+        origins = [c for c in step.predecessors.get(claim.id, ()) if c in introduced]
+        if not origins:
+            now_introduced[claim.id] = now_changed[claim.id] = at
+            continue
+        now_introduced[claim.id] = min(introduced[c] for c in origins)
+        same = len(origins) == 1 and text_before.get(origins[0]) == claim.text
+        now_changed[claim.id] = changed[origins[0]] if same else at
+    return now_introduced, now_changed, texts

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -26,9 +25,10 @@ from urllib.parse import unquote, urldefrag, urlsplit
 
 from .errors import ArchiveError, ChronicleError, FetchError
 from .fetch import PAGE_ACCEPT, Fetched, Fetcher, parse_fetched
-from .model import is_slug
-from .store import Archive, NewRevision, utc_now
-from .views import commit_message
+from .layout import WINDOWS_RESERVED, is_briefing_id, utc_now
+from .safe_write import make_folder, write_bytes
+from .store import Archive, NewRevision
+from .views import revision_message
 
 STATE_DIR = ".chronicle"
 STATE_FILE = "watch.json"
@@ -58,6 +58,8 @@ def slug_for_url(url: str, prefix: str = "") -> str:
     base = slugify(f"{path} {unquote(parts.query)}") or slugify(parts.hostname or "") or "page"
     head = slugify(prefix)
     slug = f"{head}-{base}" if head else base
+    if slug in WINDOWS_RESERVED:  # https://example.org/con: not a folder name on Windows
+        slug = f"{slug}-{_short_hash(url)}"
     if len(slug) <= 64:
         return slug
     budget = 64 - 9 - (len(head) + 1 if head else 0)
@@ -71,6 +73,40 @@ def slug_for_url(url: str, prefix: str = "") -> str:
 
 
 # ----- state -----------------------------------------------------------------------------
+_START_OVER = "delete it to start over (pages are then fetched again, nothing is lost)"
+_TEXT_FIELDS = ("etag", "last_modified", "sha256", "briefing", "title", "problem", "checked_at")
+
+
+def state_folder(archive: Archive) -> Path:
+    """<archive>/.chronicle, refused when it is a symlink (a cloned archive could point it
+    anywhere, and the watch state would be written there)."""
+    folder = archive.path / STATE_DIR
+    if folder.is_symlink():
+        raise ArchiveError(f"{folder}: is a symbolic link; chronicle keeps its watch state "
+                           "only in a real folder inside the archive (remove the link)")
+    return folder
+
+
+def state_problem(data: Any) -> str | None:
+    """What is wrong with the types of a loaded watch.json (None: fine)."""
+    if not isinstance(data, dict):
+        return "is not a JSON object"
+    for part in ("feeds", "entries"):
+        records = data.get(part, {})
+        if not isinstance(records, dict):
+            return f"{part!r} is not an object"
+        for url, record in records.items():
+            if not isinstance(record, dict):
+                return f"{part}[{url!r}] is not an object"
+            for name in _TEXT_FIELDS:
+                if not isinstance(record.get(name), str | None):
+                    return f"{part}[{url!r}].{name} is not a string"
+            sequence = record.get("sequence")
+            if sequence is not None and (type(sequence) is not int or sequence < 1):
+                return f"{part}[{url!r}].sequence is not a positive whole number"
+    return None
+
+
 @dataclass
 class WatchState:
     """What the last polls saw, kept in <archive>/.chronicle/watch.json (never committed)."""
@@ -81,30 +117,31 @@ class WatchState:
 
     @classmethod
     def load(cls, archive: Archive) -> WatchState:
-        path = archive.path / STATE_DIR / STATE_FILE
+        path = state_folder(archive) / STATE_FILE
         if not path.is_file():
             return cls(path)
         try:
             data = json.loads(path.read_text("utf-8"))
-            return cls(path, dict(data.get("feeds", {})), dict(data.get("entries", {})))
-        except (OSError, ValueError, AttributeError):
-            raise ArchiveError(f"{path}: watch state is not readable JSON; delete it to start "
-                               "over (pages are then fetched again, nothing is lost)") from None
+        except (OSError, ValueError, RecursionError):
+            raise ArchiveError(f"{path}: watch state is not readable JSON; {_START_OVER}") from None
+        problem = state_problem(data)
+        if problem:
+            raise ArchiveError(f"{path}: watch state {problem}; {_START_OVER}")
+        return cls(path, dict(data.get("feeds", {})), dict(data.get("entries", {})))
 
     def save(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         document = {"format": "chronicle-watch", "version": 1, "feeds": self.feeds,
                     "entries": self.entries}
-        temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(document, indent=2, sort_keys=True) + "\n", "utf-8")
-        os.replace(temporary, self.path)
+        make_folder(self.path.parent)
+        write_bytes(self.path, (json.dumps(document, indent=2, sort_keys=True) + "\n").encode(),
+                    overwrite=True, follow_symlinks=False, allow_special=False)
 
     def briefing_for(self, url: str, prefix: str, names: Mapping[str, str]) -> str:
         """The configured id, else the one chosen before, else a fresh slug unique here."""
         if url in names:
             return names[url]
         known = self.entries.get(url, {}).get("briefing")
-        if isinstance(known, str) and is_slug(known):
+        if isinstance(known, str) and is_briefing_id(known):
             return known
         slug = slug_for_url(url, prefix)
         taken = {e.get("briefing") for u, e in self.entries.items() if u != url}
@@ -118,8 +155,8 @@ def watch_lock(archive: Archive, timeout: float = 60.0) -> Iterator[None]:
     """One poll at a time per archive, so two watchers do not trample the state file."""
     from filelock import FileLock, Timeout
 
-    folder = archive.path / STATE_DIR
-    folder.mkdir(exist_ok=True)
+    folder = state_folder(archive)
+    make_folder(folder)
     try:
         with FileLock(str(folder / LOCK_FILE), timeout=timeout):
             yield
@@ -263,8 +300,8 @@ class Watcher:
                 known = {**known, "etag": fetched.etag, "last_modified": fetched.last_modified}
             else:
                 parsed = parse_fetched(fetched)
-                item = NewRevision(briefing, parsed.revision, parsed.origin)
-                stored = self.archive.append(item, commit_message)
+                item = NewRevision(briefing, parsed.revision, parsed.origin, parsed.extractor)
+                stored = self.archive.append(item, revision_message)
                 outcome.status = stored.status
                 outcome.sequence, outcome.commit = stored.sequence, stored.commit
                 known = {"briefing": briefing, "etag": fetched.etag,

@@ -16,7 +16,19 @@ class BlockQuote:
     speaker: str | None
 
 
-Block = Paragraph | BlockQuote
+@dataclass(frozen=True)
+class TableRow:
+    """One row of a table as one claim: 'Row header — Column: cell; Column: cell'.
+
+    ``labels`` are the (start, end) spans of the row header and column names in ``text``:
+    context for the cells' figures, not figures themselves (a '2024' column).
+    """
+
+    text: str
+    labels: tuple[tuple[int, int], ...] = ()
+
+
+Block = Paragraph | BlockQuote | TableRow
 
 
 @dataclass
@@ -31,6 +43,9 @@ class Document:
 
     headline: str | None = None
     key_points: list[str] = field(default_factory=list)
+    # nesting of key points: index of a nested key point -> index of its parent. The
+    # Revision model has no parent field yet, so it stays here (see Claim in model.py).
+    key_point_parents: dict[int, int] = field(default_factory=dict)
     sections: list[DocSection] = field(default_factory=list)
     sources: list[tuple[str, str | None]] = field(default_factory=list)
     published: str | None = None

@@ -1,28 +1,36 @@
 """Sources of a web page: its 'Sources' list and the links inside the article text.
 
 trafilatura drops link-dense lists (a 'Sources' list looks like navigation to it), so the
-list is read from the page itself with lxml; the article's inline links come from the
-Markdown trafilatura produced.
+list is read from the page itself with lxml. The article's inline links are the page's
+links whose paragraph (or list item, table cell) is in the article text trafilatura kept:
+its text is extracted without links, which keeps words whole.
 """
 
 from __future__ import annotations
 
+import re
+from typing import TYPE_CHECKING
 from urllib.parse import urldefrag, urljoin
 
 from markdown_it import MarkdownIt
 
 from .patterns import SOURCES_HEADING
 
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement  # type: ignore[import-untyped]
+
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "strong", "b", "div", "span", "dt")
 _PARSER = MarkdownIt("commonmark")
 
 
-def page_sources(html: str, markdown: str, base: str | None) -> list[tuple[str, str | None]]:
+def page_sources(root: HtmlElement, article: str,
+                 base: str | None) -> list[tuple[str, str | None]]:
     """(title, absolute url) of the page's 'Sources' list, then of the article's links."""
     found: list[tuple[str, str | None]] = []
     seen: set[str] = set()
     page = urldefrag(base)[0] if base else None
-    for text, href in [*_sources_list(html), *_markdown_links(markdown)]:
+    links = [*_sources_list(root), *_markdown_links(article), *_article_links(root, article)]
+    for text, href in links:
         url = _absolute(href, base)
         if url is None or url in seen or urldefrag(url)[0] == page:
             continue
@@ -39,14 +47,22 @@ def _absolute(href: str, base: str | None) -> str | None:
     return url if url.startswith(("http://", "https://")) else None
 
 
-def _sources_list(html: str) -> list[tuple[str, str]]:
-    """Links of the first list that follows a heading such as 'Sources' or 'References'."""
-    import lxml.html  # type: ignore[import-untyped]  # a dependency of trafilatura
+def _article_links(root: HtmlElement, article: str) -> list[tuple[str, str]]:
+    """Links inside the blocks of the page whose text the article kept."""
+    kept = " ".join(re.sub(r"[*_`#>|]", " ", article).split())
+    found = []
+    for block in root.iter("p", "li", "td", "blockquote", "dd"):
+        anchors = [a for a in block.iter("a") if a.get("href")]
+        if not anchors:
+            continue
+        text = " ".join(block.text_content().split())
+        if len(text) >= 20 and text in kept:
+            found += [(" ".join(a.text_content().split()), a.get("href") or "") for a in anchors]
+    return found
 
-    try:
-        root = lxml.html.document_fromstring(html)
-    except Exception:  # lxml raises several types on hostile input; then there is no list
-        return []
+
+def _sources_list(root: HtmlElement) -> list[tuple[str, str]]:
+    """Links of the first list that follows a heading such as 'Sources' or 'References'."""
     for element in root.iter(*_HEADINGS):
         text = " ".join(element.text_content().split())
         if not text or len(text) > 40 or not SOURCES_HEADING.match(text):

@@ -12,12 +12,36 @@ SOURCES_HEADING = re.compile(
     r"^(sources?|references|further reading|read more)\s*:?$", re.IGNORECASE
 )
 BULLET = re.compile(r"^\s*(?:[-*•·]|\d{1,2}[.)])\s+(?P<text>\S.*)$")
-# A quotation on its own, then a dash and who said it: “...” – Name
+# A quotation on its own, then a dash and who said it: “...” – Name. The speaker is a
+# name or a short attribution: no quotation marks and no sentence end inside ('U.S.' and
+# 'Sen.' are abbreviations, 'Scholz. The' is two sentences).
+_ABBREVIATIONS = ("Sen", "Rep", "Gov", "Gen", "Mrs", "Sgt", "Dr", "Mr", "Ms", "St", "Lt", "Jr")
+_SPEAKER_CHAR = r"(?:[^–—“”\"„«».!?]|(?<=[A-Z])\.|" + "|".join(
+    rf"(?<={word})\." for word in _ABBREVIATIONS) + ")"
 BLOCK_QUOTE = re.compile(
-    r"^[“\"«„](?P<text>.+)[”\"»“]\s*[–—―-]{1,2}\s*(?P<speaker>[^–—“”\"]{2,120})$"
+    rf"^[“\"«„](?P<text>.+)[”\"»“]\s*[–—―-]{{1,2}}\s*(?P<speaker>{_SPEAKER_CHAR}{{2,120}})$"
 )
+_OPENING = re.compile(r"[“„«]")
 URL = re.compile(r"https?://[^\s)>\]]+")
 CLOSING = tuple('.!?:;,…”"’)]')
+
+
+def match_block_quote(text: str) -> tuple[str, str] | None:
+    """(quotation, speaker) of a paragraph that is a quotation and its speaker, else None.
+
+    A quotation that opens again inside (“A” said she. “B” – X, or German „A“ … „B“) is
+    several quotations with article text between them, not one block quote.
+    """
+    match = BLOCK_QUOTE.match(text)
+    if match is None:
+        return None
+    quoted = match["text"].strip()
+    if _OPENING.search(quoted) and not quoted.startswith(("“", "„", "«")):
+        return None
+    speaker = match["speaker"].strip()
+    if len(speaker.split()) > 12:
+        return None
+    return quoted, speaker
 
 
 def looks_like_heading(line: str) -> bool:

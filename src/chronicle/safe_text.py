@@ -1,0 +1,86 @@
+"""Text from briefings, archives, feeds and file names, made safe to print on a terminal.
+
+Every field chronicle prints goes through :func:`visible` (plain output) or
+:func:`markup` (rich output). They show, rather than pass on:
+
+- control characters (C0, DEL, C1: ESC, BEL, CSI ...), which could clear the screen, set
+  colours, or open an OSC 8 hyperlink;
+- format characters (bidi overrides and isolates, zero-width spaces and joiners, the
+  BOM, soft hyphens, tag characters), which reorder or hide text;
+- line and paragraph separators and lone surrogates;
+
+each as ``⟨U+XXXX⟩``, so that two texts that differ always print differently. Inside the
+changed part of an edit, :func:`reveal_edit` also shows blank-looking characters (no-break
+and other Unicode spaces, Hangul fillers, the Braille blank). Look-alike letters from
+other scripts (Cyrillic 'а' for Latin 'a') are printed as they are.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Unicode categories Cc, Cf, Zl, Zp and Cs (tests/test_safe_text.py checks this class
+# against unicodedata, so a new Unicode version cannot slip by unnoticed).
+_NOT_C0 = (
+    "\x7f-\x9f\xad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e"
+    "\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
+    "\ud800-\udfff\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3"
+    "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
+)
+_HIDDEN = "\x00-\x1f" + _NOT_C0
+# Characters that print as blank space (or nothing) though they are not U+0020.
+_BLANK = "\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\u115f\u1160\u3164\uffa0\u2800\u034f"
+_HIDDEN_RE = re.compile(f"[{_HIDDEN}]")
+_HIDDEN_OR_BLANK_RE = re.compile(f"[{_HIDDEN}{_BLANK}]")
+_JSON_RAW_HIDDEN_RE = re.compile(f"[{_NOT_C0}]")  # json.dumps escapes C0 itself
+
+
+def _code(match: re.Match[str]) -> str:
+    return f"⟨U+{ord(match.group()):04X}⟩"
+
+
+def visible(text: str, keep_newlines: bool = False) -> str:
+    """``text`` with every hidden or controlling character shown as ``⟨U+XXXX⟩``."""
+    if keep_newlines:
+        return "\n".join(_HIDDEN_RE.sub(_code, line) for line in text.split("\n"))
+    return _HIDDEN_RE.sub(_code, text)
+
+
+def json_visible(document: str) -> str:
+    """A JSON document with every hidden character inside its strings written as a
+    ``\\uXXXX`` escape: the same JSON value, but nothing in it acts on a terminal, and lone
+    surrogates no longer fail to encode (json.dumps writes them raw)."""
+    return _JSON_RAW_HIDDEN_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", document)
+
+
+def markup(text: str) -> str:
+    """``text`` as a literal inside rich markup: hidden characters shown, tags escaped."""
+    from rich.markup import escape
+
+    return escape(visible(text))
+
+
+def reveal_edit(before: str, after: str) -> tuple[str, str]:
+    """Both sides of an edit for printing: blank look-alikes in the changed part shown too,
+    so an edit is never invisible."""
+    prefix = _common_prefix(before, after)
+    suffix = _common_prefix(before[prefix:][::-1], after[prefix:][::-1])
+
+    def shown(text: str) -> str:
+        end = len(text) - suffix
+        middle = _HIDDEN_OR_BLANK_RE.sub(_code, text[prefix:end])
+        return visible(text[:prefix]) + middle + visible(text[end:])
+
+    return shown(before), shown(after)
+
+
+def _common_prefix(first: str, second: str) -> int:
+    limit = min(len(first), len(second))
+    low, high = 0, limit  # binary search on slices: linear work, no per-character loop
+    while low < high:
+        middle = (low + high + 1) // 2
+        if first[:middle] == second[:middle]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
