@@ -137,7 +137,7 @@ class _Unit(Generic[T]):
     masked: str  # normal text with each figure replaced by '#'
     words: frozenset[str]  # content words and figure keys
     section: int | None = None
-    dimensions: frozenset[str] = frozenset()  # what its figures measure
+    dimensions: tuple[str, ...] = ()  # what its figures measure, in reading order
 
     @property
     def text(self) -> str:
@@ -166,10 +166,10 @@ def _units(items: Sequence[T], figures: dict[str, list[Figure]],
         own = figures.get(item.id, [])
         masked = masked_text(item.text, own)
         content = {w for w in words(masked) if w not in STOP_WORDS}
-        tokens = {figure_token(f) for f in own}
+        tokens = [figure_token(f) for f in sorted(own, key=lambda f: f.start)]
         content.update(tokens)
         units.append(_Unit(index, item, identity_key(item.text), masked, frozenset(content),
-                           sections.get(item.id), frozenset(t.split("=")[0] for t in tokens)))
+                           sections.get(item.id), tuple(t.split("=")[0] for t in tokens)))
     return units
 
 
@@ -209,10 +209,18 @@ def _score(b: _Unit[T], a: _Unit[T], weights: _Weights, place: int) -> _Score:
         or (dice >= WORD_OVERLAP - bonus / 100 and few >= 3)
         or (cover >= COVERAGE and size >= 4)
         or (place == ALONE and (ratio >= ALONE_RATIO or dice >= ALONE_OVERLAP or (
-            bool(b.dimensions & a.dimensions) and ratio >= ALONE_RATIO_WITH_FIGURES)))
+            bool(set(b.dimensions) & set(a.dimensions)) and (
+                ratio >= ALONE_RATIO_WITH_FIGURES or _same_lead(b, a)))))
     )
     rank = max(ratio, 100 * dice, 90 * cover if size >= 4 else 0.0) + bonus
     return _Score(rank, accepted)
+
+
+def _same_lead(b: _Unit[T], a: _Unit[T]) -> bool:
+    """Both open with the same two kinds of figure: a data line ('206.8 million (march
+    2007) ...' -> '218.06 million (may 2007)') whose numbers were updated."""
+    return (len(b.dimensions) >= 2 and b.dimensions[:2] == a.dimensions[:2]
+            and b.masked.startswith("#") and a.masked.startswith("#"))
 
 
 # ----- step 1: same text ------------------------------------------------------------------
