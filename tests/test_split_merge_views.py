@@ -8,24 +8,18 @@ from pathlib import Path
 
 from conftest import cli
 
-R1 = """Harbour works
-The port authority said the new quay would cost $40 million and open in 2026, while the old pier would close for repairs lasting 18 months.
-Ferries will keep running from the north terminal. The harbour area covers 1670 hectares.
-Background
-Local fishermen have asked for a longer consultation.
-"""
-R2 = """Harbour works
-The port authority said the new quay would cost $45 million and open in 2026. The old pier would close for repairs lasting 18 months.
-Ferries will keep running from the north terminal. The harbour area covers 16.7 km².
-Background
-Local fishermen have asked for a longer consultation. The consultation ends in March.
-"""
-R3 = """Harbour works
-The port authority said the new quay would cost $45 million and open in 2026. The old pier would close for repairs lasting 18 months.
-The harbour area covers 16.7 km².
-Background
-Local fishermen have asked for a longer consultation. The consultation ends in March. Ferries will keep running from the north terminal.
-"""
+QUAY = "The port authority said the new quay would cost ${} million and open in 2026"
+PIER = "he old pier would close for repairs lasting 18 months."
+FERRIES = "Ferries will keep running from the north terminal."
+ASKED = "Local fishermen have asked for a longer consultation."
+R1 = "\n".join(["Harbour works", f"{QUAY.format(40)}, while t{PIER}",
+                f"{FERRIES} The harbour area covers 1670 hectares.", "Background", ASKED, ""])
+R2 = "\n".join(["Harbour works", f"{QUAY.format(45)}. T{PIER}",
+                f"{FERRIES} The harbour area covers 16.7 km².", "Background",
+                f"{ASKED} The consultation ends in March.", ""])
+R3 = "\n".join(["Harbour works", f"{QUAY.format(45)}. T{PIER}",
+                "The harbour area covers 16.7 km².", "Background",
+                f"{ASKED} The consultation ends in March. {FERRIES}", ""])
 
 
 def ingest(archive: Path, tmp_path: Path) -> None:
