@@ -197,3 +197,33 @@ def test_alignment_of_many_repeats_is_positional() -> None:
     after = [Claim(id=f"c{n}", text=one.text, section=0) for n in range(4)]
     found = align_items(before, after, {}, {})
     assert len(found.pairs) == 4 and len(found.removed) == 2 and found.added == []
+
+
+def test_a_synthetic_revision_of_a_thousand_sentences_is_told_exactly() -> None:
+    """benchmarks/bench_align.py's generator edits 1,000 sentences (reworded, removed, added,
+    split, merged, figures changed, paragraphs moved) and counts what it did: the diff
+    finds every split, merge, addition, removal and figure change, and nothing else."""
+    import importlib.util
+    import sys
+
+    path = ROOT / "benchmarks" / "bench_align.py"
+    sys.path.insert(0, str(path.parent))
+    try:
+        spec = importlib.util.spec_from_file_location("bench_align", path)
+        assert spec is not None and spec.loader is not None
+        bench = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(bench)
+    finally:
+        sys.path.remove(str(path.parent))
+    for seed in (7, 11):
+        truth: dict[str, int] = {}
+        paragraphs = bench.first_revision(1000, seed)
+        edited = bench.second_revision(paragraphs, seed, truth)
+        diff = diff_of(bench.render(paragraphs), bench.render(edited))
+        found = {"split": len(diff.claims.split), "merged": len(diff.claims.merged),
+                 "added": len(diff.claims.added), "removed": len(diff.claims.removed),
+                 "figures_changed": len(diff.figures.changed)}
+        assert found == {kind: truth.get(kind, 0) for kind in found}, (seed, truth)
+        # figures come and go only with the sentences that hold them
+        assert {f.claim for f in diff.figures.added} <= {c.id for c in diff.claims.added}
+        assert {f.claim for f in diff.figures.removed} <= {c.id for c in diff.claims.removed}

@@ -52,6 +52,7 @@ PART_NEW = 0.35  # ... this much of it from words the other parts did not use ye
 PART_SHARE = 0.15  # ... and those words are this much of the other side's claim;
 VERBATIM_PART = 92.0  # or it is a cut of the other side's claim, near word for word
 QUOTE_THRESHOLD = 80.0
+CUT_QUOTE = 90.0  # a re-quote cut or extended: the shorter one stands in the longer
 SAME_SPEAKER_BONUS = 15.0  # a reworded quote by the same speaker is still that quote
 IN_PLACE_BONUS = 5.0  # same place between two paired neighbours
 # Enough for the only unpaired claims in one place: a line diff's one-line change. Figures of
@@ -592,7 +593,7 @@ def _quote_score(b: _Unit[T], a: _Unit[T], same_speaker: bool) -> _Score:
     shorter = min(len(b.masked), len(a.masked))
     partial = fuzz.partial_ratio(b.masked, a.masked) if shorter >= 20 else 0.0
     rank = max(ratio, partial)
-    return _Score(rank, rank >= QUOTE_THRESHOLD)
+    return _Score(rank, ratio >= QUOTE_THRESHOLD or partial >= CUT_QUOTE)
 
 
 # ----- step 5: moves ----------------------------------------------------------------------

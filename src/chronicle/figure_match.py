@@ -129,7 +129,7 @@ def match_figures(
         )
     result.left_b += _loose(before, texts_b, own_b, seen_b)
     result.left_a += _loose(after, texts_a, own_a, seen_a)
-    _across(result)
+    _across(result, _common_words([*texts_b.values(), *texts_a.values()]))
     order_b = {f.id: n for n, f in enumerate(before.figures)}
     order_a = {f.id: n for n, f in enumerate(after.figures)}
     return (
@@ -273,14 +273,26 @@ def _leftovers_of_group(left_b: list[_Fig], left_a: list[_Fig], result: _Result)
 
 
 # ----- across claims ----------------------------------------------------------------------
-def _across(result: _Result) -> None:
+def _common_words(texts: list[str]) -> frozenset[str]:
+    """Words in more than 2% of the items (and at least 4): they say little of a figure."""
+    counts: dict[str, int] = defaultdict(int)
+    for text in texts:
+        for word in set(words(text)):
+            counts[word] += 1
+    limit = max(3, len(texts) // 50)
+    return frozenset(w for w, n in counts.items() if n > limit)
+
+
+def _across(result: _Result, common: frozenset[str]) -> None:
     """Unpaired figures anywhere: same quantity and context, then same dimension and context.
 
     One of the two must sit in a claim aligned with none: two claims aligned elsewhere
-    each keep their figures (the prior holds unless nothing holds the figure)."""
+    each keep their figures (the prior holds unless nothing holds the figure). A change of
+    value across claims needs two shared words around the figures that are not common."""
     rest_b, rest_a = _same_quantity(result.left_b, result.left_a, result, need_context=True,
                                     one_loose=True)
-    paired_b, paired_a = _by_context(rest_b, rest_a, result, minimum=0.5, strict=True)
+    paired_b, paired_a = _by_context(rest_b, rest_a, result, minimum=0.5, strict=True,
+                                     common=common)
     result.left_b = [f for f in rest_b if id(f) not in paired_b]
     result.left_a = [f for f in rest_a if id(f) not in paired_a]
 
@@ -332,7 +344,8 @@ def _same_quantity(bs: list[_Fig], as_: list[_Fig], result: _Result, need_contex
 
 
 def _by_context(bs: list[_Fig], as_: list[_Fig], result: _Result, minimum: float,
-                strict: bool = False) -> tuple[set[int], set[int]]:
+                strict: bool = False, common: frozenset[str] = frozenset()
+                ) -> tuple[set[int], set[int]]:
     """Pair figures of one dimension by the words around them (above ``minimum``)."""
     by_dim: dict[str, list[_Fig]] = defaultdict(list)
     for a in as_:
@@ -343,7 +356,7 @@ def _by_context(bs: list[_Fig], as_: list[_Fig], result: _Result, minimum: float
             if not _agree(b, a):
                 continue
             score = _context_score(b, a)
-            shared = len(b.context & a.context)
+            shared = len((b.context & a.context) - common)
             if score < minimum or (strict and (shared < 2 or not (a.loose or b.loose))):
                 continue
             options.append((-score, abs(b.order - a.order), id(b), id(a), b, a))
