@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .align import Alignment, align_revisions
+from .align import align_revisions
+from .alignment import Alignment
 from .model import Figure
 from .replay import RevisionState
 

@@ -6,13 +6,8 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .align import (
-    Alignment,
-    ItemAlignment,
-    align_revisions,
-    figure_changed,
-    figure_restated,
-)
+from .align import align_revisions, figure_changed, figure_restated
+from .alignment import Alignment, ItemAlignment
 from .derive import comparable_pair
 from .diff_model import (
     ClaimChanges,
