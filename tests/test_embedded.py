@@ -57,6 +57,7 @@ def commits_touch_only_the_archive(project: Path, since: str) -> list[str]:
     return offenders
 
 
+@pytest.mark.slow
 def test_appends_are_commits_on_the_branch_and_leave_the_users_work_alone(
         tmp_path: Path) -> None:
     project = project_with_work_in_progress(tmp_path / "project")
@@ -130,6 +131,7 @@ def test_kill_during_embedded_appends(tmp_path: Path) -> None:
     assert again.returncode == 0, again.stderr
 
 
+@pytest.mark.slow
 def test_a_pull_request_that_edits_an_event_fails_review(tmp_path: Path) -> None:
     project = project_with_work_in_progress(tmp_path / "project")
     git(project, "commit", "-q", "-am", "user work committed")
@@ -153,6 +155,7 @@ def test_a_pull_request_that_edits_an_event_fails_review(tmp_path: Path) -> None
     assert f"{event.relative_to(archive)}: event file modified" in bad.stdout
 
 
+@pytest.mark.slow
 def test_archive_commits_merged_into_main_verify(tmp_path: Path) -> None:
     project = project_with_work_in_progress(tmp_path / "project")
     git(project, "commit", "-q", "-am", "user work committed")
@@ -223,6 +226,7 @@ def test_this_repositorys_archive_holds_the_example_and_verifies() -> None:
         assert done.returncode == 0, done.stdout + done.stderr
 
 
+@pytest.mark.slow
 def test_the_pre_commit_hooks_on_this_repositorys_archive(tmp_path: Path) -> None:
     """The hooks as pre-commit runs them (at the top of the repository, files relative to
     it) on a clone of this repository, then on an edited event."""

@@ -45,6 +45,7 @@ def test_parsing_is_linear(unit: str) -> None:
     assert grows_linearly(parse, 4_000)
 
 
+@pytest.mark.slow  # doubles inputs to large sizes: CI runs it
 def test_diffing_is_linear() -> None:
     def diff(n: int) -> object:
         lines = [f"Sentence {k} tells of item{k} and place{k % 97} today." for k in range(n)]

@@ -73,6 +73,7 @@ def test_controls_report_no_figure_at_all(results: tuple[ModuleType, list[object
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="the CLI needs git")
+@pytest.mark.slow
 def test_shipped_scorer_runs_the_real_executable() -> None:
     chronicle = Path(sys.executable).parent / "chronicle"
     pairs = ["wiki-haemophilia", "fomc-2014-03-19-to-04-30"]
