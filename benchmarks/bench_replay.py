@@ -142,8 +142,7 @@ def projected(steps: dict[str, float], start: float, count: int) -> float:
     return (start + steps["open the archive"] + steps["find the briefing's files (trees, gitdb)"]
             + steps["read event blobs: one `git cat-file --batch` (store now)"]
             + steps["check: sha256 of raw + previous_sha256 by regex, every event"]
-            + count_two * steps["parse: Event.model_validate_json, every event"]
-            + count_two * steps["check: revision_sha256 of every event (replay's content check)"]
+            + count_two * steps["decode: json + hash + upcast + model, every event"]
             + steps["diff_revisions of the last two"])
 
 

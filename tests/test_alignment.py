@@ -123,7 +123,12 @@ def test_quake_pair() -> None:
             "Japan, Australia and Singapore offered search teams.",
         )
     ]
-    assert diff.claims.removed == diff.claims.moved == ()
+    assert diff.claims.removed == ()
+    # Two sentences of one paragraph swapped: the shorter one is the one that moved.
+    [move] = diff.claims.moved
+    assert move.claim.text == "Rescue teams reached five villages by nightfall."
+    assert move.from_position is not None and move.to_position is not None
+    assert (move.from_position.sentence, move.to_position.sentence) == (0, 1)
     assert diff.headline is None and diff.quotes.changed == ()
     assert [s.text for s in diff.sources.added] == [
         "World Bank statement on Sumatra reconstruction"
@@ -141,7 +146,13 @@ def test_budget_pair_in_markdown_with_reordered_sections() -> None:
         (95e6, 110e6, "EUR"),
     ]
     assert [c.text for c in diff.claims.removed] == ["Libraries will open on Sundays from March."]
-    assert diff.claims.added == diff.claims.edited == diff.claims.moved == ()
+    assert diff.claims.added == diff.claims.edited == ()
+    # 'Spending' now comes first, Housing before Transit: the vote's longer claims keep their
+    # order, so the two spending claims are the ones that moved (both within their section).
+    assert [(m.claim.text[:17], m.from_section, m.to_section) for m in diff.claims.moved] == [
+        ("Housing programs ", 1, 0),
+        ("Transit receives ", 1, 0),
+    ]
     [quote] = diff.quotes.changed
     assert quote.fields == ("text",) and quote.after.speaker == "Mayor Ana Ruiz"
     assert diff.key_points.edited == diff.key_points.added == diff.key_points.removed == ()

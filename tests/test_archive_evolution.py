@@ -265,6 +265,7 @@ def _release_with_one_more_field(tmp_path: Path) -> Path:
     return site
 
 
+@pytest.mark.slow
 def test_a_release_whose_revision_gained_a_field_reads_old_events(frozen_archive: Path,
                                                                    tmp_path: Path) -> None:
     site = _release_with_one_more_field(tmp_path)

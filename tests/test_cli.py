@@ -6,6 +6,8 @@ import json
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from conftest import REVISIONS, cli, git_head, run_chronicle, snapshot
 
 
@@ -127,6 +129,7 @@ def test_parse_reads_stdin() -> None:
     assert json.loads(result.stdout)["headline"].startswith("NATO members unite")
 
 
+@pytest.mark.slow
 def test_real_process_flow_and_json_only_on_stdout(tmp_path: Path) -> None:
     archive = str(tmp_path / "archive")
     assert run_chronicle("init", "--archive", archive).returncode == 0

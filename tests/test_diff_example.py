@@ -86,7 +86,9 @@ def test_r1_r2_claims_sources_and_nothing_else(r1_r2: dict[str, Any]) -> None:
     assert "has triggered a wave of support" in edit["after"]["text"]
     assert claims["moved"] == []
     assert r1_r2["headline"] is None
-    assert r1_r2["key_points"] == {"added": [], "removed": [], "edited": [], "moved": []}
+    assert r1_r2["key_points"] == {
+        "added": [], "removed": [], "edited": [], "moved": [], "split": [], "merged": []
+    }
     assert r1_r2["quotes"] == {"added": [], "removed": [], "changed": []}
     assert r1_r2["sources"] == {
         "added": [

@@ -7,16 +7,20 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
+import shlex
 import signal
 import subprocess
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from archive_tools import CHRONICLE, fsck_problems, git, git_out, write_variants
 from chronicle.api import ingest, init_archive
-from conftest import REVISIONS, cli, run_chronicle, snapshot
+from conftest import REVISIONS, ROOT, cli, run_chronicle, snapshot
+from test_review import load_yaml
 
 
 def project_with_work_in_progress(folder: Path) -> Path:
@@ -53,6 +57,7 @@ def commits_touch_only_the_archive(project: Path, since: str) -> list[str]:
     return offenders
 
 
+@pytest.mark.slow
 def test_appends_are_commits_on_the_branch_and_leave_the_users_work_alone(
         tmp_path: Path) -> None:
     project = project_with_work_in_progress(tmp_path / "project")
@@ -126,6 +131,7 @@ def test_kill_during_embedded_appends(tmp_path: Path) -> None:
     assert again.returncode == 0, again.stderr
 
 
+@pytest.mark.slow
 def test_a_pull_request_that_edits_an_event_fails_review(tmp_path: Path) -> None:
     project = project_with_work_in_progress(tmp_path / "project")
     git(project, "commit", "-q", "-am", "user work committed")
@@ -149,6 +155,7 @@ def test_a_pull_request_that_edits_an_event_fails_review(tmp_path: Path) -> None
     assert f"{event.relative_to(archive)}: event file modified" in bad.stdout
 
 
+@pytest.mark.slow
 def test_archive_commits_merged_into_main_verify(tmp_path: Path) -> None:
     project = project_with_work_in_progress(tmp_path / "project")
     git(project, "commit", "-q", "-am", "user work committed")
@@ -204,3 +211,87 @@ def test_an_embedded_archive_refuses_appends_mid_merge(tmp_path: Path) -> None:
     assert result.exit_code == 4
     assert "in the middle of a merge; finish it first" in result.stderr
     assert snapshot(project) == before
+
+
+# ----- this repository's own archive, its hooks and the CI recipe ---------------------------
+def test_this_repositorys_archive_holds_the_example_and_verifies() -> None:
+    archive = ROOT / "archive"
+    listed = json.loads(run_chronicle("list", "--json", "--archive", str(archive)).stdout)
+    assert [b["id"] for b in listed["briefings"]] == ["nato-ukraine"]
+    log = json.loads(run_chronicle("log", "nato-ukraine", "--json", "--archive",
+                                   str(archive)).stdout)
+    assert [Path(r["source"]).name for r in log["revisions"]] == ["r1.txt", "r2.txt", "r3.txt"]
+    for command in (("validate", str(archive)), ("verify", "--archive", str(archive))):
+        done = run_chronicle(*command)
+        assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.mark.slow
+def test_the_pre_commit_hooks_on_this_repositorys_archive(tmp_path: Path) -> None:
+    """The hooks as pre-commit runs them (at the top of the repository, files relative to
+    it) on a clone of this repository, then on an edited event."""
+    hooks = {h["id"]: h for h in load_yaml(ROOT / ".pre-commit-hooks.yaml")}
+    clone = tmp_path / "repo"
+    git(tmp_path, "clone", "-q", str(ROOT), str(clone))
+    tracked = git_out(clone, "ls-files").splitlines()
+    validate = hooks["chronicle-validate"]
+    matched = [p for p in tracked if re.search(validate["files"], p)]
+    assert matched == sorted(p for p in tracked if p.startswith("archive/briefings/"))
+    assert len(matched) == 3
+
+    def run(hook: dict[str, Any]) -> subprocess.CompletedProcess[str]:
+        args = shlex.split(hook["entry"]) + (matched if hook.get("pass_filenames", True) else [])
+        return subprocess.run([str(Path(CHRONICLE).parent / args[0]), *args[1:]], cwd=clone,
+                              capture_output=True, text=True, timeout=120, check=False)
+
+    assert run(validate).returncode == 0
+    verified = run(hooks["chronicle-verify"])
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    event = clone / matched[0]
+    document = json.loads(event.read_text())
+    document["observed_at"] = "yesterday"
+    event.write_text(json.dumps(document))
+    assert run(validate).returncode == 1
+    git(clone, "commit", "-q", "-am", "edit an event")
+    assert run(hooks["chronicle-verify"]).returncode == 1
+
+
+@pytest.mark.slow
+def test_the_embedded_github_actions_recipe_on_a_pull_request(tmp_path: Path) -> None:
+    """The recipe's shell steps, run as on a pull request: one adding a revision passes,
+    one editing an event fails review (and verify)."""
+    workflow = ROOT / "docs" / "ci" / "github-actions-embedded.yml"
+    steps = {s.get("id"): s for s in load_yaml(workflow)["jobs"]["check"]["steps"]}
+    project = project_with_work_in_progress(tmp_path / "project")
+    git(project, "commit", "-q", "-am", "user work committed")
+    archive = project / "archive"
+    ingest(init_archive(archive, in_repo=True), "nato-ukraine", REVISIONS[:2])
+    origin = tmp_path / "origin.git"
+    git(tmp_path, "clone", "-q", "--bare", str(project), str(origin))
+    git(project, "checkout", "-q", "-b", "pr")
+    ingest(init_archive(archive, in_repo=True), "nato-ukraine", REVISIONS[2:])
+
+    def run_steps(branch: str) -> dict[str, subprocess.CompletedProcess[str]]:
+        checkout = tmp_path / f"checkout-{branch}"
+        git(tmp_path, "clone", "-q", str(project), str(checkout))
+        git(checkout, "checkout", "-q", "--detach", f"origin/{branch}")  # as actions leaves it
+        git(checkout, "update-ref", "refs/remotes/origin/main", git_out(origin, "rev-parse",
+                                                                         "main"))
+        summary, output = tmp_path / f"{branch}.md", tmp_path / f"{branch}.out"
+        env = {**os.environ, "ARCHIVE": "archive", "GITHUB_STEP_SUMMARY": str(summary),
+               "GITHUB_OUTPUT": str(output), "BASE_REF": "main",
+               "PATH": f"{Path(CHRONICLE).parent}:{os.environ['PATH']}"}
+        return {name: subprocess.run(["bash", "-e", "-c", steps[name]["run"]], cwd=checkout,
+                                     env=env, capture_output=True, text=True, timeout=120,
+                                     check=False)
+                for name in ("prepare", "validate", "verify", "review")}
+
+    good = run_steps("pr")
+    assert {n: r.returncode for n, r in good.items()} == dict.fromkeys(good, 0), good
+    git(project, "checkout", "-q", "-b", "sneaky", "main")
+    event = next(archive.glob("briefings/*/nato-ukraine/000001.json"))
+    event.write_text(event.read_text().replace("NATO", "OTAN", 1))
+    git(project, "commit", "-q", "-am", "sneaky")
+    bad = run_steps("sneaky")
+    assert bad["review"].returncode == 1 and bad["verify"].returncode == 1
+    assert "event file modified" in (tmp_path / "sneaky.md").read_text()

@@ -68,6 +68,7 @@ def big_archive(archive: Path, tmp_path: Path) -> Path:
 
 @pytest.mark.parametrize("command", [["export"], ["log", "many"], ["show", "many"],
                                      ["show", "many", "--json"], ["blame", "many"]])
+@pytest.mark.slow
 def test_a_reader_closing_the_pipe_early_is_exit_0_and_silent(archive: Path, tmp_path: Path,
                                                               command: list[str]) -> None:
     """`export | head -1` exited 1 while `log | head` exited 0: now both exit 0, quietly."""
@@ -81,6 +82,7 @@ def test_a_reader_closing_the_pipe_early_is_exit_0_and_silent(archive: Path, tmp
     assert done.stderr == ""
 
 
+@pytest.mark.slow
 def test_export_into_head_in_a_shell(archive: Path, tmp_path: Path) -> None:
     big_archive(archive, tmp_path)
     done = subprocess.run(["bash", "-o", "pipefail", "-c",
@@ -194,6 +196,7 @@ def test_utf16_text_is_read(archive: Path, tmp_path: Path, encoding: str) -> Non
     assert json.loads(parsed.stdout) == json.loads(original.stdout)
 
 
+@pytest.mark.slow
 def test_a_tree_folder_or_file_named_in_invalid_utf8(archive: Path, tmp_path: Path) -> None:
     """A briefing folder named with invalid UTF-8 gave UnicodeEncodeError; a file so named
     broke the store. Now: the folder is a bad id (one line), the file's name is stored with

@@ -19,6 +19,8 @@ from chronicle.errors import ChronicleError, FetchError
 from chronicle.fetch import Fetcher, parse_fetched
 from conftest import run_chronicle
 
+pytestmark = pytest.mark.slow  # real servers with deliberate delays: CI runs them
+
 Route = Callable[[socket.socket], None]
 
 

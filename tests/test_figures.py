@@ -654,6 +654,7 @@ def best_seconds(text: str, repeat: int = 3) -> float:
     return min(times)
 
 
+@pytest.mark.slow  # doubles inputs to large sizes: CI runs it
 @pytest.mark.parametrize(
     "unit",
     ["one ", "Word word word. ", ".", "A. ", "1 ", "1,000 ", "$1 ", "9", "2014 ", "one two ",

@@ -18,6 +18,8 @@ from conftest import cli, run_chronicle
 from hostile_corpus import BRIEFING, Corpus, build
 from test_hostile import Untouched
 
+pytestmark = pytest.mark.slow  # every command on every hostile archive: CI runs them
+
 KNOWN_EXITS = {0, 1, 2, 3, 4, 5, 6, 7}
 RAW = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 READ_COMMANDS = [

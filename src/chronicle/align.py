@@ -1,166 +1,125 @@
-"""Align claims, key points, quotes and figures between two revisions.
+"""Align two revisions: which claim, quote and figure of one is which of the other.
 
-Same normalised text (hence same id) pairs first; what is left pairs best-first by
-rapidfuzz similarity above a threshold, comparing texts with their figures masked so
-that a changed number does not make a claim look different. Figures pair only inside
-paired claims, so a changed value is a change of that figure, not a removal plus an
-addition.
+Claims (and key points, and quotes) align in near-linear time, never through an n x m table:
+
+1. **Same text.** Claims whose text is equal once case, spacing, quote marks, dashes and
+   punctuation are set aside pair first (a hash lookup); repeats pair with the nearest.
+2. **Candidates from an index.** Every other claim looks up the claims of the other
+   revision that share its rare words or figures (an inverted index whose too-common
+   entries are skipped) and the few that sit in the same place between two already paired
+   claims. Only these candidates are scored.
+3. **Scores.** rapidfuzz's ratio of the texts with figures masked (a changed number does not
+   make a sentence look different), the idf-weighted word overlap (a reworded sentence keeps
+   its rare words), and how much of the shorter one the longer one covers (a grown or
+   shortened sentence). Pairs are taken best first, one to one.
+4. **Splits and merges.** A paired claim grows into a group while a neighbouring unpaired
+   claim of the other revision is made of its leftover words (one sentence became two or
+   three, or two became one); an unpaired claim can found such a group too.
+5. **Moves.** The pairs that keep their order are a heaviest increasing subsequence
+   (weighted by text length, O(n log n)); every other pair moved, and so does a pair that
+   lands under a section that is not the counterpart of its old one.
+
+NewsEdits (Spangher et al., NAACL 2022) links each sentence to its most similar sentence of
+the other version (asymmetric word-embedding matches, both directions, so a sentence can
+link to two: splits and merges) and finds "refactors" by greedily removing crossing links.
+Here the same shapes come from an index instead of all pairs, moves are a minimal set, and,
+which NewsEdits does not do at all, figures are matched by what they measure
+(``chronicle.figure_match``), with the claim alignment as a prior.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from typing import TypeVar
+from collections import defaultdict
+from collections.abc import Sequence
 
-from rapidfuzz import fuzz
-
+from .alignment import Alignment, Group, ItemAlignment, Pair
+from .figure_match import match_figures
 from .model import Claim, Figure, Quote, Revision
+from .pairing import align_items, masked_text
+from .quantities import same_quantity
+from .wording import normal_text, wording
 
-# Below this similarity (0-100) two texts are different claims, not an edit of one.
-CLAIM_THRESHOLD = 62.0
-QUOTE_THRESHOLD = 80.0
-SAME_SPEAKER_BONUS = 15.0  # a reworded quote by the same speaker is still that quote
-
-T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class Pair:
-    """Two aligned claims; ``score`` is 100 for identical text."""
-
-    before: Claim
-    after: Claim
-    score: float
-    reworded: bool  # wording changed beyond the figures in it
-
-
-@dataclass
-class Alignment:
-    claims: list[Pair] = field(default_factory=list)
-    claims_added: list[Claim] = field(default_factory=list)
-    claims_removed: list[Claim] = field(default_factory=list)
-    key_points: list[Pair] = field(default_factory=list)
-    key_points_added: list[Claim] = field(default_factory=list)
-    key_points_removed: list[Claim] = field(default_factory=list)
-    figures: list[tuple[Figure, Figure]] = field(default_factory=list)
-    figures_added: list[Figure] = field(default_factory=list)
-    figures_removed: list[Figure] = field(default_factory=list)
-    quotes: list[tuple[Quote, Quote]] = field(default_factory=list)
-    quotes_added: list[Quote] = field(default_factory=list)
-    quotes_removed: list[Quote] = field(default_factory=list)
-
-
-def masked_text(claim: Claim, figures: Sequence[Figure]) -> str:
-    """The claim's text with each figure replaced by '#', so only wording compares."""
-    text = claim.text
-    for figure in sorted(figures, key=lambda f: f.start, reverse=True):
-        text = text[: figure.start] + "#" + text[figure.end :]
-    return " ".join(text.split())
-
-
-def pair_best_first(
-    before: Sequence[T], after: Sequence[T], score: Callable[[T, T], float], threshold: float
-) -> tuple[list[tuple[T, T, float]], list[T], list[T]]:
-    """Greedy one-to-one pairing by descending score; returns pairs, unpaired before/after."""
-    candidates = [(score(b, a), i, j) for i, b in enumerate(before) for j, a in enumerate(after)]
-    candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
-    used_b: set[int] = set()
-    used_a: set[int] = set()
-    chosen: list[tuple[int, int, float]] = []
-    for value, i, j in candidates:
-        if value < threshold:
-            break
-        if i in used_b or j in used_a:
-            continue
-        used_b.add(i)
-        used_a.add(j)
-        chosen.append((j, i, value))
-    pairs = [(before[i], after[j], value) for j, i, value in sorted(chosen)]
-    left = [b for i, b in enumerate(before) if i not in used_b]
-    right = [a for j, a in enumerate(after) if j not in used_a]
-    return pairs, left, right
+__all__ = ["Alignment", "align_items", "align_quotes", "align_revisions", "figure_changed",
+           "figure_restated"]
 
 
 def align_revisions(before: Revision, after: Revision) -> Alignment:
+    figures_b = _figures_by_item(before)
+    figures_a = _figures_by_item(after)
+    sections_b = {c.id: c.section for c in before.claims}
+    sections_a = {c.id: c.section for c in after.claims}
     out = Alignment()
-    out.claims, out.claims_removed, out.claims_added = align_claims(
-        before.claims, after.claims, before, after
-    )
-    out.key_points, out.key_points_removed, out.key_points_added = align_claims(
-        before.key_points, after.key_points, before, after
-    )
-    for pair in (*out.key_points, *out.claims):
-        _align_figures(before.figures_of(pair.before.id), after.figures_of(pair.after.id), out)
-    for claim in (*out.key_points_removed, *out.claims_removed):
-        out.figures_removed.extend(before.figures_of(claim.id))
-    for claim in (*out.key_points_added, *out.claims_added):
-        out.figures_added.extend(after.figures_of(claim.id))
-    out.quotes, out.quotes_removed, out.quotes_added = align_quotes(before.quotes, after.quotes)
-    for quote_before, quote_after in out.quotes:
-        _align_figures(before.figures_of(quote_before.id), after.figures_of(quote_after.id), out)
-    for quote in out.quotes_removed:
-        out.figures_removed.extend(before.figures_of(quote.id))
-    for quote in out.quotes_added:
-        out.figures_added.extend(after.figures_of(quote.id))
+    out.claims = align_items(before.claims, after.claims, figures_b, figures_a,
+                             sections_b, sections_a)
+    out.key_points = align_items(before.key_points, after.key_points, figures_b, figures_a)
+    out.quotes = align_quotes(before.quotes, after.quotes)
+    held = [*_held(out.key_points), *_held(out.claims), *_held(out.quotes)]
+    out.figures, out.figures_removed, out.figures_added = match_figures(before, after, held)
+    changed = [(b, a) for b, a in out.figures if figure_changed(b, a)]
+    changed_b = {b.id for b, _ in changed}
+    changed_a = {a.id for _, a in changed}
+    # '24 hours' -> '14 days' reads as new wording too, not only as a new value
+    reunited = {(b.claim, a.claim) for b, a in changed if (b.unit, b.kind) != (a.unit, a.kind)}
+    for part in (out.claims, out.key_points):
+        _settle_wording(part, figures_b, figures_a, changed_b, changed_a, reunited)
     return out
 
 
-def align_claims(
-    before: Sequence[Claim], after: Sequence[Claim], rev_before: Revision, rev_after: Revision
-) -> tuple[list[Pair], list[Claim], list[Claim]]:
-    """Pairs of the same claim (identical or edited), then removed and added claims."""
-    after_ids = {c.id: c for c in after}
-    exact = [Pair(b, after_ids[b.id], 100.0, False) for b in before if b.id in after_ids]
-    taken = {p.before.id for p in exact}
-    rest_before = [b for b in before if b.id not in taken]
-    rest_after = [a for a in after if a.id not in taken]
-    masks_b = {c.id: masked_text(c, rev_before.figures_of(c.id)) for c in rest_before}
-    masks_a = {c.id: masked_text(c, rev_after.figures_of(c.id)) for c in rest_after}
+def _settle_wording(part: ItemAlignment[Claim], figures_b: dict[str, list[Figure]],
+                    figures_a: dict[str, list[Figure]], changed_b: set[str],
+                    changed_a: set[str], reunited: set[tuple[str, str]]) -> None:
+    """Mark a pair reworded when its texts differ beyond the figures whose value changed:
+    'twenty feet' -> '20 feet' is a wording edit (the quantity is the same), '$25 billion'
+    -> '$20 billion' alone is not (the figure change says it), punctuation alone is not,
+    and a figure that changed its unit ('24 hours' -> '14 days', in ``reunited``) is."""
 
-    def similarity(b: Claim, a: Claim) -> float:
-        return max(fuzz.ratio(b.text, a.text), fuzz.ratio(masks_b[b.id], masks_a[a.id]))
+    def said(claim: Claim, figures: list[Figure], changed: set[str]) -> str:
+        return wording(masked_text(claim.text, [f for f in figures if f.id in changed]))
 
-    fuzzy, removed, added = pair_best_first(rest_before, rest_after, similarity, CLAIM_THRESHOLD)
-    pairs = exact + [
-        Pair(b, a, score, masks_b[b.id].casefold() != masks_a[a.id].casefold())
-        for b, a, score in fuzzy
-    ]
-    order = {c.id: i for i, c in enumerate(after)}
-    pairs.sort(key=lambda p: order[p.after.id])
-    return pairs, removed, added
+    def settle(pair: Pair[Claim]) -> Pair[Claim]:
+        reworded = (pair.before.id, pair.after.id) in reunited or said(
+            pair.before, figures_b.get(pair.before.id, []), changed_b
+        ) != said(pair.after, figures_a.get(pair.after.id, []), changed_a)
+        return Pair(pair.before, pair.after, pair.score, reworded)
 
-
-def align_quotes(
-    before: Sequence[Quote], after: Sequence[Quote]
-) -> tuple[list[tuple[Quote, Quote]], list[Quote], list[Quote]]:
-    def similarity(b: Quote, a: Quote) -> float:
-        same_speaker = b.speaker is not None and b.speaker == a.speaker
-        return fuzz.ratio(b.text, a.text) + (SAME_SPEAKER_BONUS if same_speaker else 0.0)
-
-    pairs, removed, added = pair_best_first(before, after, similarity, QUOTE_THRESHOLD)
-    return [(b, a) for b, a, _ in pairs], removed, added
+    settled = {id(p): settle(p) for p in part.all_pairs()}
+    part.pairs = [settled[id(p)] for p in part.pairs]
+    part.moved = [settled.get(id(p), p) for p in part.moved]
+    part.groups = [Group(g.before, g.after, g.score, settled[id(g.principal)])
+                   for g in part.groups]
 
 
-def _figure_key(figure: Figure) -> tuple[str, str | None, str | None]:
-    return figure.kind, figure.unit, figure.noun.casefold() if figure.noun else None
+def _held(part: ItemAlignment[Claim] | ItemAlignment[Quote]) -> list[tuple[list[str], list[str]]]:
+    """The ids on each side of every pair and group: what figures are matched inside."""
+    found: list[tuple[list[str], list[str]]] = [([p.before.id], [p.after.id]) for p in part.pairs]
+    for group in part.groups:
+        found.append(([i.id for i in group.before], [i.id for i in group.after]))
+    return found
 
 
-def _align_figures(before: list[Figure], after: list[Figure], out: Alignment) -> None:
-    """Pair figures of one aligned claim: same kind, unit and noun first, then same kind."""
-    rest_b, rest_a = list(before), list(after)
-    for key in (_figure_key, lambda f: (f.kind, f.unit, None), lambda f: (f.kind, None, None)):
-        for b in list(rest_b):
-            match = next((a for a in rest_a if key(a) == key(b)), None)
-            if match is not None:
-                out.figures.append((b, match))
-                rest_b.remove(b)
-                rest_a.remove(match)
-    out.figures_removed.extend(rest_b)
-    out.figures_added.extend(rest_a)
+def align_quotes(before: Sequence[Quote], after: Sequence[Quote]) -> ItemAlignment[Quote]:
+    """Quotes pair by their words (punctuation, quote marks and spacing aside), a re-quote
+    that is cut or extended pairs with the longer one, and the same speaker helps."""
+    speakers = ({q.id: q.speaker for q in before}, {q.id: q.speaker for q in after})
+    found = align_items(before, after, {}, {}, allow_groups=False, speakers=speakers)
+    found.moved = []
+    return found
+
+
+def _figures_by_item(revision: Revision) -> dict[str, list[Figure]]:
+    by_item: dict[str, list[Figure]] = defaultdict(list)
+    for figure in revision.figures:
+        by_item[figure.claim].append(figure)
+    return by_item
 
 
 def figure_changed(before: Figure, after: Figure) -> bool:
-    """True when what the figure says changed (not merely where it sits)."""
-    fields = ("value", "value_max", "unit", "kind", "qualifier", "noun", "date")
-    return any(getattr(before, f) != getattr(after, f) for f in fields)
+    """True when the quantity changed (not merely its unit, format, wording or place)."""
+    return not same_quantity(before, after)
+
+
+def figure_restated(before: Figure, after: Figure) -> bool:
+    """The same quantity written another way: another unit, scale word, digits or qualifier."""
+    return not figure_changed(before, after) and normal_text(before.text) != normal_text(
+        after.text
+    )

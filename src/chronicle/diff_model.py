@@ -18,20 +18,66 @@ class ClaimEdit(Frozen):
     similarity: float = Field(ge=0, le=100, description="rapidfuzz ratio of the two texts")
 
 
+class Position(Frozen):
+    """Where a claim stands in its revision."""
+
+    index: int = Field(ge=0, description="place among the claims (or key points), from 0")
+    section: int | None = Field(description="index into sections; null for key points")
+    paragraph: int | None = Field(description="paragraph within the section, from 0")
+    sentence: int | None = Field(description="sentence within the paragraph, from 0")
+
+
 class ClaimMove(Frozen):
-    claim: Claim
+    """A claim that changed place: out of the order the others keep, or to another section."""
+
+    claim: Claim = Field(description="the claim where it now stands")
     from_section: int | None
     to_section: int | None
+    before: Claim | None = Field(
+        default=None, description="the claim as it was, when its wording changed too"
+    )
+    from_position: Position | None = None
+    to_position: Position | None = None
+
+
+class ClaimSplit(Frozen):
+    """One claim written as several: each part keeps (most of its) words."""
+
+    before: Claim
+    after: tuple[Claim, ...] = Field(min_length=2)
+    similarity: float = Field(ge=0, le=100, description="rapidfuzz ratio of the joined texts")
+
+
+class ClaimMerge(Frozen):
+    """Several claims written as one."""
+
+    before: tuple[Claim, ...] = Field(min_length=2)
+    after: Claim
+    similarity: float = Field(ge=0, le=100, description="rapidfuzz ratio of the joined texts")
 
 
 class ClaimChanges(Frozen):
+    """Claim changes. A split or merge also lists its closest part pair under ``edited``
+    when that part's wording changed, so a reader of ``edited`` alone sees the change; its
+    other parts are neither added nor removed."""
+
     added: tuple[Claim, ...] = ()
     removed: tuple[Claim, ...] = ()
     edited: tuple[ClaimEdit, ...] = ()
     moved: tuple[ClaimMove, ...] = ()
+    split: tuple[ClaimSplit, ...] = ()
+    merged: tuple[ClaimMerge, ...] = ()
 
 
 class FigureChange(Frozen):
+    before: Figure
+    after: Figure
+    claim: str = Field(description="text of the claim the figure sits in, after the change")
+
+
+class FigureRestatement(Frozen):
+    """The same quantity written another way: another unit, scale word, digits or wording."""
+
     before: Figure
     after: Figure
     claim: str = Field(description="text of the claim the figure sits in, after the change")
@@ -41,6 +87,7 @@ class FigureChanges(Frozen):
     changed: tuple[FigureChange, ...] = ()
     added: tuple[Figure, ...] = ()
     removed: tuple[Figure, ...] = ()
+    restated: tuple[FigureRestatement, ...] = ()
 
 
 class QuoteChange(Frozen):

@@ -15,8 +15,9 @@ from .sentences import split_sentences
 # splitting, figures, quotes, people): events record it, and revisions extracted by
 # different versions are re-derived before they are compared (derive.py).
 # tests/test_extractor_version.py fails when the output changes and this does not.
-# "4": the figure extractor of issue 11 (figures.FIGURES_VERSION "2").
-EXTRACTOR_VERSION = "4"
+# "4": the figure extractor of issue 11 (figures.FIGURES_VERSION "2"); "5": sentences and
+# structure of issue 10 (lower-case text split, short statement lines kept as paragraphs).
+EXTRACTOR_VERSION = "5"
 CURRENT_EXTRACTOR = Extractor(name="chronicle", version=EXTRACTOR_VERSION)
 
 _TITLE = (
@@ -88,22 +89,23 @@ def document_of(revision: Revision) -> Document:
     return doc
 
 
-def stable_id(prefix: str, text: str, taken: set[str]) -> str:
-    """An id from the normalised text, so an unchanged claim keeps its id across revisions."""
+def stable_id(prefix: str, text: str, taken: dict[str, int]) -> str:
+    """An id from the normalised text, so an unchanged claim keeps its id across revisions.
+
+    ``taken`` counts the ids made from each hash: the n-th repeat of a text gets '-n'
+    (a count, not a search, so a text repeated thousands of times stays linear).
+    """
     normal = " ".join(text.casefold().split())
     base = prefix + hashlib.sha256(normal.encode()).hexdigest()[:10]
-    candidate, n = base, 1
-    while candidate in taken:
-        n += 1
-        candidate = f"{base}-{n}"
-    taken.add(candidate)
-    return candidate
+    n = taken.get(base, 0) + 1
+    taken[base] = n
+    return base if n == 1 else f"{base}-{n}"
 
 
 @dataclass
 class _Builder:
     doc: Document
-    taken: set[str] = field(default_factory=set)
+    taken: dict[str, int] = field(default_factory=dict)
     claims: list[Claim] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)

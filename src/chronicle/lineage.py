@@ -2,14 +2,18 @@
 
 Consecutive revisions are aligned with ``chronicle.align.align_revisions``; a figure (claim,
 quote) paired with one of the previous revision continues its lineage, anything unpaired
-starts a new one. A lineage id names where it started: ``r<sequence>:<id>``.
+starts a new one. A lineage id names where it started: ``r<sequence>:<id>``. A split claim
+continues in its closest part (the other parts start lineages of their own); merged claims
+continue in the one they became, through the closest of them. ``Step.predecessors`` keeps
+every claim's claims of the revision before, whole groups included.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .align import Alignment, align_revisions
+from .align import align_revisions
+from .alignment import Alignment
 from .model import Figure
 from .replay import RevisionState
 
@@ -23,6 +27,7 @@ class Step:
     claims: dict[str, str]
     quotes: dict[str, str]
     figures: dict[str, str]
+    predecessors: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def lineage_id(sequence: int, item_id: str) -> str:
@@ -39,11 +44,17 @@ def walk(states: list[RevisionState]) -> list[Step]:
         claims: dict[str, str] = {}
         quotes: dict[str, str] = {}
         figures: dict[str, str] = {}
+        predecessors: dict[str, tuple[str, ...]] = {}
         if previous is not None and alignment is not None:
-            for pair in (*alignment.key_points, *alignment.claims):
-                claims[pair.after.id] = previous.claims[pair.before.id]
-            for before_quote, after_quote in alignment.quotes:
-                quotes[after_quote.id] = previous.quotes[before_quote.id]
+            for part in (alignment.key_points, alignment.claims):
+                for pair in part.all_pairs():
+                    claims[pair.after.id] = previous.claims[pair.before.id]
+                    predecessors[pair.after.id] = (pair.before.id,)
+                for group in part.groups:
+                    for claim in group.after:
+                        predecessors[claim.id] = tuple(c.id for c in group.before)
+            for quote_pair in alignment.quotes.pairs:
+                quotes[quote_pair.after.id] = previous.quotes[quote_pair.before.id]
             for before_figure, after_figure in alignment.figures:
                 figures[after_figure.id] = previous.figures[before_figure.id]
         for claim in (*revision.key_points, *revision.claims):
@@ -52,7 +63,7 @@ def walk(states: list[RevisionState]) -> list[Step]:
             quotes.setdefault(quote.id, lineage_id(state.sequence, quote.id))
         for figure in revision.figures:
             figures.setdefault(figure.id, lineage_id(state.sequence, figure.id))
-        previous = Step(state, alignment, claims, quotes, figures)
+        previous = Step(state, alignment, claims, quotes, figures, predecessors)
         steps.append(previous)
     return steps
 

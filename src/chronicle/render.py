@@ -16,7 +16,7 @@ if TYPE_CHECKING:  # types only: `parse` renders a revision without the diff mac
     from rich.console import Console
 
     from .api import BriefingSummary, CheckResult
-    from .diff_model import ClaimChanges, Diff, QuoteChange
+    from .diff_model import ClaimChanges, ClaimMove, Diff, Position, QuoteChange
     from .replay import RevisionState
     from .review import Review
     from .store import AppendResult
@@ -222,15 +222,21 @@ def diff_lines(diff: Diff) -> list[str]:
             "[underline]Headline[/underline]",
             *_headline_pair(diff.headline.before or "", diff.headline.after or ""),
         ]
-    if diff.figures.changed or diff.figures.added or diff.figures.removed:
+    figures = diff.figures
+    if figures.changed or figures.added or figures.removed or figures.restated:
         lines += ["", "[underline]Figures[/underline]"]
-        for change in diff.figures.changed:
+        for change in figures.changed:
             lines.append(
                 f"  [yellow]~[/yellow] {figure_text(change.before)} → {figure_text(change.after)}"
             )
             lines.append(f"      [dim]in: {escape(change.claim)}[/dim]")
-        lines += [f"  [green]+[/green] {figure_text(f)}" for f in diff.figures.added]
-        lines += [f"  [red]-[/red] {figure_text(f)}" for f in diff.figures.removed]
+        lines += [f"  [green]+[/green] {figure_text(f)}" for f in figures.added]
+        lines += [f"  [red]-[/red] {figure_text(f)}" for f in figures.removed]
+        lines += [
+            f"  [blue]=[/blue] {escape(r.before.text)} → {escape(r.after.text)} "
+            "[dim](same quantity, restated)[/dim]"
+            for r in figures.restated
+        ]
     lines += _claim_block("Key points", diff.key_points)
     lines += _claim_block("Claims", diff.claims)
     quotes = diff.quotes
@@ -267,17 +273,42 @@ def _quote_change(change: QuoteChange) -> str:
 
 
 def _claim_block(title: str, changes: ClaimChanges) -> list[str]:
-    if not (changes.added or changes.removed or changes.edited or changes.moved):
+    if not (changes.added or changes.removed or changes.edited or changes.moved
+            or changes.split or changes.merged):
         return []
     lines = ["", f"[underline]{title}[/underline]"]
     lines += [f"  [green]+[/green] {escape(c.text)}" for c in changes.added]
     lines += [f"  [red]-[/red] {escape(c.text)}" for c in changes.removed]
+    in_groups = {c.id for s in changes.split for c in s.after}
+    in_groups |= {m.after.id for m in changes.merged}
     for edit in changes.edited:
+        if edit.after.id in in_groups:
+            continue  # shown with its split or merge
         before, after = reveal_pair(edit.before.text, edit.after.text)
         lines.append(f"  [yellow]~[/yellow] {before}")
         lines.append(f"    → {after}")
-    lines += [f"  [blue]↷[/blue] moved: {escape(m.claim.text)}" for m in changes.moved]
+    for split in changes.split:
+        parts = len(split.after)
+        lines.append(f"  [yellow]⑂[/yellow] split in {parts}: {escape(split.before.text)}")
+        lines += [f"    → {escape(part.text)}" for part in split.after]
+    for merge in changes.merged:
+        lines.append(f"  [yellow]⑂[/yellow] {len(merge.before)} merged into one:")
+        lines += [f"    {escape(part.text)}" for part in merge.before]
+        lines.append(f"    → {escape(merge.after.text)}")
+    lines += [f"  [blue]↷[/blue] moved{_move_places(m)}: {escape(m.claim.text)}"
+              for m in changes.moved]
     return lines
+
+
+def _move_places(move: ClaimMove) -> str:
+    """' (section 2 ¶1 → section 1 ¶3)': where a moved claim was and is (counted from 1)."""
+    def place(position: Position | None) -> str:
+        if position is None or position.section is None:
+            return "key points" if position is not None else "?"
+        paragraph = "" if position.paragraph is None else f" ¶{position.paragraph + 1}"
+        return f"section {position.section + 1}{paragraph}"
+
+    return f" ({place(move.from_position)} → {place(move.to_position)})"
 
 
 def revision_document(revision: Revision) -> dict[str, Any]:

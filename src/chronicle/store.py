@@ -275,6 +275,9 @@ class Archive:
         raises ArchiveError having written nothing. On a clean exit the session's dirty
         marker is cleared; after an error it stays, and recovery is due.
         """
+        if self.repository.branch == "HEAD":
+            raise ArchiveError(f"{self.repository.work_tree}: HEAD is detached; check out the "
+                               "branch the archive lives on (nothing was written)")
         busy = operation_in_progress(self.repository)
         if busy:
             raise ArchiveError(f"{self.repository.work_tree}: the repository is in the middle of "

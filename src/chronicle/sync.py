@@ -201,16 +201,26 @@ def _move(archive: Archive, session: Session, ours: str, theirs: str,
     archive.copy.sync(session, thorough=False)
 
 
-def _added_events(archive: Archive, base: str | None, tip: str) -> list[Recorded]:
-    """The events the commits after ``base`` up to ``tip`` added, as the ledger records them."""
+def _new_events(archive: Archive, base: str | None, tip: str) -> list[tuple[str, str, bytes]]:
+    """(commit, path, bytes) of each event the commits after ``base`` up to ``tip`` added."""
     history = walk(archive.repository, tip=tip)
     start = history.commits.index(base) + 1 if base in history.commits else 0
     specs = [(c, p) for c in history.commits[start:] for p in history.event_adds(c)]
-    blobs = read_objects(archive.git_dir, [f"{c}:{archive.repository.full_path(p)}"
-                                           for c, p in specs], "blob")
+    full = [f"{c}:{archive.repository.full_path(p)}" for c, p in specs]
+    blobs = read_objects(archive.git_dir, full, "blob")
     found = []
-    for commit, path in specs:
-        raw = blobs.get(f"{commit}:{archive.repository.full_path(path)}") or b""
+    for (commit, path), spec in zip(specs, full, strict=True):
+        raw = blobs.get(spec)
+        if raw is None:
+            raise ArchiveError(f"{archive.path}: {path} of {commit[:12]} cannot be read")
+        found.append((commit, path, raw))
+    return found
+
+
+def _added_events(archive: Archive, base: str | None, tip: str) -> list[Recorded]:
+    """The events the commits after ``base`` up to ``tip`` added, as the ledger records them."""
+    found = []
+    for commit, path, raw in _new_events(archive, base, tip):
         briefing, sequence = parse_event_path(path)
         found.append(Recorded(briefing or "", sequence or 0, sha256_hex(raw), commit, path))
     return found
@@ -218,16 +228,8 @@ def _added_events(archive: Archive, base: str | None, tip: str) -> list[Recorded
 
 def _local_revisions(archive: Archive, base: str | None, ours: str) -> list[NewRevision]:
     """The local events not yet published (after ``base``), to be appended again."""
-    history = walk(archive.repository, tip=ours)
-    start = history.commits.index(base) + 1 if base in history.commits else 0
-    specs = [(c, p) for c in history.commits[start:] for p in history.event_adds(c)]
-    blobs = read_objects(archive.git_dir, [f"{c}:{archive.repository.full_path(p)}"
-                                           for c, p in specs], "blob")
     items = []
-    for commit, path in specs:
-        raw = blobs.get(f"{commit}:{archive.repository.full_path(path)}")
-        if raw is None:
-            raise ArchiveError(f"{archive.path}: {path} of {commit[:12]} cannot be read")
+    for _commit, path, raw in _new_events(archive, base, ours):
         event = decode_event(path, raw).event
         items.append(NewRevision(event.briefing, event.revision, event.origin, event.extractor,
                                  event.observed_at, event_id=event.event_id,
@@ -238,8 +240,7 @@ def _local_revisions(archive: Archive, base: str | None, ours: str) -> list[NewR
 def _push(archive: Archive, remote: str, theirs: str | None, ours: str) -> int | None:
     """Push main and the ledger atomically as fast-forwards; the number of events pushed,
     None if the remote moved meanwhile (the caller syncs again)."""
-    count = len(_added_events(archive, theirs, ours)) if theirs else \
-        len(_added_events(archive, None, ours))
+    count = len(_new_events(archive, theirs, ours))
     refs = ["refs/heads/main:refs/heads/main"]
     if ledger_tip(archive.git_dir):
         refs.append(f"{LEDGER_REF}:{LEDGER_REF}")

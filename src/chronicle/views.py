@@ -6,25 +6,32 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .align import Alignment, align_revisions, figure_changed
+from .align import align_revisions, figure_changed, figure_restated
+from .alignment import Alignment, ItemAlignment
 from .derive import comparable_pair
 from .diff_model import (
     ClaimChanges,
     ClaimEdit,
+    ClaimMerge,
     ClaimMove,
+    ClaimSplit,
     Diff,
     FigureChange,
     FigureChanges,
+    FigureRestatement,
+    Position,
     QuoteChange,
     QuoteChanges,
     SourceChanges,
     TextChange,
 )
 from .errors import UnknownRevision
-from .model import Figure, Origin, Revision
+from .model import Claim, Figure, Origin, Quote, Revision
 from .replay import RevisionState
+from .wording import identity_key, normal_text
 
 if TYPE_CHECKING:
+    from .lineage import Step
     from .store import NewRevision, Prior
 
 
@@ -51,8 +58,9 @@ def diff_revisions(
 def diff_from_alignment(
     briefing: str, before: Revision, after: Revision, numbers: tuple[int, int], found: Alignment
 ) -> Diff:
-    quotes = _quote_changes(found)
-    quoted_claims = {c.after.claim for c in quotes.changed if c.after.claim}
+    quotes = _quote_changes(found.quotes)
+    # A claim whose only news is who is quoted in it: the quote's speaker change says it.
+    attributed = {c.after.claim for c in quotes.changed if c.fields == ("speaker",)}
     headline = None
     if before.headline != after.headline:
         headline = TextChange(before=before.headline, after=after.headline)
@@ -62,17 +70,8 @@ def diff_from_alignment(
             "from": numbers[0],
             "to": numbers[1],
             "headline": headline,
-            "claims": _claim_changes(
-                found.claims, found.claims_added, found.claims_removed, before, after, quoted_claims
-            ),
-            "key_points": _claim_changes(
-                found.key_points,
-                found.key_points_added,
-                found.key_points_removed,
-                before,
-                after,
-                set(),
-            ),
+            "claims": _claim_changes(found.claims, before, after, attributed),
+            "key_points": _claim_changes(found.key_points, before, after, set()),
             "figures": _figure_changes(found, after),
             "quotes": quotes,
             "sources": SourceChanges(
@@ -84,19 +83,62 @@ def diff_from_alignment(
 
 
 def _claim_changes(
-    pairs: Any, added: Any, removed: Any, before: Revision, after: Revision, explained: set[str]
+    found: ItemAlignment[Claim], before: Revision, after: Revision, explained: set[str | None]
 ) -> ClaimChanges:
-    edited = tuple(
+    where_before, where_after = positions(before), positions(after)
+    edited = [
         ClaimEdit(before=p.before, after=p.after, similarity=round(p.score, 1))
-        for p in pairs
+        for p in sorted(found.all_pairs(), key=lambda p: where_after[p.after.id].index)
         if p.reworded and p.after.id not in explained
-    )
+    ]
     moved = tuple(
-        ClaimMove(claim=p.after, from_section=p.before.section, to_section=p.after.section)
-        for p in pairs
-        if _heading(before, p.before.section) != _heading(after, p.after.section)
+        ClaimMove(
+            claim=p.after,
+            from_section=p.before.section,
+            to_section=p.after.section,
+            before=p.before if p.reworded else None,
+            from_position=where_before.get(p.before.id),
+            to_position=where_after.get(p.after.id),
+        )
+        for p in found.moved
     )
-    return ClaimChanges(added=tuple(added), removed=tuple(removed), edited=edited, moved=moved)
+    return ClaimChanges(
+        added=tuple(found.added),
+        removed=tuple(found.removed),
+        edited=tuple(edited),
+        moved=moved,
+        split=tuple(
+            ClaimSplit(before=g.before[0], after=g.after, similarity=g.score) for g in found.splits
+        ),
+        merged=tuple(
+            ClaimMerge(before=g.before, after=g.after[0], similarity=g.score)
+            for g in found.merges
+        ),
+    )
+
+
+def positions(revision: Revision) -> dict[str, Position]:
+    """Where every claim and key point stands: its index, section, paragraph and sentence."""
+    found = {
+        k.id: Position(index=n, section=None, paragraph=None, sentence=None)
+        for n, k in enumerate(revision.key_points)
+    }
+    claims = {c.id for c in revision.claims}
+    index = 0
+    for s, section in enumerate(revision.sections):
+        for p, paragraph in enumerate(section.paragraphs):
+            sentence = 0
+            for item in paragraph:
+                if item in claims:
+                    found[item] = Position(index=index, section=s, paragraph=p, sentence=sentence)
+                    index += 1
+                    sentence += 1
+    for claim in revision.claims:  # a claim no section lists (hand-made JSON)
+        if claim.id not in found:
+            found[claim.id] = Position(index=index, section=claim.section, paragraph=None,
+                                       sentence=None)
+            index += 1
+    return found
 
 
 def _heading(revision: Revision, section: int | None) -> str | None:
@@ -106,25 +148,36 @@ def _heading(revision: Revision, section: int | None) -> str | None:
 
 
 def _figure_changes(found: Alignment, after: Revision) -> FigureChanges:
-    claims = after.claim_by_id()
-    changed = tuple(
-        FigureChange(before=b, after=a, claim=claims[a.claim].text if a.claim in claims else "")
-        for b, a in found.figures
-        if figure_changed(b, a)
-    )
-    return FigureChanges(
-        changed=changed, added=tuple(found.figures_added), removed=tuple(found.figures_removed)
-    )
-
-
-def _quote_changes(found: Alignment) -> QuoteChanges:
+    texts = after.text_by_id()
     changed = []
-    for b, a in found.quotes:
-        fields = tuple(f for f in ("text", "speaker") if getattr(b, f) != getattr(a, f))
+    restated = []
+    for b, a in found.figures:
+        claim = texts.get(a.claim, "")
+        if figure_changed(b, a):
+            changed.append(FigureChange(before=b, after=a, claim=claim))
+        elif figure_restated(b, a):
+            restated.append(FigureRestatement(before=b, after=a, claim=claim))
+    return FigureChanges(
+        changed=tuple(changed),
+        added=tuple(found.figures_added),
+        removed=tuple(found.figures_removed),
+        restated=tuple(restated),
+    )
+
+
+def _quote_changes(found: ItemAlignment[Quote]) -> QuoteChanges:
+    changed = []
+    for pair in sorted(found.pairs, key=lambda p: p.after.id):
+        b, a = pair.before, pair.after
+        fields = []
+        if identity_key(b.text) != identity_key(a.text):
+            fields.append("text")
+        if normal_text(b.speaker or "") != normal_text(a.speaker or ""):
+            fields.append("speaker")
         if fields:
-            changed.append(QuoteChange(before=b, after=a, fields=fields))
+            changed.append(QuoteChange(before=b, after=a, fields=tuple(fields)))
     return QuoteChanges(
-        added=tuple(found.quotes_added), removed=tuple(found.quotes_removed), changed=tuple(changed)
+        added=tuple(found.added), removed=tuple(found.removed), changed=tuple(changed)
     )
 
 
@@ -134,9 +187,13 @@ def change_counts(diff: Diff) -> dict[str, int]:
         "claims_added": len(diff.claims.added) + len(diff.key_points.added),
         "claims_removed": len(diff.claims.removed) + len(diff.key_points.removed),
         "claims_edited": len(diff.claims.edited) + len(diff.key_points.edited),
+        "claims_split": len(diff.claims.split) + len(diff.key_points.split),
+        "claims_merged": len(diff.claims.merged) + len(diff.key_points.merged),
+        "claims_moved": len(diff.claims.moved) + len(diff.key_points.moved),
         "figures_changed": len(diff.figures.changed),
         "figures_added": len(diff.figures.added),
         "figures_removed": len(diff.figures.removed),
+        "figures_restated": len(diff.figures.restated),
         "quotes_added": len(diff.quotes.added),
         "quotes_removed": len(diff.quotes.removed),
         "quotes_changed": len(diff.quotes.changed),
@@ -155,7 +212,7 @@ def summary_line(diff: Diff) -> str:
     for noun in ("claim", "figure", "quote", "source"):
         words = [
             f"{counts[f'{noun}s_{verb}']} {verb}"
-            for verb in ("changed", "added", "removed", "edited")
+            for verb in _VERBS
             if counts.get(f"{noun}s_{verb}")
         ]
         if words:
@@ -165,6 +222,9 @@ def summary_line(diff: Diff) -> str:
             )
             parts.append(", ".join(words))
     return "; ".join(parts) if parts else "no change in claims or figures"
+
+
+_VERBS = ("changed", "added", "removed", "edited", "split", "merged", "moved", "restated")
 
 
 def first_summary(revision: Revision) -> str:
@@ -380,22 +440,24 @@ def blame(states: list[RevisionState], sequence: int | None = None) -> list[Blam
     from .lineage import walk
 
     target = pick(states, sequence)
-    seen: dict[str, tuple[str, str | None]] = {}
+    # A claim's dates follow its predecessors (a split part inherits its whole's), a block
+    # quote's its lineage.
     introduced: dict[str, int] = {}
     changed: dict[str, int] = {}
-
-    def note(lineage: str, content: tuple[str, str | None], at: int) -> None:
-        introduced.setdefault(lineage, at)
-        if seen.get(lineage) != content:
-            seen[lineage], changed[lineage] = content, at
-
+    text_before: dict[str, str] = {}
+    seen: dict[str, tuple[str, str | None]] = {}
+    quote_introduced: dict[str, int] = {}
+    quote_changed: dict[str, int] = {}
     steps = walk(states[: target.sequence])
     for step in steps:
         revision, at = step.state.revision, step.state.sequence
-        for claim in (*revision.key_points, *revision.claims):
-            note(step.claims[claim.id], (claim.text, None), at)
+        introduced, changed, text_before = _claim_dates(step, at, introduced, changed,
+                                                        text_before)
         for quote in revision.quotes:
-            note(step.quotes[quote.id], (quote.text, quote.speaker), at)
+            lineage, content = step.quotes[quote.id], (quote.text, quote.speaker)
+            quote_introduced.setdefault(lineage, at)
+            if seen.get(lineage) != content:
+                seen[lineage], quote_changed[lineage] = content, at
     last = steps[-1]
     revision = target.revision
     inline: dict[str, list[dict[str, str | None]]] = {}
@@ -404,22 +466,39 @@ def blame(states: list[RevisionState], sequence: int | None = None) -> list[Blam
             inline.setdefault(quote.claim, []).append(
                 {"text": quote.text, "speaker": quote.speaker})
 
-    def line(item_id: str, text: str, where: str, kind: str, lineage: str,
-             speaker: str | None = None) -> BlameLine:
-        return BlameLine(item_id, text, where, introduced[lineage], changed[lineage], kind,
-                         speaker, inline.get(item_id, []))
+    def claim_line(item_id: str, text: str, where: str, kind: str) -> BlameLine:
+        return BlameLine(item_id, text, where, introduced[item_id], changed[item_id], kind,
+                         None, inline.get(item_id, []))
 
-    lines = [line(k.id, k.text, "key point", "key point", last.claims[k.id])
-             for k in revision.key_points]
+    lines = [claim_line(k.id, k.text, "key point", "key point") for k in revision.key_points]
     claims = {c.id: c for c in revision.claims}
     quotes = {q.id: q for q in revision.quotes}
     for index, section in enumerate(revision.sections):
         where = _heading(revision, index) or "body"
         for item in (i for paragraph in section.paragraphs for i in paragraph):
             if item in claims:
-                lines.append(line(item, claims[item].text, where, "claim", last.claims[item]))
+                lines.append(claim_line(item, claims[item].text, where, "claim"))
             elif item in quotes:
-                quote = quotes[item]
-                lines.append(line(item, quote.text, where, "quote", last.quotes[item],
-                                  quote.speaker))
+                quote, lineage = quotes[item], last.quotes[item]
+                lines.append(BlameLine(item, quote.text, where, quote_introduced[lineage],
+                                       quote_changed[lineage], "quote", quote.speaker))
     return lines
+
+
+def _claim_dates(step: Step, at: int, introduced: dict[str, int], changed: dict[str, int],
+                 text_before: dict[str, str]
+                 ) -> tuple[dict[str, int], dict[str, int], dict[str, str]]:
+    """(introduced, last changed, text) of every claim of one step, from its predecessors."""
+    now_introduced: dict[str, int] = {}
+    now_changed: dict[str, int] = {}
+    texts = {}
+    for claim in (*step.state.revision.key_points, *step.state.revision.claims):
+        texts[claim.id] = claim.text
+        origins = [c for c in step.predecessors.get(claim.id, ()) if c in introduced]
+        if not origins:
+            now_introduced[claim.id] = now_changed[claim.id] = at
+            continue
+        now_introduced[claim.id] = min(introduced[c] for c in origins)
+        same = len(origins) == 1 and text_before.get(origins[0]) == claim.text
+        now_changed[claim.id] = changed[origins[0]] if same else at
+    return now_introduced, now_changed, texts

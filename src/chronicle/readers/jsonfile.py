@@ -1,5 +1,13 @@
 """JSON revisions: a revision document in any published schema version, as `parse --json`
-prints it, checked against the schema of its own version (schema/revision.vN.schema.json)."""
+prints it, checked against the schema of its own version (schema/revision.vN.schema.json).
+
+Ids are not taken on trust: they are derived data, so every claim, key point and quote id
+is made again from its text, as chronicle makes it for any other input (``<c|k|q><10 hex
+of sha256>``, ``-n`` on a repeat), and the sections, inline quotes and figures that name an
+item follow it. A claim that kept its id while its text changed gets the id of its new
+text, like any edited claim. A revision whose ids repeat is left as it is, for
+chronicle.invariants to refuse by name (exit 3).
+"""
 
 from __future__ import annotations
 
@@ -65,9 +73,59 @@ def revision_model(document: dict[str, Any], source: str) -> Revision:
     from pydantic import ValidationError
 
     try:
-        return Revision.model_validate(document)
+        revision = Revision.model_validate(document)
     except ValidationError as error:
         raise InputError(source, f"not a valid revision: {model_problem(error)}") from None
+    return with_ids_from_text(revision)
+
+
+def with_ids_from_text(revision: Revision) -> Revision:
+    """``revision`` with every claim, key point and quote id made from its text, in the
+    order chronicle.extract makes them, and every reference to an id following it."""
+    from ..extract import stable_id
+
+    old_ids = [*(k.id for k in revision.key_points), *(c.id for c in revision.claims),
+               *(q.id for q in revision.quotes)]
+    if len(set(old_ids)) != len(old_ids):
+        return revision  # repeated ids: chronicle.invariants names them
+    texts = revision.text_by_id()
+    inline: dict[str, list[str]] = {}
+    for quote in revision.quotes:
+        if quote.claim is not None:
+            inline.setdefault(quote.claim, []).append(quote.id)
+    kinds = {**{k.id: "k" for k in revision.key_points}, **{c.id: "c" for c in revision.claims},
+             **{q.id: "q" for q in revision.quotes}}
+    order = [k.id for k in revision.key_points]
+    for section in revision.sections:
+        for paragraph in section.paragraphs:
+            for item in paragraph:
+                order += [item, *inline.get(item, [])]
+    order += [i for i in old_ids if i not in set(order)]  # what no section lists
+    taken: dict[str, int] = {}
+    new: dict[str, str] = {}
+    for item in order:
+        if item in kinds and item not in new:
+            new[item] = stable_id(kinds[item], texts[item], taken)
+    if all(new[i] == i for i in old_ids):
+        return revision
+
+    def figure_id(old_figure: str, old_item: str) -> str:
+        tail = old_figure[len(old_item):] if old_figure.startswith(old_item + ".") else None
+        return f"{new.get(old_item, old_item)}{tail}" if tail else old_figure
+
+    return revision.model_copy(update={
+        "key_points": tuple(k.model_copy(update={"id": new[k.id]}) for k in revision.key_points),
+        "claims": tuple(c.model_copy(update={"id": new[c.id]}) for c in revision.claims),
+        "quotes": tuple(q.model_copy(update={
+            "id": new[q.id], "claim": None if q.claim is None else new.get(q.claim, q.claim)})
+            for q in revision.quotes),
+        "sections": tuple(s.model_copy(update={"paragraphs": tuple(
+            tuple(new.get(i, i) for i in paragraph) for paragraph in s.paragraphs)})
+            for s in revision.sections),
+        "figures": tuple(f.model_copy(update={
+            "id": figure_id(f.id, f.claim), "claim": new.get(f.claim, f.claim)})
+            for f in revision.figures),
+    })
 
 
 _STRINGS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')

@@ -3,11 +3,17 @@
 Lines that follow none of these become paragraphs, so any text reads without failing.
 When the text separates paragraphs with blank lines, the lines of one block are joined
 (they are a wrapped paragraph); otherwise every line is a paragraph of its own.
+
+A short line without a full stop is a heading only when it reads like one: a line that
+holds a figure ('Last Modified: 2025-01-25', '206.8 million (march 2007)') or reads like a
+sentence ('Image of your ID is deleted in 72 hours after processing') is a paragraph, so
+its claim and figures reach the diff.
 """
 
 from __future__ import annotations
 
 import itertools
+import re
 
 from .document import BlockQuote, DocSection, Document, Paragraph
 from .patterns import (
@@ -58,6 +64,30 @@ def _is_wrapped(lines: list[str]) -> bool:
     )
 
 
+# A leading section number ('2.', '4.1', 'IV.') is part of a heading, not a figure in it.
+_SECTION_NUMBER = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*\.?|[IVX]{1,5}\.)\s+")
+_DIGIT = re.compile(r"\d")
+# Finite verbs that make a line a statement rather than a title.
+_STATEMENT_WORDS = frozenset(
+    {"is", "are", "was", "were", "will", "would", "has", "have", "had", "can", "could", "may",
+     "might", "must", "shall", "should", "does", "did", "isn't", "aren't", "wasn't", "won't"}
+)
+
+
+def is_heading(line: str) -> bool:
+    """A heading: short, no closing punctuation, no figure, and not worded as a statement."""
+    if not looks_like_heading(line):
+        return False
+    rest = _SECTION_NUMBER.sub("", line, count=1)
+    if _DIGIT.search(rest):
+        return False
+    words = re.findall(r"[\w’']+", rest)
+    capitalised = sum(w[0].isupper() for w in words)
+    title_case = bool(words) and capitalised * 2 > len(words)
+    statement = any(w.lower() in _STATEMENT_WORDS for w in words)
+    return title_case or not statement
+
+
 def _is_bullet(line: str) -> bool:
     return BULLET.match(line) is not None
 
@@ -96,7 +126,7 @@ def _read_line(doc: Document, line: str, mode: str) -> str:
     quote = BLOCK_QUOTE.match(line)
     if quote:
         doc.add_block(BlockQuote(quote.group("text").strip(), quote.group("speaker").strip()))
-    elif not bullet and looks_like_heading(line):
+    elif not bullet and is_heading(line):
         doc.sections.append(DocSection(heading=line))
     else:
         doc.add_block(Paragraph(bullet.group("text") if bullet else line))

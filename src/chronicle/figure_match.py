@@ -1,0 +1,376 @@
+"""Figure identity: which figure of one revision is the same figure in the other.
+
+A figure is matched by what it measures, not by the order figures happen to have:
+
+1. **Inside aligned claims** (a pair, a split, a merge, a quote): the texts of each side
+   are read as words and figure tokens (a token names the figure's dimension and
+   quantity, e.g. ``#money:USD=2.5e10``) and aligned word by word (rapidfuzz's Indel
+   opcodes, a longest common subsequence). Figures the word alignment puts opposite each
+   other are one figure: ``at a pace of $25 billion per month rather than $30 billion``
+   -> ``... $20 billion ... $25 billion`` is 25 -> 20 and 30 -> 25 (by place), while a
+   year that moves with its clause stays the same year. Figures left in an edited stretch
+   pair by dimension (same quantity first, then in order, or by the words around them).
+2. **Across claims**: what is still unpaired (figures of removed and added claims, and the
+   leftovers of step 1) pairs when the dimension agrees and the surrounding words or the
+   counted noun show it is the same figure: the claim alignment is a prior, not a cage.
+
+Whether a pair is a change, a restatement or nothing is for ``chronicle.quantities``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from rapidfuzz.distance import Indel
+
+from .model import Figure, Revision
+from .quantities import base_quantity
+from .wording import STOP_WORDS, identity_key, words
+
+CONTEXT = 5  # words each side that describe what a figure measures
+MAX_TOKENS = 4000  # longer groups are matched by dimension and context only
+
+
+@dataclass
+class _Fig:
+    figure: Figure
+    dimension: str
+    key: str  # dimension and quantity: equal keys are the same quantity
+    alias: str | None = None  # 'year=1356' for a year read as a date or as a number
+    context: frozenset[str] = frozenset()
+    order: int = 0
+    loose: bool = False  # its claim is aligned with none (added or removed)
+
+    @property
+    def noun(self) -> str | None:
+        return self.figure.noun.casefold() if self.figure.noun else None
+
+
+@dataclass
+class _Text:
+    """The words and figure tokens of some items in reading order."""
+
+    tokens: list[str] = field(default_factory=list)
+    figures: list[_Fig | None] = field(default_factory=list)  # the figure at each token
+
+
+def _tokens(texts: Sequence[str], figures: Sequence[Sequence[Figure]]) -> _Text:
+    out = _Text()
+    for text, own in zip(texts, figures, strict=True):
+        at = 0
+        for figure in sorted(own, key=lambda f: f.start):
+            if figure.start < at:
+                continue  # overlapping spans: keep the first
+            _words(out, text[at : figure.start])
+            fig = _fig(figure)
+            out.tokens.append(f"#{fig.key}")
+            out.figures.append(fig)
+            at = figure.end
+        _words(out, text[at:])
+    for index, found in enumerate(out.figures):
+        if found is not None:
+            found.context = _context(out, index)
+            found.order = index
+    return out
+
+
+def _words(out: _Text, text: str) -> None:
+    for word in words(text):
+        out.tokens.append(word)
+        out.figures.append(None)
+
+
+def _fig(figure: Figure) -> _Fig:
+    quantity = base_quantity(figure)
+    dimension, value = quantity.key()
+    return _Fig(figure, dimension, f"{dimension}={value}", quantity.alias())
+
+
+def _context(text: _Text, index: int) -> frozenset[str]:
+    words: set[str] = set()
+    for side in (range(index - 1, -1, -1), range(index + 1, len(text.tokens))):
+        taken = 0
+        for k in side:
+            if taken >= CONTEXT:
+                break
+            if text.figures[k] is not None:
+                continue
+            taken += 1
+            if text.tokens[k] not in STOP_WORDS:
+                words.add(text.tokens[k])
+    return frozenset(words)
+
+
+@dataclass
+class _Result:
+    pairs: list[tuple[Figure, Figure]] = field(default_factory=list)
+    left_b: list[_Fig] = field(default_factory=list)
+    left_a: list[_Fig] = field(default_factory=list)
+
+
+def match_figures(
+    before: Revision, after: Revision, held: list[tuple[list[str], list[str]]]
+) -> tuple[list[tuple[Figure, Figure]], list[Figure], list[Figure]]:
+    """(pairs, removed, added): the figures of both revisions, given the ids held together by
+    the claim alignment (each pair or group as the ids of its before and after side)."""
+    texts_b, texts_a = before.text_by_id(), after.text_by_id()
+    own_b, own_a = _by_item(before.figures), _by_item(after.figures)
+    result = _Result()
+    seen_b: set[str] = set()
+    seen_a: set[str] = set()
+    for ids_b, ids_a in held:
+        seen_b.update(ids_b)
+        seen_a.update(ids_a)
+        _within(
+            [texts_b.get(i, "") for i in ids_b], [own_b.get(i, []) for i in ids_b],
+            [texts_a.get(i, "") for i in ids_a], [own_a.get(i, []) for i in ids_a], result,
+        )
+    result.left_b += _loose(before, texts_b, own_b, seen_b)
+    result.left_a += _loose(after, texts_a, own_a, seen_a)
+    _across(result, _common_words([*texts_b.values(), *texts_a.values()]))
+    order_b = {f.id: n for n, f in enumerate(before.figures)}
+    order_a = {f.id: n for n, f in enumerate(after.figures)}
+    return (
+        sorted(result.pairs, key=lambda p: order_a[p[1].id]),
+        sorted((f.figure for f in result.left_b), key=lambda f: order_b[f.id]),
+        sorted((f.figure for f in result.left_a), key=lambda f: order_a[f.id]),
+    )
+
+
+def _by_item(figures: Iterable[Figure]) -> dict[str, list[Figure]]:
+    by_item: dict[str, list[Figure]] = defaultdict(list)
+    for figure in figures:
+        by_item[figure.claim].append(figure)
+    return by_item
+
+
+def _loose(revision: Revision, texts: dict[str, str], own: dict[str, list[Figure]],
+           seen: set[str]) -> list[_Fig]:
+    """The figures of items no alignment holds, with their context."""
+    loose: list[_Fig] = []
+    for item in texts:
+        if item in seen or item not in own:
+            continue
+        tokens = _tokens([texts[item]], [own[item]])
+        loose += [f for f in tokens.figures if f is not None]
+    for figure in loose:
+        figure.loose = True
+    return loose
+
+
+# ----- inside aligned items ---------------------------------------------------------------
+def _within(texts_b: list[str], figs_b: list[list[Figure]], texts_a: list[str],
+            figs_a: list[list[Figure]], result: _Result) -> None:
+    if not any(figs_b) and not any(figs_a):
+        return
+    tb, ta = _tokens(texts_b, figs_b), _tokens(texts_a, figs_a)
+    if len(texts_b) == len(texts_a) == 1 and identity_key(texts_b[0]) == identity_key(
+        texts_a[0]
+    ) and len(figs_b[0]) == len(figs_a[0]):
+        result.pairs += list(zip(figs_b[0], figs_a[0], strict=True))  # the same sentence
+        return
+    local = _Result()
+    left_b: list[_Fig] = []
+    left_a: list[_Fig] = []
+    if len(tb.tokens) * len(ta.tokens) > MAX_TOKENS * MAX_TOKENS:
+        _in_gap([f for f in tb.figures if f], [f for f in ta.figures if f], local, left_b,
+                left_a)
+    else:
+        _by_words(tb, ta, local, left_b, left_a)
+    _leftovers_of_group(left_b, left_a, local)
+    _prefer_the_same(local, _figs(tb), _figs(ta))
+    result.pairs += local.pairs
+    result.left_b += local.left_b
+    result.left_a += local.left_a
+
+
+def _figs(text: _Text) -> dict[str, _Fig]:
+    return {f.figure.id: f for f in text.figures if f is not None}
+
+
+def _prefer_the_same(local: _Result, figs_b: dict[str, _Fig], figs_a: dict[str, _Fig]) -> None:
+    """A change b -> a is undone when the group still holds b's very quantity unpaired:
+    'in 2012 and 2013' -> 'in 2012, 2013 and 2014' added 2014, it did not change 2013."""
+    for _ in range(len(local.pairs)):
+        repaired = False
+        for n, (b, a) in enumerate(local.pairs):
+            fb, fa = figs_b.get(b.id), figs_a.get(a.id)
+            if fb is None or fa is None or _same(fb, fa):
+                continue
+            twin_a = next((x for x in local.left_a if _same(fb, x)), None)
+            if twin_a is not None:
+                local.pairs[n] = (b, twin_a.figure)
+                local.left_a = [x for x in local.left_a if x is not twin_a] + [fa]
+                repaired = True
+                break
+            twin_b = next((x for x in local.left_b if _same(x, fa)), None)
+            if twin_b is not None:
+                local.pairs[n] = (twin_b.figure, a)
+                local.left_b = [x for x in local.left_b if x is not twin_b] + [fb]
+                repaired = True
+                break
+        if not repaired:
+            return
+
+
+def _same(b: _Fig, a: _Fig) -> bool:
+    return b.key == a.key or (b.alias is not None and b.alias == a.alias)
+
+
+def _by_words(tb: _Text, ta: _Text, result: _Result, left_b: list[_Fig],
+              left_a: list[_Fig]) -> None:
+    """Pair figures the word alignment puts opposite each other; edited stretches by gap."""
+    gap_b: list[_Fig] = []
+    gap_a: list[_Fig] = []
+    for op in Indel.opcodes(tb.tokens, ta.tokens):
+        if op.tag == "equal":
+            _in_gap(gap_b, gap_a, result, left_b, left_a)
+            gap_b, gap_a = [], []
+            for k in range(op.src_end - op.src_start):
+                fb, fa = tb.figures[op.src_start + k], ta.figures[op.dest_start + k]
+                if fb is not None and fa is not None:
+                    result.pairs.append((fb.figure, fa.figure))
+        else:
+            gap_b += [f for f in tb.figures[op.src_start : op.src_end] if f is not None]
+            gap_a += [f for f in ta.figures[op.dest_start : op.dest_end] if f is not None]
+    _in_gap(gap_b, gap_a, result, left_b, left_a)
+
+
+def _in_gap(gap_b: list[_Fig], gap_a: list[_Fig], result: _Result, left_b: list[_Fig],
+            left_a: list[_Fig]) -> None:
+    """Figures of one edited stretch: same quantity first, then by dimension in order."""
+    if not gap_b or not gap_a:
+        left_b += gap_b
+        left_a += gap_a
+        return
+    rest_b, rest_a = _same_quantity(gap_b, gap_a, result, need_context=False)
+    by_dim_b: dict[str, list[_Fig]] = defaultdict(list)
+    by_dim_a: dict[str, list[_Fig]] = defaultdict(list)
+    for f in rest_b:
+        by_dim_b[f.dimension].append(f)
+    for f in rest_a:
+        by_dim_a[f.dimension].append(f)
+    for dimension, bs in by_dim_b.items():
+        as_ = by_dim_a.pop(dimension, [])
+        if len(bs) == len(as_) and all(map(_agree, bs, as_)):
+            result.pairs += [(b.figure, a.figure) for b, a in zip(bs, as_, strict=True)]
+            continue
+        paired_b, paired_a = _by_context(bs, as_, result, minimum=0.0)
+        left_b += [b for b in bs if id(b) not in paired_b]
+        left_a += [a for a in as_ if id(a) not in paired_a]
+    for as_ in by_dim_a.values():
+        left_a += as_
+
+
+def _leftovers_of_group(left_b: list[_Fig], left_a: list[_Fig], result: _Result) -> None:
+    """Figures of one group the word alignment left: same quantity, then same dimension."""
+    rest_b, rest_a = _same_quantity(left_b, left_a, result, need_context=False)
+    paired_b, paired_a = _by_context(rest_b, rest_a, result, minimum=0.2)
+    result.left_b += [f for f in rest_b if id(f) not in paired_b]
+    result.left_a += [f for f in rest_a if id(f) not in paired_a]
+
+
+# ----- across claims ----------------------------------------------------------------------
+def _common_words(texts: list[str]) -> frozenset[str]:
+    """Words in more than 2% of the items (and at least 4): they say little of a figure."""
+    counts: dict[str, int] = defaultdict(int)
+    for text in texts:
+        for word in set(words(text)):
+            counts[word] += 1
+    limit = max(3, len(texts) // 50)
+    return frozenset(w for w, n in counts.items() if n > limit)
+
+
+def _across(result: _Result, common: frozenset[str]) -> None:
+    """Unpaired figures anywhere: same quantity and context, then same dimension and context.
+
+    One of the two must sit in a claim aligned with none: two claims aligned elsewhere
+    each keep their figures (the prior holds unless nothing holds the figure). A change of
+    value across claims needs two shared words around the figures that are not common."""
+    rest_b, rest_a = _same_quantity(result.left_b, result.left_a, result, need_context=True,
+                                    one_loose=True)
+    paired_b, paired_a = _by_context(rest_b, rest_a, result, minimum=0.5, strict=True,
+                                     common=common)
+    result.left_b = [f for f in rest_b if id(f) not in paired_b]
+    result.left_a = [f for f in rest_a if id(f) not in paired_a]
+
+
+def _agree(b: _Fig, a: _Fig) -> bool:
+    """Not two different things counted: '12 people' is no earlier '3 towns'."""
+    if b.noun is None or a.noun is None:
+        return True
+    if _stem(b.noun) == _stem(a.noun):
+        return True
+    return b.noun in a.context or a.noun in b.context
+
+
+def _stem(noun: str) -> str:
+    word = noun.split()[-1] if noun.split() else noun
+    return word[:-1] if word.endswith("s") and len(word) > 3 else word
+
+
+def _context_score(b: _Fig, a: _Fig) -> float:
+    """How alike the words around two figures are (0-1), and their counted nouns."""
+    union = len(b.context | a.context)
+    score = len(b.context & a.context) / union if union else 0.0
+    if b.noun is not None and b.noun == a.noun:
+        score += 0.5
+    return score
+
+
+def _same_quantity(bs: list[_Fig], as_: list[_Fig], result: _Result, need_context: bool,
+                   one_loose: bool = False) -> tuple[list[_Fig], list[_Fig]]:
+    """Pair figures stating the same quantity, the most alike context first."""
+    by_key: dict[str, list[_Fig]] = defaultdict(list)
+    for a in as_:
+        by_key[a.key].append(a)
+        if a.alias is not None and a.alias != a.key:
+            by_key[a.alias].append(a)
+    options = []
+    for b in bs:
+        found = by_key.get(b.key, [])[:64]
+        if b.alias is not None:
+            found = found + [a for a in by_key.get(b.alias, [])[:64] if a not in found]
+        for a in found:
+            if one_loose and not (a.loose or b.loose):
+                continue
+            score = _context_score(b, a)
+            if not need_context or score > 0.0:
+                options.append((-score, abs(b.order - a.order), id(b), id(a), b, a))
+    paired_b, paired_a = _take(options, result)
+    return ([b for b in bs if id(b) not in paired_b], [a for a in as_ if id(a) not in paired_a])
+
+
+def _by_context(bs: list[_Fig], as_: list[_Fig], result: _Result, minimum: float,
+                strict: bool = False, common: frozenset[str] = frozenset()
+                ) -> tuple[set[int], set[int]]:
+    """Pair figures of one dimension by the words around them (above ``minimum``)."""
+    by_dim: dict[str, list[_Fig]] = defaultdict(list)
+    for a in as_:
+        by_dim[a.dimension].append(a)
+    options = []
+    for b in bs:
+        for a in by_dim.get(b.dimension, ())[:256]:
+            if not _agree(b, a):
+                continue
+            score = _context_score(b, a)
+            shared = len((b.context & a.context) - common)
+            if score < minimum or (strict and (shared < 2 or not (a.loose or b.loose))):
+                continue
+            options.append((-score, abs(b.order - a.order), id(b), id(a), b, a))
+    return _take(options, result)
+
+
+def _take(options: list[tuple[float, int, int, int, _Fig, _Fig]],
+          result: _Result) -> tuple[set[int], set[int]]:
+    options.sort(key=lambda o: o[:4])
+    paired_b: set[int] = set()
+    paired_a: set[int] = set()
+    for _, _, b_id, a_id, b, a in options:
+        if b_id not in paired_b and a_id not in paired_a:
+            paired_b.add(b_id)
+            paired_a.add(a_id)
+            result.pairs.append((b.figure, a.figure))
+    return paired_b, paired_a

@@ -1,0 +1,100 @@
+"""When two figures state the same quantity, for the diff: '1670 hectares' and '16.7 km²'.
+
+The base units are chronicle.units' (one base unit per dimension, money per currency,
+percent apart from percentage points). On top of them the diff needs three things of its
+own: counts and plain numbers are one dimension here ('two titles' and '2' can be one
+figure; the counted noun is evidence of identity, weighed in chronicle.figure_match, not
+part of the quantity); a date is its ISO text at the precision given, and a year read as a
+date or as a plain number ('in 1356', '(1356)') is one year; and across units two values
+agree to the precision they are written with ('6,000 feet' and '1,830 m').
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from .model import Figure
+from .units import base_range
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A figure's value in the base unit of what it measures."""
+
+    dimension: str  # 'length', 'money:USD', 'percent', 'points', 'number', 'date', ...
+    value: float
+    value_max: float | None
+    date: str | None = None
+
+    def alias(self) -> str | None:
+        """'year=1356' for a year, whether read as a date or as a plain number."""
+        if self.dimension == "date" and self.date is not None and len(self.date) == 4:
+            return f"year={self.date}"
+        if (self.dimension == "number" and self.value_max is None
+                and self.value.is_integer() and 1000 <= self.value <= 2999):
+            return f"year={int(self.value)}"
+        return None
+
+    def key(self) -> tuple[str, str]:
+        """A hashable key: equal keys are the same quantity written the same or restated."""
+        if self.dimension == "date":
+            return self.dimension, self.date or _number_key(self.value)
+        high = "" if self.value_max is None else _number_key(self.value_max)
+        return self.dimension, f"{_number_key(self.value)}:{high}"
+
+
+def base_quantity(figure: Figure) -> Quantity:
+    if figure.kind == "date":
+        return Quantity("date", figure.value, figure.value_max, figure.date)
+    if figure.kind in ("count", "number") and figure.unit is None:
+        return Quantity("number", figure.value, figure.value_max)
+    dimension, low, high = base_range(figure)
+    return Quantity(dimension, low, high)
+
+
+def same_quantity(before: Figure, after: Figure) -> bool:
+    """True when two figures state the same quantity (maybe in another unit or format).
+
+    The same unit must give the same value; across units the values must agree to the
+    precision the figures are written with ('6,000 feet' and '1,830 m' agree).
+    """
+    first, second = base_quantity(before), base_quantity(after)
+    if first.alias() is not None and first.alias() == second.alias():
+        return True  # 'in 1356' and '(1356)': one year, whatever the reader called it
+    if first.dimension != second.dimension:
+        return False
+    if first.dimension == "date":
+        return (first.date or "") == (second.date or "") and first.value == second.value
+    if (first.value_max is None) != (second.value_max is None):
+        return False
+    if before.unit == after.unit:
+        return _close(before.value, after.value) and _close_or_none(
+            before.value_max, after.value_max
+        )
+    tolerance = max(_half_step(before), _half_step(after))
+    pairs = [(first.value, second.value)]
+    if first.value_max is not None and second.value_max is not None:
+        pairs.append((first.value_max, second.value_max))
+    return all(abs(a - b) <= tolerance * max(abs(a), abs(b)) + 1e-12 for a, b in pairs)
+
+
+def _close(a: float, b: float) -> bool:
+    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+
+
+def _close_or_none(a: float | None, b: float | None) -> bool:
+    return (a is None and b is None) or (a is not None and b is not None and _close(a, b))
+
+
+def _half_step(figure: Figure) -> float:
+    """Half the last significant digit of the figure's value, relative to the value."""
+    value = abs(figure.value_max if figure.value_max is not None else figure.value)
+    if value == 0 or not math.isfinite(value):
+        return 0.0
+    digits = f"{value:.12g}".split("e")[0].replace(".", "").strip("0")
+    return 0.5 / int(digits) if digits else 0.0
+
+
+def _number_key(value: float) -> str:
+    return f"{value:.9g}"

@@ -1,0 +1,149 @@
+"""Figure identity: a figure is matched by what it measures and where the words put it, not
+by the order figures of a kind happen to have; the same quantity restated is not a change;
+quotes compare without punctuation and a cut re-quote is the same quote."""
+
+from __future__ import annotations
+
+from chronicle.diff_model import Diff
+from chronicle.readers import parse_bytes
+from chronicle.views import diff_revisions
+
+
+def diff_texts(before: str, after: str) -> Diff:
+    first = parse_bytes(f"Title\n\n{before}\n".encode(), "before", "text").revision
+    second = parse_bytes(f"Title\n\n{after}\n".encode(), "after", "text").revision
+    return diff_revisions("t", first, second, (1, 2))
+
+
+def changes(diff: Diff) -> list[tuple[str, str]]:
+    return [(c.before.text, c.after.text) for c in diff.figures.changed]
+
+
+def test_several_figures_of_one_kind_change_by_place() -> None:
+    """The taper sentence: each pace is cut by $5 billion; $25 and $30 billion stay in the
+    text but not in the same place, so they are changes, not unchanged figures."""
+    pace = ("the Committee will add to its holdings of agency mortgage-backed securities at a "
+            "pace of ${} billion per month rather than ${} billion per month, and will add to its "
+            "holdings of longer-term Treasury securities at a pace of ${} billion per month "
+            "rather than ${} billion per month.")
+    diff = diff_texts("Beginning in April, " + pace.format(25, 30, 30, 35),
+                      "Beginning in May, " + pace.format(20, 25, 25, 30))
+    assert [(c.before.value, c.after.value) for c in diff.figures.changed] == [
+        (25e9, 20e9), (30e9, 25e9), (30e9, 25e9), (35e9, 30e9)]
+    assert diff.figures.added == diff.figures.removed == ()
+    [edit] = diff.claims.edited  # April -> May is wording
+    assert "May" in edit.after.text
+
+
+def test_a_rate_path_changes_from_and_to() -> None:
+    diff = diff_texts(
+        "The rate was lowered from about 6 percent to about 5.75 percent.",
+        "The rate was lowered from about 5.75 percent to about 5.5 percent.",
+    )
+    assert [(c.before.value, c.after.value) for c in diff.figures.changed] == [(6, 5.75),
+                                                                               (5.75, 5.5)]
+
+
+def test_a_level_is_not_paired_with_a_move_in_basis_points() -> None:
+    diff = diff_texts(
+        "The Committee kept its target for the federal funds rate at 5 percent.",
+        "The Committee raised its target for the federal funds rate by 25 basis points to "
+        "5.25 percent.",
+    )
+    assert [(c.before.value, c.after.value, c.after.unit) for c in diff.figures.changed] == [
+        (5, 5.25, "%")]
+    assert [(f.value, f.unit) for f in diff.figures.added] == [(25, "bp")]
+
+
+def test_years_moving_with_their_clauses_are_unchanged() -> None:
+    diff = diff_texts(
+        "The plant opened in 2015 and it was expanded in 2019 by the new owners.",
+        "It was expanded in 2019 by the new owners, four years after it opened in 2015.",
+    )
+    assert diff.figures.changed == diff.figures.removed == ()
+    assert [f.text for f in diff.figures.added] == ["four years"]
+
+
+def test_a_year_added_to_a_list_is_added_not_a_change() -> None:
+    diff = diff_texts(
+        "She has won the championship on four other occasions, in 2007, 2010, 2012 and 2013.",
+        "She has won the championship on five other occasions, in 2007, 2010, 2012, 2013 and "
+        "2014.",
+    )
+    assert changes(diff) == [("four", "five")]
+    assert [f.value for f in diff.figures.added] == [2014]
+    assert diff.figures.removed == ()
+
+
+def test_the_same_quantity_in_another_unit_or_format_is_restated() -> None:
+    diff = diff_texts(
+        "The district had an area of 1670 hectares and a population of 9400. "
+        "Two stakes were placed twenty feet apart.",
+        "The district had an area of 16.7 km² and a population of 9,400. "
+        "Two stakes were placed 20 feet apart.",
+    )
+    assert diff.figures.changed == diff.figures.added == diff.figures.removed == ()
+    assert [(r.before.text, r.after.text) for r in diff.figures.restated] == [
+        ("1670 hectares", "16.7 km²"), ("9400", "9,400"), ("twenty feet", "20 feet")]
+    # the words changed where a unit or a number word changed; '9400' -> '9,400' alone is not
+    edited = [e.after.text[:16] for e in diff.claims.edited]
+    assert edited == ["The district had", "Two stakes were "]
+
+
+def test_a_figure_survives_the_rewrite_of_its_sentence() -> None:
+    diff = diff_texts(
+        "Emperor Charles IV regulated who would be electors in a golden bull of 1356. "
+        "Later, the dukes of Bavaria were added.",
+        "In a document known as the Golden Bull (1356) their status was regulated by the "
+        "emperor Charles IV, who recognised them as rulers. Later, the dukes of Bavaria were "
+        "added.",
+    )
+    assert diff.figures.changed == diff.figures.added == diff.figures.removed == ()
+    [edit] = diff.claims.edited
+    assert edit.before.text.startswith("Emperor Charles IV")
+
+
+def test_a_split_keeps_unchanged_figures_and_reports_the_changed_one() -> None:
+    diff = diff_texts(
+        "Sales rose 5 percent to $20 million in 2020, while costs at the company's three "
+        "plants fell 3 percent.",
+        "Sales rose 5 percent to $22 million in 2020. Costs at the company's three plants fell "
+        "3 percent.",
+    )
+    [split] = diff.claims.split
+    assert len(split.after) == 2 and split.before.text.startswith("Sales rose")
+    assert diff.claims.added == diff.claims.removed == ()
+    assert [(c.before.value, c.after.value) for c in diff.figures.changed] == [(20e6, 22e6)]
+    assert diff.figures.added == diff.figures.removed == ()
+
+
+def test_two_sentences_merged_keep_their_figures() -> None:
+    diff = diff_texts(
+        "Higher energy costs have the potential to add to inflation pressures. However, core "
+        "inflation has been relatively low at 2 percent in recent months.",
+        "The cumulative rise in energy costs has the potential to add to inflation pressures; "
+        "however, core inflation has been relatively low at 2 percent in recent months.",
+    )
+    [merge] = diff.claims.merged
+    assert len(merge.before) == 2
+    assert diff.claims.added == diff.claims.removed == ()
+    assert diff.figures.changed == diff.figures.added == diff.figures.removed == ()
+
+
+def test_quotes_differing_in_punctuation_only_are_the_same() -> None:
+    diff = diff_texts(
+        "He said: “We will not stop until we have won this war.”",
+        "He said: “We will not stop until we have won this war”.",
+    )
+    assert diff.quotes.changed == diff.quotes.added == diff.quotes.removed == ()
+
+
+def test_a_shortened_requote_is_a_change_of_the_same_quote() -> None:
+    diff = diff_texts(
+        "“We will win this war and we will rebuild every one of our cities,” Zelenskyy said.",
+        "“We will win this war,” Zelenskyy said.",
+    )
+    [change] = diff.quotes.changed
+    assert change.fields == ("text",)
+    assert change.after.text.startswith("We will win this war")
+    assert diff.quotes.added == diff.quotes.removed == ()
