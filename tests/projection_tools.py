@@ -26,6 +26,9 @@ SENTENCES = (
     "The river rose by {} metres overnight.",
     "A spokesperson said the figures would be published on Friday.",
     "Schools in the area stay closed until further notice.",
+    # 5 and 9 as one sentence: the "merge" and "split" edits turn one form into the other
+    "The council approved {} new bus routes, and schools in the area stay closed until "
+    "further notice.",
 )
 KEY_POINTS = (
     "- Total budget at ${} billion",
@@ -95,9 +98,16 @@ class Spec:
             self.quote = None if self.quote == 1 else (self.quote or 0) + 1
         elif kind == "source":
             self.sources = (self.sources + 1) % 3
+        elif kind == "merge":  # two sentences become one (aligned as a merge)
+            section[:] = [(5, number), (9, 0), *(p for p in section if p[0] not in (5, 9, 10))]
+            section[:2] = [(10, number)]
+        elif kind == "split":  # one sentence becomes two (aligned as a split)
+            section[:] = [(10, number), *(p for p in section if p[0] not in (5, 9, 10))]
+            section[:1] = [(5, number), (9, 0)]
 
 
-EDITS = ("figure", "point figure", "add", "drop", "headline", "quote", "source")
+EDITS = ("figure", "point figure", "add", "drop", "headline", "quote", "source", "merge",
+         "split")
 
 
 def new_revision(briefing: str, text: str, name: str, extractor: str | None = None

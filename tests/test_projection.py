@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from chronicle import api
 from chronicle.errors import CorruptArchive
+from chronicle.lineage import walk
 from chronicle.projection import reading
 from chronicle.store import Archive
 from chronicle.views import revision_message
@@ -63,6 +64,9 @@ def test_every_answer_equals_a_full_replay(
         item = new_revision(briefing, spec.text(), f"{briefing}-{number}.txt", extractor)
         (told if through_api else archive).append_many([item], revision_message)
     event(f"revisions {max(len(archive.events(b)) for b in archive.briefings())}")
+    groups = any(len(before) > 1 for b in archive.briefings()
+                 for step in walk(api.history(archive, b)) for before in step.predecessors.values())
+    event(f"a split or merge: {groups}")
     assert differences(told) == []
 
 

@@ -89,12 +89,13 @@ def blame_lines(db: sqlite3.Connection, briefing: str, sequence: int | None,
             inline.setdefault(claim, []).append({"text": text, "speaker": speaker})
     lines = []
     for item, where, kind in json.loads(row[0]):
-        if kind == "quote":
+        if kind == "quote":  # a block quote: no quotes inside it are listed
             text, speaker, introduced, changed = quotes[item]
+            lines.append(BlameLine(item, text, where, introduced, changed, kind, speaker))
         else:
-            (text, introduced, changed), speaker = claims[item], None
-        lines.append(BlameLine(item, text, where, introduced, changed, kind, speaker,
-                               inline.get(item, [])))
+            text, introduced, changed = claims[item]
+            lines.append(BlameLine(item, text, where, introduced, changed, kind, None,
+                                   inline.get(item, [])))
     return lines
 
 

@@ -55,7 +55,8 @@ class Carry:
     claims: dict[str, str]  # item id -> lineage
     quotes: dict[str, str]
     figures: dict[str, str]
-    dates: dict[str, Dates]  # lineage -> blame dates, for the claims and quotes of ``state``
+    claim_dates: dict[str, Dates]  # claim id -> blame dates, for the claims of ``state``
+    quote_dates: dict[str, Dates]  # lineage -> blame dates, for the quotes of ``state``
 
 
 @dataclass(frozen=True)
@@ -105,13 +106,15 @@ def walk_on(carry: Carry | None, states: list[RevisionState]) -> Iterator[tuple[
         start = (_translation(first.claims, carry.claims),
                  _translation(first.quotes, carry.quotes),
                  _translation(first.figures, carry.figures))
-    dates = carry.dates if carry else {}
+    claim_dates = carry.claim_dates if carry else {}
+    quote_dates = carry.quote_dates if carry else {}
     for step in steps:
         claims = {i: start[0].get(line, line) for i, line in step.claims.items()}
         quotes = {i: start[1].get(line, line) for i, line in step.quotes.items()}
         figures = {i: start[2].get(line, line) for i, line in step.figures.items()}
-        dates = _dates(step, claims, quotes, dates)
-        yield step, Carry(step.state, claims, quotes, figures, dates)
+        claim_dates = _claim_dates(step, claim_dates)
+        quote_dates = _quote_dates(step, quotes, quote_dates)
+        yield step, Carry(step.state, claims, quotes, figures, claim_dates, quote_dates)
 
 
 def _translation(local: dict[str, str], stored: dict[str, str]) -> dict[str, str]:
@@ -119,17 +122,34 @@ def _translation(local: dict[str, str], stored: dict[str, str]) -> dict[str, str
     return {line: stored[item] for item, line in local.items() if item in stored}
 
 
-def _dates(step: Step, claims: dict[str, str], quotes: dict[str, str],
-           before: dict[str, Dates]) -> dict[str, Dates]:
-    """Blame dates of every claim and quote of ``step`` (as views.blame folds them: a
-    lineage is introduced where it starts and changed where its text, or a quote's text or
-    speaker, differs from the revision before)."""
+def _claim_dates(step: Step, before: dict[str, Dates]) -> dict[str, Dates]:
+    """Blame dates of every claim of ``step``, as views.blame folds them: from the claims it
+    continues (``Step.predecessors``: a split part inherits its whole's introduction, a
+    merged claim the earliest of its parts'), changed where its text is not that of its
+    one predecessor."""
     revision, at = step.state.revision, step.state.sequence
     now: dict[str, Dates] = {}
-    items: list[tuple[str, tuple[str, str | None]]] = [
-        (claims[c.id], (c.text, None)) for c in (*revision.key_points, *revision.claims)]
-    items += [(quotes[q.id], (q.text, q.speaker)) for q in revision.quotes]
-    for lineage, content in items:
+    for claim in (*revision.key_points, *revision.claims):
+        content = (claim.text, None)
+        origins = [c for c in step.predecessors.get(claim.id, ()) if c in before]
+        if not origins:
+            now[claim.id] = Dates(at, at, content)
+            continue
+        first = before[origins[0]]
+        same = len(origins) == 1 and first.content[0] == claim.text
+        now[claim.id] = Dates(min(before[c].introduced for c in origins),
+                              first.changed if same else at, content)
+    return now
+
+
+def _quote_dates(step: Step, quotes: dict[str, str], before: dict[str, Dates]
+                 ) -> dict[str, Dates]:
+    """Blame dates of every quote of ``step`` by lineage, as views.blame folds them:
+    introduced where the lineage starts, changed where its text or speaker differs."""
+    at = step.state.sequence
+    now: dict[str, Dates] = {}
+    for quote in step.state.revision.quotes:
+        lineage, content = quotes[quote.id], (quote.text, quote.speaker)
         known = now.get(lineage) or before.get(lineage)
         now[lineage] = known.then(content, at) if known else Dates(at, at, content)
     return now
@@ -168,7 +188,7 @@ def _part_rows(rows: Rows, key: tuple[str, int], revision: Revision, carry: Carr
         lineage = carry.claims[claim.id]
         section = claim.section
         heading = headings[section] if section is not None and section < len(headings) else None
-        dates = carry.dates[lineage]
+        dates = carry.claim_dates[claim.id]
         people = json.dumps(list(claim.people), ensure_ascii=False) if claim.people else "[]"
         rows.claims.append((*key, claim.id, lineage, kind, position, section, heading,
                             claim.text, people, dates.introduced, dates.changed))
@@ -186,7 +206,7 @@ def _part_rows(rows: Rows, key: tuple[str, int], revision: Revision, carry: Carr
                                          key[1], position))
     for position, quote in enumerate(revision.quotes):
         lineage = carry.quotes[quote.id]
-        dates = carry.dates[lineage]
+        dates = carry.quote_dates[lineage]
         rows.quotes.append((*key, quote.id, lineage, quote.text, quote.speaker, quote.claim,
                             quote.section, position, dates.introduced, dates.changed))
     for position, source in enumerate(revision.sources):

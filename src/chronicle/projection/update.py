@@ -408,21 +408,22 @@ def load_carry(db: sqlite3.Connection, briefing: str, state: RevisionState) -> C
     """Where a briefing's next revision walks on from: its last revision's stored lineages
     and blame dates, with ``state`` (that revision, as compared)."""
     key = (briefing, state.sequence)
-    claims, quotes, figures = {}, {}, {}
-    dates: dict[str, Dates] = {}
+    claims, quotes = {}, {}
+    claim_dates: dict[str, Dates] = {}
+    quote_dates: dict[str, Dates] = {}
     for item, lineage, text, introduced, changed in db.execute(
             "SELECT id, lineage, text, introduced, changed FROM claims WHERE briefing = ? AND "
             "sequence = ? ORDER BY position", key):
         claims[item] = lineage
-        dates[lineage] = Dates(introduced, changed, (text, None))
+        claim_dates[item] = Dates(introduced, changed, (text, None))
     for item, lineage, text, speaker, introduced, changed in db.execute(
             "SELECT id, lineage, text, speaker, introduced, changed FROM quotes WHERE "
             "briefing = ? AND sequence = ? ORDER BY position", key):
         quotes[item] = lineage
-        dates[lineage] = Dates(introduced, changed, (text, speaker))
+        quote_dates[lineage] = Dates(introduced, changed, (text, speaker))
     figures = dict(db.execute("SELECT id, lineage FROM figures WHERE briefing = ? AND "
                               "sequence = ?", key).fetchall())
-    return Carry(state, claims, quotes, figures, dates)
+    return Carry(state, claims, quotes, figures, claim_dates, quote_dates)
 
 
 # ----- appends --------------------------------------------------------------------------------
