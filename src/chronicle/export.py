@@ -218,8 +218,10 @@ def write_sqlite(db_path: Path, output: Path, briefings: list[str], force: bool
                  ) -> dict[str, int]:
     """The public tables of the read model at ``db_path`` (only ``briefings``) copied to
     ``output`` with keys, indexes and views, and its Datasette metadata beside it."""
-    meta = metadata_path(output)
-    output_target(meta, force)
+    # beside a file only: a FIFO or /dev/null has no folder of its own to put it in
+    meta = metadata_path(output) if output_target(output, force).kind != "special" else None
+    if meta is not None:
+        output_target(meta, force)
     counts = dict.fromkeys(NAMES, 0)
     with StagedFile(output, force) as staged:
         target = sqlite3.connect(staged.temp, isolation_level=None)
@@ -250,9 +252,11 @@ def write_sqlite(db_path: Path, output: Path, briefings: list[str], force: bool
             target.execute("ANALYZE")
         finally:
             target.close()
-        with StagedFile(meta, force) as staged_meta:
-            text = json.dumps(datasette_metadata(output.stem), indent=2, ensure_ascii=False)
-            staged_meta.temp.write_text(text + "\n", encoding="utf-8")
+        if meta is not None:
+            with StagedFile(meta, force) as staged_meta:
+                text = json.dumps(datasette_metadata(output.stem), indent=2,
+                                  ensure_ascii=False)
+                staged_meta.temp.write_text(text + "\n", encoding="utf-8")
     return counts
 
 
@@ -279,8 +283,8 @@ def check_output(fmt: ExportFormat, output: Path | None, force: bool) -> None:
             raise OutputError("-", f"a {fmt} export needs an output {what}, not standard output")
         return
     if fmt == "sqlite":
-        output_target(output, force)
-        output_target(metadata_path(output), force)
+        if output_target(output, force).kind != "special":
+            output_target(metadata_path(output), force)
     elif fmt == "jsonl":
         output_target(output, force)
     elif check_folder(output):
