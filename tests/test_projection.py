@@ -147,11 +147,15 @@ def test_it_is_rebuilt_when_it_cannot_be_trusted(kept: Archive, damage: str) -> 
         path.write_bytes(b"this is not SQLite" * 100)
     else:
         key, value = {"older format": ("format", "0"),
+                      # (a release with another extractor is other code as well: the
+                      # builder compares the extractor too, under the projection's lock)
                       "other extractor": ("extractor", "chronicle/1"),
                       "other code": ("derivation", "0" * 32),
                       "copied from elsewhere": ("token", "f" * 32)}[damage]
         db = sqlite3.connect(path)
         db.execute("UPDATE meta SET value = ? WHERE key = ?", (value, key))
+        if damage == "other extractor":
+            db.execute("UPDATE meta SET value = ? WHERE key = 'derivation'", ("1" * 32,))
         db.execute("UPDATE revisions SET summary = 'forged'")  # would show if trusted
         db.commit()
         db.close()

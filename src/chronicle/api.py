@@ -314,7 +314,6 @@ def _from_read_model(archive: Archive, answer: Callable[[sqlite3.Connection, int
     import sqlite3
 
     from .projection import Unavailable, queries, reading
-    from .projection.update import discard
 
     if briefing is not None:
         check_briefing_id(briefing)
@@ -333,6 +332,8 @@ def _from_read_model(archive: Archive, answer: Callable[[sqlite3.Connection, int
         return None
     except sqlite3.Error as error:
         if type(error) is sqlite3.DatabaseError:  # not a database (any more): build anew
+            from .projection.update import discard
+
             with contextlib.suppress(Unavailable, OSError):
                 discard(archive)
         return None

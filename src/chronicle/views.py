@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .align import align_revisions, figure_changed, figure_restated
 from .alignment import Alignment, ItemAlignment
@@ -25,6 +24,13 @@ from .diff_model import (
     SourceChanges,
     TextChange,
 )
+
+# the answers' shapes live in a module of their own, light to import (the read model
+# answers with them without loading the aligner); they are views' as ever
+from .entries import BlameLine as BlameLine
+from .entries import FigurePoint as FigurePoint
+from .entries import FigureThread as FigureThread
+from .entries import LogEntry as LogEntry
 from .errors import UnknownRevision
 from .model import Claim, Figure, Origin, Quote, Revision
 from .replay import RevisionState
@@ -285,20 +291,6 @@ def _short(text: str, width: int = 90) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-@dataclass
-class LogEntry:
-    sequence: int
-    recorded_at: str
-    observed_at: str
-    source: str | None
-    headline: str | None
-    summary: str
-    counts: dict[str, int] = field(default_factory=dict)
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
 def log_entries(states: list[RevisionState]) -> list[LogEntry]:
     entries = []
     previous: RevisionState | None = None
@@ -329,41 +321,6 @@ def log_entries(states: list[RevisionState]) -> list[LogEntry]:
 
 
 # ----- timeline and blame ----------------------------------------------------------------
-@dataclass
-class FigurePoint:
-    sequence: int
-    text: str
-    value: float
-    value_max: float | None
-    unit: str | None
-    qualifier: str | None
-    claim: str
-
-
-@dataclass
-class FigureThread:
-    """One figure followed across revisions: its value wherever it appears."""
-
-    label: str
-    kind: str
-    noun: str | None
-    points: list[FigurePoint] = field(default_factory=list)
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    def mentions(self, needle: str) -> bool:
-        """Whether the figure itself (text, unit, noun, kind) contains ``needle``."""
-        needle = needle.casefold()
-        texts = [self.kind, self.noun or "", *(p.text for p in self.points),
-                 *(p.unit or "" for p in self.points)]
-        return any(needle in t.casefold() for t in texts)
-
-    def mentioned_near(self, needle: str) -> bool:
-        """Whether the words around the figure (its label) contain ``needle``."""
-        return needle.casefold() in self.label.casefold()
-
-
 _WORD = re.compile(r"\S+")
 
 
@@ -415,23 +372,6 @@ def figure_timeline(states: list[RevisionState], needle: str | None = None) -> l
     # the figure's own words first: '--figure billion' is money, not the date beside it
     return [t for t in threads if t.mentions(needle)] or [
         t for t in threads if t.mentioned_near(needle)]
-
-
-@dataclass
-class BlameLine:
-    """A claim (or block quote) of a revision, where it is, and when it came and changed."""
-
-    claim_id: str
-    text: str
-    where: str
-    introduced: int
-    changed: int
-    kind: str = "claim"  # 'key point', 'claim' or 'quote' (a block quote)
-    speaker: str | None = None
-    quotes: list[dict[str, str | None]] = field(default_factory=list)  # inline: text, speaker
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 def blame(states: list[RevisionState], sequence: int | None = None) -> list[BlameLine]:

@@ -34,6 +34,10 @@ __all__ = ["Unavailable", "observer", "reading", "up_to_date"]
 def up_to_date(archive: Archive, on_progress: Callable[[int], None] | None = None) -> None:
     """Bring the projection to the branch tip (catch up or rebuild); Unavailable if it
     cannot be kept for this archive (a folder without write access, ...)."""
+    from .database import is_current
+
+    if is_current(archive.repository, archive.head()):
+        return
     from .update import up_to_date as bring
 
     try:

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 from ..errors import UnknownRevision
 
 if TYPE_CHECKING:
+    from ..entries import BlameLine, FigureThread, LogEntry
     from ..report import ReportData
-    from ..views import BlameLine, FigureThread, LogEntry
 
 
 def has_briefing(db: sqlite3.Connection, briefing: str) -> int | None:
@@ -28,7 +28,7 @@ def unreadable(db: sqlite3.Connection, briefing: str | None = None) -> bool:
 
 
 def log_entries(db: sqlite3.Connection, briefing: str) -> list[LogEntry]:
-    from ..views import LogEntry
+    from ..entries import LogEntry
 
     rows = db.execute("SELECT sequence, recorded_at, observed_at, source, headline, summary, "
                       "changes FROM revisions WHERE briefing = ? ORDER BY sequence",
@@ -41,7 +41,7 @@ def log_entries(db: sqlite3.Connection, briefing: str) -> list[LogEntry]:
 def figure_threads(db: sqlite3.Connection, briefing: str,
                    needle: str | None = None) -> list[FigureThread]:
     """Every figure lineage with its value at each revision where it appears."""
-    from ..views import FigurePoint, FigureThread
+    from ..entries import FigurePoint, FigureThread
 
     threads: dict[str, FigureThread] = {}
     for lineage, label, kind, noun in db.execute(
@@ -68,7 +68,8 @@ def figure_threads(db: sqlite3.Connection, briefing: str,
 def blame_lines(db: sqlite3.Connection, briefing: str, sequence: int | None,
                 latest: int) -> list[BlameLine]:
     """Each claim and block quote of a revision with when it came and last changed."""
-    from ..views import BlameLine, pick_number
+    from ..entries import BlameLine
+    from ..views import pick_number
 
     number = pick_number(briefing, latest, sequence)
     key = (briefing, number)

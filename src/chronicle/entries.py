@@ -1,0 +1,74 @@
+"""What log, timeline and blame answer: plain data, light to import (no aligner, no
+model), so that the read model can give these answers without loading what computes them.
+chronicle.views computes them from a replay; chronicle.projection reads them back."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class LogEntry:
+    sequence: int
+    recorded_at: str
+    observed_at: str
+    source: str | None
+    headline: str | None
+    summary: str
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class FigurePoint:
+    sequence: int
+    text: str
+    value: float
+    value_max: float | None
+    unit: str | None
+    qualifier: str | None
+    claim: str
+
+
+@dataclass
+class FigureThread:
+    """One figure followed across revisions: its value wherever it appears."""
+
+    label: str
+    kind: str
+    noun: str | None
+    points: list[FigurePoint] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def mentions(self, needle: str) -> bool:
+        """Whether the figure itself (text, unit, noun, kind) contains ``needle``."""
+        needle = needle.casefold()
+        texts = [self.kind, self.noun or "", *(p.text for p in self.points),
+                 *(p.unit or "" for p in self.points)]
+        return any(needle in t.casefold() for t in texts)
+
+    def mentioned_near(self, needle: str) -> bool:
+        """Whether the words around the figure (its label) contain ``needle``."""
+        return needle.casefold() in self.label.casefold()
+
+
+@dataclass
+class BlameLine:
+    """A claim (or block quote) of a revision, where it is, and when it came and changed."""
+
+    claim_id: str
+    text: str
+    where: str
+    introduced: int
+    changed: int
+    kind: str = "claim"  # 'key point', 'claim' or 'quote' (a block quote)
+    speaker: str | None = None
+    quotes: list[dict[str, str | None]] = field(default_factory=list)  # inline: text, speaker
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
