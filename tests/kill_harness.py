@@ -55,7 +55,8 @@ from archive_tools import (
 )
 
 BRIEFINGS = ("crash-a", "crash-b")
-GIT_LOCKS = ("index.lock", "HEAD.lock", "packed-refs.lock", "refs/heads/main.lock")
+GIT_LOCKS = ("index.lock", "HEAD.lock", "packed-refs.lock", "refs/heads/main.lock",
+             "refs/chronicle/ledger.lock")
 
 
 @dataclass
