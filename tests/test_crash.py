@@ -68,6 +68,21 @@ CRASH_POINTS = {
         f"    {DIE}\n"
         "s.update_ref = update_ref\n",
         False, {"dirty marker", "pending ledger batch", "git lock refs/heads/main.lock"}),
+    "published ledger moved, branch not (killed between git's two ref renames)": (
+        "import chronicle.append as s, subprocess\n"
+        "def update_ref(git_dir, ref, new, old, reason, pass_fds=(), also=()):\n"
+        "    for r, n, o in also:\n"
+        "        subprocess.run(['git', f'--git-dir={git_dir}', 'update-ref', r, n], check=True)\n"
+        f"    {DIE}\n"
+        "s.update_ref = update_ref\n",
+        False, {"dirty marker", "pending ledger batch"}),
+    "branch moved, published ledger not (killed between git's two ref renames)": (
+        "import chronicle.append as s, subprocess\n"
+        "def update_ref(git_dir, ref, new, old, reason, pass_fds=(), also=()):\n"
+        "    subprocess.run(['git', f'--git-dir={git_dir}', 'update-ref', ref, new], check=True)\n"
+        f"    {DIE}\n"
+        "s.update_ref = update_ref\n",
+        True, {"dirty marker", "pending ledger batch", "working copy behind"}),
     "branch moved, before the ledger says done": (
         "import chronicle.ledger as l\n"
         f"l.Ledger.done = lambda *a, **k: {DIE}\n",

@@ -208,15 +208,15 @@ def test_ledger_drops_a_torn_last_line_and_closes_a_pending_batch(tmp_path: Path
     with ledger.path.open("ab") as handle:
         handle.write(b'{"op":"do')  # cut short
     assert ledger.pending()
-    assert ledger.resolve("b" * 40) == "done"
+    assert ledger.resolve("b" * 40)[0] == "done"
     ops = [json.loads(x)["op"] for x in ledger.path.read_text().splitlines()]
     assert ops == ["begin", "done", "begin", "done"]
     ledger.begin("b" * 40, "c" * 40, [], "t")
-    assert ledger.resolve("b" * 40) == "abort"  # the branch never got there
+    assert ledger.resolve("b" * 40)[0] == "abort"  # the branch never got there
     contents = ledger.read()
     assert [b.state for b in contents.batches] == ["done", "done", "abort"]
     assert contents.problems == []
-    assert ledger.resolve("b" * 40) is None
+    assert ledger.resolve("b" * 40) == (None, None)
 
 
 # ----- the lock ------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from .events import StoredEvent, decode_event, load_event_json
 from .gitobjects import TREE_MODE, Identity, RefMove, commit_bytes, update_ref
 from .invariants import checked
 from .layout import (
+    MAX_EVENT_BYTES,
     SCHEMA_VERSION,
     NotCanonical,
     briefing_folder,
@@ -184,7 +185,8 @@ class Appender:
         self._refuse_non_folders(folder)
         entries = self.tree.entries(folder)
         names = sorted(entries)
-        earlier = self.repository.objects.read_many(entries[name][1] for name in names[:-1])
+        earlier = self.repository.objects.read_many((entries[name][1] for name in names[:-1]),
+                                                    MAX_EVENT_BYTES)
         for name, raw in zip(names[:-1], earlier, strict=True):  # only what dedup needs
             where = f"{self.repository.path}/{folder}/{name}"
             document = load_event_json(raw, where)
@@ -214,7 +216,7 @@ class Appender:
             parent = f"{parent}/{part}" if parent else part
 
     def _read_event(self, path: str, binsha: bytes) -> StoredEvent:
-        raw = self.repository.objects.read(binsha)
+        [raw] = self.repository.objects.read_many([binsha], MAX_EVENT_BYTES)
         return decode_event(path, raw, f"{self.repository.path}/{path}")
 
     def append(self, item: NewRevision) -> AppendResult:
@@ -290,7 +292,8 @@ class Appender:
         except OSError as error:
             raise ArchiveError(f"{repository.path}: cannot write git objects "
                                f"({error.strerror}); nothing was written") from None
-        self.ledger.begin(self.base, self.tip, self.recorded, utc_now())
+        self.ledger.begin(self.base, self.tip, self.recorded, utc_now(),
+                          (also[0][1], self.ledger_base) if also else None)
         moved = update_ref(repository.git_dir, repository.branch, self.tip, self.base or "",
                            f"chronicle: append {len(self.pending)} event(s)",
                            self.session.pass_fds, also)

@@ -85,18 +85,23 @@ def _first_line(error: BaseException) -> str:
 
 
 def verify_archive(archive: Archive) -> tuple[int, list[Problem]]:
-    """Schema, content hash, hash chain, contiguous sequences, git history and the ledger."""
+    """Schema, content hash, hash chain, contiguous sequences, git history and the ledger,
+    all of one commit: the branch tip as it was when verify began (writers may go on)."""
     count = 0
     problems: list[Problem] = []
     by_briefing: dict[str, list[tuple[str, bytes]]] = {}
     current: dict[str, bytes] = {}
-    for briefing, path, raw in archive.raw_event_files():
+    head = archive.head()
+    if archive.recovery_problem:
+        problems.append(Problem(str(archive.path), "recovery after a killed writer could not "
+                                f"finish: {archive.recovery_problem}", kind="recovery-failed"))
+    for briefing, path, raw in archive.raw_event_files(archive.tree(head)):
         count += 1
         by_briefing.setdefault(briefing, []).append((path, raw))
         current[path] = raw
     for briefing, files in by_briefing.items():
         problems += _chain_problems(briefing, files)
-    problems += history_problems(archive, current)
+    problems += history_problems(archive, current, head)
     return count, problems
 
 

@@ -16,8 +16,9 @@ from .sentences import split_sentences
 # different versions are re-derived before they are compared (derive.py).
 # tests/test_extractor_version.py fails when the output changes and this does not.
 # "4": the figure extractor of issue 11 (figures.FIGURES_VERSION "2"); "5": sentences and
-# structure of issue 10 (lower-case text split, short statement lines kept as paragraphs).
-EXTRACTOR_VERSION = "5"
+# structure of issue 10 (lower-case text split, short statement lines kept as paragraphs);
+# "6": claims record their nesting (parent) and table rows (labels).
+EXTRACTOR_VERSION = "6"
 CURRENT_EXTRACTOR = Extractor(name="chronicle", version=EXTRACTOR_VERSION)
 
 _TITLE = (
@@ -69,10 +70,14 @@ def document_of(revision: Revision) -> Document:
     """The read structure a stored revision was built from: its text, headings, key points,
     block quotes and sources (what the readers produced), for re-deriving the rest."""
     texts = revision.text_by_id()
+    rows = {c.id: c for c in revision.claims if c.labels is not None}
     block_quotes = {q.id: q for q in revision.quotes if q.claim is None}
+    position = {c.id: n for n, c in enumerate(revision.key_points)}
     doc = Document(
         headline=revision.headline,
         key_points=[c.text for c in revision.key_points],
+        key_point_parents={n: position[c.parent] for n, c in enumerate(revision.key_points)
+                           if c.parent in position},
         sources=[(s.text, s.url) for s in revision.sources],
         published=revision.published,
         url=revision.url,
@@ -83,6 +88,9 @@ def document_of(revision: Revision) -> Document:
             if len(ids) == 1 and ids[0] in block_quotes:
                 quote = block_quotes[ids[0]]
                 blocks.append(BlockQuote(quote.text, quote.speaker))
+            elif len(ids) == 1 and ids[0] in rows:
+                row = rows[ids[0]]
+                blocks.append(TableRow(row.text, row.labels or ()))
             elif text := " ".join(texts[i] for i in ids if i in texts):
                 blocks.append(Paragraph(text))
         doc.sections.append(DocSection(section.heading, blocks))
@@ -116,6 +124,9 @@ class _Builder:
         self.names = known_people(self.doc)
         self.names_pattern = people_pattern(self.names)
         key_points = tuple(self._claim("k", text, None) for text in self.doc.key_points)
+        key_points = tuple(
+            kp.model_copy(update={"parent": key_points[self.doc.key_point_parents[n]].id})
+            if n in self.doc.key_point_parents else kp for n, kp in enumerate(key_points))
         sections = tuple(
             self._section(i, s.heading, s.blocks) for i, s in enumerate(self.doc.sections)
         )
@@ -139,26 +150,27 @@ class _Builder:
             if isinstance(block, BlockQuote):
                 paragraphs.append((self._block_quote(block, index),))
             elif isinstance(block, TableRow):  # a row is one claim, never split
-                paragraphs.append((self._body_claim(block.text, index, block.labels),))
+                paragraphs.append((self._body_claim(block.text, index, block.labels, True),))
             else:
                 ids = [self._body_claim(text, index) for text in _sentence_texts(block.text)]
                 paragraphs.append(tuple(ids))
         return Section(heading=heading, paragraphs=tuple(paragraphs))
 
     def _claim(self, prefix: str, text: str, section: int | None,
-               labels: tuple[tuple[int, int], ...] = ()) -> Claim:
+               labels: tuple[tuple[int, int], ...] = (), is_row: bool = False) -> Claim:
         claim = Claim(
             id=stable_id(prefix, text, self.taken),
             text=text,
             section=section,
             people=people_in(text, self.names, self.names_pattern),
+            labels=labels if is_row else None,
         )
         self._add_figures(claim.id, text, labels)
         return claim
 
     def _body_claim(self, text: str, section: int,
-                    labels: tuple[tuple[int, int], ...] = ()) -> str:
-        claim = self._claim("c", text, section, labels)
+                    labels: tuple[tuple[int, int], ...] = (), is_row: bool = False) -> str:
+        claim = self._claim("c", text, section, labels, is_row)
         self.claims.append(claim)
         for quoted, speaker in inline_quotes(text):
             quote_id = stable_id("q", quoted, self.taken)

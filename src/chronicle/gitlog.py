@@ -25,6 +25,9 @@ class Walk:
     # commit -> [(status, blob, path)]
     changes: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)
     added: dict[str, tuple[str, str]] = field(default_factory=dict)  # event path -> commit, blob
+    # (commit, path) -> git mode of a file a commit added or changed that is not a plain file
+    # (120000: a symbolic link, 160000: a submodule, 100755: executable)
+    odd_modes: dict[tuple[str, str], str] = field(default_factory=dict)
     error: str | None = None
 
     def event_adds(self, commit: str) -> list[str]:
@@ -59,6 +62,8 @@ def walk(repository: Repository, tip: str | None = None) -> Walk:
                 continue
             fields = meta.split()
             changes.append((fields[4][0], fields[3], path))
+            if fields[1] not in ("100644", "000000"):
+                found.odd_modes[(commit, path)] = fields[1]
         found.commits.append(commit)
         found.parents[commit] = parents
         found.changes[commit] = changes

@@ -148,7 +148,7 @@ class ObjectWriter:
             self._batch.close()
             self._batch = None
 
-    def read_many(self, binshas: Iterable[bytes]) -> Iterator[bytes]:
+    def read_many(self, binshas: Iterable[bytes], limit: int | None = None) -> Iterator[bytes]:
         """Many objects' contents in order, through one ``git cat-file --batch``."""
         for binsha in binshas:
             if binsha in self._new:
@@ -156,7 +156,7 @@ class ObjectWriter:
                 continue
             if self._batch is None:
                 self._batch = CatFile(self.git_dir)
-            yield self._batch.read(binsha)
+            yield self._batch.read(binsha, limit)
 
     def close(self) -> None:
         """Stop the ``git cat-file`` process, if one was started (also done at exit)."""
@@ -177,7 +177,10 @@ class CatFile:
         self._lock = threading.Lock()
         self._finalizer = weakref.finalize(self, _stop, self.process)
 
-    def read(self, binsha: bytes) -> bytes:
+    def read(self, binsha: bytes, limit: int | None = None) -> bytes:
+        """One object's content; CorruptArchive if it is larger than ``limit`` bytes (its
+        content is then skipped in pieces, never held: a hostile archive's 256 MiB event
+        packs to a megabyte)."""
         hexsha = binsha.hex()
         with self._lock:
             stdin, stdout = self.process.stdin, self.process.stdout
@@ -194,9 +197,16 @@ class CatFile:
                 if len(parts) != 3 or parts[0] != hexsha.encode():
                     raise OSError(f"unexpected answer {header[:80]!r}")
                 size = int(parts[2])
+                if limit is not None and size > limit:
+                    _skip(stdout, size + 1)
+                    raise TooLarge(size)
                 data = stdout.read(size + 1)  # the content, then a newline
                 if len(data) != size + 1:
                     raise OSError("git cat-file ended mid-object")
+            except TooLarge as error:
+                raise CorruptArchive(f"{self.git_dir}: git object {hexsha} is {error.size:,} "
+                                     f"bytes, over the {limit:,}-byte limit of an event; the "
+                                     "archive was not written by chronicle") from None
             except (OSError, ValueError) as error:
                 self.close()
                 raise CorruptArchive(f"{self.git_dir}: cannot read git object {hexsha} "
@@ -205,6 +215,19 @@ class CatFile:
 
     def close(self) -> None:
         self._finalizer()
+
+
+class TooLarge(Exception):
+    def __init__(self, size: int) -> None:
+        self.size = size
+
+
+def _skip(stream: IO[bytes], count: int) -> None:
+    while count > 0:
+        chunk = stream.read(min(count, 1 << 20))
+        if not chunk:
+            raise OSError("git cat-file ended mid-object")
+        count -= len(chunk)
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:

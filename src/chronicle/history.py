@@ -13,13 +13,13 @@ Two sources of truth are compared with what is on ``main`` now:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from .gitlog import Walk, walk
 from .layout import ARCHIVE_FILES, BRANCH, parse_event_path, sha256_hex
-from .ledger import Recorded
+from .ledger import Batch, Recorded
 from .problems import Problem
-from .publedger import LEDGER_REF, read_published
+from .publedger import LEDGER_REF, PublishedBatch, read_published
 
 if TYPE_CHECKING:
     from .store import Archive
@@ -28,16 +28,19 @@ _STATUS = {"M": ("modified", "file-modified"), "D": ("deleted", "file-deleted"),
            "T": ("changed type", "file-modified"), "A": ("added again", "file-modified")}
 
 
-def history_problems(archive: Archive, current: dict[str, bytes] | None = None) -> list[Problem]:
-    """Problems in main's history and against the ledger. ``current``: event path -> bytes."""
+def history_problems(archive: Archive, current: dict[str, bytes] | None = None,
+                     head: str | None = None) -> list[Problem]:
+    """Problems in main's history and against the ledger, as of ``head`` (default: the
+    branch tip now). ``current``: event path -> bytes at ``head``."""
+    head = head or archive.head()
     if current is None:
-        current = {path: raw for _, path, raw in archive.raw_event_files()}
-    history = walk(archive.repository)
+        current = {path: raw for _, path, raw in archive.raw_event_files(archive.tree(head))}
+    history = walk(archive.repository, tip=head)
     if history.error is not None:
         return [Problem(str(archive.path), "cannot read git history: " + history.error,
                         kind="history-unreadable")]
     problems = _file_problems(archive, history)
-    problems += ledger_problems(archive, history, current)
+    problems += ledger_problems(archive, history, current, head)
     return problems
 
 
@@ -65,13 +68,22 @@ def _file_problems(archive: Archive, history: Walk) -> list[Problem]:
             what = "event file" if briefing is not None else "archive file"
             problems.append(Problem(path, f"{what} {word} after it was committed",
                                     briefing, sequence, commit, kind=kind))
+        for (where, path), mode in history.odd_modes.items():
+            if where == commit:
+                what = {"120000": "a symbolic link", "160000": "a submodule"}.get(
+                    mode, f"a file of mode {mode}")
+                briefing, sequence = parse_event_path(path)
+                problems.append(Problem(path, f"{what} committed into the archive (a clone "
+                                        "could point it anywhere)", briefing, sequence, commit,
+                                        kind="not-a-file"))
         if adds > 1 and not (embedded and merge):
             problems.append(Problem(str(archive.path), f"one commit added {adds} events",
                                     commit=commit, kind="several-events-one-commit"))
     return problems
 
 
-def ledger_problems(archive: Archive, history: Walk, current: dict[str, bytes]) -> list[Problem]:
+def ledger_problems(archive: Archive, history: Walk, current: dict[str, bytes],
+                    head: str | None = None) -> list[Problem]:
     """Everything chronicle recorded is still on main, unchanged; nothing else is (in an
     embedded archive, events also arrive by pulls and merges: what chronicle recorded here
     must still be there, unchanged, and the rest is checked by its chain and hashes).
@@ -79,13 +91,24 @@ def ledger_problems(archive: Archive, history: Walk, current: dict[str, bytes]) 
     Two records are checked: this copy's own ledger (ledger.py), and the published ledger
     that travels with the archive (publedger.py), so that a clone can check its history
     from its first command."""
-    published_problems, published = _published_ledger_problems(archive, history, current)
-    problems = _local_ledger_problems(archive, history, current, published)
+    head = head or archive.head()
+    published_problems, published = _published_ledger_problems(archive, history, current, head)
+    problems = _local_ledger_problems(archive, history, current, published, head)
     problems += published_problems
     unique: dict[tuple[str, str, str | None], Problem] = {}
     for problem in problems:
         unique.setdefault((problem.where, problem.problem, problem.commit), problem)
     return list(unique.values())
+
+
+Batched = TypeVar("Batched", "Batch", "PublishedBatch")
+
+
+def _upto(batches: list[Batched], head: str | None) -> list[Batched]:
+    """The batches up to the last one that moved the branch to ``head`` (later ones were
+    written after ``head`` was read, by writers running meanwhile); all if none did."""
+    ends = [n for n, batch in enumerate(batches) if batch.tip == head]
+    return batches[:ends[-1] + 1] if ends else batches
 
 
 @dataclass(frozen=True)
@@ -96,7 +119,7 @@ class _Batch:
 
 
 def _local_ledger_problems(archive: Archive, history: Walk, current: dict[str, bytes],
-                           published: set[str]) -> list[Problem]:
+                           published: set[str], head: str | None) -> list[Problem]:
     """This copy's ledger; commits the published ledger records (a remote's, arrived by a
     sync and checked then) count as recorded."""
     if not archive.ledger.exists():
@@ -109,20 +132,21 @@ def _local_ledger_problems(archive: Archive, history: Walk, current: dict[str, b
     problems = [Problem(f"{where}:{line}", what, kind="ledger-corrupt")
                 for line, what in contents.problems]
     batches = [_Batch(b.tip, b.events, b.state == "adopted")
-               for b in contents.confirmed(archive.head())]
+               for b in _upto(contents.confirmed(head), head)]
     return problems + _batch_problems(archive, batches, where, history, current,
                                       may_vanish=contents.replaced, recorded=published)
 
 
-def _published_ledger_problems(archive: Archive, history: Walk, current: dict[str, bytes]
-                               ) -> tuple[list[Problem], set[str]]:
+def _published_ledger_problems(archive: Archive, history: Walk, current: dict[str, bytes],
+                               head: str | None) -> tuple[list[Problem], set[str]]:
     """The published ledger's problems, and the commits it records."""
     if archive.repository.embedded:
         return [], set()
     published = read_published(archive.git_dir)
     problems = [Problem(LEDGER_REF, what, kind="ledger-corrupt") for what in published.problems]
-    adopted = [n for n, batch in enumerate(published.batches) if batch.adopted]
-    kept = published.batches[adopted[-1]:] if adopted else published.batches  # init trusted it
+    pinned = _upto(published.batches, head)  # a writer may have gone on since verify began
+    adopted = [n for n, batch in enumerate(pinned) if batch.adopted]
+    kept = pinned[adopted[-1]:] if adopted else pinned  # init trusted it
     if not kept:
         return problems, set()
     batches: list[_Batch] = []

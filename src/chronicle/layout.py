@@ -39,6 +39,10 @@ added by one commit. Do not edit these files: `chronicle verify` reports any cha
 """
 ARCHIVE_FILES = (MARKER, ".gitignore", "README.md")
 
+# An event is a revision of at most --max-bytes of text (10 MiB by default) as JSON: well
+# under this. A bigger blob is refused unread (a hostile archive's could hold gigabytes).
+MAX_EVENT_BYTES = 64 * 1024 * 1024
+
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
 TIMESTAMP_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$"

@@ -90,9 +90,16 @@ class Ledger:
         return self.path.is_file()
 
     # ----- writing (with the chronicle lock held) ----------------------------------------
-    def begin(self, base: str | None, tip: str, events: list[Recorded], at: str) -> None:
-        self._append({"op": "begin", "base": base, "tip": tip, "at": at,
-                      "events": [e.as_dict() for e in events]})
+    def begin(self, base: str | None, tip: str, events: list[Recorded], at: str,
+              published: tuple[str, str | None] | None = None) -> None:
+        """``published``: (the published ledger's new commit, its old one), which move with
+        the branch; recovery puts that ref where the branch says (git's two-ref
+        transactions are atomic against other writers, not against a kill mid-way)."""
+        record: dict[str, Any] = {"op": "begin", "base": base, "tip": tip, "at": at,
+                                  "events": [e.as_dict() for e in events]}
+        if published is not None:
+            record["published"], record["published_base"] = published
+        self._append(record)
 
     def done(self, tip: str) -> None:
         self._append({"op": "done", "tip": tip})
@@ -118,22 +125,23 @@ class Ledger:
         finally:
             os.close(fd)
 
-    def resolve(self, head: str | None) -> str | None:
+    def resolve(self, head: str | None) -> tuple[str | None, dict[str, Any] | None]:
         """Finish what a killed writer left: drop a torn last line, close a pending batch.
 
-        Returns what was done ('done', 'abort', 'torn', or None). Lock must be held.
+        Returns what was done ('done', 'abort', 'torn', or None) and the batch's 'begin'
+        record when it closed one. Lock must be held.
         """
         if not self.exists():
-            return None
+            return None, None
         torn = self._drop_torn_tail()
         last = self._last_record()
         if last is None or last.get("op") != "begin":
-            return "torn" if torn else None
+            return ("torn" if torn else None), None
         if last.get("tip") == head:
             self.done(str(last["tip"]))
-            return "done"
+            return "done", last
         self.abort(str(last.get("tip")), head)
-        return "abort"
+        return "abort", last
 
     def _drop_torn_tail(self) -> bool:
         """Cut a last line without its newline (a write cut short, e.g. by a power cut)."""

@@ -93,12 +93,17 @@ def _integral_as_int(number: float) -> int | float:
 
 
 class Claim(Frozen):
-    """One sentence of the briefing (a key point is a claim too)."""
+    """One sentence of the briefing (a key point is a claim too), or one row of a table."""
 
     id: IdText
     text: str
     section: int | None = Field(description="index into sections; null for key points")
     people: tuple[str, ...] = ()
+    parent: IdText | None = Field(
+        default=None, description="the key point this one is nested under (a nested list)")
+    labels: tuple[tuple[int, int], ...] | None = Field(
+        default=None, description="a table row: the spans of its row header and column names "
+        "in text (context for its figures, never figures); null for a sentence")
 
 
 class Quote(Frozen):

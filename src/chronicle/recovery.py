@@ -18,15 +18,18 @@ is writing to it.)
 
 from __future__ import annotations
 
-from .gitobjects import TEMP_DIR, remove_orphan_indexes
+from typing import Any
+
+from .gitobjects import TEMP_DIR, remove_orphan_indexes, update_ref
 from .ledger import Ledger
 from .locking import DIRTY_NAME, LOCK_NAME, Session, WriterLock
+from .publedger import LEDGER_REF, ledger_tip
 from .repository import Repository
 from .worktree import NoWorkingCopy
 
 # git's own lock files a killed git (or a git whose chronicle parent was killed) can leave
 GIT_LOCKS = ("index.lock", "HEAD.lock", "packed-refs.lock", "refs/heads/main.lock",
-             "config.lock", "refs/chronicle/ledger.lock")
+             "refs/chronicle/ledger.lock", "config.lock")
 
 
 def git_locks(repository: Repository) -> tuple[str, ...]:
@@ -68,11 +71,30 @@ def recover(repository: Repository, copy: NoWorkingCopy, ledger: Ledger,
         remove_orphan_indexes(repository.git_dir)
     head = repository.head()
     if ledger.exists() and (dirty or ledger.pending()):
-        ledger.resolve(head)
+        outcome, batch = ledger.resolve(head)
+        if batch is not None and "published" in batch:
+            _place_published_ledger(repository, batch, outcome == "done", session)
     if head is not None and (dirty or stale or copy.behind()):
         copy.sync(session, thorough=dirty or stale)
     if dirty:
         (state / DIRTY_NAME).unlink(missing_ok=True)
+
+
+def _place_published_ledger(repository: Repository, batch: dict[str, Any], moved: bool,
+                            session: Session) -> None:
+    """Put refs/chronicle/ledger where the branch says: at the batch's ledger commit if the
+    branch moved, back at the one before if not (a kill between git's two ref renames can
+    leave one moved and the other not)."""
+    want = batch["published"] if moved else batch.get("published_base")
+    other = batch.get("published_base") if moved else batch["published"]
+    now = ledger_tip(repository.git_dir)
+    if now == want or now != other:
+        return  # already right, or moved on by something else: left alone
+    if want:
+        update_ref(repository.git_dir, LEDGER_REF, want, other or "", "chronicle recovery",
+                   session.pass_fds)
+    else:
+        repository.git("update-ref", "-d", LEDGER_REF, str(other), pass_fds=session.pass_fds)
 
 
 def try_recover(repository: Repository, copy: NoWorkingCopy, ledger: Ledger) -> bool:

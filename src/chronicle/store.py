@@ -37,6 +37,7 @@ from .layout import (
     ARCHIVE_README,
     GITIGNORE,
     MARKER,
+    MAX_EVENT_BYTES,
     ROOT,
     archive_marker_bytes,
     briefing_folder,
@@ -207,7 +208,7 @@ class Archive:
         if not entries:
             raise UnknownBriefing(briefing, self.path)
         names = sorted(entries)
-        raws = self.objects.read_many(entries[name][1] for name in names)
+        raws = self.objects.read_many((entries[name][1] for name in names), MAX_EVENT_BYTES)
         return [(f"{folder}/{name}", raw) for name, raw in zip(names, raws, strict=True)]
 
     def raw_event_files(self, tree: ArchiveTree | None = None) -> Iterator[tuple[str, str, bytes]]:
@@ -218,7 +219,8 @@ class Archive:
                 folder = f"{ROOT}/{bucket}/{briefing}"
                 entries = tree.entries(folder)
                 names = sorted(entries)
-                raws = self.objects.read_many(entries[name][1] for name in names)
+                raws = self.objects.read_many((entries[name][1] for name in names),
+                                              MAX_EVENT_BYTES)
                 for name, raw in zip(names, raws, strict=True):
                     yield briefing, f"{folder}/{name}", raw
 

@@ -189,9 +189,11 @@ def _integrate(archive: Archive, session: Session, ours: str, theirs: str,
 def _move(archive: Archive, session: Session, ours: str, theirs: str,
           their_ledger: str | None) -> None:
     """Fast-forward main (and the published ledger) to the remote's, by CAS."""
-    also = ((LEDGER_REF, their_ledger, ledger_tip(archive.git_dir) or ""),) if their_ledger else ()
+    old_ledger = ledger_tip(archive.git_dir)
+    also = ((LEDGER_REF, their_ledger, old_ledger or ""),) if their_ledger else ()
     archive.objects.refresh()
-    archive.ledger.begin(ours, theirs, [], utc_now())
+    archive.ledger.begin(ours, theirs, [], utc_now(),
+                         (their_ledger, old_ledger) if their_ledger else None)
     moved = update_ref(archive.git_dir, archive.repository.branch, theirs, ours,
                        "chronicle sync: fast-forward", session.pass_fds, also)
     if not moved:

@@ -43,8 +43,8 @@ class Document:
 
     headline: str | None = None
     key_points: list[str] = field(default_factory=list)
-    # nesting of key points: index of a nested key point -> index of its parent. The
-    # Revision model has no parent field yet, so it stays here (see Claim in model.py).
+    # nesting of key points: index of a nested key point -> index of its parent (stored as
+    # Claim.parent)
     key_point_parents: dict[int, int] = field(default_factory=dict)
     sections: list[DocSection] = field(default_factory=list)
     sources: list[tuple[str, str | None]] = field(default_factory=list)

@@ -1,0 +1,165 @@
+"""The store against hostile archives and hostile timing (issue 12, the store's items): a
+committed symlink, a huge event, verify next to writers, gc next to writers, a damaged
+branch ref, a '..' tree entry, a read-only archive."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from archive_tools import CHRONICLE, git, git_out, write_variants
+from conftest import REVISIONS, cli, run_chronicle, snapshot
+
+
+def commit_all(archive: Path, message: str = "by hand") -> None:
+    git(archive, "add", "-A")
+    git(archive, "commit", "-q", "-m", message)
+    cli("list", "--archive", str(archive))  # let recovery note the hand-made commit
+
+
+def test_a_committed_symlink_is_never_written_through(example_archive: Path,
+                                                      tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    folder = next(example_archive.glob("briefings/*/nato-ukraine")).parent
+    subprocess.run(["rm", "-rf", str(folder)], check=True)
+    folder.symlink_to(outside)
+    commit_all(example_archive, "a symlink")
+    verify = cli("verify", "--json", "--archive", str(example_archive))
+    assert verify.exit_code == 1
+    kinds = {p["kind"] for p in json.loads(verify.stdout)["problems"]}
+    assert "not-a-file" in kinds
+    before = snapshot(example_archive)
+    refused = cli("ingest", str(REVISIONS[0]), "-b", "nato-ukraine", "--archive",
+                  str(example_archive))
+    assert refused.exit_code == 6
+    assert "not a folder in the archive's history" in refused.stderr
+    assert list(outside.iterdir()) == []
+    assert snapshot(example_archive) == before
+
+
+def test_a_symlink_in_the_working_tree_is_never_written_through(archive: Path,
+                                                                tmp_path: Path) -> None:
+    """Not committed (a clone's checkout could hold one): the append is refused before
+    anything is written."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    from chronicle.layout import briefing_folder
+
+    shard = archive / briefing_folder("new-one").rsplit("/", 1)[0]
+    shard.parent.mkdir(parents=True, exist_ok=True)
+    shard.symlink_to(outside)
+    head = git_out(archive, "rev-parse", "main")
+    refused = cli("ingest", str(REVISIONS[0]), "-b", "new-one", "--archive", str(archive))
+    assert refused.exit_code == 6 and "a symbolic link inside the archive" in refused.stderr
+    assert list(outside.iterdir()) == [] and git_out(archive, "rev-parse", "main") == head
+
+
+@pytest.mark.slow
+def test_a_huge_event_is_refused_without_being_read(example_archive: Path) -> None:
+    event = next(example_archive.glob("briefings/*/nato-ukraine/000003.json"))
+    with event.open("wb") as handle:  # 256 MiB of one byte: packs to little
+        handle.truncate(256 * 1024 * 1024)
+    commit_all(example_archive, "huge")
+    git(example_archive, "gc", "-q")
+    code = textwrap.dedent(f"""
+        import resource, sys
+        from chronicle.cli import main
+        sys.argv = ["chronicle", "verify", "--archive", {str(example_archive)!r}]
+        try:
+            main()
+        except SystemExit as exit:
+            print(exit.code, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+    """)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, check=False)
+    status, rss_mb = done.stdout.split()[-2:]
+    assert status == "6", done.stdout + done.stderr
+    assert "over the 67,108,864-byte limit of an event" in done.stderr
+    assert int(rss_mb) < 200, f"verify held {rss_mb} MB"
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # (this process is unaffected)
+
+
+@pytest.mark.slow
+def test_verify_next_to_writers_reports_no_false_tampering(archive: Path,
+                                                           tmp_path: Path) -> None:
+    files = write_variants(tmp_path / "in", list(range(20)))
+    writer = subprocess.Popen(["sh", "-c", " && ".join(
+        f"{CHRONICLE} ingest {f} -b w{n % 3} --archive {archive}" for n, f in enumerate(files))],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    runs = 0
+    while writer.poll() is None or runs < 3:
+        verify = run_chronicle("verify", "--archive", str(archive))
+        assert verify.returncode == 0, verify.stdout + verify.stderr
+        runs += 1
+    assert writer.returncode == 0
+
+
+@pytest.mark.slow
+def test_gc_next_to_writers_loses_nothing(archive: Path, tmp_path: Path) -> None:
+    files = write_variants(tmp_path / "in", list(range(16)))
+    writers = [subprocess.Popen(["sh", "-c", " && ".join(
+        f"{CHRONICLE} ingest {f} -b g{w} --archive {archive}" for f in files[w::2])],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for w in range(2)]
+    repacks = 0
+    while any(w.poll() is None for w in writers) or repacks < 2:
+        done = run_chronicle("gc", "--archive", str(archive))
+        assert done.returncode == 0, done.stderr
+        repacks += 1
+    for w in writers:
+        assert w.returncode == 0, w.stderr.read() if w.stderr else ""
+    log = [json.loads(run_chronicle("log", f"g{w}", "--json", "--archive",
+                                    str(archive)).stdout) for w in range(2)]
+    assert sum(len(entry["revisions"]) for entry in log) == 16
+    assert run_chronicle("verify", "--archive", str(archive)).returncode == 0
+
+
+@pytest.mark.parametrize("content", [b"garbage\n", b"", "tree"])
+def test_a_damaged_branch_ref_is_one_line(example_archive: Path, content: bytes | str) -> None:
+    ref = example_archive / ".git" / "refs" / "heads" / "main"
+    if content == "tree":  # a real object, but a tree, not a commit
+        content = (git_out(example_archive, "rev-parse", "main^{tree}") + "\n").encode()
+    assert isinstance(content, bytes)
+    ref.write_bytes(content)
+    for command in (("log", "nato-ukraine"), ("verify",), ("list",)):
+        result = cli(*command, "--archive", str(example_archive))
+        assert result.exit_code in (4, 6), (command, result.output)
+        assert result.stderr.startswith("chronicle: error: ") and \
+            len(result.stderr.splitlines()) == 1, result.stderr
+
+
+def test_a_dot_dot_tree_entry_is_reported_as_tampering(example_archive: Path) -> None:
+    """A tree entry named '..', committed with plumbing (git itself refuses to make one)."""
+    blob = git(example_archive, "hash-object", "-w", "--stdin", stdin=b"x").stdout.decode().strip()
+    tree = git(example_archive, "mktree", "--missing",
+               stdin=f"100644 blob {blob}\t..\n".encode()).stdout.decode().strip()
+    root = git_out(example_archive, "rev-parse", "main^{tree}")
+    entries = git_out(example_archive, "ls-tree", root) + f"\n040000 tree {tree}\tevil\n"
+    new_root = git(example_archive, "mktree", stdin=entries.encode()).stdout.decode().strip()
+    commit = git_out(example_archive, "commit-tree", new_root, "-p", "main", "-m", "dots")
+    git(example_archive, "update-ref", "refs/heads/main", commit)
+    result = cli("verify", "--json", "--archive", str(example_archive))
+    assert result.exit_code == 1, result.output
+    problems = json.loads(result.stdout)["problems"]
+    assert any(p["where"].startswith("evil") for p in problems), problems
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
+def test_a_read_only_archive_reads_and_refuses_writes_in_one_line(example_archive: Path) -> None:
+    for path in [example_archive, *example_archive.rglob("*")]:
+        path.chmod(path.stat().st_mode & ~0o222)
+    try:
+        assert cli("log", "nato-ukraine", "--archive", str(example_archive)).exit_code == 0
+        for command in (("ingest", str(REVISIONS[0]), "-b", "x"), ("gc",)):
+            result = cli(*command, "--archive", str(example_archive))
+            assert result.exit_code == 4 and len(result.stderr.splitlines()) == 1
+    finally:
+        for path in [example_archive, *example_archive.rglob("*")]:
+            path.chmod(path.stat().st_mode | 0o200)
