@@ -97,6 +97,30 @@ def test_four_concurrent_writers(tmp_path: Path) -> None:
     assert json.loads(verify.stdout)["checked"] == 24
 
 
+def test_an_embedded_archive_in_a_linked_worktree(tmp_path: Path) -> None:
+    """`git worktree add`: the worktree's git directory holds only its HEAD and index;
+    appends there are commits on the worktree's branch, read and verified in both places."""
+    project = project_with_work_in_progress(tmp_path / "project")
+    ingest(init_archive(project / "archive", in_repo=True), "nato-ukraine", [REVISIONS[0]])
+    git(project, "worktree", "add", "-q", "-b", "edits", str(tmp_path / "edits"))
+    before = user_work(project)
+    linked = tmp_path / "edits" / "archive"
+    result = run_chronicle("ingest", str(REVISIONS[1]), "-b", "nato-ukraine",
+                           "--archive", str(linked))
+    assert result.returncode == 0, result.stderr
+    log = json.loads(run_chronicle("log", "nato-ukraine", "--json", "--archive",
+                                   str(linked)).stdout)
+    assert [entry["sequence"] for entry in log["revisions"]] == [1, 2]
+    assert git_out(project, "log", "--format=%s", "-1", "edits").startswith("nato-ukraine r2")
+    assert git_out(tmp_path / "edits", "status", "--porcelain") == ""
+    assert run_chronicle("verify", "--archive", str(linked)).returncode == 0
+    here = json.loads(run_chronicle("log", "nato-ukraine", "--json", "--archive",
+                                    str(project / "archive")).stdout)
+    assert len(here["revisions"]) == 1  # main did not move
+    assert user_work(project) == before
+    assert fsck_problems(project) == []
+
+
 @pytest.mark.slow
 def test_kill_during_embedded_appends(tmp_path: Path) -> None:
     """SIGKILL to chronicle at random moments (30 times): the next command recovers, every

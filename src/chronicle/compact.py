@@ -22,7 +22,7 @@ STEPS = (
 
 def compact(repository: Repository, session: Session) -> tuple[int, int]:
     """Repack under the writer lock; the object store's bytes before and after."""
-    objects = repository.git_dir / "objects"
+    objects = repository.shared_dir / "objects"
     before = folder_bytes(objects)
     for step in STEPS:
         result = repository.git(*step, pass_fds=session.pass_fds)

@@ -68,7 +68,7 @@ def recover(repository: Repository, copy: NoWorkingCopy, ledger: Ledger,
         for leftover in temp.iterdir():
             leftover.unlink()
     if dirty:
-        remove_orphan_indexes(repository.git_dir)
+        remove_orphan_indexes(repository.shared_dir)
     head = repository.head()
     if ledger.exists() and (dirty or ledger.pending()):
         outcome, batch = ledger.resolve(head)

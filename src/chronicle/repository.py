@@ -69,9 +69,17 @@ class Repository:
     work_tree: Path | None  # None: a bare archive
     branch: str = BRANCH
     prefix: str = ""  # embedded: the archive's folder within the repository ('' otherwise)
+    # a linked worktree's git directory holds its HEAD, index and in-progress markers only;
+    # objects, branches and chronicle's state live in the common one (git worktree)
+    common_dir: Path | None = None
 
     def __post_init__(self) -> None:
-        self.objects = ObjectWriter(self.git_dir)
+        self.objects = ObjectWriter(self.shared_dir)
+
+    @property
+    def shared_dir(self) -> Path:
+        """The git directory holding objects and branches (the common one of worktrees)."""
+        return self.common_dir or self.git_dir
 
     @property
     def bare(self) -> bool:
@@ -86,7 +94,7 @@ class Repository:
         """Where chronicle keeps its lock, ledger, markers and temporary files."""
         if not self.prefix:
             return self.git_dir
-        return self.git_dir / "chronicle" / state_name(self.prefix)
+        return self.shared_dir / "chronicle" / state_name(self.prefix)
 
     @property
     def ledger_path(self) -> Path:
@@ -127,11 +135,12 @@ class Repository:
         return sha
 
     def _ref_text(self) -> str | None:
-        loose = self.git_dir / self.branch
+        home = self.git_dir if self.branch == "HEAD" else self.shared_dir
+        loose = home / self.branch
         try:
             if loose.is_file():
                 return loose.read_text(errors="replace") or None
-            packed = self.git_dir / "packed-refs"
+            packed = self.shared_dir / "packed-refs"
             if packed.is_file():
                 for line in packed.read_text(errors="replace").splitlines():
                     if line.endswith(" " + self.branch):
@@ -197,18 +206,18 @@ def open_repository(path: Path) -> Repository:
     raise NotAnArchive(path, "not a git repository")
 
 
-def enclosing_repository(path: Path) -> tuple[Path, Path] | None:
-    """(top of the working tree, git directory) of the repository whose working tree holds
-    ``path``; None if there is none, or if ``path`` is inside a .git folder."""
-    result = git_here(path, "rev-parse", "--is-inside-work-tree", "--show-toplevel",
-                      "--absolute-git-dir")
+def enclosing_repository(path: Path) -> tuple[Path, Path, Path] | None:
+    """(top of the working tree, git directory, common git directory) of the repository
+    whose working tree holds ``path``; None if there is none, or inside a .git folder."""
+    result = git_here(path, "rev-parse", "--path-format=absolute", "--is-inside-work-tree",
+                      "--show-toplevel", "--git-dir", "--git-common-dir")
     lines = result.stdout.decode(errors="replace").splitlines()
-    if result.returncode != 0 or len(lines) != 3 or lines[0] != "true":
+    if result.returncode != 0 or len(lines) != 4 or lines[0] != "true":
         return None
-    return Path(lines[1]), Path(lines[2])
+    return Path(lines[1]), Path(lines[2]), Path(lines[3])
 
 
-def embedded_repository(path: Path, top: Path, git_dir: Path) -> Repository:
+def embedded_repository(path: Path, top: Path, git_dir: Path, common_dir: Path) -> Repository:
     """The embedded archive at ``path`` in the repository at ``top``, on its current branch."""
     prefix = path.resolve().relative_to(top.resolve()).as_posix()
     if prefix in ("", "."):
@@ -218,7 +227,8 @@ def embedded_repository(path: Path, top: Path, git_dir: Path) -> Repository:
     branch = head.stdout.decode().strip()
     if head.returncode != 0 or not branch.startswith("refs/heads/"):
         branch = "HEAD"  # detached (a CI checkout): readable; writes are refused
-    return Repository(path, git_dir, top, branch, prefix)
+    return Repository(path, git_dir, top, branch, prefix,
+                      None if common_dir.resolve() == git_dir.resolve() else common_dir)
 
 
 def git_here(folder: Path, *args: str) -> Any:
@@ -287,7 +297,7 @@ def create_embedded(path: Path) -> Repository:
         raise ArchiveError(f"{path}: is not inside a git repository's working tree (run "
                            "'git init' there first, or leave out --in-repo for an archive of "
                            "its own)")
-    top, git_dir = enclosing
+    top, git_dir, common_dir = enclosing
     if path.exists() and any(path.iterdir()):
         raise ArchiveError(f"{path}: folder exists and is not empty; choose a new folder")
     probe = Repository(path, git_dir, top, prefix="?")
@@ -298,7 +308,7 @@ def create_embedded(path: Path) -> Repository:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise ArchiveError(f"{path}: cannot create the folder: {error.strerror}") from None
-    return embedded_repository(path, top, git_dir)
+    return embedded_repository(path, top, git_dir, common_dir)
 
 
 def unfinished_init(path: Path) -> bool:
