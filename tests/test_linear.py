@@ -15,7 +15,8 @@ from chronicle.sentences import split_sentences
 from chronicle.views import diff_revisions
 
 SHAPES = ["Word word word. ", ".", "A. ", "U.S. ", "word word word. ", "“He said so,” she said. ",
-          '"', "The same line again and again.\n", "Mr. Smith went. ", "… ", "?! "]
+          '"', "The same line again and again.\n", "Mr. Smith went. ", "… ", "?! ", "one ",
+          "“", "A", "Aa Bb "]
 
 
 def best_seconds(run: Callable[[], object], repeat: int = 3) -> float:
@@ -57,3 +58,26 @@ def test_diffing_is_linear() -> None:
         return diff_revisions("t", before, after, (1, 2))
 
     assert grows_linearly(diff, 150)
+
+
+@pytest.mark.parametrize("unit", ["A", "Aa Bb ", "(Aa Bb) "])
+def test_a_markdown_quotes_speaker_is_linear(unit: str) -> None:
+    """`> “…” — AAAA…`: the speaker's name was searched from every letter (quadratic)."""
+    def parse(n: int) -> object:
+        speaker = unit * (n // len(unit))
+        return parse_bytes(f"# Title\n\n> “{'word ' * 20}” — {speaker}\n".encode(), "x",
+                           "markdown")
+
+    assert grows_linearly(parse, 4_000)
+
+
+def test_diffing_thousands_of_sources_is_linear() -> None:
+    def diff(n: int) -> object:
+        def markdown(shift: int) -> bytes:
+            return ("# Title\n\nA sentence.\n\n## Sources\n" + "".join(
+                f"- [Source {k}](https://example.com/{k + shift})\n" for k in range(n))).encode()
+        before = parse_bytes(markdown(0), "b", "markdown").revision
+        after = parse_bytes(markdown(1), "a", "markdown").revision
+        return diff_revisions("t", before, after, (1, 2))
+
+    assert grows_linearly(diff, 300)

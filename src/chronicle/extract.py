@@ -30,7 +30,7 @@ _TITLE = (
 _NAME = r"[A-Z][\w’'-]+(?:\s+(?:[A-Z]\.\s*)?[A-Z][\w’'-]+){0,2}"
 PERSON_AFTER_TITLE = re.compile(rf"\b{_TITLE}\s+(?P<name>{_NAME})")
 PERSON_IN_PARENS = re.compile(r"\((?P<name>[A-Z][\w’'-]+\s+[A-Z][\w’'-]+)\)")
-TRAILING_NAME = re.compile(r"(?P<name>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){1,2})\s*$")
+TRAILING_NAME = re.compile(r"(?<![\w’'-])(?P<name>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){1,2})\s*$")
 # German „…“ (closed by “ or ”) first, so that its closing “ is not read as an opening one;
 # then English “…”, guillemets «…» and straight quotes.
 INLINE_QUOTE = re.compile(

@@ -422,11 +422,15 @@ def update_ref(git_dir: Path, ref: str, new: str, old: str, reason: str,
     return RefUpdate(result.stderr.decode(errors="replace").strip() or "git update-ref failed")
 
 
-def read_objects(git_dir: Path, specs: list[str], kind: str) -> dict[str, bytes | None]:
+def read_objects(git_dir: Path, specs: list[str], kind: str,
+                 limit: int | None = None) -> dict[str, bytes | None]:
     """Each object named in ``specs`` if it is of ``kind`` (else None), by one
-    `git cat-file --batch`: sizes, not separators, delimit the bodies."""
+    `git cat-file --batch`: sizes, not separators, delimit the bodies. CorruptArchive if
+    one is over ``limit`` bytes (asked of git first, so that none is read)."""
     if not specs:
         return {}
+    if limit is not None:
+        refuse_oversized(git_dir, specs, limit)
     result = git(git_dir, "cat-file", "--batch", stdin="".join(f"{s}\n" for s in specs).encode())
     data = result.stdout
     wanted = kind.encode()
@@ -448,3 +452,14 @@ def read_objects(git_dir: Path, specs: list[str], kind: str) -> dict[str, bytes 
         out[spec] = data[pos:pos + size]
         pos += size + 1
     return out
+
+
+def refuse_oversized(git_dir: Path, specs: list[str], limit: int) -> None:
+    """CorruptArchive naming the first object in ``specs`` larger than ``limit`` bytes."""
+    result = git(git_dir, "cat-file", "--batch-check=%(objectsize)",
+                 stdin="".join(f"{s}\n" for s in specs).encode())
+    for spec, line in zip(specs, result.stdout.splitlines(), strict=False):
+        if line.isdigit() and int(line) > limit:
+            raise CorruptArchive(f"{git_dir}: {spec} is {int(line):,} bytes, over the "
+                                 f"{limit:,}-byte limit of an event; the archive is damaged "
+                                 "or hostile")

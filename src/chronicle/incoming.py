@@ -13,7 +13,14 @@ from .errors import CorruptArchive, NewerSchema
 from .events import decode_event
 from .gitlog import walk
 from .gitobjects import git, read_objects
-from .layout import ARCHIVE_FILES, event_path, is_event_path, parse_event_path, sha256_hex
+from .layout import (
+    ARCHIVE_FILES,
+    MAX_EVENT_BYTES,
+    event_path,
+    is_event_path,
+    parse_event_path,
+    sha256_hex,
+)
 from .problems import Problem
 from .publedger import LEDGER_REF
 from .repository import Repository
@@ -56,7 +63,8 @@ def incoming_problems(repository: Repository, old: str | None, new: str,
             if sequence > 1:
                 before = event_path(briefing, sequence - 1)
                 wanted[(commit, before)] = repository.full_path(before)
-    blobs = read_objects(repository.git_dir, [f"{c}:{p}" for (c, _), p in wanted.items()], "blob")
+    blobs = read_objects(repository.git_dir, [f"{c}:{p}" for (c, _), p in wanted.items()],
+                         "blob", MAX_EVENT_BYTES)
     for commit in history.commits[start:]:
         for path in history.event_adds(commit):
             if is_event_path(path):

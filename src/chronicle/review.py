@@ -21,7 +21,7 @@ from .diff_model import Diff
 from .errors import ArchiveError, CorruptArchive
 from .events import decode_event
 from .gitobjects import git, read_objects
-from .layout import ROOT, event_path, is_event_path, parse_event_path, sha256_hex
+from .layout import MAX_EVENT_BYTES, ROOT, event_path, is_event_path, parse_event_path, sha256_hex
 from .model import Event
 from .safe_text import visible
 from .views import change_counts, diff_revisions, first_summary, summary_line
@@ -202,7 +202,7 @@ def trailers(message: str) -> dict[str, str]:
 
 def read_blobs(git_dir: Path, specs: list[str]) -> dict[str, bytes | None]:
     """'<commit>:<path>' -> file bytes (None if missing), through one `git cat-file --batch`."""
-    return read_objects(git_dir, specs, "blob")
+    return read_objects(git_dir, specs, "blob", MAX_EVENT_BYTES)
 
 
 # ----- review ----------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from .events import decode_event
 from .gitlog import walk
 from .gitobjects import git, read_objects, update_ref
 from .incoming import incoming_problems, is_ancestor
-from .layout import parse_event_path, sha256_hex, utc_now
+from .layout import MAX_EVENT_BYTES, parse_event_path, sha256_hex, utc_now
 from .ledger import Recorded
 from .locking import Session
 from .problems import Problem
@@ -209,7 +209,7 @@ def _new_events(archive: Archive, base: str | None, tip: str) -> list[tuple[str,
     start = history.commits.index(base) + 1 if base in history.commits else 0
     specs = [(c, p) for c in history.commits[start:] for p in history.event_adds(c)]
     full = [f"{c}:{archive.repository.full_path(p)}" for c, p in specs]
-    blobs = read_objects(archive.git_dir, full, "blob")
+    blobs = read_objects(archive.git_dir, full, "blob", MAX_EVENT_BYTES)
     found = []
     for (commit, path), spec in zip(specs, full, strict=True):
         raw = blobs.get(spec)

@@ -80,12 +80,16 @@ def diff_from_alignment(
             "key_points": _claim_changes(found.key_points, before, after, set()),
             "figures": _figure_changes(found, after),
             "quotes": quotes,
-            "sources": SourceChanges(
-                added=tuple(s for s in after.sources if s not in before.sources),
-                removed=tuple(s for s in before.sources if s not in after.sources),
-            ),
+            "sources": source_changes(before, after),
         }
     )
+
+
+def source_changes(before: Revision, after: Revision) -> SourceChanges:
+    """Sources added and removed, in order; set lookups keep thousands of sources linear."""
+    had, has = set(before.sources), set(after.sources)
+    return SourceChanges(added=tuple(s for s in after.sources if s not in had),
+                         removed=tuple(s for s in before.sources if s not in has))
 
 
 def _claim_changes(

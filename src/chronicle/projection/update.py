@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..derive import is_current
 from ..errors import ChronicleError, CorruptArchive
-from ..layout import ROOT, briefing_folder, event_path, sha256_hex
+from ..layout import MAX_EVENT_BYTES, ROOT, briefing_folder, event_path, sha256_hex
 from ..model import Origin
 from ..replay import RevisionState, replay
 from .database import (
@@ -239,7 +239,7 @@ class CatchUp:
         after, previous = chain
         for low in range(start, len(names), CHUNK):
             chunk = range(low, min(low + CHUNK, len(names)))
-            raws = self.archive.objects.read_many(blobs[i] for i in chunk)
+            raws = self.archive.objects.read_many((blobs[i] for i in chunk), MAX_EVENT_BYTES)
             stored = [self.archive.parse_event(f"{folder}/{names[i]}", raw)
                       for i, raw in zip(chunk, raws, strict=True)]
             states = replay(stored, after, previous)
@@ -268,7 +268,8 @@ class CatchUp:
 
         def prior() -> RevisionState:
             path = f"{folder}/{names[count - 1]}"
-            return _decoded(self.archive, path, self.archive.objects.read(blobs[count - 1]))
+            [raw] = self.archive.objects.read_many([blobs[count - 1]], MAX_EVENT_BYTES)
+            return _decoded(self.archive, path, raw)
 
         chunks = self._events(folder, names, blobs, count, (count, last[0]))
         return self.extend(name, chunks, prior)
