@@ -34,7 +34,7 @@ from chronicle.errors import ArchiveError
 from conftest import cli, run_chronicle
 
 WRITERS = 4
-TOTAL = int(os.environ.get("CHRONICLE_CONCURRENCY_REVISIONS", "240"))
+TOTAL = int(os.environ.get("CHRONICLE_CONCURRENCY_REVISIONS", "120"))
 
 WORKER = textwrap.dedent("""
     import json, sys, time

@@ -123,16 +123,17 @@ def test_an_embedded_archive_in_a_linked_worktree(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_kill_during_embedded_appends(tmp_path: Path) -> None:
-    """SIGKILL to chronicle at random moments (30 times): the next command recovers, every
-    batch is all or nothing, and the user's work is never touched. (The chronicle process
-    alone is killed: its git finishes on its own, as when a terminal is closed. A git killed
-    holding the user's index.lock leaves it, and git's own advice applies.)"""
+    """SIGKILL to chronicle at random moments (15 times; CHRONICLE_EMBEDDED_KILLS for more):
+    the next command recovers, every batch is all or nothing, and the user's work is never
+    touched. (The chronicle process alone is killed: its git finishes on its own, as when a
+    terminal is closed. A git killed holding the user's index.lock leaves it, and git's own
+    advice applies.)"""
     project = project_with_work_in_progress(tmp_path / "project")
     before = user_work(project)
     archive = project / "archive"
     assert run_chronicle("init", "--in-repo", "--archive", str(archive)).returncode == 0
     rng = random.Random(17)
-    runs = int(os.environ.get("CHRONICLE_EMBEDDED_KILLS", "30"))
+    runs = int(os.environ.get("CHRONICLE_EMBEDDED_KILLS", "15"))
     stored = 0
     for run in range(runs):
         files = write_variants(tmp_path / "in", [run * 10 + n for n in range(rng.randint(1, 3))])

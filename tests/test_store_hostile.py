@@ -95,7 +95,7 @@ def test_a_huge_event_is_refused_without_being_read(example_archive: Path,
 @pytest.mark.slow
 def test_verify_next_to_writers_reports_no_false_tampering(archive: Path,
                                                            tmp_path: Path) -> None:
-    files = write_variants(tmp_path / "in", list(range(20)))
+    files = write_variants(tmp_path / "in", list(range(12)))
     writer = subprocess.Popen(["sh", "-c", " && ".join(
         f"{CHRONICLE} ingest {f} -b w{n % 3} --archive {archive}" for n, f in enumerate(files))],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

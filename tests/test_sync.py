@@ -265,7 +265,7 @@ def test_four_clones_append_and_sync_concurrently(tmp_path: Path, remote: Path) 
         path = tmp_path / f"clone-{n}"
         assert chronicle("clone", str(remote), str(path)).returncode == 0
         clones.append(path)
-    count = int(os.environ.get("CHRONICLE_SYNC_REVISIONS", "10"))  # 25 on demand (issue 15)
+    count = int(os.environ.get("CHRONICLE_SYNC_REVISIONS", "6"))  # 25 on demand (issue 15)
     writers = []
     for n, archive in enumerate(clones):
         files = write_variants(tmp_path / f"in-{n}", [n * 1000 + i for i in range(count)])
@@ -300,7 +300,7 @@ def test_kill_during_sync(tmp_path: Path, remote: Path) -> None:
     second = tmp_path / "second"
     assert chronicle("clone", str(remote), str(second)).returncode == 0
     rng = random.Random(15)
-    runs = int(os.environ.get("CHRONICLE_SYNC_KILLS", "15"))  # 30 on demand
+    runs = int(os.environ.get("CHRONICLE_SYNC_KILLS", "10"))  # 30 on demand
     expected = ["r1.txt"]
     for run in range(runs):
         side = first if run % 2 else second
