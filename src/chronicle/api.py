@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from .replay import RevisionState
     from .report import ReportData
     from .review import Review
+    from .signing import SignatureReport
     from .store import AppendResult, Archive
     from .sync import SyncResult
     from .views import BlameLine, FigureThread, LogEntry
@@ -413,10 +414,20 @@ class CheckResult:
 
     checked: int
     problems: list[Problem]
+    signatures: SignatureReport | None = None  # verify: who signed each event's commit
+
+    @property
+    def reports_signatures(self) -> bool:
+        """Worth saying: some event is signed, or the archive requires signatures."""
+        return self.signatures is not None and (self.signatures.signed > 0
+                                                or self.signatures.required)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"ok": not self.problems, "checked": self.checked,
-                "problems": [p.as_dict() for p in self.problems]}
+        found = {"ok": not self.problems, "checked": self.checked,
+                 "problems": [p.as_dict() for p in self.problems]}
+        if self.signatures is not None and self.reports_signatures:
+            found["signatures"] = self.signatures.as_dict()
+        return found
 
 
 def validate(paths: Sequence[Path], archive: Path | None = None) -> CheckResult:
@@ -440,11 +451,16 @@ def verify(archive: Archive, rebuild: bool = False) -> CheckResult:
     """Every event's schema, content hash, chain and sequence, the git history, and the
     read model against a full replay (``rebuild``: then build the read model again)."""
     from .checks import verify_archive
+    from .gitlog import walk
     from .projection import Unavailable
     from .projection.check import read_model_problems
     from .projection.check import rebuild as rebuild_read_model
+    from .signing import event_signatures
 
     result = CheckResult(*verify_archive(archive))
+    result.signatures = event_signatures(archive.repository,
+                                         walk(archive.repository, archive.head()).added)
+    result.problems += result.signatures.problems()
     result.problems += read_model_problems(archive)
     if rebuild:
         with contextlib.suppress(Unavailable):

@@ -37,6 +37,7 @@ from .locking import Session
 from .model import Extractor, Origin, Revision
 from .publedger import LEDGER_REF, batch_commit, ledger_tip
 from .repository import Repository
+from .signing import signer_for
 from .upcast import extractor_of
 from .worktree import NoWorkingCopy
 
@@ -153,6 +154,7 @@ class Appender:
         self.pending: dict[str, bytes] = {}
         self.recorded: list[Recorded] = []
         self.identity = DEFAULT_IDENTITY
+        self.signer = signer_for(repository)  # git's ssh signing, when configured
 
     def run(self, items: Iterable[NewRevision]) -> list[AppendResult]:
         """Append every item; results are reported once the branch holds them, not before."""
@@ -266,8 +268,10 @@ class Appender:
         root = self.tree.add_file(path, data)
         text = self.message(item, document["sequence"], previous) + _trailers(document, path)
         parent = bytes.fromhex(self.tip) if self.tip else None
-        sha = self.repository.objects.write(b"commit",
-                                            commit_bytes(root, parent, self.identity, text))
+        body = commit_bytes(root, parent, self.identity, text)
+        if self.signer is not None:
+            body = self.signer.sign(body)
+        sha = self.repository.objects.write(b"commit", body)
         self.tip = sha.hex()
         self.pending[path] = data
         return self.tip

@@ -122,8 +122,23 @@ def list_lines(summaries: Sequence[BriefingSummary]) -> list[str]:
 def check_lines(command: str, result: CheckResult) -> list[str]:
     """Every problem on its line, then 'verify: 12 checked, ok'."""
     verdict = "ok" if not result.problems else f"{len(result.problems)} problem(s)"
-    return [*(visible(str(p)) for p in result.problems),
+    return [*(visible(str(p)) for p in result.problems), *signature_lines(result),
             f"{command}: {result.checked} checked, {verdict}"]
+
+
+def signature_lines(result: CheckResult) -> list[str]:
+    """'signatures: 3 of 3 events signed', then each key (and signer) with its count."""
+    report = result.signatures
+    if report is None or not result.reports_signatures:
+        return []
+    keys: dict[str, int] = {}
+    for event in report.events:
+        if event.key is not None:
+            name = event.key + (f" ({event.signer})" if event.signer else "")
+            keys[name] = keys.get(name, 0) + 1
+    required = ", required" if report.required else ""
+    return [f"signatures: {report.signed} of {len(report.events)} events signed{required}",
+            *(visible(f"  {count} by {name}") for name, count in sorted(keys.items()))]
 
 
 def same_revision_line(diff: Diff, only_one: bool) -> str:

@@ -61,6 +61,7 @@ from .repository import (
     operation_in_progress,
     unfinished_init,
 )
+from .signing import signer_for
 from .worktree import NoWorkingCopy, working_copy
 
 __all__ = ["FLUSH_EVERY", "AppendResult", "Archive", "CommitMessage", "NewRevision", "Prior",
@@ -156,8 +157,9 @@ class Archive:
             root = tree.add_file(name, data)
         parent = bytes.fromhex(base) if base else None
         message = f"chronicle: create archive {self.repository.prefix}".rstrip() + "\n"
-        commit = self.objects.write(
-            b"commit", commit_bytes(root, parent, DEFAULT_IDENTITY, message)).hex()
+        body = commit_bytes(root, parent, DEFAULT_IDENTITY, message)
+        signer = signer_for(self.repository)
+        commit = self.objects.write(b"commit", signer.sign(body) if signer else body).hex()
         also: tuple[RefMove, ...] = ()
         if not self.repository.embedded:
             also = ((LEDGER_REF, batch_commit(self.objects, None, base, commit, []), ""),)
