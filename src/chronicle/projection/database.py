@@ -175,21 +175,25 @@ def remove_files(path: Path) -> None:
             (path.parent / name).unlink()
 
 
+def meta_at(path: Path) -> Meta | None:
+    """The meta of the projection at ``path``; None if there is none or it is unreadable."""
+    if not path.is_file():
+        return None
+    try:
+        db = connect(path, read_only=True)
+        try:
+            return read_meta(db)
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return None
+
+
 def is_current(repository: Repository, head: str | None) -> bool:
     """Is the projection made for ``head`` by this code (a quick look, no lock, nothing
     of the builder loaded)? The extractor is not compared here: its version is part of the
     code that ``derivation`` fingerprints; the builder compares it too, under the lock."""
-    path = path_of(repository)
-    if not path.is_file():
-        return False
-    try:
-        db = connect(path, read_only=True)
-        try:
-            meta = read_meta(db)
-        finally:
-            db.close()
-    except sqlite3.Error:
-        return False
+    meta = meta_at(path_of(repository))
     wanted = token(repository, create=False)
     return meta is not None and bool(wanted) and meta.tip == head and (
         meta.format, meta.derivation, meta.branch, meta.token) == (

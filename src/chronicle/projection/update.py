@@ -33,6 +33,7 @@ from .database import (
     Unavailable,
     add_indexes,
     connect,
+    meta_at,
     path_of,
     projection_lock,
     read_meta,
@@ -109,16 +110,7 @@ def up_to_date(archive: Archive, on_progress: Progress | None = None) -> Meta:
 
 def _current_meta(path: Any, wanted: Meta, head: str | None) -> Meta | None:
     """The meta, if the projection at ``path`` is current for ``head`` (no lock taken)."""
-    if not path.is_file():
-        return None
-    try:
-        db = connect(path, read_only=True)
-        try:
-            meta = read_meta(db)
-        finally:
-            db.close()
-    except sqlite3.Error:
-        return None
+    meta = meta_at(path)
     return meta if meta is not None and meta.trusted(wanted) and meta.tip == head else None
 
 
