@@ -4,7 +4,7 @@ chronicle.views computes them from a replay; chronicle.projection reads them bac
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -19,7 +19,7 @@ class LogEntry:
     counts: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {**vars(self), "counts": dict(self.counts)}
 
 
 @dataclass
@@ -43,7 +43,8 @@ class FigureThread:
     points: list[FigurePoint] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # by hand: dataclasses.asdict deep-copies every value (seconds for 4,000 revisions)
+        return {**vars(self), "points": [dict(vars(p)) for p in self.points]}
 
     def mentions(self, needle: str) -> bool:
         """Whether the figure itself (text, unit, noun, kind) contains ``needle``."""
@@ -71,4 +72,4 @@ class BlameLine:
     quotes: list[dict[str, str | None]] = field(default_factory=list)  # inline: text, speaker
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {**vars(self), "quotes": [dict(q) for q in self.quotes]}

@@ -25,7 +25,16 @@ if TYPE_CHECKING:  # types only: `parse` renders a revision without the diff mac
 
 
 def to_json(data: Any) -> str:
-    return json_visible(json.dumps(data, indent=2, ensure_ascii=False))
+    """Indented JSON, hidden characters escaped; orjson (C) where it can encode ``data``
+    (timeline --json of thousands of revisions is tens of MB), else the json module
+    (integers over 64 bits, lone surrogates)."""
+    import orjson
+
+    try:
+        text = orjson.dumps(data, option=orjson.OPT_INDENT_2).decode()
+    except TypeError:  # orjson.JSONEncodeError is one
+        text = json.dumps(data, indent=2, ensure_ascii=False)
+    return json_visible(text)
 
 
 def console() -> Console:
