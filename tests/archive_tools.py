@@ -112,3 +112,31 @@ def event_files(archive: Path) -> list[str]:
     """Event file paths on main, as git lists them."""
     listing = git_out(archive, "ls-tree", "-r", "--name-only", "refs/heads/main", "--", "briefings")
     return [line for line in listing.splitlines() if line.endswith(".json")]
+
+
+def read_only_run(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The real `chronicle ARGS` with ``folder`` unwritable: chmod for a normal user; for
+    root (who writes through modes) a read-only bind mount of ``folder`` in a mount
+    namespace of its own (`unshare -m`), so writes fail with EROFS as on a read-only disk."""
+    command = [CHRONICLE, *args]
+    if os.geteuid() != 0:
+        paths = [folder, *folder.rglob("*")]
+        for path in paths:
+            path.chmod(path.stat().st_mode & ~0o222)
+        try:
+            return subprocess.run(command, capture_output=True, text=True, check=False)
+        finally:
+            for path in paths:
+                path.chmod(path.stat().st_mode | 0o200)
+    script = ('mount --bind "$0" "$0" && mount -o remount,ro,bind "$0" && exec "$@"')
+    return subprocess.run(["unshare", "-m", "sh", "-c", script, str(folder), *command],
+                          capture_output=True, text=True, check=False)
+
+
+def can_mount_read_only() -> bool:
+    """Whether read_only_run works here (not root, or root allowed to unshare and mount)."""
+    if os.geteuid() != 0:
+        return True
+    probe = subprocess.run(["unshare", "-m", "sh", "-c", 'mount --bind / / 2>/dev/null'],
+                           capture_output=True, check=False)
+    return probe.returncode == 0

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from archive_tools import can_mount_read_only, read_only_run
 from chronicle.errors import OutputError
 from chronicle.safe_write import StagedFile, write_bytes
 from conftest import cli
@@ -147,18 +148,16 @@ def test_a_read_only_file_is_refused(example_archive: Path, tmp_path: Path) -> N
     one_error_line(stderr, target, "is read-only; nothing was written")
 
 
+@pytest.mark.skipif(not can_mount_read_only(), reason="root here may not mount read-only")
 def test_a_read_only_folder_is_one_line(example_archive: Path, tmp_path: Path) -> None:
     folder = tmp_path / "ro"
     folder.mkdir()
-    folder.chmod(0o555)
-    try:
-        if os.access(folder, os.W_OK):  # root: make the folder unwritable another way
-            pytest.skip("root writes into read-only folders")
-        code, stderr = run(example_archive, "jsonl", folder / "x.jsonl")
-        assert code == 7
-        one_error_line(stderr, folder / "x.jsonl", "permission denied")
-    finally:
-        folder.chmod(0o755)
+    result = read_only_run(folder, *OUTPUTS["jsonl"], str(folder / "x.jsonl"),
+                           "--archive", str(example_archive))
+    assert result.returncode == 7, result.stderr
+    problem = "permission denied" if os.geteuid() else "read-only file system"
+    assert result.stderr.lower() == f"chronicle: error: {folder / 'x.jsonl'}: {problem}\n"
+    assert list(folder.iterdir()) == []
 
 
 def test_a_socket_is_refused(tmp_path: Path) -> None:
