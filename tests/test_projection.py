@@ -43,7 +43,7 @@ plans = st.tuples(st.lists(appends, min_size=5, max_size=14),
                   st.sets(st.integers(0, 13), max_size=3))  # compare before
 
 
-@settings(max_examples=30, deadline=None,
+@settings(max_examples=20, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(configuration=st.sampled_from(CONFIGURATIONS), plan=plans)
 def test_every_answer_equals_a_full_replay(

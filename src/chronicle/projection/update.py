@@ -16,6 +16,7 @@ problem as they always have.
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
@@ -25,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..derive import is_current
 from ..errors import ChronicleError, CorruptArchive
+from ..gitobjects import fsync_dir
 from ..layout import MAX_EVENT_BYTES, ROOT, briefing_folder, event_path, sha256_hex
 from ..model import Origin
 from ..replay import RevisionState, replay
@@ -81,31 +83,54 @@ def up_to_date(archive: Archive, on_progress: Progress | None = None) -> Meta:
     current = _current_meta(path, wanted, archive.head())
     if current is not None:
         return current
-    with projection_lock(repository, wait=True):
+    with projection_lock(repository, wait=True), writable(path) as db:
         head = archive.head()
+        meta = read_meta(db)
+        if meta is not None and meta.trusted(wanted) and meta.tip == head:
+            return meta
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            rebuilding = meta is None or not meta.trusted(wanted)
+            if rebuilding:
+                reset(db, indexes=False)
+            if head is not None:
+                CatchUp(archive, db, on_progress).run(head)
+            if rebuilding:
+                add_indexes(db)
+            done = replace(wanted, tip=head)
+            write_meta(db, done)
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        return done
+
+
+@contextlib.contextmanager
+def writable(path: Path) -> Iterator[sqlite3.Connection]:
+    """A writable connection to the projection at ``path`` (under the lock). One made from
+    nothing is made as ``NAME.new`` and renamed into place once closed (its WAL folded in):
+    a kill never leaves a half-made projection, only a leftover that the next one replaces."""
+    if path.exists():
         db = _open(path)
         try:
-            meta = read_meta(db)
-            if meta is not None and meta.trusted(wanted) and meta.tip == head:
-                return meta
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                rebuilding = meta is None or not meta.trusted(wanted)
-                if rebuilding:
-                    reset(db, indexes=False)
-                if head is not None:
-                    CatchUp(archive, db, on_progress).run(head)
-                if rebuilding:
-                    add_indexes(db)
-                done = replace(wanted, tip=head)
-                write_meta(db, done)
-                db.execute("COMMIT")
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-            return done
+            yield db
         finally:
             db.close()
+        return
+    fresh = path.with_name(path.name + ".new")
+    remove_files(fresh)
+    db = _open(fresh)
+    try:
+        yield db
+    except BaseException:
+        db.close()
+        remove_files(fresh)
+        raise
+    db.close()
+    if fresh.exists():
+        os.replace(fresh, path)
+        fsync_dir(path.parent)
 
 
 def _current_meta(path: Any, wanted: Meta, head: str | None) -> Meta | None:
@@ -454,8 +479,7 @@ class AppendObserver:
             if not held:
                 self.problem = "another process is updating the projection"
                 return
-            db = _open(path)
-            try:
+            with writable(path) as db:
                 db.execute("BEGIN IMMEDIATE")
                 try:
                     self._apply_in(db, wanted, start, tip, pending)
@@ -463,8 +487,6 @@ class AppendObserver:
                 except BaseException:
                     db.execute("ROLLBACK")
                     raise
-            finally:
-                db.close()
 
     def _apply_in(self, db: sqlite3.Connection, wanted: Meta, start: str | None, tip: str,
                   pending: list[tuple[NewRevision, dict[str, Any], bytes, Prior | None]]
