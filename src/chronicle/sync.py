@@ -246,7 +246,9 @@ def _push(archive: Archive, remote: str, theirs: str | None, ours: str) -> int |
     refs = ["refs/heads/main:refs/heads/main"]
     if ledger_tip(archive.git_dir):
         refs.append(f"{LEDGER_REF}:{LEDGER_REF}")
-    result = git(archive.git_dir, "push", "--quiet", "--atomic", "--porcelain", remote, *refs)
+    # git's default delta window (an archive made by chronicle 0.2 or earlier set 250)
+    result = git(archive.git_dir, "-c", "pack.window=10", "push", "--quiet", "--atomic",
+                 "--porcelain", remote, *refs)
     if result.returncode == 0:
         return count
     out = (result.stdout + result.stderr).decode(errors="replace")
