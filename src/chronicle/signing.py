@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 
 from .errors import ArchiveError
 from .gitobjects import git, read_objects
-from .layout import parse_event_path
+from .layout import MAX_EVENT_BYTES, parse_event_path
 from .problems import Problem
 
 if TYPE_CHECKING:
@@ -188,7 +188,8 @@ def event_signatures(repository: Repository, added: dict[str, tuple[str, str]]
     events: list[EventSignature] = []
     for low in range(0, len(items), CHUNK):
         chunk = items[low:low + CHUNK]
-        bodies = read_objects(repository.git_dir, sorted({c for _, (c, _) in chunk}), "commit")
+        bodies = read_objects(repository.git_dir, sorted({c for _, (c, _) in chunk}), "commit",
+                              MAX_EVENT_BYTES)  # a hostile commit is not read whole either
         for path, (commit, _) in chunk:
             body = bodies.get(commit)
             events.append(_checked(path, commit, body, program, allowed, required))

@@ -475,6 +475,8 @@ class AppendObserver:
         repository = self.archive.repository
         path = path_of(repository)
         wanted = wanted_meta(repository, extractor_key(None), create=True)
+        if not self._worth_keeping(path, wanted, start):
+            return
         with projection_lock(repository, wait=False) as held:
             if not held:
                 self.problem = "another process is updating the projection"
@@ -487,6 +489,15 @@ class AppendObserver:
                 except BaseException:
                     db.execute("ROLLBACK")
                     raise
+
+    def _worth_keeping(self, path: Path, wanted: Meta, start: str | None) -> bool:
+        """Whether this append keeps the projection: one this code trusts, or none yet in
+        an archive without events. Building one for a whole archive (minutes at 100,000
+        events) is left to the next command that reads it, so appends stay flat."""
+        meta = meta_at(path)
+        if meta is not None and meta.trusted(wanted):
+            return True
+        return start is None or not self.archive.tree(start).entries(ROOT)
 
     def _apply_in(self, db: sqlite3.Connection, wanted: Meta, start: str | None, tip: str,
                   pending: list[tuple[NewRevision, dict[str, Any], bytes, Prior | None]]
