@@ -77,7 +77,7 @@ def drop_caches() -> bool:
         return False
 
 
-def measure(size: int, work: Path, repeat: int) -> Size:
+def measure(size: int, work: Path, repeat: int, gc: bool = True) -> Size:
     result = Size(size)
     archive = work / f"archive-{size}"
     briefings = max(1, size // 2)
@@ -101,8 +101,13 @@ def measure(size: int, work: Path, repeat: int) -> Size:
     result.bulk_rate = BULK_BRIEFINGS * BULK_REVISIONS / wall
     result.fast_import_rate = fast_import_rate(work, size)
     result.disk_mb = common.du(archive) / 1e6
-    common.run([common.CHRONICLE, "gc", "--archive", str(archive)])
-    result.disk_gc_mb = common.du(archive) / 1e6
+    print(f"# {size:,} events: single warm {statistics.median(result.warm_s):.3f} s, "
+          f"RSS {result.single_rss_mb:.0f} MB; tree {result.bulk_rate:.0f} rev/s vs "
+          f"fast-import {result.fast_import_rate:.0f}/s; disk {result.disk_mb:.1f} MB",
+          file=sys.stderr, flush=True)
+    if gc:  # chronicle gc repacks everything with a wide window: ~20 min at 100,000 events
+        common.run([common.CHRONICLE, "gc", "--archive", str(archive)])
+        result.disk_gc_mb = common.du(archive) / 1e6
     return result
 
 
@@ -151,10 +156,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="1000,100000", help="events, comma-separated")
     parser.add_argument("--repeat", type=int, default=5, help="single ingests per size")
     parser.add_argument("--keep", type=Path, help="keep the archives in this folder")
+    parser.add_argument("--no-gc", action="store_true", help="skip `chronicle gc` (slow)")
     args = parser.parse_args(argv)
     common.header("store at scale")
     with common.workdir(args.keep) as work:
-        sizes = [measure(int(n), work, args.repeat) for n in args.sizes.split(",")]
+        sizes = [measure(int(n), work, args.repeat, not args.no_gc)
+                 for n in args.sizes.split(",")]
     report(sizes)
     return 0
 
