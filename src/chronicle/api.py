@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from .errors import ArchiveError, InputError, NotAnArchive, UnknownBriefing
+from .layout import MAX_INPUT_BYTES as DEFAULT_MAX_BYTES
 from .layout import check_briefing_id, format_time
-from .readers import DEFAULT_MAX_BYTES, Format, Parsed, parse_file
 
 # The store, replay and views (git, pydantic diff models, rapidfuzz) are imported by the
 # functions that use them, so that `chronicle parse page.html` loads only the readers.
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from .diff_model import Diff
     from .export import ExportFormat, ExportResult
     from .projection.sql import QueryResult
+    from .readers import Format, Parsed
     from .replay import RevisionState
     from .report import ReportData
     from .review import Review
@@ -130,6 +131,8 @@ def parse(
 
         if is_url(path):
             return parse_url(path, fmt, max_bytes)
+    from .readers import parse_file
+
     return parse_file(Path(path), fmt, max_bytes)
 
 

@@ -42,6 +42,7 @@ ARCHIVE_FILES = (MARKER, ".gitignore", "README.md")
 # An event is a revision of at most --max-bytes of text (10 MiB by default) as JSON: well
 # under this. A bigger blob is refused unread (a hostile archive's could hold gigabytes).
 MAX_EVENT_BYTES = 64 * 1024 * 1024
+MAX_INPUT_BYTES = 10 * 1024 * 1024  # the largest input a reader takes (--max-bytes)
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 SHA256_PATTERN = r"^[0-9a-f]{64}$"

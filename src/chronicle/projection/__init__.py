@@ -20,12 +20,12 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .database import Unavailable, connect, path_of
 
 if TYPE_CHECKING:
-    from ..append import AppendObserver
+    from ..append import AppendObserver, NewRevision, Prior
     from ..store import Archive
 
 __all__ = ["Unavailable", "observer", "reading", "up_to_date"]
@@ -62,6 +62,27 @@ def reading(archive: Archive) -> Iterator[sqlite3.Connection]:
 
 def observer(archive: Archive) -> AppendObserver:
     """What store.Archive tells of each append (api.py sets it on the archives it opens)."""
-    from .update import AppendObserver as Observer
+    return LazyObserver(archive)
 
-    return Observer(archive)
+
+class LazyObserver:
+    """update.AppendObserver, loaded at the first append: commands that only read never
+    import the builder (about 0.1 s of the aligner and the extractor)."""
+
+    def __init__(self, archive: Archive) -> None:
+        self.archive = archive
+        self.real: Any = None
+
+    def _observer(self) -> Any:
+        if self.real is None:
+            from .update import AppendObserver as Observer
+
+            self.real = Observer(self.archive)
+        return self.real
+
+    def added(self, item: NewRevision, document: dict[str, Any], data: bytes,
+              previous: Prior | None) -> None:
+        self._observer().added(item, document, data, previous)
+
+    def flushed(self, start: str | None, tip: str) -> None:
+        self._observer().flushed(start, tip)

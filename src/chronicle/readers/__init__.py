@@ -10,11 +10,12 @@ from pathlib import Path
 from typing import Literal
 
 from ..errors import InputError
+from ..layout import MAX_INPUT_BYTES
 from ..model import Extractor, Origin, Revision
 
 Format = Literal["text", "markdown", "html", "json"]
 FORMATS: tuple[Format, ...] = ("text", "markdown", "html", "json")
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+DEFAULT_MAX_BYTES = MAX_INPUT_BYTES
 _SUFFIXES: dict[str, Format] = {
     ".txt": "text",
     ".text": "text",
