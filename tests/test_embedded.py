@@ -121,6 +121,30 @@ def test_an_embedded_archive_in_a_linked_worktree(tmp_path: Path) -> None:
     assert fsck_problems(project) == []
 
 
+def test_every_branch_keeps_a_ledger_of_its_own(tmp_path: Path) -> None:
+    """A new branch (a plain checkout -b or a second worktree) is adopted at its first
+    append, a detached HEAD verifies without a ledger, and a branch's own lost ledger is
+    still refused."""
+    project = project_with_work_in_progress(tmp_path / "project")
+    archive = project / "archive"
+    ingest(init_archive(archive, in_repo=True), "nato-ukraine", [REVISIONS[0]])
+    for n, branch in enumerate(("one", "two")):
+        git(project, "worktree", "add", "-q", "-b", branch, str(tmp_path / branch))
+        linked = tmp_path / branch / "archive"
+        result = run_chronicle("ingest", str(REVISIONS[1 + n]), "-b", "nato-ukraine",
+                               "--archive", str(linked))
+        assert result.returncode == 0, result.stderr
+        assert run_chronicle("verify", "--archive", str(linked)).returncode == 0
+    git(project, "worktree", "add", "-q", "--detach", str(tmp_path / "det"), "one")
+    detached = run_chronicle("verify", "--archive", str(tmp_path / "det" / "archive"))
+    assert detached.returncode == 0, detached.stdout + detached.stderr
+    for ledger in (project / ".git" / "chronicle").glob("*/ledger-one-*.jsonl"):
+        ledger.unlink()
+    lost = run_chronicle("ingest", str(REVISIONS[2]), "-b", "nato-ukraine",
+                         "--archive", str(tmp_path / "one" / "archive"))
+    assert lost.returncode == 4 and "the ledger" in lost.stderr and "is missing" in lost.stderr
+
+
 @pytest.mark.slow
 def test_kill_during_embedded_appends(tmp_path: Path) -> None:
     """SIGKILL to chronicle at random moments (15 times; CHRONICLE_EMBEDDED_KILLS for more):

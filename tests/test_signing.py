@@ -97,7 +97,7 @@ def test_a_required_signature_missing_or_by_an_unknown_key_is_a_problem(
     assert problems == {("unsigned", "briefings/52/nato-ukraine/000001.json"),
                         ("signature", "briefings/52/nato-ukraine/000002.json")}
     messages = " ".join(p["problem"] for p in report["problems"])  # type: ignore[index]
-    assert fingerprint(mallory) in messages and "not in the allowed signers" in messages
+    assert fingerprint(mallory) in messages and "does not allow for git" in messages
 
 
 def test_a_signature_copied_onto_another_commit_is_named(bare_archive: Path,
@@ -145,3 +145,56 @@ def test_a_signature_comes_back_off_exactly(headers: bytes, message: bytes,
     payload, found = split_signature(with_signature(body, signature))
     assert payload == body
     assert found == signature.strip() + b"\n"
+
+
+def test_two_signature_headers_are_refused_as_git_refuses_them(bare_archive: Path,
+                                                              tmp_path: Path) -> None:
+    sign_with(bare_archive, ssh_key(tmp_path / "keys", "alice"))
+    ingest(bare_archive, REVISIONS[0])
+    body = git(bare_archive, "cat-file", "commit", "main").stdout
+    headers, _, message = body.partition(b"\n\n")
+    doubled = headers + b"\ngpgsig garbage\n more garbage\n\n" + message
+    sha = git_out_bytes(bare_archive, doubled)
+    [event] = event_signatures(open_repository(bare_archive), {"x.json": (sha, "")}).events
+    assert event.problem is not None and "more than one signature" in event.problem
+
+
+def test_a_signing_program_that_cannot_run_is_one_line(bare_archive: Path,
+                                                       tmp_path: Path) -> None:
+    sign_with(bare_archive, ssh_key(tmp_path / "keys", "alice"))
+    ingest(bare_archive, REVISIONS[0])
+    git(bare_archive, "config", "gpg.ssh.program", str(tmp_path / "no-such-program"))
+    for command in (["verify"], ["ingest", str(REVISIONS[1]), "-b", "nato-ukraine"]):
+        result = run_chronicle(*command, "--archive", str(bare_archive))
+        assert result.returncode == 4, result.stderr
+        assert "gpg.ssh.program" in result.stderr and "Traceback" not in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+    git(bare_archive, "config", "gpg.ssh.program", "/bin/true")  # no verdict: not "forged"
+    result = run_chronicle("verify", "--archive", str(bare_archive))
+    assert result.returncode == 4 and "gave no verdict" in result.stderr
+
+
+def test_a_bare_boolean_setting_is_true_as_git_reads_it(bare_archive: Path,
+                                                        tmp_path: Path) -> None:
+    ingest(bare_archive, REVISIONS[0])  # unsigned
+    with (bare_archive / "config").open("a") as config:
+        config.write("[chronicle]\n\trequireSignatures\n")
+    code, report = verify_json(bare_archive)
+    assert code == 1 and {p["kind"] for p in report["problems"]} == {"unsigned"}  # type: ignore[index]
+
+
+def test_a_revoked_key_is_not_an_allowed_signer(bare_archive: Path, tmp_path: Path) -> None:
+    alice = ssh_key(tmp_path / "keys", "alice")
+    sign_with(bare_archive, alice)
+    ingest(bare_archive, REVISIONS[0])
+    git(bare_archive, "config", "gpg.ssh.allowedSignersFile",
+        str(allowed_signers(tmp_path, ("alice@example.org", alice))))
+    git(bare_archive, "config", "chronicle.requireSignatures", "true")
+    assert verify_json(bare_archive)[0] == 0
+    revoked = tmp_path / "revoked"
+    revoked.write_text(alice.read_text())
+    git(bare_archive, "config", "gpg.ssh.revocationFile", str(revoked))
+    assert git(bare_archive, "verify-commit", "main", check=False).returncode != 0  # git agrees
+    code, report = verify_json(bare_archive)
+    assert code == 1
+    assert any("revoked" in p["problem"] for p in report["problems"])  # type: ignore[index,union-attr]

@@ -175,9 +175,19 @@ class Repository:
         result = git(self.git_dir, "config", "--get", key)
         return result.stdout.decode().strip() if result.returncode == 0 else None
 
+    @property
+    def ledger_config(self) -> str:
+        """The git config key saying chronicle keeps this ledger: one per archive, and in an
+        embedded archive one per archive folder and branch (each branch has a ledger of its
+        own, adopted at its first append; a detached HEAD has none)."""
+        if not self.prefix:
+            return LEDGER_CONFIG
+        branch = self.branch.removeprefix("refs/heads/")
+        return f"chronicle.{state_name(self.prefix)}:{state_name(branch)}.ledger"
+
     def keeps_ledger(self) -> bool:
         """Did chronicle keep a ledger here? (set by init/adopt in the git config; not cloned)"""
-        result = git(self.git_dir, "config", "--type=bool", "--get", LEDGER_CONFIG)
+        result = git(self.git_dir, "config", "--type=bool", "--get", self.ledger_config)
         return result.stdout.strip() == b"true"
 
     def close(self) -> None:
@@ -309,7 +319,10 @@ def create_embedded(path: Path) -> Repository:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise ArchiveError(f"{path}: cannot create the folder: {error.strerror}") from None
-    return embedded_repository(path, top, git_dir, common_dir)
+    repository = embedded_repository(path, top, git_dir, common_dir)
+    if repository.branch != "HEAD":
+        git(git_dir, "config", repository.ledger_config, "true")
+    return repository
 
 
 def unfinished_init(path: Path) -> bool:

@@ -40,9 +40,10 @@ if TYPE_CHECKING:
 NAMESPACE = "git"  # git's namespace for commit signatures
 REQUIRE_CONFIG = "chronicle.requireSignatures"
 SETTINGS = ("commit.gpgsign", "gpg.format", "user.signingkey", "gpg.ssh.program",
-            "gpg.ssh.allowedsignersfile", REQUIRE_CONFIG.lower())
+            "gpg.ssh.allowedsignersfile", "gpg.ssh.revocationfile", REQUIRE_CONFIG.lower())
 GOOD_KEY = re.compile(r"signature with (?P<key>\S+ key \S+)")
 CHUNK = 512  # commits read at a time
+MANY = b"(more than one gpgsig header)"  # split_signature's answer for such a commit
 
 
 def git_settings(repository: Repository) -> dict[str, str]:
@@ -51,8 +52,8 @@ def git_settings(repository: Repository) -> dict[str, str]:
     result = git(repository.git_dir, "config", "--get-regexp", pattern)
     found: dict[str, str] = {}
     for line in result.stdout.decode(errors="replace").splitlines():
-        name, _, value = line.partition(" ")
-        found[name.lower()] = value
+        name, space, value = line.partition(" ")
+        found[name.lower()] = value if space else "true"  # a bare key is a true boolean
     return found
 
 
@@ -71,8 +72,13 @@ class Signer:
     def sign(self, body: bytes) -> bytes:
         """``body`` (a commit without a signature) with git's ``gpgsig`` header added."""
         with self._key_file() as key:
-            result = subprocess.run([self.program, "-Y", "sign", "-n", NAMESPACE, "-f", key],
-                                    input=body, capture_output=True, check=False)
+            try:
+                result = subprocess.run([self.program, "-Y", "sign", "-n", NAMESPACE, "-f",
+                                         key], input=body, capture_output=True, check=False)
+            except OSError as error:
+                raise ArchiveError(f"cannot sign the commit: cannot run {self.program} "
+                                   f"(gpg.ssh.program): {error.strerror}; nothing was "
+                                   "written") from None
         if result.returncode != 0 or b"-----BEGIN SSH SIGNATURE-----" not in result.stdout:
             problem = result.stderr.decode(errors="replace").strip().splitlines()
             raise ArchiveError(f"cannot sign the commit with {self.key} (git's user.signingKey"
@@ -122,8 +128,10 @@ def split_signature(body: bytes) -> tuple[bytes, bytes | None]:
     kept: list[bytes] = []
     signature: list[bytes] = []
     inside = False
+    many = False
     for line in headers.split(b"\n"):
         if line.startswith(b"gpgsig "):
+            many = many or bool(signature)
             inside, signature = True, [line[len(b"gpgsig "):]]
         elif inside and line.startswith(b" "):
             signature.append(line[1:])
@@ -131,6 +139,8 @@ def split_signature(body: bytes) -> tuple[bytes, bytes | None]:
             inside = False
             kept.append(line)
     payload = b"\n".join(kept) + b"\n\n" + message
+    if many:
+        return payload, MANY
     return payload, (b"\n".join(signature) + b"\n") if signature else None
 
 
@@ -182,6 +192,8 @@ def event_signatures(repository: Repository, added: dict[str, tuple[str, str]]
     settings = git_settings(repository)
     allowed = settings.get("gpg.ssh.allowedsignersfile")
     allowed = os.path.expanduser(allowed) if allowed else None
+    revoked = settings.get("gpg.ssh.revocationfile")
+    revoked = os.path.expanduser(revoked) if revoked else None
     required = is_true(settings.get(REQUIRE_CONFIG.lower()))
     program = settings.get("gpg.ssh.program") or "ssh-keygen"
     items = sorted(added.items(), key=lambda item: item[0])
@@ -192,33 +204,63 @@ def event_signatures(repository: Repository, added: dict[str, tuple[str, str]]
                               MAX_EVENT_BYTES)  # a hostile commit is not read whole either
         for path, (commit, _) in chunk:
             body = bodies.get(commit)
-            events.append(_checked(path, commit, body, program, allowed, required))
+            events.append(_checked(path, commit, body, program, (allowed, revoked), required))
     return SignatureReport(events, required)
 
 
-def _checked(path: str, commit: str, body: bytes | None, program: str, allowed: str | None,
-             required: bool) -> EventSignature:
+def _checked(path: str, commit: str, body: bytes | None, program: str,
+             trust: tuple[str | None, str | None], required: bool) -> EventSignature:
+    """One event commit's signature, judged as `git verify-commit` judges it: the key's
+    signature over the commit, then (with an allowed signers file) a signer allowed for
+    git's namespace whose key is not revoked."""
     payload, signature = split_signature(body or b"")
     if signature is None:
         return EventSignature(path, commit, None)
+    if signature == MANY:
+        return EventSignature(path, commit, "unreadable", problem="its commit carries more "
+                              "than one signature header (git would not accept it either)")
+    allowed, revoked = trust
     with tempfile.TemporaryDirectory(prefix="chronicle-sig-") as folder:
         sig = Path(folder) / "commit.sig"
         sig.write_bytes(signature)
-        check = subprocess.run([program, "-Y", "check-novalidate", "-n", NAMESPACE, "-s",
-                                str(sig)], input=payload, capture_output=True, check=False)
+        check = _run(program, ["-Y", "check-novalidate", "-n", NAMESPACE, "-s", str(sig)],
+                     payload)
         found = GOOD_KEY.search(check.stdout.decode(errors="replace"))
-        if check.returncode != 0 or found is None:
+        if check.returncode != 0:
             return EventSignature(path, commit, "unreadable", problem="its commit carries a "
                                   "signature that does not match it (edited after signing, "
                                   "or forged)")
+        if found is None:
+            raise ArchiveError(f"cannot check signatures: {program} (gpg.ssh.program) gave no "
+                               "verdict; is it ssh-keygen?")
         key = found.group("key")
         if allowed is None:
             return EventSignature(path, commit, key)
-        who = subprocess.run([program, "-Y", "find-principals", "-s", str(sig), "-f", allowed],
-                             capture_output=True, check=False)
-    signer = who.stdout.decode(errors="replace").strip().splitlines()
-    if who.returncode == 0 and signer:
-        return EventSignature(path, commit, key, ", ".join(signer))
-    problem = (f"its commit is signed by {key}, which is not in the allowed signers file "
-               f"({allowed})") if required else None
+        signer = _allowed_signer(program, sig, payload, allowed, revoked)
+    if signer is not None:
+        return EventSignature(path, commit, key, signer)
+    problem = (f"its commit is signed by {key}, which the allowed signers file ({allowed}) "
+               "does not allow for git (unknown, limited to other namespaces, or revoked)"
+               ) if required else None
     return EventSignature(path, commit, key, problem=problem)
+
+
+def _allowed_signer(program: str, sig: Path, payload: bytes, allowed: str,
+                    revoked: str | None) -> str | None:
+    """The principal ``allowed`` lets sign git commits with this signature; None if none."""
+    who = _run(program, ["-Y", "find-principals", "-s", str(sig), "-f", allowed], None)
+    for principal in who.stdout.decode(errors="replace").split():
+        args = ["-Y", "verify", "-n", NAMESPACE, "-f", allowed, "-I", principal, "-s", str(sig)]
+        if revoked:
+            args += ["-r", revoked]
+        if _run(program, args, payload).returncode == 0:
+            return principal
+    return None
+
+
+def _run(program: str, args: list[str], stdin: bytes | None) -> subprocess.CompletedProcess[bytes]:
+    try:
+        return subprocess.run([program, *args], input=stdin, capture_output=True, check=False)
+    except OSError as error:
+        raise ArchiveError(f"cannot run {program} (gpg.ssh.program) to check signatures: "
+                           f"{error.strerror}") from None

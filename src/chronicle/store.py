@@ -52,7 +52,6 @@ from .locking import Session, acquire
 from .publedger import LEDGER_REF, batch_commit, ledger_tip
 from .recovery import recover, try_recover
 from .repository import (
-    LEDGER_CONFIG,
     ArchiveTree,
     Repository,
     create_embedded,
@@ -330,7 +329,7 @@ class Archive:
                            history.added.get(path, (head, ""))[0], path)
                   for briefing, path, raw in self.raw_event_files()]
         self.ledger.adopt(head, events, utc_now())
-        self.repository.git("config", LEDGER_CONFIG, "true")
+        self.repository.git("config", self.repository.ledger_config, "true")
         if publish is not None and not self.repository.embedded:
             old = ledger_tip(self.git_dir)
             batch = batch_commit(self.objects, old, head, head, events, adopted=True)
