@@ -453,17 +453,13 @@ def validate(paths: Sequence[Path], archive: Path | None = None) -> CheckResult:
 def verify(archive: Archive, rebuild: bool = False) -> CheckResult:
     """Every event's schema, content hash, chain and sequence, the git history, and the
     read model against a full replay (``rebuild``: then build the read model again)."""
-    from .checks import verify_archive
-    from .gitlog import walk
+    from .checks import check_archive
     from .projection import Unavailable
     from .projection.check import read_model_problems
     from .projection.check import rebuild as rebuild_read_model
-    from .signing import event_signatures
 
-    result = CheckResult(*verify_archive(archive))
-    result.signatures = event_signatures(archive.repository,
-                                         walk(archive.repository, archive.head()).added)
-    result.problems += result.signatures.problems()
+    checked = check_archive(archive, signatures=True)
+    result = CheckResult(checked.count, checked.problems, checked.signatures)
     result.problems += read_model_problems(archive)
     if rebuild:
         with contextlib.suppress(Unavailable):

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .errors import ChronicleError, NewerSchema
 from .events import stored_content_problem
+from .gitlog import walk
 from .history import history_problems
 from .invariants import document_problems
 from .layout import event_path, load_json, parse_event_path, sha256_hex
 from .problems import Problem
 from .schemas import schema_problems
+from .signing import SignatureReport, event_signatures
 from .store import Archive
 from .upcast import stored_version
 
@@ -84,9 +87,25 @@ def _first_line(error: BaseException) -> str:
     return (str(error).splitlines() or [type(error).__name__])[0][:300]
 
 
+@dataclass
+class Checked:
+    """What check_archive found: events checked, problems, and (if asked) signatures."""
+
+    count: int
+    problems: list[Problem]
+    signatures: SignatureReport | None = None
+
+
 def verify_archive(archive: Archive) -> tuple[int, list[Problem]]:
+    """(events checked, problems): check_archive without the signatures."""
+    checked = check_archive(archive)
+    return checked.count, checked.problems
+
+
+def check_archive(archive: Archive, signatures: bool = False) -> Checked:
     """Schema, content hash, hash chain, contiguous sequences, git history and the ledger,
-    all of one commit: the branch tip as it was when verify began (writers may go on)."""
+    all of one commit: the branch tip as it was when verify began (writers may go on);
+    with ``signatures``, who signed each event's commit, from the same history walk."""
     count = 0
     problems: list[Problem] = []
     by_briefing: dict[str, list[tuple[str, bytes]]] = {}
@@ -101,8 +120,12 @@ def verify_archive(archive: Archive) -> tuple[int, list[Problem]]:
         current[path] = raw
     for briefing, files in by_briefing.items():
         problems += _chain_problems(briefing, files)
-    problems += history_problems(archive, current, head)
-    return count, problems
+    history = walk(archive.repository, tip=head)
+    problems += history_problems(archive, current, head, history)
+    if not signatures:
+        return Checked(count, problems)
+    report = event_signatures(archive.repository, history.added)
+    return Checked(count, problems + report.problems(), report)
 
 
 def _chain_problems(briefing: str, files: list[tuple[str, bytes]]) -> list[Problem]:

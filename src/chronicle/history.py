@@ -29,13 +29,15 @@ _STATUS = {"M": ("modified", "file-modified"), "D": ("deleted", "file-deleted"),
 
 
 def history_problems(archive: Archive, current: dict[str, bytes] | None = None,
-                     head: str | None = None) -> list[Problem]:
+                     head: str | None = None, history: Walk | None = None) -> list[Problem]:
     """Problems in main's history and against the ledger, as of ``head`` (default: the
-    branch tip now). ``current``: event path -> bytes at ``head``."""
+    branch tip now). ``current``: event path -> bytes at ``head``; ``history``: its walk,
+    if the caller has it already."""
     head = head or archive.head()
     if current is None:
         current = {path: raw for _, path, raw in archive.raw_event_files(archive.tree(head))}
-    history = walk(archive.repository, tip=head)
+    if history is None:
+        history = walk(archive.repository, tip=head)
     if history.error is not None:
         return [Problem(str(archive.path), "cannot read git history: " + history.error,
                         kind="history-unreadable")]
