@@ -72,13 +72,8 @@ class Signer:
     def sign(self, body: bytes) -> bytes:
         """``body`` (a commit without a signature) with git's ``gpgsig`` header added."""
         with self._key_file() as key:
-            try:
-                result = subprocess.run([self.program, "-Y", "sign", "-n", NAMESPACE, "-f",
-                                         key], input=body, capture_output=True, check=False)
-            except OSError as error:
-                raise ArchiveError(f"cannot sign the commit: cannot run {self.program} "
-                                   f"(gpg.ssh.program): {error.strerror}; nothing was "
-                                   "written") from None
+            result = _run(self.program, ["-Y", "sign", "-n", NAMESPACE, "-f", key], body,
+                          "sign the commit (nothing was written)")
         if result.returncode != 0 or b"-----BEGIN SSH SIGNATURE-----" not in result.stdout:
             problem = result.stderr.decode(errors="replace").strip().splitlines()
             raise ArchiveError(f"cannot sign the commit with {self.key} (git's user.signingKey"
@@ -224,7 +219,7 @@ def _checked(path: str, commit: str, body: bytes | None, program: str,
         sig = Path(folder) / "commit.sig"
         sig.write_bytes(signature)
         check = _run(program, ["-Y", "check-novalidate", "-n", NAMESPACE, "-s", str(sig)],
-                     payload)
+                     payload, "check signatures")
         found = GOOD_KEY.search(check.stdout.decode(errors="replace"))
         if check.returncode != 0:
             return EventSignature(path, commit, "unreadable", problem="its commit carries a "
@@ -248,19 +243,22 @@ def _checked(path: str, commit: str, body: bytes | None, program: str,
 def _allowed_signer(program: str, sig: Path, payload: bytes, allowed: str,
                     revoked: str | None) -> str | None:
     """The principal ``allowed`` lets sign git commits with this signature; None if none."""
-    who = _run(program, ["-Y", "find-principals", "-s", str(sig), "-f", allowed], None)
+    who = _run(program, ["-Y", "find-principals", "-s", str(sig), "-f", allowed], None,
+               "check signatures")
     for principal in who.stdout.decode(errors="replace").split():
         args = ["-Y", "verify", "-n", NAMESPACE, "-f", allowed, "-I", principal, "-s", str(sig)]
         if revoked:
             args += ["-r", revoked]
-        if _run(program, args, payload).returncode == 0:
+        if _run(program, args, payload, "check signatures").returncode == 0:
             return principal
     return None
 
 
-def _run(program: str, args: list[str], stdin: bytes | None) -> subprocess.CompletedProcess[bytes]:
+def _run(program: str, args: list[str], stdin: bytes | None,
+         purpose: str) -> subprocess.CompletedProcess[bytes]:
+    """ssh-keygen (git's gpg.ssh.program) run with ``args``; one line if it cannot run."""
     try:
         return subprocess.run([program, *args], input=stdin, capture_output=True, check=False)
     except OSError as error:
-        raise ArchiveError(f"cannot run {program} (gpg.ssh.program) to check signatures: "
+        raise ArchiveError(f"cannot run {program} (gpg.ssh.program) to {purpose}: "
                            f"{error.strerror}") from None
