@@ -60,6 +60,13 @@ class Identity:
         return f"{self.name} <{self.email}> {int(when)} +0000".encode()
 
 
+def object_sha(kind: bytes, data: bytes) -> bytes:
+    """The binary id git gives an object of ``kind`` (b"blob", b"tree", ...) holding ``data``."""
+    digest = hashlib.sha1(b"%s %d\0" % (kind, len(data)), usedforsecurity=False)
+    digest.update(data)
+    return digest.digest()
+
+
 class ObjectWriter:
     """Stores a batch of new objects as one fsynced pack; reads packed and loose objects."""
 
@@ -80,10 +87,7 @@ class ObjectWriter:
         Every object written since the last :meth:`sync` goes into that pack, even if git
         already has it (it may be a killed writer's object that was never made durable).
         """
-        header = b"%s %d\0" % (kind, len(data))
-        digest = hashlib.sha1(header)
-        digest.update(data)
-        binsha = digest.digest()
+        binsha = object_sha(kind, data)
         if binsha not in self._new:
             self._new[binsha] = (kind, data)
             self.written += 1

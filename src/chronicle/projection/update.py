@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..derive import is_current
 from ..errors import ChronicleError, CorruptArchive
-from ..gitobjects import fsync_dir
+from ..gitobjects import fsync_dir, object_sha
 from ..layout import MAX_EVENT_BYTES, ROOT, briefing_folder, event_path, sha256_hex
 from ..model import Origin
 from ..replay import RevisionState, replay
@@ -64,13 +64,6 @@ class NewEvent:
     content_sha256: str
     event_sha256: str
     event_blob: str
-
-
-def git_blob_id(data: bytes) -> str:
-    """The id git gives a file's bytes (what a tree entry names)."""
-    import hashlib
-
-    return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
 
 
 # ----- bringing it up to date ---------------------------------------------------------------
@@ -563,7 +556,7 @@ class AppendObserver:
                                   item.origin, item.revision, event_path(item.briefing, sequence),
                                   item.extractor)
             events.append(NewEvent(state, str(document["content_sha256"]), sha256_hex(data),
-                                   git_blob_id(data)))
+                                   object_sha(b"blob", data).hex()))
         return events
 
 
