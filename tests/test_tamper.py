@@ -264,6 +264,17 @@ def test_rewritten_history(archive: Path, tmp_path: Path) -> None:
     assert len(mapping) == 5  # alpha r2-r4 and both beta commits were rebuilt
     code, problems = verify(archive)
     assert code == 1
+    expected = rewrite_problems(recorded, mapping)
+    assert found(problems) == expected
+    # every check that looks only at main itself is satisfied: the ledger is what catches it
+    ledger_kinds = {"history-rewritten", "unrecorded-event", "recorded-event-changed"}
+    assert {p["kind"] for p in problems} == ledger_kinds
+
+
+def rewrite_problems(recorded: dict[tuple[str, int], str],
+                     mapping: dict[str, str]) -> Found:
+    """What the ledger reports for a consistent rewrite of ``recorded`` (old -> new commit
+    in ``mapping``): every event's history rewritten and unrecorded, alpha's content too."""
     expected: Found = set()
     for (briefing, sequence), old in recorded.items():
         where = path_of(briefing, sequence)
@@ -271,10 +282,7 @@ def test_rewritten_history(archive: Path, tmp_path: Path) -> None:
         expected.add(("unrecorded-event", where, briefing, sequence, mapping[old]))
         if briefing == "alpha":
             expected.add(("recorded-event-changed", where, briefing, sequence, old))
-    assert found(problems) == expected
-    # every check that looks only at main itself is satisfied: the ledger is what catches it
-    ledger_kinds = {"history-rewritten", "unrecorded-event", "recorded-event-changed"}
-    assert {p["kind"] for p in problems} == ledger_kinds
+    return expected
 
 
 def test_rewritten_history_and_deleted_ledger(archive: Path, tmp_path: Path) -> None:
@@ -288,13 +296,8 @@ def test_rewritten_history_and_deleted_ledger(archive: Path, tmp_path: Path) -> 
     (archive / ".git/chronicle-ledger.jsonl").unlink()
     code, problems = verify(archive)
     assert code == 1
-    expected: Found = {("ledger-missing", ".git/chronicle-ledger.jsonl", None, None, None)}
-    for (briefing, sequence), old in recorded.items():
-        where = path_of(briefing, sequence)
-        expected.add(("history-rewritten", where, briefing, sequence, old))
-        expected.add(("unrecorded-event", where, briefing, sequence, mapping[old]))
-        if briefing == "alpha":
-            expected.add(("recorded-event-changed", where, briefing, sequence, old))
+    expected = rewrite_problems(recorded, mapping) | {
+        ("ledger-missing", ".git/chronicle-ledger.jsonl", None, None, None)}
     assert found(problems) == expected
     [extra] = write_variants(tmp_path / "more", [9])
     refused = cli("ingest", str(extra), "-b", "beta", "--archive", str(archive))
