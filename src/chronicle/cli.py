@@ -548,6 +548,10 @@ def sync(remote: str, archive_path: Path | None, as_json: bool) -> None:
     Published events are never rewritten; a remote whose published history was rewritten
     or whose events were edited is refused (exit 1, nothing adopted); an unreachable remote
     is exit 5 (local appends go on working).
+
+    An embedded archive (init --in-repo) syncs its repository's current branch with the
+    repository's remotes; it moves chronicle's events only (commits of your own go by git
+    push) and keeps your uncommitted work.
     """
     from .api import sync_archive
 

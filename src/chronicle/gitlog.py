@@ -35,14 +35,15 @@ class Walk:
                 if status == "A" and parse_event_path(path)[0] is not None]
 
 
-def walk(repository: Repository, tip: str | None = None) -> Walk:
+def walk(repository: Repository, tip: str | None = None, since: str | None = None) -> Walk:
     """The first-parent history of ``tip`` (default: the archive's branch), read with one
     `git log`; of an embedded archive, the commits that change its folder, with paths
-    relative to it."""
+    relative to it. ``since``: only the commits after it (not reachable from it)."""
     spec = ("--", repository.prefix) if repository.prefix else ("--",)
+    after = (f"^{since}",) if since else ()
     result = git(repository.git_dir, "-c", "core.quotePath=false", "log", "--reverse",
                  "--format=%x00%H %P", "--raw", "--no-renames", "--no-abbrev", "-m", "--root",
-                 "--first-parent", tip or repository.branch, *spec)
+                 "--first-parent", tip or repository.branch, *after, *spec)
     found = Walk()
     if result.returncode != 0:
         found.error = result.stderr.decode(errors="replace").strip()

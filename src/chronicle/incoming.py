@@ -46,14 +46,13 @@ def incoming_problems(repository: Repository, old: str | None, new: str,
             and not is_ancestor(repository, ledger[0], ledger[1]):
         problems.append(Problem(LEDGER_REF, f"the published ledger was rewritten: {ledger[1][:12]}"
                                 f" does not continue {ledger[0][:12]}", kind="history-rewritten"))
-    history = walk(repository, tip=new)
+    history = walk(repository, tip=new, since=old)
     if history.error is not None:
         return [Problem(str(repository.path), "cannot read git history: " + history.error,
                         kind="history-unreadable")]
-    start = history.commits.index(old) + 1 if old in history.commits else 0
     wanted = {}
-    for index, commit in enumerate(history.commits[start:], start=start):
-        problems += _commit_problems(history.changes[commit], commit, index == 0,
+    for index, commit in enumerate(history.commits):
+        problems += _commit_problems(history.changes[commit], commit, old is None and index == 0,
                                      len(history.parents[commit]) > 1)
         for path in history.event_adds(commit):
             briefing, sequence = parse_event_path(path)
@@ -65,7 +64,7 @@ def incoming_problems(repository: Repository, old: str | None, new: str,
                 wanted[(commit, before)] = repository.full_path(before)
     blobs = read_objects(repository.git_dir, [f"{c}:{p}" for (c, _), p in wanted.items()],
                          "blob", MAX_EVENT_BYTES)
-    for commit in history.commits[start:]:
+    for commit in history.commits:
         for path in history.event_adds(commit):
             if is_event_path(path):
                 problems += _event_problems(commit, path, blobs, repository)

@@ -60,19 +60,49 @@ class SyncResult:
         return asdict(self)
 
 
+@dataclass(frozen=True)
+class Route:
+    """Which refs one archive syncs: a chronicle archive's ``main`` and published ledger, or
+    an embedded archive's current branch (its ledger is local: the branch is the user's)."""
+
+    branch: str  # refs/heads/<name>, on both sides
+    heads: str  # where the remote's branch is tracked here
+    ledger: str | None  # where the remote's published ledger is tracked here
+
+    @classmethod
+    def of(cls, archive: Archive, remote: str) -> Route:
+        if archive.repository.embedded:
+            branch = archive.repository.branch
+            return cls(branch, f"refs/remotes/{remote}/{branch.removeprefix('refs/heads/')}",
+                       None)
+        heads, ledger = _tracking(remote)
+        return cls("refs/heads/main", heads, ledger)
+
+    def fetched(self) -> list[str]:
+        ledger = [f"+{LEDGER_REF}:{self.ledger}"] if self.ledger else []
+        return [f"+{self.branch}:{self.heads}", *ledger]
+
+    def pushed(self, archive: Archive) -> list[str]:
+        refs = [f"{self.branch}:{self.branch}"]
+        if self.ledger and ledger_tip(archive.git_dir):
+            refs.append(f"{LEDGER_REF}:{LEDGER_REF}")
+        return refs
+
+
 def _tracking(remote: str) -> tuple[str, str]:
     return f"refs/remotes/{remote}/heads/main", f"refs/remotes/{remote}/chronicle/ledger"
 
 
-def _ref(archive: Archive, ref: str) -> str | None:
+def _ref(archive: Archive, ref: str | None) -> str | None:
+    if ref is None:
+        return None
     result = git(archive.git_dir, "rev-parse", "-q", "--verify", f"{ref}^{{commit}}")
     return result.stdout.decode().strip() if result.returncode == 0 else None
 
 
-def _fetch(archive: Archive, remote: str) -> None:
-    heads, ledger = _tracking(remote)
+def _fetch(archive: Archive, remote: str, route: Route) -> None:
     result = git(archive.git_dir, "fetch", "--quiet", "--no-tags", "--no-write-fetch-head",
-                 remote, f"+refs/heads/main:{heads}", f"+{LEDGER_REF}:{ledger}")
+                 remote, *route.fetched())
     if result.returncode == 0:
         return
     problem = result.stderr.decode(errors="replace").strip().splitlines()
@@ -84,32 +114,32 @@ def _fetch(archive: Archive, remote: str) -> None:
 
 def sync(archive: Archive, remote: str = "origin") -> SyncResult:
     """Fetch, check, integrate and push until the remote took our events (or had them)."""
-    if archive.repository.embedded:
-        raise ArchiveError(f"{archive.path}: an embedded archive travels with its repository: "
-                           "use git pull and git push there (chronicle verify checks what "
-                           "arrives)")
     result = SyncResult(remote)
+    route = Route.of(archive, remote)
     for attempt in range(1, ATTEMPTS + 1):
         result.attempts = attempt
-        if _sync_once(archive, remote, result):
+        if _sync_once(archive, remote, route, result):
             return result
         time.sleep(random.uniform(0.05, 0.3) * attempt)  # lost a race: let the winner finish
     raise ArchiveError(f"{remote}: kept moving while chronicle synced ({ATTEMPTS} attempts); "
                        "try again")
 
 
-def _sync_once(archive: Archive, remote: str, result: SyncResult) -> bool:
-    heads, ledger = _tracking(remote)
-    known, known_ledger = _ref(archive, heads), _ref(archive, ledger)
+def _sync_once(archive: Archive, remote: str, route: Route, result: SyncResult) -> bool:
+    known, known_ledger = _ref(archive, route.heads), _ref(archive, route.ledger)
     before = _GitFiles(archive.git_dir)
-    _fetch(archive, remote)
-    theirs, their_ledger = _ref(archive, heads), _ref(archive, ledger)
+    _fetch(archive, remote, route)
+    theirs, their_ledger = _ref(archive, route.heads), _ref(archive, route.ledger)
     if theirs is not None:
         problems = incoming_problems(archive.repository, known, theirs,
                                      (known_ledger, their_ledger))
         if problems:
             before.restore()  # a refused remote leaves the archive exactly as it was
             raise SyncRefused(remote, problems)
+    if theirs is None and archive.repository.embedded:
+        name = route.branch.removeprefix("refs/heads/")
+        raise ArchiveError(f"{remote}: has no branch {name} yet; publish it with git push -u "
+                           f"{remote} {name}, then run chronicle sync")
     with archive.write_lock() as session:
         ours = archive.head()
         assert ours is not None
@@ -118,14 +148,14 @@ def _sync_once(archive: Archive, remote: str, result: SyncResult) -> bool:
         if theirs == ours:
             result.head = ours
             return True
-        pushed = _push(archive, remote, theirs, ours)
+        pushed = _push(archive, remote, theirs, ours, route.pushed(archive))
         if pushed is None:
             return False
         result.pushed += pushed
-        update_ref(archive.git_dir, heads, ours, "", "chronicle sync: pushed")
+        update_ref(archive.git_dir, route.heads, ours, "", "chronicle sync: pushed")
         tip = ledger_tip(archive.git_dir)
-        if tip:
-            update_ref(archive.git_dir, ledger, tip, "", "chronicle sync: pushed")
+        if tip and route.ledger:
+            update_ref(archive.git_dir, route.ledger, tip, "", "chronicle sync: pushed")
         result.head = ours
         return True
 
@@ -162,6 +192,8 @@ def _integrate(archive: Archive, session: Session, ours: str, theirs: str,
                their_ledger: str | None, result: SyncResult) -> str:
     """Make main contain the remote's history; return the new head."""
     base = git(archive.git_dir, "merge-base", ours, theirs).stdout.decode().strip() or None
+    if archive.repository.embedded:
+        _check_embedded(archive, base, ours, theirs)
     if base == theirs:
         return ours  # only we have new events: nothing to integrate
     result.fetched += len(_added_events(archive, base, theirs))
@@ -169,6 +201,7 @@ def _integrate(archive: Archive, session: Session, ours: str, theirs: str,
         _move(archive, session, ours, theirs, their_ledger)
         return theirs
     local = _local_revisions(archive, base, ours)
+    archive.copy.will_follow(ours)
     # written first: if this process dies once main moved, verify still knows why the
     # local commits are gone (their events live on in the commits that replace them)
     unpublished = walk(archive.repository, tip=ours).commits
@@ -183,7 +216,35 @@ def _integrate(archive: Archive, session: Session, ours: str, theirs: str,
     if head == ours:  # every local event was already there: main is simply theirs
         _move(archive, session, ours, theirs, their_ledger)
         head = theirs
+    archive.copy.follow(ours, session)
     return head
+
+
+def _check_embedded(archive: Archive, base: str | None, ours: str, theirs: str) -> None:
+    """An embedded archive's sync moves chronicle's events only: refuse, before anything
+    changes, local commits of the user's own (those travel by git push) and a move of the
+    branch that would overwrite the user's uncommitted work."""
+    repository = archive.repository
+    span = f"{base}..{ours}" if base else ours
+    listed = git(repository.git_dir, "-c", "core.quotePath=false", "log", "--format=%x00%H %P",
+                 "--name-only", "--no-renames", span).stdout.decode(errors="replace")
+    for chunk in listed.split("\x00")[1:]:
+        head_line, *paths = [line for line in chunk.splitlines() if line]
+        commit, *parents = head_line.split()
+        outside = [path for path in paths if repository.archive_path(path) is None]
+        if len(parents) > 1 or not paths or outside:
+            what = f"changes {outside[0]}" if outside else "is not one of chronicle's events"
+            raise ArchiveError(
+                f"{archive.path}: {repository.branch} has commits not on the remote that are "
+                f"not chronicle's ({commit[:12]} {what}); publish them with git push (or "
+                "git pull --rebase), then run chronicle sync again; your branch and files are "
+                "as they were")
+    if base is not None and base != theirs:
+        problem = archive.copy.follow_problem(ours, theirs)
+        if problem:
+            raise ArchiveError(f"{repository.work_tree}: the remote's commits would overwrite "
+                               f"work of yours ({problem}); commit or stash it, then run "
+                               "chronicle sync again; your branch and files are as they were")
 
 
 def _move(archive: Archive, session: Session, ours: str, theirs: str,
@@ -192,6 +253,7 @@ def _move(archive: Archive, session: Session, ours: str, theirs: str,
     old_ledger = ledger_tip(archive.git_dir)
     also = ((LEDGER_REF, their_ledger, old_ledger or ""),) if their_ledger else ()
     archive.objects.refresh()
+    archive.copy.will_follow(ours)
     archive.ledger.begin(ours, theirs, [], utc_now(),
                          (their_ledger, old_ledger) if their_ledger else None)
     moved = update_ref(archive.git_dir, archive.repository.branch, theirs, ours,
@@ -200,14 +262,13 @@ def _move(archive: Archive, session: Session, ours: str, theirs: str,
         archive.ledger.abort(theirs, archive.head())
         raise ArchiveError(f"{archive.path}: could not fast-forward main ({moved.problem})")
     archive.ledger.done(theirs)
-    archive.copy.sync(session, thorough=False)
+    archive.copy.follow(ours, session)
 
 
 def _new_events(archive: Archive, base: str | None, tip: str) -> list[tuple[str, str, bytes]]:
     """(commit, path, bytes) of each event the commits after ``base`` up to ``tip`` added."""
-    history = walk(archive.repository, tip=tip)
-    start = history.commits.index(base) + 1 if base in history.commits else 0
-    specs = [(c, p) for c in history.commits[start:] for p in history.event_adds(c)]
+    history = walk(archive.repository, tip=tip, since=base)
+    specs = [(c, p) for c in history.commits for p in history.event_adds(c)]
     full = [f"{c}:{archive.repository.full_path(p)}" for c, p in specs]
     blobs = read_objects(archive.git_dir, full, "blob", MAX_EVENT_BYTES)
     found = []
@@ -239,13 +300,11 @@ def _local_revisions(archive: Archive, base: str | None, ours: str) -> list[NewR
     return items
 
 
-def _push(archive: Archive, remote: str, theirs: str | None, ours: str) -> int | None:
-    """Push main and the ledger atomically as fast-forwards; the number of events pushed,
-    None if the remote moved meanwhile (the caller syncs again)."""
+def _push(archive: Archive, remote: str, theirs: str | None, ours: str,
+          refs: list[str]) -> int | None:
+    """Push ``refs`` atomically as fast-forwards; the number of events pushed, None if the
+    remote moved meanwhile (the caller syncs again)."""
     count = len(_new_events(archive, theirs, ours))
-    refs = ["refs/heads/main:refs/heads/main"]
-    if ledger_tip(archive.git_dir):
-        refs.append(f"{LEDGER_REF}:{LEDGER_REF}")
     # git's default delta window (an archive made by chronicle 0.2 or earlier set 250)
     result = git(archive.git_dir, "-c", "pack.window=10", "push", "--quiet", "--atomic",
                  "--porcelain", remote, *refs)

@@ -20,6 +20,7 @@ from .repository import Repository
 from .safe_write import write_bytes
 
 SYNCED_NAME = "chronicle-synced"
+FOLLOW_NAME = "chronicle-follow"  # an embedded sync moving the user's tree: from which commit
 
 
 class NoWorkingCopy:
@@ -37,6 +38,17 @@ class NoWorkingCopy:
     def sync(self, session: Session, thorough: bool) -> None:
         """Nothing to bring up to date."""
 
+    def follow_problem(self, old: str, new: str) -> str | None:
+        """Why moving the user's files from ``old`` to ``new`` would lose work (None: it
+        would not, or there is nothing to move)."""
+        return None
+
+    def will_follow(self, old: str) -> None:
+        """Note, before the branch moves away from ``old``, that the user's files follow it."""
+
+    def follow(self, old: str, session: Session) -> None:
+        """Move the user's index and working tree from ``old`` to the branch tip."""
+
 
 class WorkingCopy(NoWorkingCopy):
     """Event files checked out in the archive's working tree, and git's index of them."""
@@ -53,7 +65,12 @@ class WorkingCopy(NoWorkingCopy):
 
     def behind(self) -> bool:
         synced = self.synced()
-        return synced is not None and synced != self.repository.head()
+        return self.follow_marker.is_file() or (
+            synced is not None and synced != self.repository.head())
+
+    @property
+    def follow_marker(self) -> Path:
+        return self.repository.state_dir / FOLLOW_NAME
 
     def check_writable(self, paths: list[str]) -> None:
         """Refuse, before anything is written, to write through a symbolic link (or anything
@@ -98,15 +115,12 @@ class WorkingCopy(NoWorkingCopy):
         if head is None:
             return
 
-        def run(*args: str, stdin: bytes | None = None) -> bytes:
-            result = self.repository.git(*args, stdin=stdin, pass_fds=session.pass_fds)
-            if result.returncode != 0:
-                raise ArchiveError(f"{self.work_tree}: cannot update the working copy (git "
-                                   f"{args[0]}: {result.stderr.decode(errors='replace').strip()})")
-            out: bytes = result.stdout
-            return out
-
+        run = self._runner(session, lambda command, why: (
+            f"{self.work_tree}: cannot update the working copy (git {command}: {why})"))
         if self.repository.embedded:
+            if self.follow_marker.is_file():  # a sync died before the user's files followed
+                self.follow(self.follow_marker.read_text().strip(), session)
+                return
             self._sync_folder(run, head, thorough)
             self._atomic_write(self.marker, head.encode())
             return
@@ -136,6 +150,52 @@ class WorkingCopy(NoWorkingCopy):
             changed = run("diff-files", "--name-only", "-z", "--", prefix)
             if changed:
                 run("checkout-index", "-f", "-u", "-z", "--stdin", stdin=changed)
+
+    def follow_problem(self, old: str, new: str) -> str | None:
+        """git's own check, as `git merge --ff-only` makes it: would the two-tree move from
+        ``old`` to ``new`` overwrite a staged, unstaged or untracked change of the user's?"""
+        result = self.repository.git("read-tree", "-m", "-u", "-n", old, new)
+        if result.returncode == 0:
+            return None
+        lines = [line.strip() for line in result.stderr.decode(errors="replace").splitlines()
+                 if line.strip() and not line.startswith(("Please", "Aborting", "hint:"))]
+        return "; ".join(lines[:3]) or "git read-tree refused the move"
+
+    def will_follow(self, old: str) -> None:
+        if self.repository.embedded:
+            self._atomic_write(self.follow_marker, old.encode())
+
+    def follow(self, old: str, session: Session) -> None:
+        """Bring the user's index and working tree from ``old`` to the branch tip (a sync
+        moved the branch): the archive's folder as always, the rest by git's two-tree merge
+        (`read-tree -m -u`), which keeps every uncommitted change or refuses."""
+        head = self.repository.head()
+        if head is None or not self.repository.embedded:
+            self.sync(session, thorough=False)  # an archive of its own: its tree is chronicle's
+            return
+        run = self._runner(session, lambda command, why: (
+            f"{self.work_tree}: the branch is at {head[:12]} but your files could not follow "
+            f"it (git {command}: {why}); commit or stash that change, then run any chronicle "
+            "command"))
+        self._sync_folder(run, head, thorough=True)  # the folder first: read-tree keeps it
+        if old != head:
+            run("read-tree", "-m", "-u", old, head)
+        self._atomic_write(self.marker, head.encode())
+        self.follow_marker.unlink(missing_ok=True)
+
+    def _runner(self, session: Session,
+                failed: Callable[[str, str], str]) -> Callable[..., bytes]:
+        """Run git in the working tree; a failure is one ArchiveError, worded by ``failed``
+        from the git command and git's first line."""
+        def run(*args: str, stdin: bytes | None = None) -> bytes:
+            result = self.repository.git(*args, stdin=stdin, pass_fds=session.pass_fds)
+            if result.returncode != 0:
+                why = result.stderr.decode(errors="replace").strip().splitlines()
+                raise ArchiveError(failed(args[0], why[0] if why else "failed"))
+            out: bytes = result.stdout
+            return out
+
+        return run
 
     def _atomic_write(self, path: Path, data: bytes) -> None:
         """Write via the temporary folder so a killed writer leaves no partial file in place

@@ -1,0 +1,190 @@
+"""`chronicle sync` on an archive embedded in a project repository (issue 17): it moves
+chronicle's events only, on the current branch, and never the user's uncommitted work;
+the user's own commits travel by git push, and sync says so without changing anything."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from archive_tools import CHRONICLE, git, git_out, write_variants
+from conftest import REVISIONS, run_chronicle, snapshot
+from test_embedded import user_work
+
+pytestmark = pytest.mark.slow  # real remotes and many processes
+
+
+def chronicle(*args: str) -> subprocess.CompletedProcess[str]:
+    return run_chronicle(*args)
+
+
+def sync(archive: Path) -> dict[str, object]:
+    done = chronicle("sync", "--json", "--archive", str(archive))
+    assert done.returncode == 0, done.stderr
+    result: dict[str, object] = json.loads(done.stdout)
+    return result
+
+
+def ingest(archive: Path, source: Path, briefing: str) -> None:
+    done = chronicle("ingest", str(source), "-b", briefing, "--archive", str(archive))
+    assert done.returncode == 0, done.stderr
+
+
+def untouched(project: Path) -> dict[str, str]:
+    """Every file of the project and the index's entries. Not what any command may
+    refresh (the index file's stat cache, chronicle's note of what it last synced), nor what
+    a fetch brings (objects, remote-tracking refs): only the user's branch, files and work."""
+    files = snapshot(project)
+    fetched = (".git/objects/", ".git/refs/remotes/", ".git/logs/refs/remotes/")
+    volatile = [name for name in files if name == ".git/index" or name.endswith("-synced")
+                or name.startswith(fetched)]
+    for name in volatile:
+        del files[name]
+    return {**files, "(index)": git_out(project, "ls-files", "--stage")}
+
+
+def commit_code(project: Path, name: str, text: str) -> None:
+    (project / name).write_text(text)
+    git(project, "add", name)
+    git(project, "commit", "-q", "-m", f"code: {name}")
+
+
+@pytest.fixture
+def two_machines(tmp_path: Path) -> tuple[Path, Path]:
+    """A project published to a bare remote with an embedded archive holding r1, and a
+    second machine's clone of it."""
+    remote = tmp_path / "remote.git"
+    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(remote))
+    first = tmp_path / "first"
+    first.mkdir()
+    git(first, "init", "-q", "-b", "main")
+    commit_code(first, "app.py", "print('v1')\n")
+    assert chronicle("init", "--in-repo", str(first / "archive")).returncode == 0
+    ingest(first / "archive", REVISIONS[0], "shared")
+    git(first, "remote", "add", "origin", str(remote))
+    git(first, "push", "-q", "-u", "origin", "main")
+    second = tmp_path / "second"
+    git(tmp_path, "clone", "-q", str(remote), str(second))
+    return first, second
+
+
+def test_diverged_machines_converge_and_the_users_work_is_kept(
+        two_machines: tuple[Path, Path]) -> None:
+    first, second = two_machines
+    ingest(second / "archive", REVISIONS[1], "shared")
+    assert sync(second / "archive")["pushed"] == 1
+    commit_code(second, "lib.py", "x = 1\n")  # a colleague's code, pushed with git
+    git(second, "push", "-q")
+    # the first machine: uncommitted work of every kind, and an event of its own
+    (first / "app.py").write_text("print('v2, staged')\n")
+    git(first, "add", "app.py")
+    (first / "notes.md").write_text("untracked\n")
+    before = user_work(first)
+    ingest(first / "archive", REVISIONS[2], "shared")  # r2 here too: the chain forked
+    result = sync(first / "archive")
+    assert (result["fetched"], result["rebased"], result["pushed"]) == (1, 1, 1)
+    assert user_work(first) == {**before, "lib.py": "x = 1\n"}  # the colleague's file arrived
+    assert git_out(first, "status", "--porcelain") == "M  app.py\n?? notes.md"
+    assert sync(second / "archive")["fetched"] == 1  # a fast-forward
+    assert git_out(first, "rev-parse", "main") == git_out(second, "rev-parse", "main")
+    assert git_out(second, "status", "--porcelain") == ""
+    for machine in (first, second):
+        assert chronicle("verify", "--archive", str(machine / "archive")).returncode == 0
+        log = json.loads(chronicle("log", "shared", "--json", "--archive",
+                                   str(machine / "archive")).stdout)
+        assert [Path(r["source"]).name for r in log["revisions"]] == ["r1.txt", "r2.txt",
+                                                                      "r3.txt"]
+    again = sync(first / "archive")
+    assert (again["fetched"], again["pushed"]) == (0, 0)
+
+
+def test_own_commits_are_left_to_git_push(two_machines: tuple[Path, Path]) -> None:
+    first, _second = two_machines
+    ingest(first / "archive", REVISIONS[1], "shared")
+    commit_code(first, "app.py", "print('mine')\n")
+    before = untouched(first)
+    done = chronicle("sync", "--archive", str(first / "archive"))
+    assert done.returncode != 0
+    assert "app.py" in done.stderr and "git push" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert untouched(first) == before
+
+
+def test_a_remote_change_that_would_overwrite_uncommitted_work_is_refused(
+        two_machines: tuple[Path, Path]) -> None:
+    first, second = two_machines
+    commit_code(second, "app.py", "print('theirs')\n")
+    git(second, "push", "-q")
+    ingest(first / "archive", REVISIONS[1], "shared")  # so that the histories diverge
+    (first / "app.py").write_text("print('unsaved, mine')\n")
+    before = untouched(first)
+    done = chronicle("sync", "--archive", str(first / "archive"))
+    assert done.returncode != 0
+    assert "app.py" in done.stderr and "as they were" in done.stderr
+    assert untouched(first) == before
+    assert (first / "app.py").read_text() == "print('unsaved, mine')\n"
+
+
+def test_a_remote_without_the_branch_asks_for_a_git_push(tmp_path: Path) -> None:
+    remote = tmp_path / "empty.git"
+    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(remote))
+    project = tmp_path / "project"
+    project.mkdir()
+    git(project, "init", "-q", "-b", "main")
+    commit_code(project, "app.py", "print('v1')\n")
+    assert chronicle("init", "--in-repo", str(project / "archive")).returncode == 0
+    ingest(project / "archive", REVISIONS[0], "shared")
+    git(project, "remote", "add", "origin", str(remote))
+    done = chronicle("sync", "--archive", str(project / "archive"))
+    assert done.returncode != 0 and "git push -u origin main" in done.stderr
+    assert git_out(remote, "for-each-ref") == ""
+
+
+def test_kill_during_embedded_sync(tmp_path: Path, two_machines: tuple[Path, Path]) -> None:
+    """Syncs killed at random while a colleague pushes code: every event arrives once, and
+    each machine's files follow the branch with its uncommitted work kept."""
+    first, second = two_machines
+    colleague = tmp_path / "colleague"
+    git(tmp_path, "clone", "-q", str(tmp_path / "remote.git"), str(colleague))
+    for machine in (first, second):
+        (machine / "app.py").write_text(f"print('unsaved, {machine.name}')\n")
+        (machine / "scratch.txt").write_text("untracked\n")
+    rng = random.Random(17)
+    runs = int(os.environ.get("CHRONICLE_SYNC_KILLS", "10"))
+    expected = ["r1.txt"]
+    for run in range(runs):
+        git(colleague, "pull", "-q", "--rebase")
+        commit_code(colleague, f"code{run}.py", f"x = {run}\n")
+        git(colleague, "push", "-q")
+        side = first if run % 2 else second
+        [path] = write_variants(tmp_path / "in", [run])
+        ingest(side / "archive", path, "shared" if run % 3 else f"own-{run % 2}")
+        expected.append(path.name)
+        process = subprocess.Popen([CHRONICLE, "sync", "--archive", str(side / "archive")],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0, 0.6))
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+    for machine in (first, second, first):
+        sync(machine / "archive")
+    assert git_out(first, "rev-parse", "main") == git_out(second, "rev-parse", "main")
+    names = []
+    for briefing in json.loads(chronicle("list", "--json", "--archive",
+                                         str(first / "archive")).stdout)["briefings"]:
+        log = json.loads(chronicle("log", briefing["id"], "--json", "--archive",
+                                   str(first / "archive")).stdout)
+        names += [Path(r["source"]).name for r in log["revisions"]]
+    assert sorted(names) == sorted(expected)  # nothing lost, nothing twice
+    for machine in (first, second):
+        assert git_out(machine, "status", "--porcelain") == "M app.py\n?? scratch.txt"
+        assert (machine / "app.py").read_text() == f"print('unsaved, {machine.name}')\n"
+        assert (machine / f"code{runs - 1}.py").read_text() == f"x = {runs - 1}\n"
+        verify = chronicle("verify", "--archive", str(machine / "archive"))
+        assert verify.returncode == 0, verify.stdout
