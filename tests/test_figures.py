@@ -102,6 +102,25 @@ def test_atacms_authorisation_has_no_figures() -> None:
 @pytest.mark.parametrize(
     ("sentence", "text", "kind", "value", "unit"),
     [
+        ("In all, 1.5m people fled.", "1.5m", "count", 1.5e6, None),
+        ("Yesterday 40m Americans voted.", "40m", "count", 4e7, None),
+        ("The plan saves 2m jobs.", "2m", "count", 2e6, None),
+        ("The wall is 3m tall.", "3m", "distance", 3.0, "m"),
+        ("She won the 100m final.", "100m", "distance", 100.0, "m"),
+        ("A 2m-high fence stands.", "2m", "distance", 2.0, "m"),
+        ("It rose 8.9m.", "8.9m", "distance", 8.9, "m"),
+    ],
+)
+def test_a_glued_m_is_millions_before_a_plural_noun(sentence: str, text: str, kind: str,
+                                                    value: float, unit: str | None) -> None:
+    """The British press's "1.5m people": millions; "3m tall", "the 100m final": metres."""
+    figure = only(sentence)
+    assert (figure.text, figure.kind, figure.value, figure.unit) == (text, kind, value, unit)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "text", "kind", "value", "unit"),
+    [
         ("The EU pledged €3bn in aid.", "€3bn", "money", 3e9, "EUR"),
         ("London sent £400m more.", "£400m", "money", 4e8, "GBP"),
         ("Japan gave US$ 5 million.", "US$ 5 million", "money", 5e6, "USD"),

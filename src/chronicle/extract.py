@@ -18,7 +18,7 @@ from .sentences import split_sentences
 # "4": the figure extractor of issue 11 (figures.FIGURES_VERSION "2"); "5": sentences and
 # structure of issue 10 (lower-case text split, short statement lines kept as paragraphs);
 # "6": claims record their nesting (parent) and table rows (labels).
-EXTRACTOR_VERSION = "6"
+EXTRACTOR_VERSION = "7"
 CURRENT_EXTRACTOR = Extractor(name="chronicle", version=EXTRACTOR_VERSION)
 
 _TITLE = (

@@ -240,6 +240,15 @@ _SPOKEN_POINT = re.compile(
 )
 _SCALE_WORD = re.compile(rf"(?i)[ \u00a0]+({_alternation(_SCALE_WORDS)})\b")
 _SCALE_ABBREVIATION = re.compile(r"([ \u00a0]?)(bln|bn|mln|mn|trn|tn|k|K|m|M|B|T)(?![A-Za-z0-9])")
+# "1.5m people", "40m Americans", "2.3m barrels": a glued "m" before a plural noun or a
+# capitalised word is millions (the British press's style); "3m tall", "the 100m final",
+# "2m-high" and "8.9m." stay metres.
+_MILLIONS_OF = re.compile(r"[ \u00a0]+(?:[A-Z][a-z]+s|[a-z]{2,}[a-rt-z]s|people|children|men"
+                          r"|women|staff|youth|cattle|sheep|livestock|poultry)\b(?![-'])")
+_METRE_CONTEXT = frozenset(
+    "tall high long wide deep away above below across thick apart short underground "
+    "freestyle butterfly backstroke breaststroke medley hurdles sprint race final dash relay "
+    "metres meters races heats sprints finals laps".split())
 _UNCERTAINTY = re.compile(r"[ ]?(?:±|\+/-|\+/−)[ ]?[0-9]+(?:\.[0-9]+)?")
 # "twenty-four (24) hours": the digits restate the words; one figure.
 _RESTATED = re.compile(r"[ \u00a0]?\(([0-9][0-9,.]{0,20})\)")
@@ -691,9 +700,19 @@ def _read_scale(s: str, q: _Quantity) -> None:
     if symbol in "kK" and "." in s[q.start:q.end - 2]:
         return  # "573.15K" is no thousands count; "2.5K" still is
     money_only = symbol in ("m", "B", "T") or (symbol == "M" and spaced)
-    if (money_only and q.currency is None) or (spaced and symbol in ("k", "K")):
+    if money_only and q.currency is None and not _millions_of(s, symbol, spaced, abbr.end()):
+        return
+    if spaced and symbol in ("k", "K"):
         return
     q.scale, q.end = _SCALE_ABBR[symbol], abbr.end()
+
+
+def _millions_of(s: str, symbol: str, spaced: bool, end: int) -> bool:
+    """Whether a glued "m" with no currency counts millions of the noun after it."""
+    if symbol != "m" or spaced:
+        return False
+    noun = _MILLIONS_OF.match(s, end)
+    return noun is not None and noun.group().strip().lower() not in _METRE_CONTEXT
 
 
 def _read_currency_suffix(s: str, q: _Quantity) -> bool:

@@ -30,7 +30,6 @@ from .problems import Problem
 from .publedger import LEDGER_REF, ledger_tip
 from .repository import ARCHIVE_CONFIG, git_here
 from .store import Archive, NewRevision
-from .views import revision_message
 
 ATTEMPTS = 20
 
@@ -208,6 +207,8 @@ def _integrate(archive: Archive, session: Session, ours: str, theirs: str,
     archive.ledger.replace(theirs, [c for c in unpublished
                                     if not is_ancestor(archive.repository, c, theirs)],
                            utc_now())
+    from .views import revision_message  # the aligner: only a sync that rebases needs it
+
     appended = archive.rebase_onto(session, local, theirs, their_ledger, revision_message)
     result.rebased += sum(1 for a in appended if a.status == "recorded")
     result.deduplicated += sum(1 for a in appended if a.status != "recorded")
