@@ -245,10 +245,11 @@ _SCALE_ABBREVIATION = re.compile(r"([ \u00a0]?)(bln|bn|mln|mn|trn|tn|k|K|m|M|B|T
 # "2m-high" and "8.9m." stay metres.
 _MILLIONS_OF = re.compile(r"[ \u00a0]+(?:[A-Z][a-z]+s|[a-z]{2,}[a-rt-z]s|people|children|men"
                           r"|women|staff|youth|cattle|sheep|livestock|poultry)\b(?![-'])")
-_METRE_CONTEXT = frozenset(
-    "tall high long wide deep away above below across thick apart short underground "
-    "freestyle butterfly backstroke breaststroke medley hurdles sprint race final dash relay "
-    "metres meters races heats sprints finals laps".split())
+_METRE_CONTEXT = frozenset((
+    "tall", "high", "long", "wide", "deep", "away", "above", "below", "across", "thick",
+    "apart", "short", "underground", "freestyle", "butterfly", "backstroke", "breaststroke",
+    "medley", "hurdles", "sprint", "race", "final", "dash", "relay", "metres", "meters",
+    "races", "heats", "sprints", "finals", "laps"))
 _UNCERTAINTY = re.compile(r"[ ]?(?:±|\+/-|\+/−)[ ]?[0-9]+(?:\.[0-9]+)?")
 # "twenty-four (24) hours": the digits restate the words; one figure.
 _RESTATED = re.compile(r"[ \u00a0]?\(([0-9][0-9,.]{0,20})\)")
