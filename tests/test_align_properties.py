@@ -8,6 +8,7 @@ import itertools
 import re
 from pathlib import Path
 
+import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -199,6 +200,7 @@ def test_alignment_of_many_repeats_is_positional() -> None:
     assert len(found.pairs) == 4 and len(found.removed) == 2 and found.added == []
 
 
+@pytest.mark.slow
 def test_a_synthetic_revision_of_a_thousand_sentences_is_told_exactly() -> None:
     """benchmarks/bench_align.py's generator edits 1,000 sentences (reworded, removed, added,
     split, merged, figures changed, paragraphs moved) and counts what it did: the diff

@@ -7,6 +7,7 @@ import re
 import textwrap
 from pathlib import Path
 
+import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -67,6 +68,7 @@ def test_rewrapped_lines_change_nothing(width: int) -> None:
 NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None)
 @given(st.data())
 def test_changing_one_figure_reports_exactly_that_change(data: st.DataObject) -> None:

@@ -88,6 +88,7 @@ def test_canonical_bytes_are_what_jq_prints(values: list[Any]) -> None:
     assert [canonical_bytes(v) for v in values] == lines
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(json_values)
 def test_the_fast_encoders_give_the_reference_bytes(value: Any) -> None:
@@ -208,6 +209,7 @@ def test_a_v1_revision_document_is_accepted_as_input(frozen_archive: Path, archi
 
 
 # ----- 4. the frozen archive of 0.1.0 ------------------------------------------------------------
+@pytest.mark.slow
 def test_the_frozen_archive_verifies_validates_and_replays(frozen_archive: Path) -> None:
     verify = cli("verify", "--archive", str(frozen_archive), "--json")
     assert verify.exit_code == 0, verify.output
@@ -347,6 +349,7 @@ def _newer_event(archive: Path) -> Path:
     ("log", "nato-ukraine"), ("show", "nato-ukraine"), ("diff", "nato-ukraine"),
     ("ingest", str(REVISIONS[0]), "-b", "nato-ukraine"), ("verify",), ("validate",),
 ])
+@pytest.mark.slow
 def test_an_event_from_a_newer_chronicle_is_refused(example_archive: Path,
                                                     command: tuple[str, ...]) -> None:
     newer = _newer_event(example_archive)
@@ -376,6 +379,7 @@ def test_a_revision_file_from_a_newer_chronicle_is_refused(archive: Path, tmp_pa
     assert snapshot(archive) == before
 
 
+@pytest.mark.slow
 def test_re_deriving_a_revision_from_its_stored_text_gives_it_back(tmp_path: Path) -> None:
     """What derive.py reads again (headline, key points and their nesting, headings,
     paragraphs, table rows, block quotes, sources) is enough to derive every claim, quote

@@ -47,6 +47,7 @@ def test_a_pool_stores_what_one_process_stores(tmp_path: Path) -> None:
     assert runs["1"] == runs["2"]
 
 
+@pytest.mark.slow
 def test_the_first_bad_file_in_order_is_the_error(tmp_path: Path) -> None:
     tree = _tree(tmp_path / "tree", 3, 8)
     (tree / "bulk-1" / "v00103.txt").write_bytes(b"\x00binary")

@@ -142,6 +142,7 @@ def test_dash_h_is_help_everywhere(command: str) -> None:
     assert "Exit codes:" in cli("-h").stdout
 
 
+@pytest.mark.slow
 def test_no_color_drops_bold_underline_and_dim(example_archive: Path) -> None:
     args = ("show", "nato-ukraine", "--archive", str(example_archive))
     styled = run_chronicle(*args, env={"FORCE_COLOR": "1", "NO_COLOR": ""})

@@ -97,6 +97,7 @@ def test_four_concurrent_writers(tmp_path: Path) -> None:
     assert json.loads(verify.stdout)["checked"] == 24
 
 
+@pytest.mark.slow
 def test_an_embedded_archive_in_a_linked_worktree(tmp_path: Path) -> None:
     """`git worktree add`: the worktree's git directory holds only its HEAD and index;
     appends there are commits on the worktree's branch, read and verified in both places."""
@@ -121,6 +122,7 @@ def test_an_embedded_archive_in_a_linked_worktree(tmp_path: Path) -> None:
     assert fsck_problems(project) == []
 
 
+@pytest.mark.slow
 def test_every_branch_keeps_a_ledger_of_its_own(tmp_path: Path) -> None:
     """A new branch (a plain checkout -b or a second worktree) is adopted at its first
     append, a detached HEAD verifies without a ledger, and a branch's own lost ledger is
@@ -263,6 +265,7 @@ def test_an_embedded_archive_refuses_appends_mid_merge(tmp_path: Path) -> None:
 
 
 # ----- this repository's own archive, its hooks and the CI recipe ---------------------------
+@pytest.mark.slow
 def test_this_repositorys_archive_holds_the_example_and_verifies() -> None:
     archive = ROOT / "archive"
     listed = json.loads(run_chronicle("list", "--json", "--archive", str(archive)).stdout)

@@ -63,6 +63,7 @@ def _fast_ok(document: Any) -> bool:
     return _fast_event_validator()(document)
 
 
+@pytest.mark.slow
 def test_jsonschema_rs_and_jsonschema_agree_on_events(example_archive: Path) -> None:
     events = sorted(example_archive.glob("briefings/*/*/*.json"))
     documents = [json.loads(p.read_text()) for p in events]

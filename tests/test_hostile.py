@@ -90,6 +90,7 @@ def test_not_utf8(seeded: Path, tmp_path: Path) -> None:
              message=f"{latin}: not UTF-8 text (invalid byte 0xe9 at offset 3)")
 
 
+@pytest.mark.slow
 def test_a_200_mb_file_is_refused_without_reading_it(seeded: Path, tmp_path: Path) -> None:
     big = tmp_path / "big.txt"
     with big.open("wb") as handle:  # sparse: 200 MB that take no disk
@@ -109,6 +110,7 @@ def test_a_200_mb_file_is_refused_without_reading_it(seeded: Path, tmp_path: Pat
              message=f"{small}: larger than the 100-byte limit (raise it with --max-bytes)")
 
 
+@pytest.mark.slow
 def test_an_endless_file_or_stdin_is_read_only_up_to_the_limit(seeded: Path) -> None:
     """/dev/zero never ends: finishing at all proves chronicle stops at --max-bytes."""
     before = Untouched(seeded)
@@ -159,6 +161,7 @@ def test_deeply_nested_json(seeded: Path, tmp_path: Path) -> None:
              message=f"{just_over}: JSON is nested deeper than 64 levels")
 
 
+@pytest.mark.slow
 def test_huge_json_is_refused_quickly(seeded: Path, tmp_path: Path) -> None:
     """10 MB of wrong items: millions of schema errors, reported as the first and 'more'."""
     huge = tmp_path / "huge.json"
@@ -233,6 +236,7 @@ BAD_IDS = ["../x", "x/../../etc", "/abs", "a..b", "x.lock", "main@{1}", "@{", "a
            "a-", "a--b", "é", "x" * 65, ".hidden", "refs/heads/main", "HEAD~1", "a:b", "*", "?"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("briefing", BAD_IDS)
 def test_bad_briefing_ids(seeded: Path, briefing: str) -> None:
     rejected(seeded, str(REVISIONS[0]), f"--briefing={briefing}", code=3,
@@ -380,6 +384,7 @@ def test_readers_on_random_bytes(fmt: str, data: bytes) -> None:
     must_only_raise_chronicle_errors(data, fmt)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", FORMATS)
 @FUZZ
 @given(text=st.one_of(BRIEFING_LIKE, st.text(max_size=300)))

@@ -45,6 +45,7 @@ def write(tmp_path: Path, name: str) -> Path:
     return path
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", list(EXPECTED))
 def test_ingest_refuses_a_revision_that_would_break_later_commands(example_archive: Path,
                                                                    tmp_path: Path,
@@ -81,12 +82,14 @@ def test_extreme_but_valid_values_are_kept(archive: Path, tmp_path: Path, name: 
         assert result.exit_code == 0, (command, result.stderr)
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(random_revisions)
 def test_every_coherent_revision_holds_the_invariants(revision: Revision) -> None:
     assert revision_problems(revision) == []
 
 
+@pytest.mark.slow
 @settings(max_examples=100, deadline=None)
 @given(raw_revisions)
 def test_the_check_never_raises_and_finds_broken_ids(revision: Revision) -> None:

@@ -33,11 +33,13 @@ def grows_linearly(make: Callable[[int], object], size: int) -> bool:
     return large <= 24 * small + 0.05
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("unit", SHAPES)
 def test_sentence_splitting_is_linear(unit: str) -> None:
     assert grows_linearly(lambda n: split_sentences(unit * (n // len(unit))), 4_000)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("unit", SHAPES)
 def test_parsing_is_linear(unit: str) -> None:
     def parse(n: int) -> object:
@@ -71,6 +73,7 @@ def test_a_markdown_quotes_speaker_is_linear(unit: str) -> None:
     assert grows_linearly(parse, 4_000)
 
 
+@pytest.mark.slow
 def test_diffing_thousands_of_sources_is_linear() -> None:
     def diff(n: int) -> object:
         def markdown(shift: int) -> bytes:

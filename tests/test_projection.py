@@ -43,6 +43,7 @@ plans = st.tuples(st.lists(appends, min_size=5, max_size=14),
                   st.sets(st.integers(0, 13), max_size=3))  # compare before
 
 
+@pytest.mark.slow
 @settings(max_examples=20, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(configuration=st.sampled_from(CONFIGURATIONS), plan=plans)
@@ -111,6 +112,7 @@ def test_appends_one_by_one_walk_on_from_the_stored_rows(tmp_path: Path) -> None
     assert differences(archive) == []
 
 
+@pytest.mark.slow
 def test_an_append_updates_it_in_place(kept: Archive) -> None:
     assert meta_of(kept)["tip"] == kept.head()
     assert (projection_file(kept).parent / "projection.sqlite").is_file()
@@ -127,6 +129,7 @@ def test_it_lives_where_git_ignores_it(kept: Archive) -> None:
     assert projection_file(kept).parent == kept.path / ".chronicle"
 
 
+@pytest.mark.slow
 def test_appends_it_was_not_told_of_are_caught_up(kept: Archive) -> None:
     plain = Archive(kept.path)  # no observer: the store alone
     fill(plain, "floods", [4, 5])
@@ -137,6 +140,7 @@ def test_appends_it_was_not_told_of_are_caught_up(kept: Archive) -> None:
     assert differences(kept) == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("damage", ["missing", "not a database", "older format",
                                     "other extractor", "other code", "copied from elsewhere"])
 def test_it_is_rebuilt_when_it_cannot_be_trusted(kept: Archive, damage: str) -> None:
@@ -166,6 +170,7 @@ def test_it_is_rebuilt_when_it_cannot_be_trusted(kept: Archive, damage: str) -> 
     assert differences(kept) == []
 
 
+@pytest.mark.slow
 def test_a_rewritten_briefing_is_built_again(kept: Archive, tmp_path: Path) -> None:
     """The branch moved to a history where a briefing's events differ (a sync's rebase,
     a reset): its rows follow the events, not the old rows."""
@@ -182,6 +187,7 @@ def test_a_rewritten_briefing_is_built_again(kept: Archive, tmp_path: Path) -> N
     assert differences(fresh) == []
 
 
+@pytest.mark.slow
 def test_briefings_that_mix_extractors_compare_like_with_like(kept: Archive) -> None:
     fill(kept, "older", [1, 2], extractor="3")  # as recorded: one extractor did both
     assert differences(kept) == []
@@ -233,6 +239,7 @@ def test_an_unreadable_briefing_is_reported_by_its_events(tmp_path: Path) -> Non
     db.close()
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not can_mount_read_only(), reason="root here may not mount read-only")
 def test_without_write_access_commands_answer_from_the_events(kept: Archive) -> None:
     shutil.rmtree(kept.path / ".chronicle", ignore_errors=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -176,6 +177,7 @@ Parliament approved the package on **Tuesday**. Critics called it rushed.
     ]
 
 
+@pytest.mark.slow
 def test_parsing_is_deterministic_across_processes() -> None:
     """Idempotent ingest needs the same bytes from the same input, whatever the hash seed."""
     from conftest import run_chronicle

@@ -45,6 +45,7 @@ def results() -> tuple[ModuleType, list[object]]:
     return module, module.score_all(jobs=2)
 
 
+@pytest.mark.slow
 def test_every_pair_is_scored(results: tuple[ModuleType, list[object]]) -> None:
     _, found = results
     folders = [p for p in (EVAL / "realpairs").iterdir() if (p / "expected.json").is_file()]
@@ -72,8 +73,8 @@ def test_controls_report_no_figure_at_all(results: tuple[ModuleType, list[object
             assert result.figure_entries == [], (result.pair, result.figure_entries)
 
 
-@pytest.mark.skipif(shutil.which("git") is None, reason="the CLI needs git")
 @pytest.mark.slow
+@pytest.mark.skipif(shutil.which("git") is None, reason="the CLI needs git")
 def test_shipped_scorer_runs_the_real_executable() -> None:
     chronicle = Path(sys.executable).parent / "chronicle"
     pairs = ["wiki-haemophilia", "fomc-2014-03-19-to-04-30"]

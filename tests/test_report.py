@@ -87,10 +87,10 @@ def test_number_formatting() -> None:
 BROWSER_REQUIRED = os.environ.get("CHRONICLE_REQUIRE_BROWSER") == "1"  # set by .ci/run in CI
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not CHROMIUM.exists() and not BROWSER_REQUIRED,
                     reason="/usr/bin/chromium is not installed (apt-get install -y chromium); "
                     "the browser check of the report needs it")
-@pytest.mark.slow
 def test_report_renders_in_headless_chromium(example_archive: Path, tmp_path: Path) -> None:
     from playwright.sync_api import sync_playwright
 
@@ -134,6 +134,7 @@ def test_report_renders_in_headless_chromium(example_archive: Path, tmp_path: Pa
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20_000
 
 
+@pytest.mark.slow
 def test_terminal_manners(example_archive: Path) -> None:
     from importlib.metadata import version
 
@@ -154,6 +155,7 @@ def test_terminal_manners(example_archive: Path) -> None:
 
 
 # ----- hostile figures (issue 12 items 7 and 13) -------------------------------------------
+@pytest.mark.slow
 def test_a_one_ulp_change_does_not_hang_the_report(archive: Path, tmp_path: Path) -> None:
     """'2 percent' -> '2.0000000000000004 percent' made nice_ticks loop for ever (+80 MB/s).
     Run in a real process with a deadline, so a hang fails instead of stalling the suite."""

@@ -11,6 +11,7 @@ import json
 import unicodedata
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -22,6 +23,7 @@ ATTACK = ("\\[/x] [link=https://evil.example]live[/link] [conceal]hidden[/concea
 RAW_CONTROLS = ("\x1b", "\x07", "\x9b", "\u202e", "\u200b")
 
 
+@pytest.mark.slow
 def test_hidden_class_covers_every_control_and_format_character() -> None:
     wanted = {c for c in range(0x110000)
               if unicodedata.category(chr(c)) in ("Cc", "Cf", "Zl", "Zp", "Cs")}
@@ -79,6 +81,7 @@ def test_markup_in_a_briefing_is_printed_as_text(archive: Path, tmp_path: Path) 
     assert parsed.exit_code == 0 and "[conceal]hidden[/conceal]" in parsed.stdout
 
 
+@pytest.mark.slow
 def test_no_live_hyperlink_on_a_real_terminal(archive: Path, tmp_path: Path) -> None:
     """With colours forced on (as on a terminal), the markup still makes no OSC 8 link."""
     paths = write_pair(tmp_path / "in", f"# Head\n\nText {ATTACK}.\n", f"# Head\n\nTxt {ATTACK}.\n")
@@ -138,6 +141,7 @@ def test_a_bidi_or_zero_width_edit_is_visible_in_diff(archive: Path, tmp_path: P
         assert len(edited) == 2 and edited[0].split("~ ")[-1] != edited[1].split("→ ")[-1]
 
 
+@pytest.mark.slow
 def test_a_file_name_with_escapes_is_shown_in_messages(archive: Path, tmp_path: Path) -> None:
     name = tmp_path / "\x1b[2Jr1.txt"
     name.write_text("# Head\n\nText.\n", "utf-8")

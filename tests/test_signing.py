@@ -8,6 +8,7 @@ import json
 import subprocess
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -57,6 +58,7 @@ def verify_json(archive: Path) -> tuple[int, dict[str, object]]:
     return result.returncode, json.loads(result.stdout)
 
 
+@pytest.mark.slow
 def test_signed_appends_are_checked_by_git_and_reported_by_verify(bare_archive: Path,
                                                                     tmp_path: Path) -> None:
     alice = ssh_key(tmp_path / "keys", "alice")
@@ -80,6 +82,7 @@ def test_signed_appends_are_checked_by_git_and_reported_by_verify(bare_archive: 
     assert f"2 by {fingerprint(alice)} (alice@example.org)" in text
 
 
+@pytest.mark.slow
 def test_a_required_signature_missing_or_by_an_unknown_key_is_a_problem(
         bare_archive: Path, tmp_path: Path) -> None:
     alice, mallory = ssh_key(tmp_path / "keys", "alice"), ssh_key(tmp_path / "keys", "mallory")
@@ -100,6 +103,7 @@ def test_a_required_signature_missing_or_by_an_unknown_key_is_a_problem(
     assert fingerprint(mallory) in messages and "does not allow for git" in messages
 
 
+@pytest.mark.slow
 def test_a_signature_copied_onto_another_commit_is_named(bare_archive: Path,
                                                          tmp_path: Path) -> None:
     sign_with(bare_archive, ssh_key(tmp_path / "keys", "alice"))
@@ -147,6 +151,7 @@ def test_a_signature_comes_back_off_exactly(headers: bytes, message: bytes,
     assert found == signature.strip() + b"\n"
 
 
+@pytest.mark.slow
 def test_two_signature_headers_are_refused_as_git_refuses_them(bare_archive: Path,
                                                               tmp_path: Path) -> None:
     sign_with(bare_archive, ssh_key(tmp_path / "keys", "alice"))
@@ -159,6 +164,7 @@ def test_two_signature_headers_are_refused_as_git_refuses_them(bare_archive: Pat
     assert event.problem is not None and "more than one signature" in event.problem
 
 
+@pytest.mark.slow
 def test_a_signing_program_that_cannot_run_is_one_line(bare_archive: Path,
                                                        tmp_path: Path) -> None:
     sign_with(bare_archive, ssh_key(tmp_path / "keys", "alice"))
@@ -174,6 +180,7 @@ def test_a_signing_program_that_cannot_run_is_one_line(bare_archive: Path,
     assert result.returncode == 4 and "gave no verdict" in result.stderr
 
 
+@pytest.mark.slow
 def test_a_bare_boolean_setting_is_true_as_git_reads_it(bare_archive: Path,
                                                         tmp_path: Path) -> None:
     ingest(bare_archive, REVISIONS[0])  # unsigned
@@ -183,6 +190,7 @@ def test_a_bare_boolean_setting_is_true_as_git_reads_it(bare_archive: Path,
     assert code == 1 and {p["kind"] for p in report["problems"]} == {"unsigned"}  # type: ignore[index]
 
 
+@pytest.mark.slow
 def test_a_revoked_key_is_not_an_allowed_signer(bare_archive: Path, tmp_path: Path) -> None:
     alice = ssh_key(tmp_path / "keys", "alice")
     sign_with(bare_archive, alice)

@@ -93,6 +93,7 @@ def test_a_branch_moved_under_the_lock_is_never_overwritten(store: Archive,
     assert not lock_is_held(store.path)
 
 
+@pytest.mark.slow
 def test_every_reader_agrees(store: Archive, tmp_path: Path) -> None:
     """Event reads, the whole-archive read, the history walk, the ledger and review see the
     same events, with the same bytes."""

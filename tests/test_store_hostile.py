@@ -163,6 +163,7 @@ def test_a_dot_dot_tree_entry_is_reported_as_tampering(example_archive: Path) ->
     assert any(p["where"].startswith("evil") for p in problems), problems
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not can_mount_read_only(), reason="root here may not mount read-only")
 def test_a_read_only_archive_reads_and_refuses_writes_in_one_line(example_archive: Path) -> None:
     before = snapshot(example_archive)
@@ -181,6 +182,7 @@ def test_a_read_only_archive_reads_and_refuses_writes_in_one_line(example_archiv
     assert snapshot(example_archive) == before
 
 
+@pytest.mark.slow
 def test_a_full_disk_refuses_the_append_and_reads_go_on(example_archive: Path,
                                                         tmp_path: Path) -> None:
     """ENOSPC for real (issue 12 items 14, 15): the archive on a full tmpfs. The append is one

@@ -225,6 +225,7 @@ def test_inserted_event_that_is_otherwise_perfect(archive: Path) -> None:
     assert cli("log", "alpha", "--archive", str(archive)).exit_code == 0
 
 
+@pytest.mark.slow
 def test_merge_commit_forking_the_chain(archive: Path) -> None:
     git(archive, "checkout", "-q", "-b", "side", "main~1")
     (archive / "notes.txt").write_text("side\n")
@@ -257,6 +258,7 @@ def forged_chain(archive: Path) -> dict[str, bytes]:
     return changes
 
 
+@pytest.mark.slow
 def test_rewritten_history(archive: Path, tmp_path: Path) -> None:
     recorded = {(b, s): commit_of(archive, b, s) for b, s in
                 (("alpha", 2), ("alpha", 3), ("alpha", 4), ("beta", 1), ("beta", 2))}
@@ -285,6 +287,7 @@ def rewrite_problems(recorded: dict[tuple[str, int], str],
     return expected
 
 
+@pytest.mark.slow
 def test_rewritten_history_and_deleted_ledger(archive: Path, tmp_path: Path) -> None:
     """A consistent rewrite plus a deleted ledger: the ledger is missing, and the published
     ledger (refs/chronicle/ledger, which travels with the archive) still tells what was
@@ -309,6 +312,7 @@ def test_rewritten_history_and_deleted_ledger(archive: Path, tmp_path: Path) -> 
     assert verify(archive) == (0, [])
 
 
+@pytest.mark.slow
 def test_a_clone_has_no_ledger_and_adopts_its_history_on_first_write(
     pristine: Path, tmp_path: Path
 ) -> None:
@@ -350,6 +354,7 @@ def test_corrupt_ledger_line(archive: Path) -> None:
                                 None)}
 
 
+@pytest.mark.slow
 def test_text_report_names_briefing_sequence_file_and_commit(archive: Path) -> None:
     r2 = path_of("alpha", 2)
     (archive / r2).write_bytes(encode(with_headline(read_event(archive, "alpha", 2), "Forged",

@@ -257,6 +257,7 @@ def statuses(poll: dict[str, object]) -> dict[str, str]:
     return {e["url"]: e["status"] for e in poll["entries"]}  # type: ignore[attr-defined]
 
 
+@pytest.mark.slow
 def test_watch_records_only_changed_pages_with_conditional_requests(
     site: Site, archive: Path
 ) -> None:

@@ -112,6 +112,7 @@ def test_on_the_public_pages_chronicle_keeps_as_much_as_trafilatura() -> None:
     assert news["chronicle"]["headline_accuracy"] >= 0.9
 
 
+@pytest.mark.slow
 def test_parse_of_a_page_loads_no_store_and_no_diff_machinery(tmp_path: Path) -> None:
     """`chronicle parse page.html` starts fast: git, the store and the aligner stay out."""
     import subprocess
