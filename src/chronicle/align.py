@@ -29,6 +29,7 @@ which NewsEdits does not do at all, figures are matched by what they measure
 
 from __future__ import annotations
 
+import weakref
 from collections import defaultdict
 from collections.abc import Sequence
 
@@ -43,7 +44,28 @@ __all__ = ["Alignment", "align_items", "align_quotes", "align_revisions", "figur
            "figure_restated"]
 
 
+# An alignment is a function of its two revisions, and an append aligns the same pair twice:
+# for the commit message, then for the read model's rows. Each revision object keeps its
+# latest alignment here (by identity; revisions are not changed once built) while it lives.
+_ALIGNED: dict[int, tuple[weakref.ref[Revision], weakref.ref[Revision], Alignment]] = {}
+
+
 def align_revisions(before: Revision, after: Revision) -> Alignment:
+    """Which claim, key point, quote and figure of ``before`` is which of ``after``."""
+    known = _ALIGNED.get(id(after))
+    if known is not None and known[0]() is before and known[1]() is after:
+        return known[2]
+    found = _align(before, after)
+    key = id(after)
+
+    def forget(_gone: weakref.ref[Revision]) -> None:
+        _ALIGNED.pop(key, None)
+
+    _ALIGNED[key] = (weakref.ref(before), weakref.ref(after, forget), found)
+    return found
+
+
+def _align(before: Revision, after: Revision) -> Alignment:
     figures_b = _figures_by_item(before)
     figures_a = _figures_by_item(after)
     sections_b = {c.id: c.section for c in before.claims}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from .model import Claim, Figure, Quote
 
@@ -74,3 +74,7 @@ class Alignment:
     figures: list[tuple[Figure, Figure]] = field(default_factory=list)
     figures_added: list[Figure] = field(default_factory=list)
     figures_removed: list[Figure] = field(default_factory=list)
+    # the diffs made from it (views.diff_from_alignment), so that the commit message and
+    # the read model of one append share one
+    diffs: dict[tuple[str, tuple[int, int], int, int], Any] = field(
+        default_factory=dict, compare=False, repr=False)

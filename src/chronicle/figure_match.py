@@ -165,12 +165,12 @@ def _within(texts_b: list[str], figs_b: list[list[Figure]], texts_a: list[str],
             figs_a: list[list[Figure]], result: _Result) -> None:
     if not any(figs_b) and not any(figs_a):
         return
-    tb, ta = _tokens(texts_b, figs_b), _tokens(texts_a, figs_a)
     if len(texts_b) == len(texts_a) == 1 and identity_key(texts_b[0]) == identity_key(
         texts_a[0]
     ) and len(figs_b[0]) == len(figs_a[0]):
         result.pairs += list(zip(figs_b[0], figs_a[0], strict=True))  # the same sentence
         return
+    tb, ta = _tokens(texts_b, figs_b), _tokens(texts_a, figs_a)
     local = _Result()
     left_b: list[_Fig] = []
     left_a: list[_Fig] = []

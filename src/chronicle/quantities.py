@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .model import Figure
 from .units import base_range
@@ -45,11 +46,30 @@ class Quantity:
 
 
 def base_quantity(figure: Figure) -> Quantity:
-    if figure.kind == "date":
-        return Quantity("date", figure.value, figure.value_max, figure.date)
-    if figure.kind in ("count", "number") and figure.unit is None:
-        return Quantity("number", figure.value, figure.value_max)
-    dimension, low, high = base_range(figure)
+    """The quantity a figure states (from what it measures: value, range, unit, kind,
+    noun and date; cached, as the aligner asks it of each figure many times)."""
+    return _quantity(figure.value, figure.value_max, figure.unit, figure.kind, figure.noun,
+                     figure.date)
+
+
+@dataclass(frozen=True)
+class _Measure:
+    value: float
+    value_max: float | None
+    unit: str | None
+    kind: str
+    noun: str | None
+    date: str | None
+
+
+@lru_cache(maxsize=1 << 16)
+def _quantity(value: float, value_max: float | None, unit: str | None, kind: str,
+              noun: str | None, date: str | None) -> Quantity:
+    if kind == "date":
+        return Quantity("date", value, value_max, date)
+    if kind in ("count", "number") and unit is None:
+        return Quantity("number", value, value_max)
+    dimension, low, high = base_range(_Measure(value, value_max, unit, kind, noun, date))
     return Quantity(dimension, low, high)
 
 

@@ -64,6 +64,17 @@ def diff_revisions(
 def diff_from_alignment(
     briefing: str, before: Revision, after: Revision, numbers: tuple[int, int], found: Alignment
 ) -> Diff:
+    """The diff of two revisions from their alignment (made once per alignment)."""
+    key = (briefing, numbers, id(before), id(after))
+    known: Diff | None = found.diffs.get(key)
+    if known is None:
+        known = found.diffs[key] = _diff_of(briefing, before, after, numbers, found)
+    return known
+
+
+def _diff_of(
+    briefing: str, before: Revision, after: Revision, numbers: tuple[int, int], found: Alignment
+) -> Diff:
     quotes = _quote_changes(found.quotes)
     # A claim whose only news is who is quoted in it: the quote's speaker change says it.
     attributed = {c.after.claim for c in quotes.changed if c.fields == ("speaker",)}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _STOP_TEXT = (
     "a an the and or but nor of to in on at by for with from as into onto over under about "
@@ -24,22 +25,31 @@ _IDENTITY = re.compile(rf"[^\W_]+|[{_INVISIBLE}]")
 _WORDING = re.compile(rf"[^\W_]+|#|[{_INVISIBLE}]")
 
 
-def words(text: str) -> list[str]:
+# The keys are cached: a fold aligns each revision twice (with the one before and the one
+# after), and most of a revision's sentences are those of the one before.
+_CACHED = 1 << 16
+
+
+@lru_cache(maxsize=_CACHED)
+def words(text: str) -> tuple[str, ...]:
     """The words (letters and digits) of a text, in case-folded form."""
-    return _WORD.findall(text.casefold())
+    return tuple(_WORD.findall(text.casefold()))
 
 
+@lru_cache(maxsize=_CACHED)
 def normal_text(text: str) -> str:
     """Case, quote marks, dashes and spacing set aside: what a reader compares."""
     return " ".join(text.translate(_QUOTES).casefold().split())
 
 
+@lru_cache(maxsize=_CACHED)
 def identity_key(text: str) -> str:
     """Letters, digits and invisible characters: texts equal under this key differ at most
     in punctuation, case and spacing."""
     return "".join(_IDENTITY.findall(text.casefold()))
 
 
+@lru_cache(maxsize=_CACHED)
 def wording(masked: str) -> str:
     """The letters and digits of a masked text and where its figures stand: a figure added
     is wording, punctuation ('9,400' -> '9400') is not."""
