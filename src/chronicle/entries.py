@@ -24,7 +24,11 @@ class LogEntry:
 
 @dataclass
 class FigurePoint:
+    """The figure as revisions ``sequence`` to ``until`` show it, unchanged: the same text,
+    value and unit in the same claim (``claim``: that claim's text)."""
+
     sequence: int
+    until: int
     text: str
     value: float
     value_max: float | None
@@ -35,16 +39,35 @@ class FigurePoint:
 
 @dataclass
 class FigureThread:
-    """One figure followed across revisions: its value wherever it appears."""
+    """One figure followed across revisions: its value wherever it appears, one point per
+    run of consecutive revisions that show it unchanged."""
 
     label: str
     kind: str
     noun: str | None
     points: list[FigurePoint] = field(default_factory=list)
+    last_key: tuple[Any, ...] | None = field(default=None, repr=False, compare=False)
+
+    def see(self, sequence: int, text: str, value: float, value_max: float | None,
+            unit: str | None, qualifier: str | None, claim_id: str) -> FigurePoint | None:
+        """Note the figure as revision ``sequence`` shows it. It extends the last point if
+        that ran to the revision before with the same text, value, unit, qualifier and
+        claim; else a new point is added and returned, for the caller to give its claim's
+        text."""
+        key = (text, value, value_max, unit, qualifier, claim_id)
+        last = self.points[-1] if self.points else None
+        if last is not None and last.until == sequence - 1 and key == self.last_key:
+            last.until = sequence
+            return None
+        self.last_key = key
+        point = FigurePoint(sequence, sequence, text, value, value_max, unit, qualifier, "")
+        self.points.append(point)
+        return point
 
     def as_dict(self) -> dict[str, Any]:
         # by hand: dataclasses.asdict deep-copies every value (seconds for 4,000 revisions)
-        return {**vars(self), "points": [dict(vars(p)) for p in self.points]}
+        return {"label": self.label, "kind": self.kind, "noun": self.noun,
+                "points": [dict(vars(p)) for p in self.points]}
 
     def mentions(self, needle: str) -> bool:
         """Whether the figure itself (text, unit, noun, kind) contains ``needle``."""

@@ -344,7 +344,7 @@ def timeline_lines(briefing: str, threads: Sequence[FigureThread]) -> list[str]:
         return [f"{escape(briefing)}: no matching figures"]
     lines = []
     for thread in threads:
-        points = ", ".join(f"r{p.sequence} {escape(p.text)}" for p in thread.points)
+        points = ", ".join(f"{span} {escape(text)}" for span, text in _shown_runs(thread))
         changed = len({(p.value, p.value_max, p.qualifier) for p in thread.points}) > 1
         mark = "[yellow]~[/yellow]" if changed else " "
         lines.append(
@@ -352,6 +352,18 @@ def timeline_lines(briefing: str, threads: Sequence[FigureThread]) -> list[str]:
             f"{points}"
         )
     return lines
+
+
+def _shown_runs(thread: FigureThread) -> list[tuple[str, str]]:
+    """('r2-r40', '$61.4 billion') per run of revisions showing the figure's same text (a
+    reworded claim around an unchanged figure does not break the run here)."""
+    runs: list[list[Any]] = []
+    for point in thread.points:
+        if runs and runs[-1][2] == point.text and runs[-1][1] == point.sequence - 1:
+            runs[-1][1] = point.until
+        else:
+            runs.append([point.sequence, point.until, point.text])
+    return [(f"r{a}" if a == b else f"r{a}-r{b}", text) for a, b, text in runs]
 
 
 def blame_lines(lines: Sequence[BlameLine]) -> list[str]:

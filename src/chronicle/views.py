@@ -376,11 +376,12 @@ def figure_timeline(states: list[RevisionState], needle: str | None = None) -> l
         thread = FigureThread(
             figure_context(first.claim_text, first.figure), first.figure.kind, first.figure.noun
         )
-        thread.points = [
-            FigurePoint(p.sequence, p.figure.text, p.figure.value, p.figure.value_max,
-                        p.figure.unit, p.figure.qualifier, p.claim_text)
-            for p in series.points
-        ]
+        for p in series.points:
+            figure = p.figure
+            point = thread.see(p.sequence, figure.text, figure.value, figure.value_max,
+                               figure.unit, figure.qualifier, figure.claim)
+            if point is not None:
+                point.claim = p.claim_text
         threads.append(thread)
     if needle is None:
         return threads

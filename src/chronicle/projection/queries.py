@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import UnknownRevision
 
 if TYPE_CHECKING:
-    from ..entries import BlameLine, FigureThread, LogEntry
+    from ..entries import BlameLine, FigurePoint, FigureThread, LogEntry
     from ..report import ReportData
 
 
@@ -41,28 +41,41 @@ def log_entries(db: sqlite3.Connection, briefing: str) -> list[LogEntry]:
 def figure_threads(db: sqlite3.Connection, briefing: str,
                    needle: str | None = None) -> list[FigureThread]:
     """Every figure lineage with its value at each revision where it appears."""
-    from ..entries import FigurePoint, FigureThread
+    from ..entries import FigureThread
 
     threads: dict[str, FigureThread] = {}
     for lineage, label, kind, noun in db.execute(
             "SELECT lineage, label, kind, noun FROM figure_lineages WHERE briefing = ? "
             "ORDER BY first_sequence, first_position", (briefing,)):
         threads[lineage] = FigureThread(label, kind, noun)
-    points = db.execute(
-        "SELECT f.lineage, f.sequence, f.text, f.value, f.value_max, f.unit, f.qualifier, "
-        "coalesce(q.text, c.text, '') FROM figures AS f "
-        "LEFT JOIN quotes AS q ON q.briefing = f.briefing AND q.sequence = f.sequence "
-        "AND q.id = f.claim "
-        "LEFT JOIN claims AS c ON c.briefing = f.briefing AND c.sequence = f.sequence "
-        "AND c.id = f.claim "
-        "WHERE f.briefing = ? ORDER BY f.sequence, f.position", (briefing,))
-    for lineage, *point in points:
-        threads[lineage].points.append(FigurePoint(*point))
+    started: list[tuple[FigurePoint, int, str]] = []  # points and where their claim is
+    for lineage, sequence, text, value, value_max, unit, qualifier, claim in db.execute(
+            "SELECT lineage, sequence, text, value, value_max, unit, qualifier, claim "
+            "FROM figures WHERE briefing = ? ORDER BY sequence, position", (briefing,)):
+        point = threads[lineage].see(sequence, text, value, value_max, unit, qualifier, claim)
+        if point is not None:
+            started.append((point, sequence, claim))
+    _claim_texts(db, briefing, started)
     found = list(threads.values())
     if needle is None:
         return found
     return [t for t in found if t.mentions(needle)] or [
         t for t in found if t.mentioned_near(needle)]
+
+
+def _claim_texts(db: sqlite3.Connection, briefing: str,
+                 started: list[tuple[FigurePoint, int, str]]) -> None:
+    """Give each point the text of its claim (or quote) in the revision where it starts."""
+    wanted = json.dumps(sorted({(s, c) for _, s, c in started}))  # read-only: no temp table
+    texts = {(s, i): t for s, i, t in db.execute(
+        "WITH w AS (SELECT json_extract(value, '$[0]') AS sequence, "
+        "json_extract(value, '$[1]') AS id FROM json_each(?)) "
+        "SELECT w.sequence, w.id, coalesce(q.text, c.text, '') FROM w "
+        "LEFT JOIN quotes AS q ON q.briefing = ? AND q.sequence = w.sequence AND q.id = w.id "
+        "LEFT JOIN claims AS c ON c.briefing = ? AND c.sequence = w.sequence AND c.id = w.id",
+        (wanted, briefing, briefing))}
+    for point, sequence, claim in started:
+        point.claim = texts.get((sequence, claim), "")
 
 
 def blame_lines(db: sqlite3.Connection, briefing: str, sequence: int | None,
