@@ -12,7 +12,8 @@ import pytest
 from chronicle import cli as cli_module
 from conftest import cli
 
-TABLES = ["briefings", "revisions", "claims", "figures", "figure_lineages", "quotes", "sources"]
+TABLES = ["briefings", "revisions", "claims", "figures", "figure_lineages", "figure_runs",
+          "quotes", "sources"]
 
 
 def export(archive: Path, *args: str) -> str:
@@ -47,6 +48,9 @@ def test_sqlite_has_tables_keys_indexes_and_figure_history(example_archive: Path
                          "WHERE lineage = ? ORDER BY sequence", (lineage,)).fetchall()
     assert [(s, v) for s, v, _ in history] == [(1, 56.2e9), (2, 61.4e9), (3, 61.4e9)]
     assert all(observed.endswith("Z") for _, _, observed in history)
+    runs = db.execute("SELECT start, until, value FROM figure_runs WHERE lineage = ? "
+                      "ORDER BY start", (lineage,)).fetchall()
+    assert runs == [(1, 1, 56.2e9), (2, 3, 61.4e9)]  # the points of chronicle timeline
     summaries = [r[0] for r in db.execute("SELECT summary FROM revisions ORDER BY sequence")]
     assert summaries[0].startswith("first revision: ")
     assert summaries[1].startswith("1 claim added, 1 removed, 1 edited; 3 figures changed")

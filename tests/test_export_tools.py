@@ -101,7 +101,8 @@ def test_duckdb_reads_the_parquet_export_with_the_same_answers(example_archive: 
     assert json.loads(result.stdout)["tables"]["figures"] > 0
     names = sorted(p.name for p in folder.iterdir())
     assert names == sorted(f"{t}.parquet" for t in (
-        "briefings", "revisions", "claims", "figures", "figure_lineages", "quotes", "sources"))
+        "briefings", "revisions", "claims", "figures", "figure_lineages", "figure_runs", "quotes",
+        "sources"))
     duck = duckdb.connect()
     for path in folder.iterdir():
         duck.execute(f"CREATE VIEW {path.stem} AS SELECT * FROM read_parquet('{path}')")

@@ -40,9 +40,11 @@ def ingest(archive: Path, source: Path, briefing: str) -> None:
 def untouched(project: Path) -> dict[str, str]:
     """Every file of the project and the index's entries. Not what any command may
     refresh (the index file's stat cache, chronicle's note of what it last synced), nor what
-    a fetch brings (objects, remote-tracking refs): only the user's branch, files and work."""
+    a fetch brings (objects, remote-tracking refs, chronicle's note of what it checked there):
+    only the user's branch, files and work."""
     files = snapshot(project)
-    fetched = (".git/objects/", ".git/refs/remotes/", ".git/logs/refs/remotes/")
+    fetched = (".git/objects/", ".git/refs/remotes/", ".git/logs/refs/remotes/",
+               ".git/refs/chronicle/")
     volatile = [name for name in files if name == ".git/index" or name.endswith("-synced")
                 or name.startswith(fetched)]
     for name in volatile:
@@ -188,3 +190,99 @@ def test_kill_during_embedded_sync(tmp_path: Path, two_machines: tuple[Path, Pat
         assert (machine / f"code{runs - 1}.py").read_text() == f"x = {runs - 1}\n"
         verify = chronicle("verify", "--archive", str(machine / "archive"))
         assert verify.returncode == 0, verify.stdout
+
+
+def push_an_edited_event(colleague: Path) -> None:
+    event = next(colleague.glob("archive/briefings/*/shared/000001.json"))
+    event.write_text(event.read_text().replace("NATO", "OTAN", 1))
+    git(colleague, "commit", "-q", "-am", "edit an event")
+    git(colleague, "push", "-q")
+
+
+def test_a_refused_remote_leaves_the_repository_exactly_as_it_was(
+        two_machines: tuple[Path, Path]) -> None:
+    """Even with git's automatic gc due at every fetch, and after a plain `git fetch` moved
+    the tracking ref past the edit: nothing of the edited history is adopted."""
+    first, second = two_machines
+    for n in range(30):
+        commit_code(second, f"code{n}.py", f"x = {n}\n")  # loose objects for gc to pack
+    push_an_edited_event(second)
+    git(first, "config", "gc.auto", "1")
+    git(first, "config", "gc.autoPackLimit", "1")
+    git(first, "config", "gc.autoDetach", "false")
+    before = snapshot(first)
+    for attempt in range(2):
+        refused = chronicle("sync", "--archive", str(first / "archive"))
+        assert refused.returncode == 1, refused.stderr
+        assert "changed after it was published" in refused.stderr
+        assert snapshot(first) == before
+        if attempt == 0:
+            git(first, "fetch", "-q")  # the user's own fetch: chronicle still checks
+            before = snapshot(first)
+    assert git(first, "fsck", "--no-progress").returncode == 0
+
+
+def test_uncommitted_edits_inside_the_archive_folder_are_kept(
+        two_machines: tuple[Path, Path]) -> None:
+    first, second = two_machines
+    ingest(second / "archive", REVISIONS[1], "shared")
+    sync(second / "archive")
+    ingest(first / "archive", REVISIONS[2], "shared")  # diverged: a rebase, not a fast-forward
+    (first / "archive" / "README.md").write_text("my notes\n")
+    ignored = first / "archive" / ".gitignore"
+    ignored.write_text(ignored.read_text() + "*.tmp\n")
+    git(first, "add", "archive/.gitignore")
+    staged = git_out(first, "show", ":archive/.gitignore")
+    sync(first / "archive")
+    assert (first / "archive" / "README.md").read_text() == "my notes\n"
+    assert git_out(first, "status", "--porcelain") == "M  archive/.gitignore\n M archive/README.md"
+    assert git_out(first, "show", ":archive/.gitignore") == staged
+
+
+def test_a_commit_of_other_files_in_the_archive_folder_is_left_to_git_push(
+        two_machines: tuple[Path, Path]) -> None:
+    first, second = two_machines
+    ingest(second / "archive", REVISIONS[1], "shared")
+    sync(second / "archive")
+    (first / "archive" / "NOTES.md").write_text("team notes\n")
+    git(first, "add", "archive/NOTES.md")
+    git(first, "commit", "-q", "-m", "notes")
+    ingest(first / "archive", REVISIONS[2], "shared")
+    head = git_out(first, "rev-parse", "main")
+    refused = chronicle("sync", "--archive", str(first / "archive"))
+    assert refused.returncode != 0 and "NOTES.md" in refused.stderr
+    assert "not one chronicle event each" in refused.stderr and "git push" in refused.stderr
+    assert git_out(first, "rev-parse", "main") == head
+    assert (first / "archive" / "NOTES.md").read_text() == "team notes\n"
+
+
+def test_code_and_merged_pull_requests_from_the_remote_verify(
+        two_machines: tuple[Path, Path]) -> None:
+    """A colleague's code commit on top, then a pull request with an event merged on the
+    server: sync takes both, and verify is clean after each."""
+    first, second = two_machines
+    commit_code(second, "app.py", "print('v2')\n")
+    git(second, "push", "-q")
+    assert sync(first / "archive")["fetched"] == 0
+    assert chronicle("verify", "--archive", str(first / "archive")).returncode == 0
+    git(second, "pull", "-q")
+    git(second, "checkout", "-q", "-b", "pr")
+    ingest(second / "archive", REVISIONS[1], "shared")
+    git(second, "checkout", "-q", "main")
+    commit_code(second, "lib.py", "x = 1\n")
+    git(second, "merge", "-q", "--no-ff", "-m", "merge pr", "pr")
+    git(second, "push", "-q")
+    assert sync(first / "archive")["fetched"] == 1
+    verify = chronicle("verify", "--archive", str(first / "archive"))
+    assert verify.returncode == 0, verify.stdout
+    assert (first / "lib.py").read_text() == "x = 1\n"
+
+
+def test_a_remote_name_is_never_an_option(two_machines: tuple[Path, Path],
+                                          tmp_path: Path) -> None:
+    first, _second = two_machines
+    planted = tmp_path / "planted"
+    done = chronicle("sync", "--archive", str(first / "archive"), "--",
+                     f"--upload-pack=touch {planted}")
+    assert done.returncode != 0 and len(done.stderr.strip().splitlines()) == 1
+    assert not planted.exists()

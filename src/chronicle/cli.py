@@ -706,8 +706,8 @@ def export(briefings: tuple[str, ...], fmt: ExportFormat, output: Path | None, f
            archive_path: Path | None, as_json: bool) -> None:
     """Export revisions, claims, figures, quotes and sources of BRIEFINGS (default: all).
 
-    Tables: briefings, revisions, claims, figures, figure_lineages, quotes, sources (the read
-    model's, as `chronicle sql` sees them). A figure keeps one 'lineage' id across
+    Tables: briefings, revisions, claims, figures, figure_lineages, figure_runs, quotes,
+    sources (the read model's, as `chronicle sql` sees them). A figure keeps one 'lineage' id across
     revisions, so its values over time are one query away. With --format sqlite,
     NAME.metadata.json beside NAME.sqlite describes every table and column for Datasette
     (datasette NAME.sqlite -m NAME.metadata.json). An existing
@@ -775,8 +775,8 @@ def report(briefing: str, output: Path, force: bool, archive_path: Path | None,
 @archive_option
 def sql(query: str, as_json: bool, as_csv: bool, archive_path: Path | None) -> None:
     """Run one read-only SQL query over the read model (tables briefings, revisions, claims,
-    figures, figure_lineages, quotes, sources; views figure_timeline, figure_changes,
-    claims_added, claims_removed: see the README).
+    figures, figure_lineages, figure_runs, quotes, sources; views figure_timeline,
+    figure_changes, claims_added, claims_removed: see the README).
 
     \b
     chronicle sql "SELECT id, revisions, headline FROM briefings"

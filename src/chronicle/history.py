@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
 from .gitlog import Walk, walk
+from .incoming import is_ancestor
 from .layout import ARCHIVE_FILES, BRANCH, parse_event_path, sha256_hex
 from .ledger import Batch, Recorded
 from .problems import Problem
@@ -136,7 +137,8 @@ def _local_ledger_problems(archive: Archive, history: Walk, current: dict[str, b
     batches = [_Batch(b.tip, b.events, b.state == "adopted")
                for b in _upto(contents.confirmed(head), head)]
     return problems + _batch_problems(archive, batches, where, history, current,
-                                      may_vanish=contents.replaced, recorded=published)
+                                      may_vanish=contents.replaced, recorded=published,
+                                      head=head)
 
 
 def _published_ledger_problems(archive: Archive, history: Walk, current: dict[str, bytes],
@@ -169,11 +171,17 @@ def _published_ledger_problems(archive: Archive, history: Walk, current: dict[st
 
 def _batch_problems(archive: Archive, batches: list[_Batch], where: str, history: Walk,
                     current: dict[str, bytes], may_vanish: set[str] | None = None,
-                    recorded: set[str] | None = None) -> list[Problem]:
+                    recorded: set[str] | None = None, head: str | None = None) -> list[Problem]:
     """``may_vanish``: unpublished commits a sync rebased (they may be gone from main);
     ``recorded``: commits recorded elsewhere (not reported as unrecorded)."""
     problems: list[Problem] = []
     position = {commit: n for n, commit in enumerate(history.commits)}
+    if archive.repository.embedded and head is not None:
+        # a sync may move the branch to a commit outside the archive's folder, which the
+        # folder's history leaves out: still on the branch if it is an ancestor of head
+        for tip in {b.tip for b in batches} - set(position):
+            if is_ancestor(archive.repository, tip, head):
+                position[tip] = -1
     vanish = may_vanish or set()
     recorded_commits: set[str] = set(recorded or ())
     trusted_upto = -1  # commits up to this index were taken on trust

@@ -28,7 +28,8 @@ from .ledger import Recorded
 from .locking import Session
 from .problems import Problem
 from .publedger import LEDGER_REF, ledger_tip
-from .repository import ARCHIVE_CONFIG, git_here
+from .quarantine import Quarantine
+from .repository import ARCHIVE_CONFIG, git_here, state_name
 from .store import Archive, NewRevision
 
 ATTEMPTS = 20
@@ -62,30 +63,64 @@ class SyncResult:
 @dataclass(frozen=True)
 class Route:
     """Which refs one archive syncs: a chronicle archive's ``main`` and published ledger, or
-    an embedded archive's current branch (its ledger is local: the branch is the user's)."""
+    an embedded archive's current branch (its ledger is local: the branch is the user's).
+    ``heads``/``ledger`` track the remote as git users see it; ``synced``/``synced_ledger``
+    are chronicle's own note of what it last checked there, which no plain ``git fetch``
+    moves."""
 
     branch: str  # refs/heads/<name>, on both sides
-    heads: str  # where the remote's branch is tracked here
-    ledger: str | None  # where the remote's published ledger is tracked here
+    heads: str
+    ledger: str | None
+    synced: str
+    synced_ledger: str | None
 
     @classmethod
     def of(cls, archive: Archive, remote: str) -> Route:
-        if archive.repository.embedded:
-            branch = archive.repository.branch
-            return cls(branch, f"refs/remotes/{remote}/{branch.removeprefix('refs/heads/')}",
+        repository = archive.repository
+        if repository.embedded:
+            name = repository.branch.removeprefix("refs/heads/")
+            return cls(repository.branch, f"refs/remotes/{remote}/{name}", None,
+                       f"refs/chronicle/{state_name(repository.prefix)}/synced/{remote}/{name}",
                        None)
         heads, ledger = _tracking(remote)
-        return cls("refs/heads/main", heads, ledger)
+        return cls("refs/heads/main", heads, ledger, f"refs/chronicle/synced/{remote}/main",
+                   f"refs/chronicle/synced/{remote}/ledger")
 
     def fetched(self) -> list[str]:
-        ledger = [f"+{LEDGER_REF}:{self.ledger}"] if self.ledger else []
-        return [f"+{self.branch}:{self.heads}", *ledger]
+        ledger = [f"+{LEDGER_REF}:{INCOMING_LEDGER}"] if self.ledger else []
+        return [f"+{self.branch}:{INCOMING_HEADS}", *ledger]
+
+    def adopted(self, ledger: bool) -> list[tuple[str, str]]:
+        refs = [(INCOMING_HEADS, self.heads), (INCOMING_HEADS, self.synced)]
+        if ledger and self.ledger and self.synced_ledger:
+            refs += [(INCOMING_LEDGER, self.ledger), (INCOMING_LEDGER, self.synced_ledger)]
+        return refs
 
     def pushed(self, archive: Archive) -> list[str]:
         refs = [f"{self.branch}:{self.branch}"]
         if self.ledger and ledger_tip(archive.git_dir):
             refs.append(f"{LEDGER_REF}:{LEDGER_REF}")
         return refs
+
+    def known(self, archive: Archive) -> tuple[str | None, str | None]:
+        """What chronicle checked there last time (archives synced by chronicle 0.2 noted
+        it in the tracking refs)."""
+        heads = _ref(archive, self.synced) or (
+            None if archive.repository.embedded else _ref(archive, self.heads))
+        ledger = _ref(archive, self.synced_ledger) or _ref(archive, self.ledger)
+        return heads, ledger
+
+    def note_pushed(self, archive: Archive, head: str) -> None:
+        for ref in (self.heads, self.synced):
+            update_ref(archive.git_dir, ref, head, "", "chronicle sync: pushed")
+        tip = ledger_tip(archive.git_dir)
+        if tip and self.ledger and self.synced_ledger:
+            for ref in (self.ledger, self.synced_ledger):
+                update_ref(archive.git_dir, ref, tip, "", "chronicle sync: pushed")
+
+
+INCOMING_HEADS = "refs/incoming/branch"
+INCOMING_LEDGER = "refs/incoming/ledger"
 
 
 def _tracking(remote: str) -> tuple[str, str]:
@@ -99,20 +134,11 @@ def _ref(archive: Archive, ref: str | None) -> str | None:
     return result.stdout.decode().strip() if result.returncode == 0 else None
 
 
-def _fetch(archive: Archive, remote: str, route: Route) -> None:
-    result = git(archive.git_dir, "fetch", "--quiet", "--no-tags", "--no-write-fetch-head",
-                 remote, *route.fetched())
-    if result.returncode == 0:
-        return
-    problem = result.stderr.decode(errors="replace").strip().splitlines()
-    text = problem[-1] if problem else "git fetch failed"
-    if "couldn't find remote ref" in text:  # an empty remote: it has nothing yet
-        return
-    raise FetchError(remote, f"cannot fetch ({text.removeprefix('fatal: ')})")
-
-
 def sync(archive: Archive, remote: str = "origin") -> SyncResult:
     """Fetch, check, integrate and push until the remote took our events (or had them)."""
+    if archive.repository.branch == "HEAD":
+        raise ArchiveError(f"{archive.repository.work_tree}: HEAD is detached; check out the "
+                           "branch the archive lives on (nothing was fetched)")
     result = SyncResult(remote)
     route = Route.of(archive, remote)
     for attempt in range(1, ATTEMPTS + 1):
@@ -125,20 +151,18 @@ def sync(archive: Archive, remote: str = "origin") -> SyncResult:
 
 
 def _sync_once(archive: Archive, remote: str, route: Route, result: SyncResult) -> bool:
-    known, known_ledger = _ref(archive, route.heads), _ref(archive, route.ledger)
-    before = _GitFiles(archive.git_dir)
-    _fetch(archive, remote, route)
-    theirs, their_ledger = _ref(archive, route.heads), _ref(archive, route.ledger)
-    if theirs is not None:
-        problems = incoming_problems(archive.repository, known, theirs,
-                                     (known_ledger, their_ledger))
-        if problems:
-            before.restore()  # a refused remote leaves the archive exactly as it was
-            raise SyncRefused(remote, problems)
-    if theirs is None and archive.repository.embedded:
-        name = route.branch.removeprefix("refs/heads/")
-        raise ArchiveError(f"{remote}: has no branch {name} yet; publish it with git push -u "
-                           f"{remote} {name}, then run chronicle sync")
+    with Quarantine(archive.repository) as incoming:
+        incoming.fetch(remote, route.fetched())
+        theirs, their_ledger = incoming.ref(INCOMING_HEADS), incoming.ref(INCOMING_LEDGER)
+        if theirs is None and archive.repository.embedded:
+            name = route.branch.removeprefix("refs/heads/")
+            raise ArchiveError(f"{remote}: has no branch {name} yet; publish it with git push "
+                               f"-u {remote} {name}, then run chronicle sync")
+        if theirs is not None:
+            problems = _incoming_problems(archive, incoming, route, theirs, their_ledger)
+            if problems:  # nothing was adopted: the archive is as it was
+                raise SyncRefused(remote, problems)
+            incoming.adopt(route.adopted(their_ledger is not None))
     with archive.write_lock() as session:
         ours = archive.head()
         assert ours is not None
@@ -151,40 +175,23 @@ def _sync_once(archive: Archive, remote: str, route: Route, result: SyncResult) 
         if pushed is None:
             return False
         result.pushed += pushed
-        update_ref(archive.git_dir, route.heads, ours, "", "chronicle sync: pushed")
-        tip = ledger_tip(archive.git_dir)
-        if tip and route.ledger:
-            update_ref(archive.git_dir, route.ledger, tip, "", "chronicle sync: pushed")
+        route.note_pushed(archive, ours)
         result.head = ours
         return True
 
 
-class _GitFiles:
-    """What a fetch may change in the git folder (new objects, remote-tracking refs and
-    their logs), noted before it so that a refused fetch can be undone file by file."""
-
-    KEPT = ("refs/remotes", "logs", "packed-refs", "FETCH_HEAD")
-
-    def __init__(self, git_dir: Path) -> None:
-        self.git_dir = git_dir
-        self.objects = set(self._files("objects"))
-        self.kept = {path: path.read_bytes() for name in self.KEPT for path in self._files(name)}
-
-    def _files(self, name: str) -> list[Path]:
-        root = self.git_dir / name
-        if root.is_file():
-            return [root]
-        return [p for p in root.rglob("*") if p.is_file()] if root.is_dir() else []
-
-    def restore(self) -> None:
-        for path in set(self._files("objects")) - self.objects:
-            path.unlink(missing_ok=True)
-        for name in self.KEPT:
-            for path in self._files(name):
-                if path not in self.kept:
-                    path.unlink(missing_ok=True)
-        for path, data in self.kept.items():
-            path.write_bytes(data)
+def _incoming_problems(archive: Archive, incoming: Quarantine, route: Route, theirs: str,
+                       their_ledger: str | None) -> list[Problem]:
+    """What is wrong with the remote's new history: from what chronicle checked there last
+    (or, the first time in an embedded archive, from what this branch already has: its own
+    history is verify's to check)."""
+    known, known_ledger = route.known(archive)
+    checked = incoming.checked_repository()
+    ours = archive.head()
+    if known is None and archive.repository.embedded and ours is not None:
+        base = git(checked.git_dir, "merge-base", ours, theirs).stdout.decode().strip()
+        known = base or None
+    return incoming_problems(checked, known, theirs, (known_ledger, their_ledger))
 
 
 def _integrate(archive: Archive, session: Session, ours: str, theirs: str,
@@ -240,6 +247,12 @@ def _check_embedded(archive: Archive, base: str | None, ours: str, theirs: str) 
                 f"not chronicle's ({commit[:12]} {what}); publish them with git push (or "
                 "git pull --rebase), then run chronicle sync again; your branch and files are "
                 "as they were")
+    own = incoming_problems(repository, base, ours)  # each: one event, continuing its chain
+    if own:
+        raise ArchiveError(
+            f"{archive.path}: {repository.branch} has commits not on the remote that are not "
+            f"one chronicle event each ({own[0]}); publish them with git push, or run "
+            "chronicle verify; your branch and files are as they were")
     if base is not None and base != theirs:
         problem = archive.copy.follow_problem(ours, theirs)
         if problem:
@@ -343,13 +356,9 @@ def clone(url: str, path: Path) -> Archive:
         _count, problems = verify_archive(archive)
         if problems:
             raise SyncRefused(url, problems)
-        heads, ledger = _tracking("origin")
         head = archive.head()
-        if head:
-            update_ref(archive.git_dir, heads, head, "", "chronicle clone")
-        tip = ledger_tip(archive.git_dir)
-        if tip:
-            update_ref(archive.git_dir, ledger, tip, "", "chronicle clone")
+        if head:  # what was verified is what the next sync goes on from
+            Route.of(archive, "origin").note_pushed(archive, head)
         return archive
     except ChronicleError:
         _remove(path, created)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .errors import ArchiveError, CorruptArchive
-from .gitobjects import TEMP_DIR
+from .gitobjects import TEMP_DIR, object_sha
 from .locking import Session
 from .repository import Repository
 from .safe_write import write_bytes
@@ -154,6 +154,8 @@ class WorkingCopy(NoWorkingCopy):
     def follow_problem(self, old: str, new: str) -> str | None:
         """git's own check, as `git merge --ff-only` makes it: would the two-tree move from
         ``old`` to ``new`` overwrite a staged, unstaged or untracked change of the user's?"""
+        # as git merge does: a file touched but unchanged is not "not uptodate"
+        self.repository.git("update-index", "-q", "--refresh")
         result = self.repository.git("read-tree", "-m", "-u", "-n", old, new)
         if result.returncode == 0:
             return None
@@ -167,8 +169,9 @@ class WorkingCopy(NoWorkingCopy):
 
     def follow(self, old: str, session: Session) -> None:
         """Bring the user's index and working tree from ``old`` to the branch tip (a sync
-        moved the branch): the archive's folder as always, the rest by git's two-tree merge
-        (`read-tree -m -u`), which keeps every uncommitted change or refuses."""
+        moved the branch) by git's two-tree merge (`read-tree -m -u`), inside the archive's
+        folder too: it keeps every uncommitted change, staged or not, or refuses. (The new
+        event files a rebase already wrote are in the index as the tip has them.)"""
         head = self.repository.head()
         if head is None or not self.repository.embedded:
             self.sync(session, thorough=False)  # an archive of its own: its tree is chronicle's
@@ -177,11 +180,28 @@ class WorkingCopy(NoWorkingCopy):
             f"{self.work_tree}: the branch is at {head[:12]} but your files could not follow "
             f"it (git {command}: {why}); commit or stash that change, then run any chronicle "
             "command"))
-        self._sync_folder(run, head, thorough=True)  # the folder first: read-tree keeps it
         if old != head:
+            self._stage_written(run, old, head)
+            self.repository.git("update-index", "-q", "--refresh", pass_fds=session.pass_fds)
             run("read-tree", "-m", "-u", old, head)
         self._atomic_write(self.marker, head.encode())
         self.follow_marker.unlink(missing_ok=True)
+
+    def _stage_written(self, run: Callable[..., bytes], old: str, head: str) -> None:
+        """Stage the event files ``head`` adds that are already in the working tree with
+        its very bytes (a sync killed between writing them and staging them), so that the
+        two-tree merge does not take them for the user's untracked files."""
+        listed = run("diff-tree", "-r", "-z", "--no-renames", "--diff-filter=A", old, head,
+                     "--", self.repository.prefix).split(b"\0")
+        ready = []
+        for meta, path in zip(listed[0::2], listed[1::2], strict=False):
+            fields = meta.split()
+            target = self.work_tree / path.decode(errors="surrogateescape")
+            if len(fields) >= 4 and target.is_file() and not target.is_symlink() and \
+                    object_sha(b"blob", target.read_bytes()).hex() == fields[3].decode():
+                ready.append(path + b"\0")
+        if ready:
+            run("update-index", "--add", "-z", "--stdin", stdin=b"".join(ready))
 
     def _runner(self, session: Session,
                 failed: Callable[[str, str], str]) -> Callable[..., bytes]:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import UnknownRevision
 
 if TYPE_CHECKING:
-    from ..entries import BlameLine, FigurePoint, FigureThread, LogEntry
+    from ..entries import BlameLine, FigureThread, LogEntry
     from ..report import ReportData
 
 
@@ -41,41 +41,23 @@ def log_entries(db: sqlite3.Connection, briefing: str) -> list[LogEntry]:
 def figure_threads(db: sqlite3.Connection, briefing: str,
                    needle: str | None = None) -> list[FigureThread]:
     """Every figure lineage with its value at each revision where it appears."""
-    from ..entries import FigureThread
+    from ..entries import FigurePoint, FigureThread
 
     threads: dict[str, FigureThread] = {}
     for lineage, label, kind, noun in db.execute(
             "SELECT lineage, label, kind, noun FROM figure_lineages WHERE briefing = ? "
             "ORDER BY first_sequence, first_position", (briefing,)):
         threads[lineage] = FigureThread(label, kind, noun)
-    started: list[tuple[FigurePoint, int, str]] = []  # points and where their claim is
-    for lineage, sequence, text, value, value_max, unit, qualifier, claim in db.execute(
-            "SELECT lineage, sequence, text, value, value_max, unit, qualifier, claim "
-            "FROM figures WHERE briefing = ? ORDER BY sequence, position", (briefing,)):
-        point = threads[lineage].see(sequence, text, value, value_max, unit, qualifier, claim)
-        if point is not None:
-            started.append((point, sequence, claim))
-    _claim_texts(db, briefing, started)
+    for lineage, start, until, text, value, value_max, unit, qualifier, claim in db.execute(
+            "SELECT lineage, start, until, text, value, value_max, unit, qualifier, claim_text "
+            "FROM figure_runs WHERE briefing = ? ORDER BY start", (briefing,)):
+        threads[lineage].points.append(FigurePoint(start, until, text, value, value_max, unit,
+                                                   qualifier, claim))
     found = list(threads.values())
     if needle is None:
         return found
     return [t for t in found if t.mentions(needle)] or [
         t for t in found if t.mentioned_near(needle)]
-
-
-def _claim_texts(db: sqlite3.Connection, briefing: str,
-                 started: list[tuple[FigurePoint, int, str]]) -> None:
-    """Give each point the text of its claim (or quote) in the revision where it starts."""
-    wanted = json.dumps(sorted({(s, c) for _, s, c in started}))  # read-only: no temp table
-    texts = {(s, i): t for s, i, t in db.execute(
-        "WITH w AS (SELECT json_extract(value, '$[0]') AS sequence, "
-        "json_extract(value, '$[1]') AS id FROM json_each(?)) "
-        "SELECT w.sequence, w.id, coalesce(q.text, c.text, '') FROM w "
-        "LEFT JOIN quotes AS q ON q.briefing = ? AND q.sequence = w.sequence AND q.id = w.id "
-        "LEFT JOIN claims AS c ON c.briefing = ? AND c.sequence = w.sequence AND c.id = w.id",
-        (wanted, briefing, briefing))}
-    for point, sequence, claim in started:
-        point.claim = texts.get((sequence, claim), "")
 
 
 def blame_lines(db: sqlite3.Connection, briefing: str, sequence: int | None,
@@ -126,6 +108,7 @@ def table_rows(db: sqlite3.Connection, table: str, columns: list[str],
     if table == "briefings":
         return db.execute(f"SELECT {names} FROM briefings WHERE id = ?", (briefing,)).fetchall()
     order = {"figure_lineages": "first_sequence, first_position",
+             "figure_runs": "start, lineage",
              "sources": "sequence, position", "claims": "sequence, position",
              "figures": "sequence, position", "quotes": "sequence, position"}.get(table, "sequence")
     return db.execute(f"SELECT {names} FROM {table} WHERE briefing = ? ORDER BY {order}",

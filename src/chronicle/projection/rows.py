@@ -19,7 +19,7 @@ from typing import Any
 
 from ..derive import current_reading, is_current
 from ..lineage import Step, walk
-from ..model import Extractor, Revision
+from ..model import Extractor, Figure, Revision
 from ..replay import RevisionState
 from ..views import change_counts, diff_from_alignment, figure_context, first_summary, summary_line
 
@@ -46,6 +46,21 @@ class Dates:
         return Dates(self.introduced, self.changed if content == self.content else at, content)
 
 
+@dataclass(frozen=True)
+class Run:
+    """A figure's run of revisions unchanged: from ``start`` to ``until``, showing ``key``
+    (its text, value, value_max, unit, qualifier and claim id)."""
+
+    start: int
+    until: int
+    key: tuple[Any, ...]
+
+
+def run_key(figure: Figure) -> tuple[Any, ...]:
+    return (figure.text, figure.value, figure.value_max, figure.unit, figure.qualifier,
+            figure.claim)
+
+
 @dataclass
 class Carry:
     """The last revision walked (as compared) and the lineage of its parts: where the next
@@ -57,6 +72,7 @@ class Carry:
     figures: dict[str, str]
     claim_dates: dict[str, Dates]  # claim id -> blame dates, for the claims of ``state``
     quote_dates: dict[str, Dates]  # lineage -> blame dates, for the quotes of ``state``
+    runs: dict[str, Run]  # figure lineage -> its run, for the figures of ``state``
 
 
 @dataclass(frozen=True)
@@ -78,12 +94,14 @@ class Rows:
     claims: list[Row] = field(default_factory=list)
     figures: list[Row] = field(default_factory=list)
     figure_lineages: list[Row] = field(default_factory=list)
+    figure_runs: dict[tuple[str, int], Row] = field(default_factory=dict)  # latest per run
     quotes: list[Row] = field(default_factory=list)
     sources: list[Row] = field(default_factory=list)
 
     def tables(self) -> dict[str, list[Row]]:
         return {"revisions": self.revisions, "claims": self.claims, "figures": self.figures,
-                "figure_lineages": self.figure_lineages, "quotes": self.quotes,
+                "figure_lineages": self.figure_lineages,
+                "figure_runs": list(self.figure_runs.values()), "quotes": self.quotes,
                 "sources": self.sources}
 
     def __len__(self) -> int:
@@ -108,13 +126,28 @@ def walk_on(carry: Carry | None, states: list[RevisionState]) -> Iterator[tuple[
                  _translation(first.figures, carry.figures))
     claim_dates = carry.claim_dates if carry else {}
     quote_dates = carry.quote_dates if carry else {}
+    runs = carry.runs if carry else {}
     for step in steps:
         claims = {i: start[0].get(line, line) for i, line in step.claims.items()}
         quotes = {i: start[1].get(line, line) for i, line in step.quotes.items()}
         figures = {i: start[2].get(line, line) for i, line in step.figures.items()}
         claim_dates = _claim_dates(step, claim_dates)
         quote_dates = _quote_dates(step, quotes, quote_dates)
-        yield step, Carry(step.state, claims, quotes, figures, claim_dates, quote_dates)
+        runs = _runs(step, figures, runs)
+        yield step, Carry(step.state, claims, quotes, figures, claim_dates, quote_dates, runs)
+
+
+def _runs(step: Step, figures: dict[str, str], before: dict[str, Run]) -> dict[str, Run]:
+    """Each figure's run, as FigureThread.see makes them: a figure shown as in the revision
+    before goes on with its run, any other starts one."""
+    at = step.state.sequence
+    now: dict[str, Run] = {}
+    for figure in step.state.revision.figures:
+        lineage, key = figures[figure.id], run_key(figure)
+        last = before.get(lineage)
+        goes_on = last is not None and last.until == at - 1 and last.key == key
+        now[lineage] = Run(last.start if goes_on and last is not None else at, at, key)
+    return now
 
 
 def _translation(local: dict[str, str], stored: dict[str, str]) -> dict[str, str]:
@@ -199,6 +232,10 @@ def _part_rows(rows: Rows, key: tuple[str, int], revision: Revision, carry: Carr
             *key, figure.id, lineage, position, figure.claim, figure.text, figure.value,
             figure.value_max, figure.unit, figure.kind, figure.qualifier, figure.noun,
             figure.date, figure.start, figure.end))
+        run = carry.runs[lineage]
+        rows.figure_runs[(lineage, run.start)] = (
+            key[0], lineage, run.start, run.until, figure.text, figure.value, figure.value_max,
+            figure.unit, figure.qualifier, figure.claim, texts.get(figure.claim, ""))
         if lineage not in known_figures:
             known_figures.add(lineage)
             label = figure_context(texts.get(figure.claim, ""), figure)

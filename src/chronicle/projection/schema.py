@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 
 # Bumped whenever the tables below change shape: an older projection is rebuilt.
-FORMAT = 1
+FORMAT = 2
 FILE_NAME = "projection.sqlite"
 STATE_FOLDER = ".chronicle"
 
@@ -154,6 +154,22 @@ TABLES: tuple[Table, ...] = (
                  "figures"),
           ), ("PRIMARY KEY (briefing, lineage)",
               "FOREIGN KEY (briefing) REFERENCES briefings (id)"), "label"),
+    Table("figure_runs", "One row per run of consecutive revisions that show a figure "
+          "unchanged (the same text, value, unit and qualifier in the same claim): the points "
+          "of chronicle timeline.", (
+              _BRIEFING,
+              _c("lineage", "TEXT NOT NULL", _LINEAGE.format("figure")),
+              _c("start", "INTEGER NOT NULL", "the first revision of the run"),
+              _c("until", "INTEGER NOT NULL", "the last revision of the run"),
+              _c("text", "TEXT NOT NULL", "the figure as written"),
+              _c("value", "REAL NOT NULL", "its value, normalised"),
+              _c("value_max", "REAL", "the upper end of a range"),
+              _c("unit", "TEXT", "ISO currency, unit symbol or '%'"),
+              _c("qualifier", "TEXT", "'over', 'about', ..."),
+              _c("claim", "TEXT NOT NULL", "the id of the claim, key point or quote it sits in"),
+              _c("claim_text", "TEXT NOT NULL", "that claim's text"),
+          ), ("PRIMARY KEY (briefing, lineage, start)",
+              "FOREIGN KEY (briefing) REFERENCES briefings (id)"), "text"),
     Table("quotes", "One row per quotation of each revision, inline or as a block.", (
         _BRIEFING, _SEQUENCE,
         _c("id", "TEXT NOT NULL", "the quote's id within its revision"),
@@ -192,6 +208,7 @@ INDEXES = (
     "CREATE INDEX figures_lineage ON figures (briefing, lineage, sequence)",
     "CREATE INDEX figures_claim ON figures (briefing, sequence, claim)",
     "CREATE INDEX figures_kind_unit ON figures (kind, unit)",
+    "CREATE INDEX figure_runs_until ON figure_runs (briefing, until)",
     "CREATE INDEX quotes_lineage ON quotes (briefing, lineage, sequence)",
     "CREATE INDEX quotes_claim ON quotes (briefing, sequence, claim)",
     "CREATE INDEX quotes_speaker ON quotes (speaker)",

@@ -44,7 +44,17 @@ from .database import (
     wanted_meta,
     write_meta,
 )
-from .rows import Carry, Dates, Facts, Rows, add_step, comparable_state, extractor_key, walk_on
+from .rows import (
+    Carry,
+    Dates,
+    Facts,
+    Rows,
+    Run,
+    add_step,
+    comparable_state,
+    extractor_key,
+    walk_on,
+)
 from .schema import FILE_NAME, TABLE
 
 if TYPE_CHECKING:
@@ -404,13 +414,16 @@ def insert(db: sqlite3.Connection, rows: Rows) -> None:
         if not values:
             continue
         marks = ", ".join("?" * len(TABLE[table].columns))
-        verb = "INSERT OR IGNORE" if table == "figure_lineages" else "INSERT"
+        # a run already stored grows: its row is replaced with the longer one
+        verb = {"figure_lineages": "INSERT OR IGNORE",
+                "figure_runs": "INSERT OR REPLACE"}.get(table, "INSERT")
         db.executemany(f"{verb} INTO {table} VALUES ({marks})", values)
 
 
 def forget(db: sqlite3.Connection, briefing: str) -> None:
     """Every row of ``briefing`` gone (within the caller's transaction)."""
-    for table in ("revisions", "claims", "figures", "figure_lineages", "quotes", "sources"):
+    for table in ("revisions", "claims", "figures", "figure_lineages", "figure_runs", "quotes",
+                  "sources"):
         db.execute(f"DELETE FROM {table} WHERE briefing = ?", (briefing,))
     db.execute("DELETE FROM briefings WHERE id = ?", (briefing,))
 
@@ -434,7 +447,11 @@ def load_carry(db: sqlite3.Connection, briefing: str, state: RevisionState) -> C
         quote_dates[lineage] = Dates(introduced, changed, (text, speaker))
     figures = dict(db.execute("SELECT id, lineage FROM figures WHERE briefing = ? AND "
                               "sequence = ?", key).fetchall())
-    return Carry(state, claims, quotes, figures, claim_dates, quote_dates)
+    runs = {lineage: Run(start, until, (text, value, value_max, unit, qualifier, claim))
+            for lineage, start, until, text, value, value_max, unit, qualifier, claim in
+            db.execute("SELECT lineage, start, until, text, value, value_max, unit, qualifier, "
+                       "claim FROM figure_runs WHERE briefing = ? AND until = ?", key)}
+    return Carry(state, claims, quotes, figures, claim_dates, quote_dates, runs)
 
 
 # ----- appends --------------------------------------------------------------------------------
