@@ -12,6 +12,7 @@ and maintenance never run during either fetch.
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 from types import TracebackType
 
 from .errors import FetchError
@@ -20,6 +21,12 @@ from .repository import Repository
 
 SCRATCH_NAME = "chronicle-incoming"
 QUIET = ("-c", "gc.auto=0", "-c", "maintenance.auto=false")
+
+
+def _quoted(path: Path) -> str:
+    """A path as a git config value (quoted, with backslashes and quotes escaped)."""
+    text = str(path).replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{text}"'
 
 
 class Quarantine:
@@ -31,16 +38,16 @@ class Quarantine:
 
     def __enter__(self) -> Quarantine:
         shutil.rmtree(self.path, ignore_errors=True)  # a killed sync's leftover
-        self.path.mkdir(parents=True)
-        git(self.path, "init", "--quiet", "--bare")
-        config = self.repository.shared_dir / "config"
-        for key, value in (("include.path", str(config.resolve())), ("core.bare", "true"),
-                           ("core.logAllRefUpdates", "false"), ("gc.auto", "0"),
-                           ("maintenance.auto", "false")):
-            git(self.path, "config", "--add" if key == "include.path" else "--replace-all",
-                key, value)
-        objects = (self.repository.shared_dir / "objects").resolve()
-        (self.path / "objects" / "info" / "alternates").write_text(f"{objects}\n")
+        for folder in ("objects/info", "objects/pack", "refs/heads", "refs/tags"):
+            (self.path / folder).mkdir(parents=True)
+        (self.path / "HEAD").write_text("ref: refs/heads/main\n")
+        shared = self.repository.shared_dir.resolve()
+        # the archive's settings first (remotes, URLs, credentials), then the scratch's own
+        (self.path / "config").write_text(
+            f"[include]\n\tpath = {_quoted(shared / 'config')}\n"
+            "[core]\n\trepositoryformatversion = 0\n\tbare = true\n\tlogAllRefUpdates = false\n"
+            "[gc]\n\tauto = 0\n[maintenance]\n\tauto = false\n")
+        (self.path / "objects" / "info" / "alternates").write_text(f"{shared / 'objects'}\n")
         return self
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,

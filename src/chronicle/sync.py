@@ -162,7 +162,9 @@ def _sync_once(archive: Archive, remote: str, route: Route, result: SyncResult) 
             problems = _incoming_problems(archive, incoming, route, theirs, their_ledger)
             if problems:  # nothing was adopted: the archive is as it was
                 raise SyncRefused(remote, problems)
-            incoming.adopt(route.adopted(their_ledger is not None))
+            if (theirs, their_ledger) != route.known(archive) or \
+                    _ref(archive, route.heads) != theirs:
+                incoming.adopt(route.adopted(their_ledger is not None))
     with archive.write_lock() as session:
         ours = archive.head()
         assert ours is not None
