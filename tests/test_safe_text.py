@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chronicle.safe_text import _HIDDEN_RE, markup, reveal_edit, visible
+from chronicle.safe_text import _HIDDEN_RE, json_visible, markup, reveal_edit, visible
 from conftest import cli, run_chronicle
 
 ATTACK = ("\\[/x] [link=https://evil.example]live[/link] [conceal]hidden[/conceal] [bold]b"
@@ -157,3 +157,16 @@ def test_emoji_codes_are_text(archive: Path, tmp_path: Path) -> None:
     paths = write_pair(tmp_path / "in", "# :warning: Head\n\nText.\n", "# Head\n\nText.\n")
     assert cli("ingest", paths[0], "-b", "emoji", "--archive", str(archive)).exit_code == 0
     assert ":warning:" in cli("show", "emoji", "--archive", str(archive)).stdout
+
+
+HIDDEN_AND_PLAIN = st.text(alphabet=st.sampled_from(
+    ["a", " ", "\u2019", "\u200b", "\x7f", "\u00ad", "\U000110bd", "\U000e0041", "\ufeff"]),
+    max_size=9000)  # longer than one 4,096-character piece of json_visible
+
+
+@given(HIDDEN_AND_PLAIN)
+def test_json_visible_keeps_the_value_and_shows_no_hidden_character(text: str) -> None:
+    document = json.dumps({"text": text}, ensure_ascii=False)
+    shown = json_visible(document)
+    assert json.loads(shown) == {"text": text}  # astral characters as surrogate pairs
+    assert not _HIDDEN_RE.search(shown)

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 
 from rich.markup import escape as rich_escape
 
-from .model import Figure, Quote, Revision
 from .safe_text import json_visible, markup, reveal_edit, visible
 
 if TYPE_CHECKING:  # types only: `parse` renders a revision without the diff machinery
@@ -17,6 +16,7 @@ if TYPE_CHECKING:  # types only: `parse` renders a revision without the diff mac
 
     from .api import BriefingSummary, CheckResult
     from .diff_model import ClaimChanges, ClaimMove, Diff, Position, QuoteChange
+    from .model import Figure, Quote, Revision
     from .replay import RevisionState
     from .review import Review
     from .store import AppendResult

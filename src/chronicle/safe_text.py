@@ -50,7 +50,26 @@ def json_visible(document: str) -> str:
     """A JSON document with every hidden character inside its strings written as a
     ``\\uXXXX`` escape: the same JSON value, but nothing in it acts on a terminal, and lone
     surrogates no longer fail to encode (json.dumps writes them raw)."""
-    return _JSON_RAW_HIDDEN_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", document)
+    # In pieces: a plain-ASCII piece is passed over at C speed, and only the others are
+    # searched for the character class (3 MB of timeline --json: 61 -> 20 ms).
+    step = 4096
+    parts = []
+    for start in range(0, len(document), step):
+        piece = document[start:start + step]
+        if piece.isascii() and "\x7f" not in piece:
+            parts.append(piece)
+        else:
+            parts.append(_JSON_RAW_HIDDEN_RE.sub(_json_escape, piece))
+    return "".join(parts)
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    """``\\uXXXX``; beyond U+FFFF the UTF-16 surrogate pair, as JSON spells it."""
+    code = ord(match.group())
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
 
 def markup(text: str) -> str:

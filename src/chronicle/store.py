@@ -17,20 +17,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from .append import (
-    DEFAULT_IDENTITY,
-    FLUSH_EVERY,
-    Appender,
-    AppendObserver,
-    AppendResult,
-    CommitMessage,
-    NewRevision,
-    Prior,
-    validate_event,
-)
 from .errors import ArchiveError, ChronicleError, NotAnArchive, UnknownBriefing
-from .events import StoredEvent, decode_event
 from .gitlog import walk
 from .gitobjects import RefMove, commit_bytes, update_ref
 from .layout import (
@@ -63,8 +52,37 @@ from .repository import (
 from .signing import signer_for
 from .worktree import NoWorkingCopy, working_copy
 
+if TYPE_CHECKING:
+    from .append import (
+        FLUSH_EVERY,
+        AppendObserver,
+        AppendResult,
+        CommitMessage,
+        NewRevision,
+        Prior,
+        validate_event,
+    )
+    from .events import StoredEvent
+
 __all__ = ["FLUSH_EVERY", "AppendResult", "Archive", "CommitMessage", "NewRevision", "Prior",
            "StoredEvent", "validate_event"]
+
+# The writing half (append.py, and the event model it validates with) is loaded when first
+# used: commands that answer from the read model never import pydantic's models.
+_APPEND_NAMES = frozenset({"FLUSH_EVERY", "AppendResult", "CommitMessage", "NewRevision",
+                           "Prior", "validate_event"})
+
+
+def __getattr__(name: str) -> Any:
+    if name in _APPEND_NAMES:
+        from . import append
+
+        return getattr(append, name)
+    if name == "StoredEvent":
+        from .events import StoredEvent
+
+        return StoredEvent
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class Archive:
@@ -156,6 +174,8 @@ class Archive:
             root = tree.add_file(name, data)
         parent = bytes.fromhex(base) if base else None
         message = f"chronicle: create archive {self.repository.prefix}".rstrip() + "\n"
+        from .append import DEFAULT_IDENTITY
+
         body = commit_bytes(root, parent, DEFAULT_IDENTITY, message)
         signer = signer_for(self.repository)
         commit = self.objects.write(b"commit", signer.sign(body) if signer else body).hex()
@@ -228,6 +248,8 @@ class Archive:
     def parse_event(self, path: str, raw: bytes) -> StoredEvent:
         """An event file's bytes as a StoredEvent; CorruptArchive if it is not a valid event,
         NewerSchema if a newer chronicle wrote it."""
+        from .events import decode_event
+
         return decode_event(path, raw, f"{self.path}/{path}")
 
     def close(self) -> None:
@@ -245,6 +267,8 @@ class Archive:
         on_result: Callable[[AppendResult], None] | None = None,
     ) -> list[AppendResult]:
         """Append revisions in order, one commit each; identical revisions are skipped."""
+        from .append import Appender
+
         with self.write_lock() as session:
             appender = Appender(self.repository, self.copy, self.ledger, session, message,
                                 on_result, observer=self._observer())
@@ -258,6 +282,8 @@ class Archive:
         """Append ``items`` on top of ``commit`` (and the published ledger ``ledger``) rather
         than the branch tip, in a session already holding the lock (a sync rebasing its
         unpublished events); the branch still moves only by CAS from where it is."""
+        from .append import Appender
+
         appender = Appender(self.repository, self.copy, self.ledger, session, message,
                             onto=(commit, ledger), observer=self._observer())
         return appender.run(items)

@@ -28,13 +28,15 @@ def unreadable(db: sqlite3.Connection, briefing: str | None = None) -> bool:
 
 
 def log_entries(db: sqlite3.Connection, briefing: str) -> list[LogEntry]:
+    import orjson
+
     from ..entries import LogEntry
 
     rows = db.execute("SELECT sequence, recorded_at, observed_at, source, headline, summary, "
                       "changes FROM revisions WHERE briefing = ? ORDER BY sequence",
                       (briefing,))
     return [LogEntry(sequence, recorded, observed, source, headline, summary,
-                     json.loads(changes) if changes else {})
+                     orjson.loads(changes) if changes else {})
             for sequence, recorded, observed, source, headline, summary, changes in rows]
 
 
