@@ -4,12 +4,13 @@ archive got where it is; it catches up, rebuilds and steps aside as it should.""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sqlite3
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from archive_tools import can_mount_read_only, read_only_run
@@ -44,9 +45,23 @@ plans = st.tuples(st.lists(appends, min_size=5, max_size=14),
 
 
 @pytest.mark.slow
-@settings(max_examples=20, deadline=None,
+@settings(max_examples=int(os.environ.get("CHRONICLE_PROJECTION_EXAMPLES", "20")), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(configuration=st.sampled_from(CONFIGURATIONS), plan=plans)
+# Found by 150 examples: figure matching broke ties by where objects sat in memory, so the
+# rebuild and the replay linked a figure differently in about half of the runs.
+@example(configuration="bare", plan=(
+    [("floods", [("source", 3, 3), ("split", 1, 5)], None, False),
+     ("floods", [("source", 2, 3)], None, True),
+     ("budget", [("figure", 4, 2), ("source", 0, 3), ("split", 4, 1200)], "3", False),
+     ("budget", [("source", 3, 3)], None, True),
+     ("floods", [("merge", 0, 5), ("source", 4, 5)], None, False),
+     ("floods", [("quote", 4, 5), ("point figure", 3, 61), ("drop", 3, 2)], None, True),
+     ("floods", [("add", 4, 3)], "3", False),
+     ("floods", [("add", 3, 5), ("add", 1, 2), ("drop", 0, 3)], None, False),
+     ("floods", [("merge", 1, 3)], None, True),
+     ("floods", [("merge", 4, 5), ("add", 2, 61)], None, True),
+     ("floods", [("merge", 4, 5)], None, True)], {9}, {9}))
 def test_every_answer_equals_a_full_replay(
         tmp_path_factory: pytest.TempPathFactory, configuration: str,
         plan: tuple[list[tuple[str, list[tuple[str, int, int]], str | None, bool]], set[int],

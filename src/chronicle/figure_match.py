@@ -328,8 +328,9 @@ def _same_quantity(bs: list[_Fig], as_: list[_Fig], result: _Result, need_contex
         by_key[a.key].append(a)
         if a.alias is not None and a.alias != a.key:
             by_key[a.alias].append(a)
+    place = _places(as_)
     options = []
-    for b in bs:
+    for nb, b in enumerate(bs):
         found = by_key.get(b.key, [])[:64]
         if b.alias is not None:
             found = found + [a for a in by_key.get(b.alias, [])[:64] if a not in found]
@@ -338,7 +339,7 @@ def _same_quantity(bs: list[_Fig], as_: list[_Fig], result: _Result, need_contex
                 continue
             score = _context_score(b, a)
             if not need_context or score > 0.0:
-                options.append((-score, abs(b.order - a.order), id(b), id(a), b, a))
+                options.append((-score, abs(b.order - a.order), nb, place[id(a)], b, a))
     paired_b, paired_a = _take(options, result)
     return ([b for b in bs if id(b) not in paired_b], [a for a in as_ if id(a) not in paired_a])
 
@@ -350,8 +351,9 @@ def _by_context(bs: list[_Fig], as_: list[_Fig], result: _Result, minimum: float
     by_dim: dict[str, list[_Fig]] = defaultdict(list)
     for a in as_:
         by_dim[a.dimension].append(a)
+    place = _places(as_)
     options = []
-    for b in bs:
+    for nb, b in enumerate(bs):
         for a in by_dim.get(b.dimension, ())[:256]:
             if not _agree(b, a):
                 continue
@@ -359,18 +361,25 @@ def _by_context(bs: list[_Fig], as_: list[_Fig], result: _Result, minimum: float
             shared = len((b.context & a.context) - common)
             if score < minimum or (strict and (shared < 2 or not (a.loose or b.loose))):
                 continue
-            options.append((-score, abs(b.order - a.order), id(b), id(a), b, a))
+            options.append((-score, abs(b.order - a.order), nb, place[id(a)], b, a))
     return _take(options, result)
+
+
+def _places(figures: list[_Fig]) -> dict[int, int]:
+    """Each figure's place in its list, by identity: the last tie-break of _take."""
+    return {id(f): n for n, f in enumerate(figures)}
 
 
 def _take(options: list[tuple[float, int, int, int, _Fig, _Fig]],
           result: _Result) -> tuple[set[int], set[int]]:
+    """Best first, one to one. Ties go to the earlier figures in their lists, never to
+    where they sit in memory (ids), which differs from one run to the next."""
     options.sort(key=lambda o: o[:4])
     paired_b: set[int] = set()
     paired_a: set[int] = set()
-    for _, _, b_id, a_id, b, a in options:
-        if b_id not in paired_b and a_id not in paired_a:
-            paired_b.add(b_id)
-            paired_a.add(a_id)
+    for _, _, _, _, b, a in options:
+        if id(b) not in paired_b and id(a) not in paired_a:
+            paired_b.add(id(b))
+            paired_a.add(id(a))
             result.pairs.append((b.figure, a.figure))
     return paired_b, paired_a

@@ -100,7 +100,9 @@ class _Weights:
         self.counts = counts
 
     def weight(self, words: frozenset[str] | set[str]) -> float:
-        return sum(self.idf.get(w, 0.0) for w in words)
+        # fsum: exact, so the same in any order (a set's order changes with the hash seed,
+        # and a last-bit difference could tip two near-equal candidates)
+        return math.fsum(self.idf.get(w, 0.0) for w in words)
 
 
 @dataclass(frozen=True)
@@ -189,7 +191,7 @@ def _candidates(
     found: dict[int, dict[int, int]] = {}
     for unit in rest_b:
         shared: dict[int, float] = defaultdict(float)
-        for word in unit.words:
+        for word in sorted(unit.words):  # one order of addition, whatever the hash seed
             listed = postings.get(word)
             if listed and len(listed) <= MAX_POSTINGS:
                 weight = weights.idf[word]

@@ -292,7 +292,8 @@ _NOT_DERIVING = frozenset({
     "fetch.py", "gitlog.py", "gitobjects.py", "history.py", "incoming.py", "ledger.py",
     "locking.py", "problems.py", "publedger.py", "recovery.py", "render.py", "report.py",
     "quarantine.py", "repository.py", "review.py", "safe_text.py", "safe_write.py",
-    "schemas.py", "store.py", "sync.py", "watch.py", "worktree.py", "projection/check.py", "projection/queries.py",
+    "schemas.py", "store.py", "sync.py", "watch.py", "worktree.py", "projection/check.py",
+    "projection/queries.py",
     "projection/sql.py", "projection/exports.py", "projection/__init__.py",
 })
 
