@@ -381,6 +381,12 @@ def git(git_dir: Path, *args: str, stdin: bytes | None = None,
 QUARANTINE = ("GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_QUARANTINE_PATH")
 
 
+def commit_at(git_dir: Path, ref: str) -> str | None:
+    """The commit ``ref`` names in the repository at ``git_dir``; None if it names none."""
+    result = git(git_dir, "rev-parse", "-q", "--verify", f"{ref}^{{commit}}")
+    return result.stdout.decode().strip() if result.returncode == 0 else None
+
+
 def git_env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith("GIT_") or k in QUARANTINE}
 

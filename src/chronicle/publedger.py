@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .gitobjects import Identity, ObjectWriter, commit_bytes, git, read_objects
+from .gitobjects import Identity, ObjectWriter, commit_at, commit_bytes, git, read_objects
 from .ledger import Recorded
 
 LEDGER_REF = "refs/chronicle/ledger"
@@ -45,8 +45,7 @@ class Published:
 
 
 def ledger_tip(git_dir: Path, ref: str = LEDGER_REF) -> str | None:
-    result = git(git_dir, "rev-parse", "-q", "--verify", f"{ref}^{{commit}}")
-    return result.stdout.decode().strip() if result.returncode == 0 else None
+    return commit_at(git_dir, ref)
 
 
 def batch_commit(objects: ObjectWriter, parent: str | None, base: str | None, tip: str,

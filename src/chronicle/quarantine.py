@@ -16,7 +16,7 @@ from pathlib import Path
 from types import TracebackType
 
 from .errors import FetchError
-from .gitobjects import git
+from .gitobjects import commit_at, git
 from .repository import Repository
 
 SCRATCH_NAME = "chronicle-incoming"
@@ -76,8 +76,7 @@ class Quarantine:
         raise FetchError(remote, f"cannot fetch ({text.removeprefix('fatal: ')})")
 
     def ref(self, name: str) -> str | None:
-        result = git(self.path, "rev-parse", "-q", "--verify", f"{name}^{{commit}}")
-        return result.stdout.decode().strip() if result.returncode == 0 else None
+        return commit_at(self.path, name)
 
     def adopt(self, refs: list[tuple[str, str]]) -> None:
         """Fetch (scratch ref, archive ref) pairs into the archive, objects and all."""

@@ -21,7 +21,7 @@ from typing import Any
 from .errors import ArchiveError, ChronicleError, FetchError
 from .events import decode_event
 from .gitlog import walk
-from .gitobjects import git, read_objects, update_ref
+from .gitobjects import commit_at, git, read_objects, update_ref
 from .incoming import incoming_problems, is_ancestor
 from .layout import MAX_EVENT_BYTES, parse_event_path, sha256_hex, utc_now
 from .ledger import Recorded
@@ -128,10 +128,7 @@ def _tracking(remote: str) -> tuple[str, str]:
 
 
 def _ref(archive: Archive, ref: str | None) -> str | None:
-    if ref is None:
-        return None
-    result = git(archive.git_dir, "rev-parse", "-q", "--verify", f"{ref}^{{commit}}")
-    return result.stdout.decode().strip() if result.returncode == 0 else None
+    return None if ref is None else commit_at(archive.git_dir, ref)
 
 
 def sync(archive: Archive, remote: str = "origin") -> SyncResult:
