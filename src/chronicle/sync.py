@@ -156,11 +156,11 @@ def _sync_once(archive: Archive, remote: str, route: Route, result: SyncResult) 
             raise ArchiveError(f"{remote}: has no branch {name} yet; publish it with git push "
                                f"-u {remote} {name}, then run chronicle sync")
         if theirs is not None:
-            problems = _incoming_problems(archive, incoming, route, theirs, their_ledger)
+            known = route.known(archive)
+            problems = _incoming_problems(archive, incoming, known, theirs, their_ledger)
             if problems:  # nothing was adopted: the archive is as it was
                 raise SyncRefused(remote, problems)
-            if (theirs, their_ledger) != route.known(archive) or \
-                    _ref(archive, route.heads) != theirs:
+            if (theirs, their_ledger) != known or _ref(archive, route.heads) != theirs:
                 incoming.adopt(route.adopted(their_ledger is not None))
     with archive.write_lock() as session:
         ours = archive.head()
@@ -179,12 +179,13 @@ def _sync_once(archive: Archive, remote: str, route: Route, result: SyncResult) 
         return True
 
 
-def _incoming_problems(archive: Archive, incoming: Quarantine, route: Route, theirs: str,
+def _incoming_problems(archive: Archive, incoming: Quarantine,
+                       known_refs: tuple[str | None, str | None], theirs: str,
                        their_ledger: str | None) -> list[Problem]:
     """What is wrong with the remote's new history: from what chronicle checked there last
-    (or, the first time in an embedded archive, from what this branch already has: its own
-    history is verify's to check)."""
-    known, known_ledger = route.known(archive)
+    (``known_refs``: Route.known; or, the first time in an embedded archive, from what this
+    branch already has: its own history is verify's to check)."""
+    known, known_ledger = known_refs
     checked = incoming.checked_repository()
     ours = archive.head()
     if known is None and archive.repository.embedded and ours is not None:
