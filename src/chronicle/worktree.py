@@ -174,7 +174,10 @@ class WorkingCopy(NoWorkingCopy):
         event files a rebase already wrote are in the index as the tip has them.)"""
         head = self.repository.head()
         if head is None or not self.repository.embedded:
-            self.sync(session, thorough=False)  # an archive of its own: its tree is chronicle's
+            # an archive of its own: its tree is chronicle's; after a rebase the appends
+            # already brought it to the tip, and a sync would refresh the whole index again
+            if head is not None and self.synced() != head:
+                self.sync(session, thorough=False)
             return
         run = self._runner(session, lambda command, why: (
             f"{self.work_tree}: the branch is at {head[:12]} but your files could not follow "
