@@ -5,7 +5,26 @@ chronicle.views computes them from a replay; chronicle.projection reads them bac
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
+
+
+class Shown(Protocol):
+    """A figure as a revision shows it (chronicle.model.Figure)."""
+
+    text: str
+    value: float
+    value_max: float | None
+    unit: str | None
+    qualifier: str | None
+    claim: str
+
+
+def run_key(figure: Shown) -> tuple[Any, ...]:
+    """What must stay the same for a figure's run of revisions to go on: its text, value,
+    range, unit and qualifier, in the same claim (the timeline and the read model's
+    figure_runs both cut runs by it)."""
+    return (figure.text, figure.value, figure.value_max, figure.unit, figure.qualifier,
+            figure.claim)
 
 
 @dataclass
@@ -48,21 +67,19 @@ class FigureThread:
     points: list[FigurePoint] = field(default_factory=list)
     last_key: tuple[Any, ...] | None = field(default=None, repr=False, compare=False)
 
-    def see(self, sequence: int, text: str, value: float, value_max: float | None,
-            unit: str | None, qualifier: str | None, claim_id: str) -> FigurePoint | None:
-        """Note the figure as revision ``sequence`` shows it. It extends the last point if
-        that ran to the revision before with the same text, value, unit, qualifier and
-        claim; else a new point is added and returned, for the caller to give its claim's
-        text."""
-        key = (text, value, value_max, unit, qualifier, claim_id)
+    def see(self, sequence: int, figure: Shown, claim_text: str) -> None:
+        """Note the figure as revision ``sequence`` shows it (in a claim of ``claim_text``):
+        it extends the last point if that ran to the revision before with the same
+        run_key, else it starts a new point."""
+        key = run_key(figure)
         last = self.points[-1] if self.points else None
         if last is not None and last.until == sequence - 1 and key == self.last_key:
             last.until = sequence
-            return None
+            return
         self.last_key = key
-        point = FigurePoint(sequence, sequence, text, value, value_max, unit, qualifier, "")
-        self.points.append(point)
-        return point
+        self.points.append(FigurePoint(sequence, sequence, figure.text, figure.value,
+                                       figure.value_max, figure.unit, figure.qualifier,
+                                       claim_text))
 
     def as_dict(self) -> dict[str, Any]:
         # by hand: dataclasses.asdict deep-copies every value (seconds for 4,000 revisions)

@@ -377,11 +377,7 @@ def figure_timeline(states: list[RevisionState], needle: str | None = None) -> l
             figure_context(first.claim_text, first.figure), first.figure.kind, first.figure.noun
         )
         for p in series.points:
-            figure = p.figure
-            point = thread.see(p.sequence, figure.text, figure.value, figure.value_max,
-                               figure.unit, figure.qualifier, figure.claim)
-            if point is not None:
-                point.claim = p.claim_text
+            thread.see(p.sequence, p.figure, p.claim_text)
         threads.append(thread)
     if needle is None:
         return threads

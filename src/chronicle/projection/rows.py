@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..derive import current_reading, is_current
+from ..entries import run_key
 from ..lineage import Step, walk
-from ..model import Extractor, Figure, Revision
+from ..model import Extractor, Revision
 from ..replay import RevisionState
 from ..views import change_counts, diff_from_alignment, figure_context, first_summary, summary_line
 
@@ -49,16 +50,11 @@ class Dates:
 @dataclass(frozen=True)
 class Run:
     """A figure's run of revisions unchanged: from ``start`` to ``until``, showing ``key``
-    (its text, value, value_max, unit, qualifier and claim id)."""
+    (entries.run_key)."""
 
     start: int
     until: int
     key: tuple[Any, ...]
-
-
-def run_key(figure: Figure) -> tuple[Any, ...]:
-    return (figure.text, figure.value, figure.value_max, figure.unit, figure.qualifier,
-            figure.claim)
 
 
 @dataclass
