@@ -52,12 +52,8 @@ def incoming_problems(repository: Repository, old: str | None, new: str,
                         kind="history-unreadable")]
     wanted = {}
     for index, commit in enumerate(history.commits):
-        # in an embedded archive merges bring reviewed events in (pull requests), as verify
-        # accepts them; each event is still checked on its chain below
-        merge = len(history.parents[commit]) > 1
         problems += _commit_problems(history.changes[commit], commit, old is None and index == 0,
-                                     merge and not repository.embedded,
-                                     merge and repository.embedded)
+                                     len(history.parents[commit]) > 1, repository.embedded)
         for path in history.event_adds(commit):
             briefing, sequence = parse_event_path(path)
             if briefing is None or sequence is None or not is_event_path(path):
@@ -76,9 +72,11 @@ def incoming_problems(repository: Repository, old: str | None, new: str,
 
 
 def _commit_problems(changes: list[tuple[str, str, str]], commit: str, root: bool,
-                     merge: bool, merged_events: bool = False) -> list[Problem]:
+                     merge: bool, merges_allowed: bool) -> list[Problem]:
+    """``merges_allowed``: an embedded archive, where merges bring reviewed events in (pull
+    requests), as verify accepts them; each event is still checked on its chain."""
     found: list[Problem] = []
-    if merge:
+    if merge and not merges_allowed:
         found.append(Problem(commit, "merge commit: the chain forked and was merged",
                              commit=commit, kind="merge-commit"))
     adds = 0
@@ -92,7 +90,7 @@ def _commit_problems(changes: list[tuple[str, str, str]], commit: str, root: boo
         elif not (root and path in ARCHIVE_FILES):
             found.append(Problem(path, "file added to the archive outside briefings/",
                                  commit=commit, kind="foreign-file"))
-    if adds > 1 and not merged_events:
+    if adds > 1 and not (merge and merges_allowed):
         found.append(Problem(commit, f"one commit added {adds} events", commit=commit,
                              kind="several-events-one-commit"))
     return found
