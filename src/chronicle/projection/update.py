@@ -55,7 +55,7 @@ from .rows import (
     extractor_key,
     walk_on,
 )
-from .schema import FILE_NAME, TABLE
+from .schema import FILE_NAME, PUBLIC, TABLE
 
 if TYPE_CHECKING:
     from ..append import NewRevision, Prior
@@ -422,10 +422,9 @@ def insert(db: sqlite3.Connection, rows: Rows) -> None:
 
 def forget(db: sqlite3.Connection, briefing: str) -> None:
     """Every row of ``briefing`` gone (within the caller's transaction)."""
-    for table in ("revisions", "claims", "figures", "figure_lineages", "figure_runs", "quotes",
-                  "sources"):
-        db.execute(f"DELETE FROM {table} WHERE briefing = ?", (briefing,))
-    db.execute("DELETE FROM briefings WHERE id = ?", (briefing,))
+    for table in reversed(PUBLIC):  # rows that refer to others first; briefings last
+        column = "id" if table == "briefings" else "briefing"
+        db.execute(f"DELETE FROM {table} WHERE {column} = ?", (briefing,))
 
 
 def load_carry(db: sqlite3.Connection, briefing: str, state: RevisionState) -> Carry:
