@@ -324,9 +324,55 @@ def test_round_trip_of_written_amounts(whole: int, places: int, digits: int, sep
     amount = written(number, separators)
     text = f"{mark}{amount}{scale[0]}" if is_prefix else f"{amount}{scale[0]}{mark}"
     figure = only(f"The fund received {text} last year.")
+    if (not is_prefix and mark in (" euros", " yen") and places == 3 and 1 <= whole < 1000
+            and not scale[0]):
+        number *= 1000  # "2.500 euros": after the amount, the continental grouping dot
     assert math.isclose(figure.value, float(number) * scale[1], rel_tol=1e-9)
     assert figure.unit == code
     assert figure.text == text
+
+
+@pytest.mark.parametrize(("text", "value", "code"), [
+    ("Rp 10.000", 10_000, "IDR"), ("¥10.000", 10_000, "JPY"), ("VND 250.000", 250_000, "VND"),
+    ("10.000 €", 10_000, "EUR"), ("2.500 Euro", 2_500, "EUR"), ("1.234 euros", 1_234, "EUR"),
+    # English decimals: the symbol first, a scale word, a leading zero, the dollar
+    ("€1.659", 1.659, "EUR"), ("€1.234 billion", 1.234e9, "EUR"), ("0.125 euros", 0.125, "EUR"),
+    ("$3.499", 3.499, "USD"), ("£1.250", 1.25, "GBP"),
+])
+def test_grouping_dot_in_money_follows_the_currency(text: str, value: float, code: str) -> None:
+    figure = only(f"It cost {text} in the end.")
+    assert (figure.value, figure.unit) == (pytest.approx(value), code)
+
+
+@pytest.mark.parametrize(("text", "value", "code"), [
+    ("7 dollars and 25 cents", 7.25, "USD"), ("10 bucks", 10, "USD"),
+])
+def test_amount_words(text: str, value: float, code: str) -> None:
+    figure = only(f"It cost {text} in the end.")
+    assert (figure.value, figure.unit) == (pytest.approx(value), code)
+
+
+def test_cents_do_not_join_an_amount_with_a_scale() -> None:
+    figures = find_figures("The grant was 3 million euros, 45 cents of it unspent.")
+    assert [(f.text, f.value) for f in figures] == [("3 million euros", 3e6), ("45 cents", 0.45)]
+
+
+@pytest.mark.parametrize(("text", "iso"), [
+    ("3 Aug 96", "1996-08-03"), ("3rd Feb 82.", "1982-02-03"), ("5 June '24,", "2024-06-05"),
+    ("Sun 15Sep", "--09-15"),
+])
+def test_day_month_with_short_year(text: str, iso: str) -> None:
+    assert [f.date for f in find_figures(text) if f.kind == "date"] == [iso]
+
+
+def test_a_number_after_day_month_is_no_year() -> None:
+    figures = find_figures("On 3 May 15 people were hurt.")
+    assert [(f.kind, f.date or f.value) for f in figures] == [("date", "--05-03"), ("count", 15)]
+
+
+def test_below_zero_is_a_temperature() -> None:
+    figure = only("Overnight it fell to 20 below zero.")
+    assert (figure.kind, figure.value) == ("temperature", -20)
 
 
 # --------------------------------------------------------------- issue 11: categories

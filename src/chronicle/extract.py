@@ -17,8 +17,10 @@ from .sentences import split_sentences
 # tests/test_extractor_version.py fails when the output changes and this does not.
 # "4": the figure extractor of issue 11 (figures.FIGURES_VERSION "2"); "5": sentences and
 # structure of issue 10 (lower-case text split, short statement lines kept as paragraphs);
-# "6": claims record their nesting (parent) and table rows (labels).
-EXTRACTOR_VERSION = "7"
+# "6": claims record their nesting (parent) and table rows (labels); "7": "1.5m people"
+# is a count; "8": dot-grouped money ("Rp 10.000"), day-month dates with a two-digit year,
+# "N below zero", "bucks".
+EXTRACTOR_VERSION = "8"
 CURRENT_EXTRACTOR = Extractor(name="chronicle", version=EXTRACTOR_VERSION)
 
 _TITLE = (

@@ -139,6 +139,7 @@ _CURRENCY_FAMILIES: dict[str, tuple[str | None, dict[str, str]]] = {
     "manat": (None, {"azerbaijani": "AZN", "turkmen": "TMT"}),
     "dram": ("AMD", {"armenian": "AMD"}),
     "kyat": ("MMK", {}),
+    "buck": ("USD", {}),
     "cent": ("USD", {}),
     "pence": ("GBP", {}),
     "penny": ("USD", {}),

@@ -208,6 +208,15 @@ _COMMA_DECIMAL_MARK = re.compile(
 )
 # A currency just before the number: "€49,95" is a price in the decimal-comma convention.
 _CURRENCY_JUST_BEFORE = re.compile(r"(?:[€£$¥₽₹₩₺₪₦₱]|\b[A-Z]{3}|\bkr\.?|zł)[ \u00a0]?\Z")
+# Where dots group thousands in a money amount ("Rp 10.000", "10.000 €", "2.500 euros"): a
+# currency with no minor unit in use before it, or a currency after it, the continental
+# order. "€1.659" (a fuel price) and "$3.499" stay English decimals, as does any amount with
+# a scale word ("€1.234 billion").
+_DOT_GROUPING_CURRENCY_BEFORE = re.compile(
+    r"(?:[¥₩₫]|\bRp\.?|\b(?:JPY|KRW|IDR|VND|CLP|HUF|ISK|COP|PYG|UGX))[ \u00a0]?\Z")
+_DOT_GROUPING_CURRENCY_AFTER = re.compile(
+    r"[ \u00a0]?(?:[€¥₽₩₺₫]|(?:zł|Kč|kr|Ft|Rp)\b"
+    r"|(?!USD|GBP|AUD|CAD|NZD|SGD|HKD)[A-Z]{3}(?![A-Za-z])|(?i:euros?|rupiah|dong|forint|yen|won)\b)")
 _EXPONENT = re.compile(r"[eE](?P<e>[-−+]?[0-9]{1,3})(?![A-Za-z0-9])"
                        r"|[ ]?(?:×[ ]?10\^?|x10\^|x10(?=[-−]))(?P<p>[-−]?[0-9]{1,3})(?![0-9])")
 # "5 3/4" and, as the Federal Reserve writes, "6-1/2".
@@ -285,9 +294,13 @@ _CLOCK = re.compile(
 )
 _DECADE = re.compile(r"([12][0-9]{2}0)s\b")
 _ORDINAL_OR_GLUE = re.compile(r"[A-Za-z0-9]|[.,:/][0-9]|-[A-Z]")
+# "12 March 2024", "5th of June", "15Sep", and a two-digit year only where the phrase ends
+# ("3 Aug 96."), as "on 3 May 15 people died" holds no year.
 _DAY_MONTH = re.compile(
-    rf"([0-9]{{1,2}})(?:st|nd|rd|th)?(?:[ \u00a0]+(?:of[ ]+)?|[-/])({_MONTH_ALT})"
-    r"(?:(?:,?[ \u00a0]+|[-/])([0-9]{4}))?(?![0-9])"
+    rf"([0-9]{{1,2}})(?:st|nd|rd|th)?(?:[ \u00a0]+(?:of[ ]+)?|[-/]|(?=[A-Z]))({_MONTH_ALT})"
+    r"(?:(?:,?[ \u00a0]+|[-/])([0-9]{4}"
+    r"|'?[0-9]{2}(?=[ \t]*(?:[,;)!?]|:(?![0-9])|\.(?![0-9])|\Z))))?"
+    r"(?![0-9])"
 )
 # "10-22 August 2012", "22-23 Feb", "10 to 22 August": the first day borrows the month.
 _DAY_RANGE = re.compile(
@@ -364,6 +377,7 @@ _ANGLE_CONTEXT = re.compile(
     r"|axis|orbit\w*|spin|swivel\w*|view|field|cone|wedge|sector|compass|steer\w*|veer\w*)\b"
 )
 _BELOW_ZERO = re.compile(r"(?i)[ \t]+below[ \t]+(?:zero|freezing)\b")
+_ZERO_BELOW = re.compile(r"(?i)[ \t]+below[ \t]+zero\b")
 # Words that make a bare "degrees" or "°" a temperature rather than an angle.
 _TEMPERATURE_CONTEXT = re.compile(
     r"(?i)\b(?:temperatures?|fever|heat|heatwave|hot|hotter|hottest|cold|colder|coldest|warm"
@@ -460,8 +474,9 @@ def _read_comma_decimal(s: str, i: int) -> tuple[float, int, bool] | None:
         return None
     dots, dec = m.group("dots"), m.group("dec")
     if dots is not None:
-        # "1.234,56" or "1.234.567"; a single "1.234" stays an English decimal.
-        if dec is None and dots.count(".") < 2:
+        # "1.234,56" or "1.234.567"; a single "1.234" stays an English decimal unless a
+        # currency that groups with dots is written with it ("€10.000").
+        if dec is None and dots.count(".") < 2 and not _dot_grouping_currency(s, i, m.end()):
             return None
     elif dec is None or len(dec) > 2 or not (
             _COMMA_DECIMAL_MARK.match(s, m.end()) is not None
@@ -470,6 +485,14 @@ def _read_comma_decimal(s: str, i: int) -> tuple[float, int, bool] | None:
     whole = _strip_grouping(m.group("int"))
     value = float(f"{whole}.{dec}") if dec is not None else float(whole)
     return value, m.end(), dec is None
+
+
+def _dot_grouping_currency(s: str, start: int, end: int) -> bool:
+    """Whether a currency written in the dot-grouping convention touches s[start:end]."""
+    if s[start] == "0" or _SCALE_WORD.match(s, end) or _SCALE_ABBREVIATION.match(s, end):
+        return False
+    return (_DOT_GROUPING_CURRENCY_BEFORE.search(s, max(0, start - 5), start) is not None
+            or _DOT_GROUPING_CURRENCY_AFTER.match(s, end) is not None)
 
 
 def _spoken_decimals(text: str) -> float:
@@ -730,8 +753,8 @@ def _read_currency_suffix(s: str, q: _Quantity) -> bool:
     q.factor = _SUBUNIT_FACTOR.get(family, 0.01 if m.group("sym") == "¢" else 1.0)
     if q.scale == 1.0 and not word:
         _read_scale(s, q)  # "30 EUR million"
-    elif q.factor == 1.0 and word:
-        _read_subunit(s, q)  # "7 dollars and 25 cents"
+    elif q.factor == 1.0 and q.scale == 1.0 and word:
+        _read_subunit(s, q)  # "7 dollars and 25 cents", not "3 million euros, 45 cents"
     return True
 
 
@@ -781,6 +804,9 @@ def _currency_of_suffix(m: re.Match[str], q: _Quantity) -> str | None:
 def _read_unit(s: str, q: _Quantity) -> None:
     """Read a unit symbol or a unit word after the number, when one fits."""
     found = _unit_at(s, q)
+    if found is None and (below := _ZERO_BELOW.match(s, q.end)) is not None:
+        q.unit, q.kind, q.raw, q.end = "deg", "temperature", -abs(q.raw), below.end()
+        return  # "2 below zero": a temperature with no unit named
     if found is None or (found[0][0] == "bit" and s.startswith("-", q.end)):
         return  # "a 64-bit system" names an architecture, not a size
     (q.unit, q.kind, q.factor), q.end = found
@@ -1058,11 +1084,19 @@ def _read_day_first(s: str, i: int, floor: int) -> tuple[FoundFigure | None, int
     if m is None:
         return None
     month, day = _MONTHS[m.group(2).rstrip(".").lower()], int(m.group(1))
-    year = int(m.group(3)) if m.group(3) else None
+    year = _full_year(m.group(3)) if m.group(3) else None
     if not _valid_day(year, month, day):
         return None, m.end()  # "32 August 2014" is no date, nor is its "August 2014"
     year = year if year is not None else _year_of_range_end(s, m.end())
     return _date_figure(s, i, m.end(), year, _iso(year, month, day), floor), m.end()
+
+
+def _full_year(text: str) -> int:
+    """The year that "2024", "96" or "'24" stands for: two digits under 50 are 20xx."""
+    digits = text.lstrip("'")
+    if len(digits) == 4:
+        return int(digits)
+    return int(digits) + (2000 if int(digits) < 50 else 1900)
 
 
 def _year_of_range_end(s: str, end: int) -> int | None:
@@ -1072,7 +1106,7 @@ def _year_of_range_end(s: str, end: int) -> int | None:
         return None
     tail = _DAY_MONTH.match(s, join.end()) or _MONTH_DAY.match(s, join.end())
     if tail is not None:
-        return int(tail.group(3)) if tail.group(3) else None
+        return _full_year(tail.group(3)) if tail.group(3) else None
     day_year = _DAY_YEAR.match(s, join.end())  # "August 10 - 22, 2012"
     return int(day_year.group(2)) if day_year is not None and day_year.group(2) else None
 
