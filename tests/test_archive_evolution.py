@@ -20,6 +20,7 @@ from archive_tools import git
 from chronicle.extract import CURRENT_EXTRACTOR, EXTRACTOR_VERSION
 from chronicle.layout import (
     NotCanonical,
+    _python_load_json,
     canonical_bytes,
     content_sha256,
     event_file_bytes,
@@ -108,6 +109,33 @@ def test_the_fast_encoders_give_the_reference_bytes(value: Any) -> None:
     if tame:
         assert canonical_bytes(loaded, tame=True) == reference
         assert event_file_bytes(loaded, tame=True) == raw
+
+
+def _typed(value: Any) -> Any:
+    """The value with each number tagged by its type (1 == 1.0 in Python, not in JSON)."""
+    if isinstance(value, dict):
+        return {key: _typed(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_typed(item) for item in value]
+    return (type(value).__name__, value)
+
+
+number_literals = st.one_of(
+    st.integers(min_value=-(2**70), max_value=2**70).map(str),
+    st.floats(allow_nan=False, allow_infinity=False).map(repr),
+    st.from_regex(r"-?(0|[1-9][0-9]{0,20})(\.[0-9]{1,20})?([eE][-+]?[0-9]{1,3})?", fullmatch=True),
+    st.sampled_from(["NaN", "Infinity", '"\\ud800"', '"3.0"', "0.00009", "1.50", "2.00"]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(json_values, st.lists(number_literals, max_size=6))
+def test_the_fast_reader_agrees_with_python(value: Any, literals: list[str]) -> None:
+    """load_json's orjson path gives Python's value and Python's tameness verdict."""
+    for raw in (json.dumps(value, indent=2).encode(), f"[{', '.join(literals)}]".encode()):
+        expected = _python_load_json(raw)
+        actual = load_json(raw)
+        assert repr((_typed(actual[0]), actual[1])) == repr((_typed(expected[0]), expected[1]))
 
 
 def test_tameness_is_read_off_the_number_literals() -> None:

@@ -160,7 +160,39 @@ def is_tame(number: float) -> bool:
 
 def load_json(raw: bytes | str) -> tuple[Any, bool]:
     """The JSON value of ``raw``, and whether every number in it is_tame (noted while parsing,
-    from the number literals themselves). ValueError and RecursionError as json.loads."""
+    from the number literals themselves). ValueError and RecursionError as json.loads.
+
+    orjson reads it first; what orjson refuses (lone surrogates, NaN, deep nesting, not
+    UTF-8) and any document with a wild number (where orjson may read a huge integer as a
+    double) is read again by json, for json's verdict and value."""
+    import orjson
+
+    try:
+        document = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return _python_load_json(raw)
+    if _all_tame(document):
+        return document, True
+    return _python_load_json(raw)
+
+
+def _all_tame(document: Any) -> bool:
+    """Whether every number in a parsed document is_tame (as parsed: a double is a double)."""
+    stack = [document]
+    while stack:
+        item = stack.pop()
+        kind = type(item)
+        if kind is dict:
+            stack.extend(item.values())
+        elif kind is list:
+            stack.extend(item)
+        elif (kind is float or kind is int) and not is_tame(item):
+            return False
+    return True
+
+
+def _python_load_json(raw: bytes | str) -> tuple[Any, bool]:
+    """load_json by Python's json, noting wild numbers from their literals."""
     wild = False
 
     def double(text: str) -> float:
