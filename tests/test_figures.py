@@ -1008,3 +1008,17 @@ def test_every_iso_code_reads_before_or_after(amount: int, code: str, before: bo
     text = f"{code} {amount:,}" if before else f"{amount:,} {code}"
     figure = only(f"The bill came to {text} in all.")
     assert (figure.text, figure.unit, figure.value) == (text, code, float(amount))
+
+
+@pytest.mark.parametrize(("sentence", "value"), [
+    ("ARMY SENDS 500 TROOPS TO THE BORDER", 500),
+    ("IF YOU ARE BETWEEN 13 AND THE AGE OF LEGAL MAJORITY", 13),
+    ("YOU REPRESENT THAT YOU ARE AT LEAST 13", 13),
+])
+def test_numbers_in_capitals_are_figures(sentence: str, value: float) -> None:
+    """A clause in capitals (terms of service, a shouted headline) names no models."""
+    assert [f.value for f in find_figures(sentence)] == [value]
+
+
+def test_a_capitalised_index_in_prose_is_still_a_name() -> None:
+    assert find_figures("Shares in the FTSE 250 rose, and the CAC 40 fell.") == []

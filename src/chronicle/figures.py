@@ -938,9 +938,10 @@ def _named_by_word_before(s: str, q: _Quantity, noun: str | None) -> bool:
     word = m.group(1)
     if word in _ID_PREFIXES:
         return q.bare and not q.is_word
+    if len(word) > 1 and word.isupper() and (_shouted_after(s, q.end) or _shouted(s)):
+        return False  # "ARMY SENDS 500 TROOPS", "AT LEAST 13": capitals name nothing here
     if (len(word) > 1 and word.isupper() and q.bare and q.plain_int and not q.is_word
-            and word.capitalize() not in _FUNCTION_WORDS and word not in _KNOWN_CODES
-            and not _shouted_after(s, q.end)):
+            and word.capitalize() not in _FUNCTION_WORDS and word not in _KNOWN_CODES):
         return True  # "FTSE 100 companies", "CAC 40": an index or a model name
     if not word[0].isupper() or word in _FUNCTION_WORDS or word.lower() in _MONTHS:
         return False
@@ -948,6 +949,12 @@ def _named_by_word_before(s: str, q: _Quantity, noun: str | None) -> bool:
         return False
     # News style spells out one to nine, so "Leopard 2 tanks" names a model.
     return (noun is None and q.raw < 1000) or (q.raw < 10 and m.start() > 0)
+
+
+def _shouted(s: str) -> bool:
+    """Whether the sentence is written in capitals (a legal clause, a shouted headline)."""
+    letters = [c for c in s if c.isalpha()]
+    return len(letters) >= 20 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
 
 
 def _shouted_after(s: str, end: int) -> bool:
