@@ -3,13 +3,22 @@ speakers of the common attribution forms; German quotes never become block quote
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from chronicle.extract import build_revision, inline_quotes
 from chronicle.readers.document import BlockQuote, Paragraph, TableRow
 from chronicle.readers.markdown import read_markdown
 from chronicle.readers.patterns import match_block_quote
-from chronicle.views import diff_revisions, figure_context
+from chronicle.views import (
+    _word_ends_after,
+    _word_starts_before,
+    diff_revisions,
+    figure_context,
+)
 
 TABLE = """# Aid by country
 
@@ -142,3 +151,23 @@ def test_a_real_block_quote_still_is_one() -> None:
         BlockQuote("Strikes are not made with words.", "Ukrainian President Volodymyr Zelenskyy"),
         BlockQuote("Yes, we will.", "U.S. Secretary of State Antony Blinken"),
     ]
+
+
+
+WORD = re.compile(r"\S+")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(min_value=1, max_value=150).map(lambda n: "a" * n)
+                | st.sampled_from([" ", "; ", "\n", "b"]), min_size=1, max_size=12),
+       st.integers(min_value=1, max_value=20), st.integers(min_value=1, max_value=5),
+       st.integers(min_value=1, max_value=5), st.data())
+def test_the_words_around_a_figure_are_found_in_a_near_window_as_in_the_whole(
+        pieces: list[str], repeat: int, before: int, after: int, data: st.DataObject) -> None:
+    """The near-window search finds the word edges that scanning the whole span finds."""
+    text = "".join(pieces) * repeat
+    low = data.draw(st.integers(min_value=0, max_value=len(text)))
+    high = data.draw(st.integers(min_value=low, max_value=len(text)))
+    whole = list(WORD.finditer(text, low, high))
+    assert _word_starts_before(text, low, high, before) == [m.start() for m in whole][-before:]
+    assert _word_ends_after(text, low, high, after) == [m.end() for m in whole][:after]

@@ -8,6 +8,8 @@ version -> upcasters -> model.
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -82,10 +84,27 @@ def decode_event(path: str, raw: bytes, where: str | None = None) -> StoredEvent
         event = Event.model_validate(upcast_event(document))
     except (ValueError, KeyError, TypeError) as error:
         raise CorruptArchive(f"{where}: not a valid event ({model_problem(error)})") from None
-    problems = revision_problems(event.revision)  # a hostile archive: chronicle.invariants
+    # a hostile archive: chronicle.invariants
+    problems = revision_problems(event.revision, encodable=_no_surrogates(raw))
     if problems:
         raise CorruptArchive(f"{where}: not a usable revision ({problems[0]})")
     return StoredEvent(event, path, raw, version)
+
+
+# "\ud800" and the like: a JSON escape that can stand for half of a surrogate pair
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+def _no_surrogates(raw: bytes) -> bool:
+    """Whether JSON text ``raw`` cannot hold a lone surrogate: strict UTF-8 (which has none)
+    and no escape that could write one."""
+    if _SURROGATE_ESCAPE.search(raw) is not None:
+        return False
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _first_line(error: Exception) -> str:

@@ -20,10 +20,12 @@ MAX_OFFSET = 2**53  # the largest whole number every JSON reader and SQLite keep
 MAX_PROBLEMS = 20  # a hostile revision can break millions: naming the first ones is enough
 
 
-def revision_problems(revision: Revision) -> list[str]:
-    """Every broken invariant of ``revision`` (at most MAX_PROBLEMS), one phrase each."""
+def revision_problems(revision: Revision, encodable: bool = False) -> list[str]:
+    """Every broken invariant of ``revision`` (at most MAX_PROBLEMS), one phrase each.
+    ``encodable``: its text is known to hold no lone surrogate (read from strict UTF-8
+    with no surrogate escapes), so that is not checked again."""
     problems: list[str] = []
-    for problem in _problems(revision):
+    for problem in _problems(revision, encodable):
         problems.append(problem)
         if len(problems) >= MAX_PROBLEMS:
             break
@@ -64,8 +66,9 @@ def checked(revision: Revision, source: str) -> Revision:
     return revision
 
 
-def _problems(revision: Revision) -> Iterator[str]:
-    yield from _unencodable(revision)
+def _problems(revision: Revision, encodable: bool) -> Iterator[str]:
+    if not encodable:
+        yield from _unencodable(revision)
     sections = len(revision.sections)
     texts: dict[str, str] = {}
     for kind, items in (("key point", revision.key_points), ("claim", revision.claims),

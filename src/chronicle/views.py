@@ -352,14 +352,36 @@ def figure_context(claim_text: str, figure: Figure, before: int = 2, after: int 
     row = _ROW_HEADER.match(claim_text)
     if row and row.end() <= figure.start:
         low = max(low, row.end())
-    left = [m.start() for m in _WORD.finditer(claim_text, low, figure.start)][-before:]
-    right = [m.end() for m in _WORD.finditer(claim_text, figure.end, high)][:after]
+    left = _word_starts_before(claim_text, low, figure.start, before)
+    right = _word_ends_after(claim_text, figure.end, high, after)
     start = left[0] if left else figure.start
     end = right[-1] if right else figure.end
     label = " ".join(claim_text[start:max(end, figure.end)].split()).strip(" ,.;:—–")
     if row and row.end() <= figure.start:
         label = f"{row['head']}, {label}"
     return label
+
+
+_NEAR = 120  # characters looked at first for the few words either side of a figure
+
+
+def _word_starts_before(text: str, low: int, high: int, count: int) -> list[int]:
+    """Where the last ``count`` words of text[low:high] start (a near window first: one
+    more word than wanted found there proves the wanted ones whole)."""
+    near = max(low, high - _NEAR)
+    starts = [m.start() for m in _WORD.finditer(text, near, high)]
+    if near > low and len(starts) <= count:
+        starts = [m.start() for m in _WORD.finditer(text, low, high)]
+    return starts[-count:] if count else []
+
+
+def _word_ends_after(text: str, low: int, high: int, count: int) -> list[int]:
+    """Where the first ``count`` words of text[low:high] end (a near window first)."""
+    near = min(high, low + _NEAR)
+    ends = [m.end() for m in _WORD.finditer(text, low, near)]
+    if near < high and len(ends) <= count:
+        ends = [m.end() for m in _WORD.finditer(text, low, high)]
+    return ends[:count]
 
 
 # 'Row header — Column: cell; ...', as the Markdown reader writes a table row
