@@ -324,9 +324,9 @@ def test_round_trip_of_written_amounts(whole: int, places: int, digits: int, sep
     amount = written(number, separators)
     text = f"{mark}{amount}{scale[0]}" if is_prefix else f"{amount}{scale[0]}{mark}"
     figure = only(f"The fund received {text} last year.")
-    if (not is_prefix and mark in (" euros", " yen") and places == 3 and 1 <= whole < 1000
-            and not scale[0]):
-        number *= 1000  # "2.500 euros": after the amount, the continental grouping dot
+    groups_with_dots = mark == "¥" if is_prefix else mark in (" euros", " yen")
+    if groups_with_dots and places == 3 and 1 <= whole < 1000 and not scale[0]:
+        number *= 1000  # "2.500 euros", "¥1.001": the yen has no decimals; a euro after it
     assert math.isclose(figure.value, float(number) * scale[1], rel_tol=1e-9)
     assert figure.unit == code
     assert figure.text == text

@@ -109,7 +109,7 @@ def _claim_changes(
     where_before, where_after = positions(before), positions(after)
     edited = [
         ClaimEdit(before=p.before, after=p.after, similarity=round(p.score, 1))
-        for p in sorted(found.all_pairs(), key=lambda p: where_after[p.after.id].index)
+        for p in sorted(found.all_pairs(), key=lambda p: where_after[p.after.id][0])
         if p.reworded and p.after.id not in explained
     ]
     moved = tuple(
@@ -118,8 +118,8 @@ def _claim_changes(
             from_section=p.before.section,
             to_section=p.after.section,
             before=p.before if p.reworded else None,
-            from_position=where_before.get(p.before.id),
-            to_position=where_after.get(p.after.id),
+            from_position=_position(where_before.get(p.before.id)),
+            to_position=_position(where_after.get(p.after.id)),
         )
         for p in found.moved
     )
@@ -138,12 +138,22 @@ def _claim_changes(
     )
 
 
-def positions(revision: Revision) -> dict[str, Position]:
+# (index, section, paragraph, sentence), as a Position has them: a plain tuple, since most
+# claims of a diff never need their Position made
+Place = tuple[int, int | None, int | None, int | None]
+
+
+def _position(place: Place | None) -> Position | None:
+    if place is None:
+        return None
+    index, section, paragraph, sentence = place
+    return Position(index=index, section=section, paragraph=paragraph, sentence=sentence)
+
+
+def positions(revision: Revision) -> dict[str, Place]:
     """Where every claim and key point stands: its index, section, paragraph and sentence."""
-    found = {
-        k.id: Position(index=n, section=None, paragraph=None, sentence=None)
-        for n, k in enumerate(revision.key_points)
-    }
+    found: dict[str, Place] = {k.id: (n, None, None, None)
+                               for n, k in enumerate(revision.key_points)}
     claims = {c.id for c in revision.claims}
     index = 0
     for s, section in enumerate(revision.sections):
@@ -151,13 +161,12 @@ def positions(revision: Revision) -> dict[str, Position]:
             sentence = 0
             for item in paragraph:
                 if item in claims:
-                    found[item] = Position(index=index, section=s, paragraph=p, sentence=sentence)
+                    found[item] = (index, s, p, sentence)
                     index += 1
                     sentence += 1
     for claim in revision.claims:  # a claim no section lists (hand-made JSON)
         if claim.id not in found:
-            found[claim.id] = Position(index=index, section=claim.section, paragraph=None,
-                                       sentence=None)
+            found[claim.id] = (index, claim.section, None, None)
             index += 1
     return found
 
