@@ -9,7 +9,6 @@ version -> upcasters -> model.
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
