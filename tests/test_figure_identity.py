@@ -4,6 +4,8 @@ quotes compare without punctuation and a cut re-quote is the same quote."""
 
 from __future__ import annotations
 
+import pytest
+
 from chronicle.diff_model import Diff
 from chronicle.readers import parse_bytes
 from chronicle.views import diff_revisions
@@ -88,6 +90,22 @@ def test_the_same_quantity_in_another_unit_or_format_is_restated() -> None:
     # the words changed where a unit or a number word changed; '9400' -> '9,400' alone is not
     edited = [e.after.text[:16] for e in diff.claims.edited]
     assert edited == ["The district had", "Two stakes were "]
+
+
+@pytest.mark.parametrize(("before", "after", "restated"), [
+    ("40C", "104F", True), ("38C", "100F", True), ("100 km", "62 miles", True),
+    ("6,000 feet", "1,830 m", True),
+    # a conversion off by more than the figures' written precision is a change
+    ("40C", "150F", False), ("-5C", "50F", False),
+    ("30 degrees Celsius", "100 degrees Fahrenheit", False),
+    ("120 degrees Fahrenheit", "51 degrees Celsius", False), ("100 km", "90 miles", False),
+    ("20 miles", "40 km", False),
+])
+def test_a_conversion_is_restated_only_to_the_written_precision(before: str, after: str,
+                                                                restated: bool) -> None:
+    diff = diff_texts(f"The reading was {before} on Monday.", f"The reading was {after} on Monday.")
+    assert (len(diff.figures.restated), len(diff.figures.changed)) == (
+        (1, 0) if restated else (0, 1))
 
 
 def test_a_figure_survives_the_rewrite_of_its_sentence() -> None:

@@ -92,11 +92,11 @@ def same_quantity(before: Figure, after: Figure) -> bool:
         return _close(before.value, after.value) and _close_or_none(
             before.value_max, after.value_max
         )
-    tolerance = max(_half_step(before), _half_step(after))
+    tolerance = max(_written_precision(before), _written_precision(after))
     pairs = [(first.value, second.value)]
     if first.value_max is not None and second.value_max is not None:
         pairs.append((first.value_max, second.value_max))
-    return all(abs(a - b) <= tolerance * max(abs(a), abs(b)) + 1e-12 for a, b in pairs)
+    return all(abs(a - b) <= tolerance * (1 + 1e-9) + 1e-12 for a, b in pairs)
 
 
 def _close(a: float, b: float) -> bool:
@@ -107,13 +107,34 @@ def _close_or_none(a: float | None, b: float | None) -> bool:
     return (a is None and b is None) or (a is not None and b is not None and _close(a, b))
 
 
-def _half_step(figure: Figure) -> float:
-    """Half the last significant digit of the figure's value, relative to the value."""
+def _written_precision(figure: Figure) -> float:
+    """Half the last significant place of the figure as written, in its base unit: '62
+    miles' is good to 0.5 mile (805 m), '40C' to 0.5 degree (0.5 K), '6,000 feet' to 50
+    feet (a round number of thousands keeps two digits)."""
     value = abs(figure.value_max if figure.value_max is not None else figure.value)
+    half = _half_place(value)
+    one = _quantity(1.0, None, figure.unit, figure.kind, figure.noun, figure.date).value
+    zero = _quantity(0.0, None, figure.unit, figure.kind, figure.noun, figure.date).value
+    return half * abs(one - zero)  # base units per written unit (offsets cancel: degF)
+
+
+def _half_place(value: float) -> float:
+    """Half the last significant place of a written number: 62 -> 0.5, 16.7 -> 0.05,
+    100 -> 0.5, 1830 -> 5, 6000 -> 50 (at least two digits of a round thousand count)."""
     if value == 0 or not math.isfinite(value):
-        return 0.0
-    digits = f"{value:.12g}".split("e")[0].replace(".", "").strip("0")
-    return 0.5 / int(digits) if digits else 0.0
+        return 0.5
+    text = f"{value:.12g}"
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        decimals = len(mantissa.split(".")[1]) if "." in mantissa else 0
+        return 0.5 * 10.0 ** (int(exponent) - decimals)
+    if "." in text:
+        return 0.5 * 10.0 ** -len(text.split(".")[1])
+    digits = text.lstrip("-")
+    if len(digits) < 4:
+        return 0.5
+    significant = max(2, len(digits.rstrip("0")))
+    return 0.5 * 10.0 ** (len(digits) - significant)
 
 
 def _number_key(value: float) -> str:
