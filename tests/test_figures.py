@@ -1022,3 +1022,30 @@ def test_numbers_in_capitals_are_figures(sentence: str, value: float) -> None:
 
 def test_a_capitalised_index_in_prose_is_still_a_name() -> None:
     assert find_figures("Shares in the FTSE 250 rose, and the CAC 40 fell.") == []
+
+
+@pytest.mark.parametrize(("text", "kind", "value"), [
+    ("She won in 2:02:40 on Sunday.", "duration", 7360),
+    ("He swam 1:52.85 in the final.", "duration", 112.85),
+    ("The blast came at 14:30:15 GMT.", "time", 14 + 30 / 60 + 15 / 3600),
+])
+def test_times_with_seconds_keep_them(text: str, kind: str, value: float) -> None:
+    figure = only(text)
+    assert (figure.kind, figure.value) == (kind, pytest.approx(value))
+
+
+@pytest.mark.parametrize(("text", "values"), [
+    ("Brent crude rose $1.20 to $84.35 a barrel.", [(1.2, None), (84.35, None)]),
+    ("Support rose 2% to 31% in the poll.", [(2, None), (31, None)]),
+    # a range of change, and a range: no unit on the first number, or no verb of change
+    ("Prices rose 5 to 10 percent this year.", [(5, 10)]),
+    ("Estimates range from $5 to $7 million.", [(5e6, 7e6)]),
+])
+def test_a_change_by_x_to_y_is_two_figures(text: str, values: list[tuple[float, float | None]],
+                                           ) -> None:
+    assert [(f.value, f.value_max) for f in find_figures(text)] == values
+
+
+def test_four_digit_hours_with_a_time_zone_are_a_time_of_day() -> None:
+    figures = find_figures("The strike began at 0600 GMT and ended at 1830 UTC.")
+    assert [(f.kind, f.value) for f in figures] == [("time", 6), ("time", 18.5)]

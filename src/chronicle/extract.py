@@ -19,7 +19,8 @@ from .sentences import split_sentences
 # structure of issue 10 (lower-case text split, short statement lines kept as paragraphs);
 # "6": claims record their nesting (parent) and table rows (labels); "7": "1.5m people"
 # is a count; "8": dot-grouped money ("Rp 10.000"), day-month dates with a two-digit year,
-# "N below zero", "bucks", numbers in clauses written in capitals.
+# "N below zero", "bucks", numbers in clauses written in capitals, times with seconds
+# ("2:02:40" a duration), "rose $1.20 to $84.35" two figures, "0600 GMT" a time.
 EXTRACTOR_VERSION = "8"
 CURRENT_EXTRACTOR = Extractor(name="chronicle", version=EXTRACTOR_VERSION)
 

@@ -292,6 +292,24 @@ _CLOCK = re.compile(
     r"(?P<ap>[aApP])(?:\.[mM]\.?|[mM])(?![A-Za-z])"
     r"|(?P<h24>[0-9]{1,2}):(?P<m24>[0-9]{2})(?::[0-9]{2})?(?![0-9])"
 )
+# "2:02:40", "1:52.85": hours, minutes and seconds, or minutes and seconds with a fraction
+_STOPWATCH = re.compile(
+    r"(?P<h>[0-9]{1,2}):(?P<m>[0-5][0-9]):(?P<s>[0-5][0-9](?:\.[0-9]{1,3})?)(?![0-9:])"
+    r"|(?P<mm>[0-9]{1,2}):(?P<ss>[0-5][0-9]\.[0-9]{1,3})(?![0-9])"
+)
+_CLOCK_AFTER = re.compile(
+    r"[ \u00a0]?(?:[aApP]\.?[mM]\b\.?|(?:GMT|UTC|BST|CET|CEST|EST|EDT|CST|CDT|PST|PDT|ET|PT"
+    r"|local time)\b)")
+_ZONED_HOURS = re.compile(
+    r"([01][0-9]|2[0-3])([0-5][0-9])(?=[ \u00a0]?(?:GMT|UTC|BST|CET|CEST|EST|EDT|Zulu)\b)")
+_AT_BEFORE = re.compile(r"(?i)(?<![A-Za-z])at[ \t]+\Z")
+# Verbs after which "X to Y" is a change by X to the level Y, when both carry their unit
+_MOVED_BY_VERBS = frozenset(
+    "rose fell gained lost climbed dropped jumped slipped slid declined added shed advanced "
+    "eased sank soared surged tumbled plunged rallied grew shrank increased decreased "
+    "rises falls gains loses climbs drops jumps slips slides declines adds sheds advances "
+    "eases sinks soars surges tumbles plunges rallies grows shrinks increases decreases "
+    "up down".split())
 _DECADE = re.compile(r"([12][0-9]{2}0)s\b")
 _ORDINAL_OR_GLUE = re.compile(r"[A-Za-z0-9]|[.,:/][0-9]|-[A-Z]")
 # "12 March 2024", "5th of June", "15Sep", and a two-digit year only where the phrase ends
@@ -1209,6 +1227,15 @@ def _read_clock(s: str, i: int, floor: int) -> tuple[FoundFigure | None, int] | 
         qualifier, start = _qualifier(s, i, floor)
         return FoundFigure(s[start:oclock.end()], float(oclock.group(1)), None, "h", "time",
                            qualifier, None, None, start, oclock.end()), oclock.end()
+    stopwatch = _read_stopwatch(s, i, floor)
+    if stopwatch is not None:
+        return stopwatch
+    zoned = _ZONED_HOURS.match(s, i)
+    if zoned is not None:  # "0600 GMT": a time of day in four digits
+        qualifier, start = _qualifier(s, i, floor)
+        value = int(zoned.group(1)) + int(zoned.group(2)) / 60
+        return FoundFigure(s[start:zoned.end(2)], value, None, "h", "time", qualifier, None,
+                           None, start, zoned.end(2)), zoned.end(2)
     m = _CLOCK.match(s, i)
     if m is None:
         return None
@@ -1225,6 +1252,27 @@ def _read_clock(s: str, i: int, floor: int) -> tuple[FoundFigure | None, int] | 
     figure = FoundFigure(s[start:m.end()], hour + minute / 60, None, "h", "time", qualifier,
                          None, None, start, m.end())
     return figure, m.end()
+
+
+def _read_stopwatch(s: str, i: int, floor: int) -> tuple[FoundFigure | None, int] | None:
+    """"2:02:40" (a marathon) and "1:52.85" (a swim): a duration in seconds; "14:30:15
+    GMT" or "at 9:30:15" stays a time of day, its seconds kept."""
+    m = _STOPWATCH.match(s, i)
+    if m is None:
+        return None
+    qualifier, start = _qualifier(s, i, floor)
+    if m.group("h") is not None:
+        hours, minutes, seconds = int(m.group("h")), int(m.group("m")), float(m.group("s"))
+        if hours <= 24 and (_CLOCK_AFTER.match(s, m.end()) or _AT_BEFORE.search(
+                s, max(0, i - 4), i)):
+            value = hours + minutes / 60 + seconds / 3600
+            return FoundFigure(s[start:m.end()], value, None, "h", "time", qualifier, None,
+                               None, start, m.end()), m.end()
+    else:
+        hours, minutes, seconds = 0, int(m.group("mm")), float(m.group("ss"))
+    value = hours * 3600 + minutes * 60 + seconds
+    return FoundFigure(s[start:m.end()], value, None, "s", "duration", qualifier, None, None,
+                       start, m.end()), m.end()
 
 
 def _named_before(s: str, i: int) -> bool:
@@ -1425,6 +1473,8 @@ def _with_partner(s: str, q: _Quantity, other: _Quantity, join: re.Match[str], s
         return _year_span(s, q, year_end, span, other.end), other.end
     if (_is_year(s, q) and not _year_like(other)) or not _compatible(q, other):
         return _build(s, q, span), q.end  # "in 2014 and $5 billion": a year borrows nothing
+    if word == "to" and not q.bare and not other.bare and _moved_by(s, span.start):
+        return _build(s, q, span), q.end  # "rose $1.20 to $84.35": by how much, then where
     x, y = _borrow(q, other), _borrow(other, q, scale=False)
     ordered = x.value < y.value
     joins = (word in ("to", "") and not change and (ordered or explicit)) or (
@@ -1441,6 +1491,12 @@ def _with_partner(s: str, q: _Quantity, other: _Quantity, join: re.Match[str], s
         span.noun = other_noun  # "45 and 50 cases", "two or three missiles"
         return _build(s, x, span), q.end
     return _build(s, q, span), q.end
+
+
+def _moved_by(s: str, start: int) -> bool:
+    """Whether a verb of change stands just before start ("rose", "fell", "gained")."""
+    before = _ONE_BEFORE.search(s, max(0, start - 14), start)
+    return before is not None and before.group(1).lower() in _MOVED_BY_VERBS
 
 
 def _is_score(s: str, start: int, end: int) -> bool:
@@ -1601,7 +1657,10 @@ class _Readable(Protocol):
 def reading(figure: _Readable) -> str:
     """A date or a time as a person reads it: "2014-06", "2013-14", "09:30"."""
     if figure.kind == "time":
-        minutes = round(figure.value * 60)
+        seconds = round(figure.value * 3600)
+        if seconds % 60:
+            return f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+        minutes = seconds // 60
         return f"{minutes // 60:02d}:{minutes % 60:02d}"
     text = figure.date or f"{figure.value:g}"
     if figure.value_max is not None:  # "2013-14": a span of years
