@@ -305,11 +305,7 @@ _ZONED_HOURS = re.compile(
 _AT_BEFORE = re.compile(r"(?i)(?<![A-Za-z])at[ \t]+\Z")
 # Verbs after which "X to Y" is a change by X to the level Y, when both carry their unit
 _MOVED_BY_VERBS = frozenset(
-    "rose fell gained lost climbed dropped jumped slipped slid declined added shed advanced "
-    "eased sank soared surged tumbled plunged rallied grew shrank increased decreased "
-    "rises falls gains loses climbs drops jumps slips slides declines adds sheds advances "
-    "eases sinks soars surges tumbles plunges rallies grows shrinks increases decreases "
-    "up down".split())
+    ["rose", "fell", "gained", "lost", "climbed", "dropped", "jumped", "slipped", "slid", "declined", "added", "shed", "advanced", "eased", "sank", "soared", "surged", "tumbled", "plunged", "rallied", "grew", "shrank", "increased", "decreased", "rises", "falls", "gains", "loses", "climbs", "drops", "jumps", "slips", "slides", "declines", "adds", "sheds", "advances", "eases", "sinks", "soars", "surges", "tumbles", "plunges", "rallies", "grows", "shrinks", "increases", "decreases", "up", "down"])
 _DECADE = re.compile(r"([12][0-9]{2}0)s\b")
 _ORDINAL_OR_GLUE = re.compile(r"[A-Za-z0-9]|[.,:/][0-9]|-[A-Z]")
 # "12 March 2024", "5th of June", "15Sep", and a two-digit year only where the phrase ends
