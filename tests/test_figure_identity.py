@@ -165,3 +165,26 @@ def test_a_shortened_requote_is_a_change_of_the_same_quote() -> None:
     assert change.fields == ("text",)
     assert change.after.text.startswith("We will win this war")
     assert diff.quotes.added == diff.quotes.removed == ()
+
+
+@pytest.mark.parametrize(("before", "after", "changed", "added"), [
+    # the old value comes back in another role: each figure keeps its place in the words
+    ("The death toll rose to 12 from 9.", "The death toll rose to 15 from 12.",
+     [("12", "15"), ("9", "12")], []),
+    ("The bank raised its rate to 5.25% from 5%.", "The bank raised its rate to 5.5% from 5.25%.",
+     [("5.25%", "5.5%"), ("5%", "5.25%")], []),
+    ("Officials said 3 people died.", "Officials said 5 people died, and 3 people remain missing.",
+     [("3", "5")], ["3"]),
+    ("The storm killed 4 people.", "The storm killed 6 people and destroyed 4 homes.",
+     [("4", "6")], ["4"]),
+    # a clause moved with its figure: equal values stay one figure
+    ("The economy grew 3 percent last year, while inflation was 2 percent.",
+     "Inflation was 2 percent last year, while the economy grew 3 percent.", [], []),
+    ("She won in 2012 and 2013.", "She won in 2012, 2013 and 2014.", [], ["2014"]),
+])
+def test_a_value_that_comes_back_in_another_role_is_a_change(
+        before: str, after: str, changed: list[tuple[str, str]], added: list[str]) -> None:
+    diff = diff_texts(before, after)
+    assert changes(diff) == changed
+    assert [f.text for f in diff.figures.added] == added
+    assert diff.figures.removed == ()

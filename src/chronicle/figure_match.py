@@ -42,6 +42,8 @@ class _Fig:
     context: frozenset[str] = frozenset()
     order: int = 0
     loose: bool = False  # its claim is aligned with none (added or removed)
+    before: tuple[str, ...] = ()  # the nearest words before it, nearest first
+    after: tuple[str, ...] = ()  # and after it: its role ("rose to _ from", "_ people died")
 
     @property
     def noun(self) -> str | None:
@@ -56,7 +58,11 @@ class _Text:
     figures: list[_Fig | None] = field(default_factory=list)  # the figure at each token
 
 
-def _tokens(texts: Sequence[str], figures: Sequence[Sequence[Figure]]) -> _Text:
+def _tokens(texts: Sequence[str], figures: Sequence[Sequence[Figure]],
+            by_value: bool = True) -> _Text:
+    """The words and figures of the texts; a figure's token names its quantity, or with
+    ``by_value`` off only its dimension (dates and years keep their value: they name
+    themselves), so that the word alignment pairs figures by their place in the words."""
     out = _Text()
     for text, own in zip(texts, figures, strict=True):
         at = 0
@@ -65,7 +71,7 @@ def _tokens(texts: Sequence[str], figures: Sequence[Sequence[Figure]]) -> _Text:
                 continue  # overlapping spans: keep the first
             _words(out, text[at : figure.start])
             fig = _fig(figure)
-            out.tokens.append(f"#{fig.key}")
+            out.tokens.append(f"#{_token(fig, by_value)}")
             out.figures.append(fig)
             at = figure.end
         _words(out, text[at:])
@@ -73,7 +79,25 @@ def _tokens(texts: Sequence[str], figures: Sequence[Sequence[Figure]]) -> _Text:
         if found is not None:
             found.context = _context(out, index)
             found.order = index
+            found.before, found.after = _role(out, index)
     return out
+
+
+def _token(fig: _Fig, by_value: bool) -> str:
+    if by_value or fig.dimension == "date":
+        return fig.key
+    return fig.alias or fig.dimension
+
+
+ROLE = 2  # words each side that say what a figure is in its sentence
+
+
+def _role(text: _Text, index: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The ROLE nearest words before and after a figure (other figures skipped)."""
+    sides = []
+    for side in (range(index - 1, -1, -1), range(index + 1, len(text.tokens))):
+        sides.append(tuple(text.tokens[k] for k in side if text.figures[k] is None)[:ROLE])
+    return sides[0], sides[1]
 
 
 def _words(out: _Text, text: str) -> None:
@@ -108,6 +132,7 @@ class _Result:
     pairs: list[tuple[Figure, Figure]] = field(default_factory=list)
     left_b: list[_Fig] = field(default_factory=list)
     left_a: list[_Fig] = field(default_factory=list)
+    roles: dict[tuple[str, str], int] = field(default_factory=dict)  # see _pair_role
 
 
 def match_figures(
@@ -171,6 +196,23 @@ def _within(texts_b: list[str], figs_b: list[list[Figure]], texts_a: list[str],
         result.pairs += list(zip(figs_b[0], figs_a[0], strict=True))  # the same sentence
         return
     tb, ta = _tokens(texts_b, figs_b), _tokens(texts_a, figs_a)
+    local = _pair_in_group(tb, ta, prefer_the_same=True)
+    if _worth_pairing_by_place(local, _figs(tb), _figs(ta)):
+        # 'rose to 12 from 9' -> 'rose to 15 from 12': the old value came back in another
+        # role; pairing by place in the words, with no preference for equal values, wins
+        # when the words either side of each pair agree better
+        by_place = _pair_in_group(_tokens(texts_b, figs_b, by_value=False),
+                                  _tokens(texts_a, figs_a, by_value=False),
+                                  prefer_the_same=False)
+        if _role_agreement(by_place) > _role_agreement(local):
+            local = by_place
+    result.pairs += local.pairs
+    result.left_b += local.left_b
+    result.left_a += local.left_a
+
+
+def _pair_in_group(tb: _Text, ta: _Text, prefer_the_same: bool) -> _Result:
+    """The figures of one aligned group paired: by the word alignment, then leftovers."""
     local = _Result()
     left_b: list[_Fig] = []
     left_a: list[_Fig] = []
@@ -180,10 +222,39 @@ def _within(texts_b: list[str], figs_b: list[list[Figure]], texts_a: list[str],
     else:
         _by_words(tb, ta, local, left_b, left_a)
     _leftovers_of_group(left_b, left_a, local)
-    _prefer_the_same(local, _figs(tb), _figs(ta))
-    result.pairs += local.pairs
-    result.left_b += local.left_b
-    result.left_a += local.left_a
+    if prefer_the_same:
+        _prefer_the_same(local, _figs(tb), _figs(ta))
+    local.roles = {(b.id, a.id): _pair_role(tb, ta, b, a) for b, a in local.pairs}
+    return local
+
+
+def _pair_role(tb: _Text, ta: _Text, b: Figure, a: Figure) -> int:
+    fb, fa = _figs(tb).get(b.id), _figs(ta).get(a.id)
+    if fb is None or fa is None:
+        return 0
+    return (sum(x == y for x, y in zip(fb.before, fa.before, strict=False))
+            + sum(x == y for x, y in zip(fb.after, fa.after, strict=False)))
+
+
+def _role_agreement(result: _Result) -> int:
+    """How many of the words next to paired figures agree, over all pairs."""
+    return sum(result.roles.values())
+
+
+def _worth_pairing_by_place(local: _Result, figs_b: dict[str, _Fig],
+                            figs_a: dict[str, _Fig]) -> bool:
+    """Whether an equal value may have been paired out of its role: some pair keeps its
+    value while a figure changed or came or went beside it (dates and years aside)."""
+    kept = changed = False
+    for b, a in local.pairs:
+        fb, fa = figs_b.get(b.id), figs_a.get(a.id)
+        if fb is None or fa is None or fb.dimension == "date" or fb.alias is not None:
+            continue
+        if _same(fb, fa):
+            kept = True
+        else:
+            changed = True
+    return kept and (changed or bool(local.left_b) or bool(local.left_a))
 
 
 def _figs(text: _Text) -> dict[str, _Fig]:
