@@ -447,6 +447,13 @@ _ONE_DETERMINERS = _word_set(
     "the this that which any every each no only a another someone anyone"
 )
 # "ranged from X to Y" is a range; "rose from X to Y" is two figures, a before and an after.
+# Verbs after which "X to Y" is a change by X to the level Y, when both carry their unit
+_MOVED_BY_VERBS = _word_set(
+    "rose fell gained lost climbed dropped jumped slipped slid declined added shed advanced "
+    "eased sank soared surged tumbled plunged rallied grew shrank increased decreased "
+    "rises falls gains loses climbs drops jumps slips slides declines adds sheds advances "
+    "eases sinks soars surges tumbles plunges rallies grows shrinks increases decreases up "
+    "down")
 _RANGE_VERBS = _word_set("range ranges ranged ranging vary varies varied varying")
 _CHANGE_WORDS = _word_set(
     "rose rise rises rising risen fell fall falls falling fallen increased increase increases "

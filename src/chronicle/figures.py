@@ -58,6 +58,7 @@ from .figure_words import (
     _INCH_FOLLOWERS,
     _IRREGULAR_PLURALS,
     _MONTHS,
+    _MOVED_BY_VERBS,
     _ONE_DETERMINERS,
     _ONES,
     _QUALIFIER_NORMAL,
@@ -303,9 +304,6 @@ _CLOCK_AFTER = re.compile(
 _ZONED_HOURS = re.compile(
     r"([01][0-9]|2[0-3])([0-5][0-9])(?=[ \u00a0]?(?:GMT|UTC|BST|CET|CEST|EST|EDT|Zulu)\b)")
 _AT_BEFORE = re.compile(r"(?i)(?<![A-Za-z])at[ \t]+\Z")
-# Verbs after which "X to Y" is a change by X to the level Y, when both carry their unit
-_MOVED_BY_VERBS = frozenset(
-    ["rose", "fell", "gained", "lost", "climbed", "dropped", "jumped", "slipped", "slid", "declined", "added", "shed", "advanced", "eased", "sank", "soared", "surged", "tumbled", "plunged", "rallied", "grew", "shrank", "increased", "decreased", "rises", "falls", "gains", "loses", "climbs", "drops", "jumps", "slips", "slides", "declines", "adds", "sheds", "advances", "eases", "sinks", "soars", "surges", "tumbles", "plunges", "rallies", "grows", "shrinks", "increases", "decreases", "up", "down"])
 _DECADE = re.compile(r"([12][0-9]{2}0)s\b")
 _ORDINAL_OR_GLUE = re.compile(r"[A-Za-z0-9]|[.,:/][0-9]|-[A-Z]")
 # "12 March 2024", "5th of June", "15Sep", and a two-digit year only where the phrase ends
