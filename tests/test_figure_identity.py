@@ -188,3 +188,15 @@ def test_a_value_that_comes_back_in_another_role_is_a_change(
     assert changes(diff) == changed
     assert [f.text for f in diff.figures.added] == added
     assert diff.figures.removed == ()
+
+
+@pytest.mark.parametrize(("before", "after"), [
+    ("Prices are roughly 20% less than last year.",
+     "Prices are roughly a fifth less than last year."),
+    ("The Fed approved a rise of 25 basis points.",
+     "The Fed approved a rise of a quarter of a percentage point."),
+])
+def test_a_share_in_words_restates_a_percent(before: str, after: str) -> None:
+    diff = diff_texts(before, after)
+    assert len(diff.figures.restated) == 1
+    assert diff.figures.changed == diff.figures.added == diff.figures.removed == ()

@@ -1050,3 +1050,18 @@ def test_a_change_by_x_to_y_is_two_figures(text: str, values: list[tuple[float, 
 def test_four_digit_hours_with_a_time_zone_are_a_time_of_day() -> None:
     figures = find_figures("The strike began at 0600 GMT and ended at 1830 UTC.")
     assert [(f.kind, f.value) for f in figures] == [("time", 6), ("time", 18.5)]
+
+
+@pytest.mark.parametrize(("text", "value", "unit"), [
+    ("The bank raised rates by a quarter of a percentage point.", 0.25, "pp"),
+    ("It took a quarter of an hour.", 0.25, "h"),
+    ("Prices are roughly a fifth less than a year ago.", 0.2, None),
+    ("Half of the staff were laid off.", 0.5, None),
+])
+def test_shares_in_words(text: str, value: float, unit: str | None) -> None:
+    figure = only(text)
+    assert (figure.value, figure.unit) == (pytest.approx(value), unit)
+
+
+def test_the_first_half_of_a_year_is_no_share() -> None:
+    assert find_figures("Profits rose in the first half of the year.") == []

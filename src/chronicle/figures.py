@@ -142,7 +142,8 @@ _ALL_CURRENCY_MARKS = {**_CURRENCY_SYMBOLS, **_CURRENCY_SUFFIX_ONLY}
 _SYMBOL_ALT = _alternation(_CURRENCY_SYMBOLS)
 _KNOWN_CODES = _CURRENCY_CODES | frozenset(_CODE_ALIASES)
 _SCALE_AHEAD = r"(?:hundred|thousand|million|billion|trillion|dozen)\b"
-_FRACTION_AHEAD = rf"(?:{_alternation(_FRACTION_WORDS)})[ \t]+of\b"
+_FRACTION_AHEAD = (rf"(?:{_alternation(_FRACTION_WORDS)})[ \t]+(?:of|less|more|fewer|lower"
+                   r"|higher|smaller|larger|bigger|cheaper|dearer)\b")
 # "a litre", "a dollar", "half a gallon", "an hour and a half": the article is the number.
 # A duration takes it only with "and a half": "a year ago" and "twice a day" are no figures.
 _ARTICLE_UNIT_NAMES = sorted(
@@ -172,7 +173,7 @@ _START = re.compile(
     rf"|an?(?=[ \t]+(?:{_UNIT_AHEAD}|(?:half|quarter)[ \t-]+{_HALF_UNIT_AHEAD}))"
     r"|(?<=\bby )an?(?=[ \t]+(?:half|third|quarter|fifth|tenth)\b)"
     rf"|(?:half|quarter)(?=[ \t-]+(?:an?[ \t]+)?{_HALF_UNIT_AHEAD})"
-    rf"|half[ \t]+an?[ \t]+(?={_SCALE_AHEAD})|(?:{_NUMBER_WORDS})\b)))"
+    rf"|half[ \t]+an?[ \t]+(?={_SCALE_AHEAD})|half(?=[ \t]+of\b)|(?:{_NUMBER_WORDS})\b)))"
     rf"|(?P<month>\b{_MONTH_ALT})"
 )
 # Cheap first pass: a sentence without these characters or words has no figure.
@@ -231,6 +232,14 @@ _WORD_SEQUENCE = re.compile(
 _WORD_TOKEN = re.compile(r"[A-Za-z]+|&|,")
 _AND_A_HALF = re.compile(r"(?i)[ \t]+and[ \t]+a[ \t]+half\b")
 _FRACTION_WORD = re.compile(rf"(?i)[ \t-]+({_alternation(_FRACTION_WORDS)})\b")
+_A_FRACTION_COMPARED = re.compile(
+    rf"(?i)an?[ \t]+({_alternation(_FRACTION_WORDS)})\b(?=[ \t]+(?:less|more|fewer|lower|higher"
+    r"|smaller|larger|bigger|cheaper|dearer)\b)")
+_OF_A = re.compile(r"(?i)[ \t]+of[ \t]+an?(?=[ \t]+[A-Za-z])")
+_HALF_OF = re.compile(r"(?i)half(?=[ \t]+of\b)")
+_PART_BEFORE_HALF = re.compile(
+    r"(?i)(?<![A-Za-z])(?:first|second|last|other|back|front|top|bottom|latter|former|better"
+    r"|1st|2nd)[ \t]+\Z")
 _BY_A_FRACTION = re.compile(r"(?i)an?[ \t]+(half|third|quarter|fifth|tenth)\b(?![ \t]+of\b)")
 _A_FRACTION = re.compile(rf"(?i)an?[ \t]+({_alternation(_FRACTION_WORDS)})(?=[ \t]+of\b)")
 _ORDINAL_WORDS = _word_set(
@@ -546,9 +555,16 @@ def _read_words(s: str, i: int) -> tuple[float, int, str | None] | None:
     by_fraction = _BY_A_FRACTION.match(s, i) if s.startswith("by ", max(0, i - 3)) else None
     if by_fraction is not None:  # "cut by a third", "rose by a half"
         return 1 / _FRACTION_WORDS[by_fraction.group(1).lower()], by_fraction.end(), None
-    a_fraction = _A_FRACTION.match(s, i)
-    if a_fraction is not None:  # "a quarter of", "a third of"
-        return 1 / _FRACTION_WORDS[a_fraction.group(1).lower()], a_fraction.end(), None
+    a_fraction = _A_FRACTION.match(s, i) or _A_FRACTION_COMPARED.match(s, i)
+    if a_fraction is not None:  # "a quarter of", "a third of", "a fifth less"
+        end = a_fraction.end()
+        of_a = _OF_A.match(s, end)  # "a quarter of a percentage point": that unit
+        if of_a is not None and _unit_word_at(s, of_a.end()) is not None:
+            end = of_a.end()
+        return 1 / _FRACTION_WORDS[a_fraction.group(1).lower()], end, None
+    half_of = _HALF_OF.match(s, i)
+    if half_of is not None and not _PART_BEFORE_HALF.search(s, max(0, i - 12), i):
+        return 0.5, half_of.end(), None  # "Half of the 1,200 staff", not "the first half of"
     m = _WORD_SEQUENCE.match(s, i)
     if m is None:
         return None

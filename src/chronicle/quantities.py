@@ -12,6 +12,7 @@ agree to the precision they are written with ('6,000 feet' and '1,830 m').
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -47,9 +48,24 @@ class Quantity:
 
 def base_quantity(figure: Figure) -> Quantity:
     """The quantity a figure states (from what it measures: value, range, unit, kind,
-    noun and date; cached, as the aligner asks it of each figure many times)."""
+    noun and date; cached, as the aligner asks it of each figure many times). A share in
+    words ('a fifth', 'half of') is a percent: 'a fifth less' restates '20% less'."""
+    if _is_share_in_words(figure):
+        high = None if figure.value_max is None else figure.value_max * 100
+        return Quantity("percent", figure.value * 100, high)
     return _quantity(figure.value, figure.value_max, figure.unit, figure.kind, figure.noun,
                      figure.date)
+
+
+# the words of a share: 'a third', 'half', 'three quarters', 'two-fifths'
+_SHARE_WORDS = re.compile(r"(?i)\b(?:half|halves|thirds?|quarters?|fifths?|sixths?|sevenths?"
+                          r"|eighths?|ninths?|tenths?)\b")
+
+
+def _is_share_in_words(figure: Figure) -> bool:
+    return (figure.kind == "number" and figure.unit is None and 0 < figure.value < 1
+            and not any(c.isdigit() for c in figure.text)
+            and _SHARE_WORDS.search(figure.text) is not None)
 
 
 @dataclass(frozen=True)
