@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from ..errors import InputError
+from .boilerplate import trim_edges
 from .document import Document, Paragraph
 from .markdown import read_markdown
 
@@ -55,6 +56,7 @@ def read_html(html: str, source: str) -> Document:
     if root is not None:
         doc.headline = page_headline(root, _meta(root, "og:site_name"), doc.url)
     _drop_repeated_headline(doc)
+    trim_edges(doc)
     if not doc.sources and root is not None:
         from .links import page_sources
 
