@@ -11,11 +11,19 @@ import json
 import unicodedata
 from pathlib import Path
 
+import orjson
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chronicle.safe_text import _HIDDEN_RE, json_visible, markup, reveal_edit, visible
+from chronicle.safe_text import (
+    _HIDDEN_RE,
+    json_visible,
+    json_visible_bytes,
+    markup,
+    reveal_edit,
+    visible,
+)
 from conftest import cli, run_chronicle
 
 ATTACK = ("\\[/x] [link=https://evil.example]live[/link] [conceal]hidden[/conceal] [bold]b"
@@ -33,7 +41,11 @@ def test_hidden_class_covers_every_control_and_format_character() -> None:
     assert all(unicodedata.category(chr(c)) == "Cn" for c in covered - wanted)
 
 
-@given(st.text())
+MARKUP_LIKE = st.text(alphabet=st.sampled_from(["[", "]", "\\", "/", "a", "b", "#", "@", "=", " "]))
+
+
+@settings(max_examples=500)
+@given(MARKUP_LIKE | st.text())
 def test_markup_is_literal_for_any_text(text: str) -> None:
     """Inside tags, as render.py uses it: never a MarkupError, never a tag from the text."""
     from rich.text import Text
@@ -170,3 +182,18 @@ def test_json_visible_keeps_the_value_and_shows_no_hidden_character(text: str) -
     shown = json_visible(document)
     assert json.loads(shown) == {"text": text}  # astral characters as surrogate pairs
     assert not _HIDDEN_RE.search(shown)
+
+
+@given(HIDDEN_AND_PLAIN | st.text(alphabet=st.characters(exclude_categories=["Cs"])))
+def test_json_visible_on_bytes_is_json_visible_on_text(text: str) -> None:
+    """The bytes form (for orjson's output) writes exactly what the text form writes."""
+    document = orjson.dumps({"text": text, "list": [text[:5], 1]}, option=orjson.OPT_INDENT_2)
+    assert json_visible_bytes(document) == json_visible(document.decode()).encode()
+
+
+def test_json_visible_on_bytes_covers_every_hidden_character() -> None:
+    hidden = "".join(chr(c) for c in range(0x7F, 0x110000)
+                     if not 0xD800 <= c <= 0xDFFF and _HIDDEN_RE.match(chr(c)))
+    document = orjson.dumps(hidden)
+    assert json_visible_bytes(document) == json_visible(document.decode()).encode()
+    assert json_visible_bytes(document).isascii()

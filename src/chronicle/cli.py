@@ -181,9 +181,9 @@ def _archive(path: Path | None) -> Archive:
 
 
 def _emit(data: Any) -> None:
-    from .render import to_json
+    from .render import to_json_bytes
 
-    click.echo(to_json(data))
+    click.echo(to_json_bytes(data))  # bytes: written as they are, no re-encoding
 
 
 def _print(lines: list[str]) -> None:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from rich.markup import escape as rich_escape
 
-from .safe_text import json_visible, markup, reveal_edit, visible
+from .safe_text import json_visible, json_visible_bytes, markup, reveal_edit, visible
 
 if TYPE_CHECKING:  # types only: `parse` renders a revision without the diff machinery
     from rich.console import Console
@@ -25,16 +25,20 @@ if TYPE_CHECKING:  # types only: `parse` renders a revision without the diff mac
 
 
 def to_json(data: Any) -> str:
-    """Indented JSON, hidden characters escaped; orjson (C) where it can encode ``data``
-    (timeline --json of thousands of revisions is tens of MB), else the json module
-    (integers over 64 bits, lone surrogates)."""
+    """Indented JSON, hidden characters escaped (to_json_bytes as text)."""
+    return to_json_bytes(data).decode("utf-8", "surrogatepass")
+
+
+def to_json_bytes(data: Any) -> bytes:
+    """Indented JSON as UTF-8, hidden characters escaped; orjson (C) where it can encode
+    ``data`` (timeline --json of thousands of revisions is tens of MB), else the json
+    module (integers over 64 bits, lone surrogates, which json_visible escapes)."""
     import orjson
 
     try:
-        text = orjson.dumps(data, option=orjson.OPT_INDENT_2).decode()
+        return json_visible_bytes(orjson.dumps(data, option=orjson.OPT_INDENT_2))
     except TypeError:  # orjson.JSONEncodeError is one
-        text = json.dumps(data, indent=2, ensure_ascii=False)
-    return json_visible(text)
+        return json_visible(json.dumps(data, indent=2, ensure_ascii=False)).encode()
 
 
 def console() -> Console:
