@@ -94,7 +94,8 @@ def test_the_same_quantity_in_another_unit_or_format_is_restated() -> None:
 
 @pytest.mark.parametrize(("before", "after", "restated"), [
     ("40C", "104F", True), ("38C", "100F", True), ("100 km", "62 miles", True),
-    ("6,000 feet", "1,830 m", True),
+    ("6,000 feet", "1,830 m", True), ("160 km", "100 miles", True), ("300 miles", "480 km", True),
+    ("about 500 miles", "about 800 km", True), ("10 km", "6 miles", True),
     # a conversion off by more than the figures' written precision is a change
     ("40C", "150F", False), ("-5C", "50F", False),
     ("30 degrees Celsius", "100 degrees Fahrenheit", False),
@@ -181,6 +182,11 @@ def test_a_shortened_requote_is_a_change_of_the_same_quote() -> None:
     ("The economy grew 3 percent last year, while inflation was 2 percent.",
      "Inflation was 2 percent last year, while the economy grew 3 percent.", [], []),
     ("She won in 2012 and 2013.", "She won in 2012, 2013 and 2014.", [], ["2014"]),
+    # a list that grows keeps its values; figures that swap places keep theirs
+    ("They sell 10 mg and 20 mg tablets.", "They sell 10 mg, 20 mg and 40 mg tablets.", [],
+     ["40 mg"]),
+    ("The attack killed 5 people and injured 12.", "The attack injured 14 people and killed 5.",
+     [("12", "14")], []),
 ])
 def test_a_value_that_comes_back_in_another_role_is_a_change(
         before: str, after: str, changed: list[tuple[str, str]], added: list[str]) -> None:

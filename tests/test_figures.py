@@ -1065,3 +1065,12 @@ def test_shares_in_words(text: str, value: float, unit: str | None) -> None:
 
 def test_the_first_half_of_a_year_is_no_share() -> None:
     assert find_figures("Profits rose in the first half of the year.") == []
+
+
+@pytest.mark.parametrize(("text", "kind", "value"), [
+    ("Bolt ran 9.58s in Berlin.", "duration", 9.58),
+    ("The quake struck at 0342 local time.", "time", 3.7),
+])
+def test_seconds_and_local_hours(text: str, kind: str, value: float) -> None:
+    figure = only(text)
+    assert (figure.kind, figure.value) == (kind, pytest.approx(value))

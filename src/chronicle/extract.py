@@ -21,7 +21,8 @@ from .sentences import split_sentences
 # is a count; "8": dot-grouped money ("Rp 10.000"), day-month dates with a two-digit year,
 # "N below zero", "bucks", numbers in clauses written in capitals, times with seconds
 # ("2:02:40" a duration), "rose $1.20 to $84.35" two figures, "0600 GMT" a time, shares in
-# words ("a quarter of a percentage point", "a fifth less", "half of").
+# words ("a quarter of a percentage point", "a fifth less", "half of"), "9.58s" in seconds,
+# "0342 local time".
 EXTRACTOR_VERSION = "8"
 CURRENT_EXTRACTOR = Extractor(name="chronicle", version=EXTRACTOR_VERSION)
 

@@ -92,11 +92,18 @@ def _token(fig: _Fig, by_value: bool) -> str:
 ROLE = 2  # words each side that say what a figure is in its sentence
 
 
+# Words that join the items of a list ('10 mg, 20 mg and 40 mg'): they say nothing of an
+# item's role, so a list that grows keeps each value where it was.
+LIST_WORDS = frozenset({"and", "or", "nor", "plus", "&"})
+
+
 def _role(text: _Text, index: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The ROLE nearest words before and after a figure (other figures skipped)."""
+    """The ROLE nearest words before and after a figure (other figures and the words that
+    join list items skipped)."""
     sides = []
     for side in (range(index - 1, -1, -1), range(index + 1, len(text.tokens))):
-        sides.append(tuple(text.tokens[k] for k in side if text.figures[k] is None)[:ROLE])
+        sides.append(tuple(text.tokens[k] for k in side if text.figures[k] is None
+                           and text.tokens[k] not in LIST_WORDS)[:ROLE])
     return sides[0], sides[1]
 
 
@@ -232,8 +239,14 @@ def _pair_role(tb: _Text, ta: _Text, b: Figure, a: Figure) -> int:
     fb, fa = _figs(tb).get(b.id), _figs(ta).get(a.id)
     if fb is None or fa is None:
         return 0
-    return (sum(x == y for x, y in zip(fb.before, fa.before, strict=False))
-            + sum(x == y for x, y in zip(fb.after, fa.after, strict=False)))
+    return _side_agreement(fb.before, fa.before) + _side_agreement(fb.after, fa.after)
+
+
+def _side_agreement(first: tuple[str, ...], second: tuple[str, ...]) -> int:
+    """The nearest word counts twice what the next one does ('killed 5' is no 'injured 5'
+    though both are followed by 'people')."""
+    return sum((ROLE - n) * (x == y) for n, (x, y) in enumerate(zip(first, second,
+                                                                   strict=False)))
 
 
 def _role_agreement(result: _Result) -> int:

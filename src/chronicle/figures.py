@@ -311,7 +311,8 @@ _CLOCK_AFTER = re.compile(
     r"[ \u00a0]?(?:[aApP]\.?[mM]\b\.?|(?:GMT|UTC|BST|CET|CEST|EST|EDT|CST|CDT|PST|PDT|ET|PT"
     r"|local time)\b)")
 _ZONED_HOURS = re.compile(
-    r"([01][0-9]|2[0-3])([0-5][0-9])(?=[ \u00a0]?(?:GMT|UTC|BST|CET|CEST|EST|EDT|Zulu)\b)")
+    r"([01][0-9]|2[0-3])([0-5][0-9])(?=[ \u00a0]?(?:GMT|UTC|BST|CET|CEST|EST|EDT|Zulu|hrs"
+    r"|local[ \u00a0]time)\b)")
 _AT_BEFORE = re.compile(r"(?i)(?<![A-Za-z])at[ \t]+\Z")
 _DECADE = re.compile(r"([12][0-9]{2}0)s\b")
 _ORDINAL_OR_GLUE = re.compile(r"[A-Za-z0-9]|[.,:/][0-9]|-[A-Z]")
@@ -398,6 +399,7 @@ _ANGLE_CONTEXT = re.compile(
     r"|axis|orbit\w*|spin|swivel\w*|view|field|cone|wedge|sector|compass|steer\w*|veer\w*)\b"
 )
 _BELOW_ZERO = re.compile(r"(?i)[ \t]+below[ \t]+(?:zero|freezing)\b")
+_GLUED_SECONDS = re.compile(r"s(?![A-Za-z0-9])")
 _ZERO_BELOW = re.compile(r"(?i)[ \t]+below[ \t]+zero\b")
 # Words that make a bare "degrees" or "°" a temperature rather than an angle.
 _TEMPERATURE_CONTEXT = re.compile(
@@ -832,6 +834,8 @@ def _currency_of_suffix(m: re.Match[str], q: _Quantity) -> str | None:
 def _read_unit(s: str, q: _Quantity) -> None:
     """Read a unit symbol or a unit word after the number, when one fits."""
     found = _unit_at(s, q)
+    if found is None and not q.plain_int and not q.is_word and _GLUED_SECONDS.match(s, q.end):
+        found = (_WORD_UNITS["seconds"], q.end + 1)  # "9.58s": a time in seconds
     if found is None and (below := _ZERO_BELOW.match(s, q.end)) is not None:
         q.unit, q.kind, q.raw, q.end = "deg", "temperature", -abs(q.raw), below.end()
         return  # "2 below zero": a temperature with no unit named

@@ -125,18 +125,20 @@ def _close_or_none(a: float | None, b: float | None) -> bool:
 
 def _written_precision(figure: Figure) -> float:
     """Half the last significant place of the figure as written, in its base unit: '62
-    miles' is good to 0.5 mile (805 m), '40C' to 0.5 degree (0.5 K), '6,000 feet' to 50
-    feet (a round number of thousands keeps two digits)."""
+    miles' is good to 0.5 mile (805 m), '160 km' to 5 km and '6,000 feet' to 50 feet (a
+    round number keeps two digits: conversions are rounded so), '40C' and '120F' to half
+    a degree (temperatures are read, not rounded)."""
     value = abs(figure.value_max if figure.value_max is not None else figure.value)
-    half = _half_place(value)
+    half = _half_place(value, all_digits=figure.kind == "temperature")
     one = _quantity(1.0, None, figure.unit, figure.kind, figure.noun, figure.date).value
     zero = _quantity(0.0, None, figure.unit, figure.kind, figure.noun, figure.date).value
     return half * abs(one - zero)  # base units per written unit (offsets cancel: degF)
 
 
-def _half_place(value: float) -> float:
+def _half_place(value: float, all_digits: bool = False) -> float:
     """Half the last significant place of a written number: 62 -> 0.5, 16.7 -> 0.05,
-    100 -> 0.5, 1830 -> 5, 6000 -> 50 (at least two digits of a round thousand count)."""
+    160 -> 5, 100 -> 5, 1830 -> 5, 6000 -> 50 (at least two digits of a round number
+    count); with ``all_digits`` every digit counts (100 -> 0.5)."""
     if value == 0 or not math.isfinite(value):
         return 0.5
     text = f"{value:.12g}"
@@ -147,7 +149,7 @@ def _half_place(value: float) -> float:
     if "." in text:
         return 0.5 * 10.0 ** -len(text.split(".")[1])
     digits = text.lstrip("-")
-    if len(digits) < 4:
+    if all_digits or len(digits) < 3:
         return 0.5
     significant = max(2, len(digits.rstrip("0")))
     return 0.5 * 10.0 ** (len(digits) - significant)
