@@ -1074,3 +1074,14 @@ def test_the_first_half_of_a_year_is_no_share() -> None:
 def test_seconds_and_local_hours(text: str, kind: str, value: float) -> None:
     figure = only(text)
     assert (figure.kind, figure.value) == (kind, pytest.approx(value))
+
+
+@pytest.mark.parametrize("text", ["The Fed cut rates by a quarter point.",
+                                  "The central bank made a quarter-point cut in rates."])
+def test_a_share_of_a_point_on_rates_is_percentage_points(text: str) -> None:
+    figure = only(text)
+    assert (figure.value, figure.unit) == (0.25, "pp")
+
+
+def test_a_share_of_a_point_elsewhere_is_a_number() -> None:
+    assert only("She won by a half point in the vault.").unit is None

@@ -142,8 +142,8 @@ _ALL_CURRENCY_MARKS = {**_CURRENCY_SYMBOLS, **_CURRENCY_SUFFIX_ONLY}
 _SYMBOL_ALT = _alternation(_CURRENCY_SYMBOLS)
 _KNOWN_CODES = _CURRENCY_CODES | frozenset(_CODE_ALIASES)
 _SCALE_AHEAD = r"(?:hundred|thousand|million|billion|trillion|dozen)\b"
-_FRACTION_AHEAD = (rf"(?:{_alternation(_FRACTION_WORDS)})[ \t]+(?:of|less|more|fewer|lower"
-                   r"|higher|smaller|larger|bigger|cheaper|dearer)\b")
+_FRACTION_AHEAD = (rf"(?:{_alternation(_FRACTION_WORDS)})(?:[ \t]+(?:of|less|more|fewer|lower"
+                   r"|higher|smaller|larger|bigger|cheaper|dearer)|[ \t-]+points?)\b")
 # "a litre", "a dollar", "half a gallon", "an hour and a half": the article is the number.
 # A duration takes it only with "and a half": "a year ago" and "twice a day" are no figures.
 _ARTICLE_UNIT_NAMES = sorted(
@@ -234,7 +234,12 @@ _AND_A_HALF = re.compile(r"(?i)[ \t]+and[ \t]+a[ \t]+half\b")
 _FRACTION_WORD = re.compile(rf"(?i)[ \t-]+({_alternation(_FRACTION_WORDS)})\b")
 _A_FRACTION_COMPARED = re.compile(
     rf"(?i)an?[ \t]+({_alternation(_FRACTION_WORDS)})\b(?=[ \t]+(?:less|more|fewer|lower|higher"
-    r"|smaller|larger|bigger|cheaper|dearer)\b)")
+    r"|smaller|larger|bigger|cheaper|dearer)\b|[ \t-]+points?\b)")
+# "a quarter point", "a half-point": where rates are the subject, a share of a percentage
+# point (a score's "half a point" stays a number)
+_FRACTION_POINT = re.compile(r"(?i)[ \t-]+points?\b")
+_RATE_WORDS = re.compile(r"(?i)\b(?:rates?|yields?|interest|percent|per cent|basis|bps|fed"
+                         r"|federal funds|central bank|inflation)\b")
 _OF_A = re.compile(r"(?i)[ \t]+of[ \t]+an?(?=[ \t]+[A-Za-z])")
 _HALF_OF = re.compile(r"(?i)half(?=[ \t]+of\b)")
 _PART_BEFORE_HALF = re.compile(
@@ -834,6 +839,10 @@ def _currency_of_suffix(m: re.Match[str], q: _Quantity) -> str | None:
 def _read_unit(s: str, q: _Quantity) -> None:
     """Read a unit symbol or a unit word after the number, when one fits."""
     found = _unit_at(s, q)
+    if (found is None and q.is_word and 0 < q.raw < 1
+            and (point := _FRACTION_POINT.match(s, q.end)) is not None
+            and _RATE_WORDS.search(s, max(0, q.start - 80), point.end() + 80) is not None):
+        found = (_WORD_UNITS["percentage point"], point.end())
     if found is None and not q.plain_int and not q.is_word and _GLUED_SECONDS.match(s, q.end):
         found = (_WORD_UNITS["seconds"], q.end + 1)  # "9.58s": a time in seconds
     if found is None and (below := _ZERO_BELOW.match(s, q.end)) is not None:
