@@ -24,7 +24,7 @@ EVAL = ROOT / "eval"
 
 # Measured at the commit that set them (align branch with main's figure extractor merged:
 # 594 of 598 checks, no invented figure entry, no invented claim, recall 0.984).
-CHECKS_PASSED_FLOOR = 594
+CHECKS_PASSED_FLOOR = 596
 INVENTED_FIGURES_CEILING = 0
 INVENTED_CLAIMS_SHARE = 0.02  # of the reported added/removed claims
 NUMERIC_RECALL_FLOOR = 0.98
