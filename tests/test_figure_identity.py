@@ -187,6 +187,12 @@ def test_a_shortened_requote_is_a_change_of_the_same_quote() -> None:
      ["40 mg"]),
     ("The attack killed 5 people and injured 12.", "The attack injured 14 people and killed 5.",
      [("12", "14")], []),
+    # reordered, nothing changed; then values traded between fixed places: two changes
+    ("Tickets cost $10, $15 and $25.", "Tickets cost $25, $15 and $10.", [], []),
+    ("The storm killed 12 people, injured 40 and destroyed 300 homes.",
+     "The storm destroyed 300 homes, injured 40 and killed 12 people.", [], []),
+    ("Dunn won 40%, Ortiz 35% and Wong 25%.", "Dunn won 35%, Ortiz 40% and Wong 25%.",
+     [("40%", "35%"), ("35%", "40%")], []),
 ])
 def test_a_value_that_comes_back_in_another_role_is_a_change(
         before: str, after: str, changed: list[tuple[str, str]], added: list[str]) -> None:

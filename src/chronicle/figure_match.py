@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from rapidfuzz.distance import Indel
 
@@ -213,6 +214,7 @@ def _within(texts_b: list[str], figs_b: list[list[Figure]], texts_a: list[str],
                                   prefer_the_same=False)
         if _role_agreement(by_place) > _role_agreement(local):
             local = by_place
+    _undo_a_reorder(local, _figs(tb), _figs(ta))
     result.pairs += local.pairs
     result.left_b += local.left_b
     result.left_a += local.left_a
@@ -254,20 +256,50 @@ def _role_agreement(result: _Result) -> int:
     return sum(result.roles.values())
 
 
+def _undo_a_reorder(local: _Result, figs_b: dict[str, _Fig], figs_a: dict[str, _Fig]) -> None:
+    """'$10, $15 and $25' -> '$25, $15 and $10': when the changed pairs only trade values
+    among themselves, they are the same figures reordered, unless the words next to them
+    say the values moved between fixed places ('Dunn 40%, Ortiz 35%' -> 'Dunn 35%, Ortiz
+    40%', where the pairing by place agrees better with the words)."""
+    changed = [(n, figs_b[b.id], figs_a[a.id]) for n, (b, a) in enumerate(local.pairs)
+               if b.id in figs_b and a.id in figs_a and not _same(figs_b[b.id], figs_a[a.id])]
+    if len(changed) < 2 or sorted(fb.key for _, fb, _ in changed) != sorted(
+            fa.key for _, _, fa in changed):
+        return
+    free = [fa for _, _, fa in changed]
+    same: list[tuple[int, _Fig, _Fig]] = []
+    for n, fb, _ in changed:
+        twin = next(fa for fa in free if fa.key == fb.key)
+        free.remove(twin)
+        same.append((n, fb, twin))
+    now = sum(_side_agreement(fb.before, fa.before) + _side_agreement(fb.after, fa.after)
+              for _, fb, fa in changed)
+    kept = sum(_side_agreement(fb.before, fa.before) + _side_agreement(fb.after, fa.after)
+               for _, fb, fa in same)
+    if kept >= now:
+        for n, fb, fa in same:
+            local.pairs[n] = (fb.figure, fa.figure)
+
+
 def _worth_pairing_by_place(local: _Result, figs_b: dict[str, _Fig],
                             figs_a: dict[str, _Fig]) -> bool:
     """Whether an equal value may have been paired out of its role: some pair keeps its
     value while a figure changed or came or went beside it (dates and years aside)."""
-    kept = changed = False
+    kept: list[tuple[int, int]] = []
+    changed = False
     for b, a in local.pairs:
         fb, fa = figs_b.get(b.id), figs_a.get(a.id)
         if fb is None or fa is None or fb.dimension == "date" or fb.alias is not None:
             continue
         if _same(fb, fa):
-            kept = True
+            kept.append((fb.order, fa.order))
         else:
             changed = True
-    return kept and (changed or bool(local.left_b) or bool(local.left_a))
+    # kept values that cross ('Dunn 40%, Ortiz 35%' -> 'Dunn 35%, Ortiz 40%'): moved
+    # clauses, or values traded between places
+    kept.sort()
+    crossing = any(later[1] < earlier[1] for earlier, later in pairwise(kept))
+    return bool(kept) and (changed or crossing or bool(local.left_b) or bool(local.left_a))
 
 
 def _figs(text: _Text) -> dict[str, _Fig]:
