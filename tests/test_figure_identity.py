@@ -96,6 +96,9 @@ def test_the_same_quantity_in_another_unit_or_format_is_restated() -> None:
     ("40C", "104F", True), ("38C", "100F", True), ("100 km", "62 miles", True),
     ("6,000 feet", "1,830 m", True), ("160 km", "100 miles", True), ("300 miles", "480 km", True),
     ("about 500 miles", "about 800 km", True), ("10 km", "6 miles", True),
+    ("100 km/h", "60 mph", True), ("50 kg", "110 lb", True),
+    # a round number beside an unround one is taken as exact: 100 km is 62 miles
+    ("100 km", "65 miles", False),
     # a conversion off by more than the figures' written precision is a change
     ("40C", "150F", False), ("-5C", "50F", False),
     ("30 degrees Celsius", "100 degrees Fahrenheit", False),

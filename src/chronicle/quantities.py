@@ -108,7 +108,7 @@ def same_quantity(before: Figure, after: Figure) -> bool:
         return _close(before.value, after.value) and _close_or_none(
             before.value_max, after.value_max
         )
-    tolerance = max(_written_precision(before), _written_precision(after))
+    tolerance = _tolerance(before, after)
     pairs = [(first.value, second.value)]
     if first.value_max is not None and second.value_max is not None:
         pairs.append((first.value_max, second.value_max))
@@ -121,6 +121,25 @@ def _close(a: float, b: float) -> bool:
 
 def _close_or_none(a: float | None, b: float | None) -> bool:
     return (a is None and b is None) or (a is not None and b is not None and _close(a, b))
+
+
+def _tolerance(before: Figure, after: Figure) -> float:
+    """How far apart two figures in different units may be and still state one quantity:
+    the looser of their written precisions; but when only one is a round number ('100
+    km' beside '65 miles'), it is taken as exact, and the other must be its conversion to
+    the other's own precision (100 km is 62 miles, not 65)."""
+    round_b, round_a = _is_round(before), _is_round(after)
+    if round_b != round_a:
+        return _written_precision(after if round_b else before)
+    return max(_written_precision(before), _written_precision(after))
+
+
+def _is_round(figure: Figure) -> bool:
+    """An integer ending in a zero, outside temperatures: a number whose last digits may be
+    rounding ('60', '160', '6,000')."""
+    value = abs(figure.value_max if figure.value_max is not None else figure.value)
+    return (figure.kind != "temperature" and value >= 10 and value.is_integer()
+            and int(value) % 10 == 0)
 
 
 def _written_precision(figure: Figure) -> float:
