@@ -1029,6 +1029,8 @@ def test_a_capitalised_index_in_prose_is_still_a_name() -> None:
     ("She won in 2:02:40 on Sunday.", "duration", 7360),
     ("He swam 1:52.85 in the final.", "duration", 112.85),
     ("The blast came at 14:30:15 GMT.", "time", 14 + 30 / 60 + 15 / 3600),
+    ("Pogacar leads the race by 1:12 over Vingegaard.", "duration", 72),
+    ("The meeting is at 1:12 today.", "time", 1.2),
 ])
 def test_times_with_seconds_keep_them(text: str, kind: str, value: float) -> None:
     figure = only(text)

@@ -310,7 +310,8 @@ _CLOCK = re.compile(
 # "2:02:40", "1:52.85": hours, minutes and seconds, or minutes and seconds with a fraction
 _STOPWATCH = re.compile(
     r"(?P<h>[0-9]{1,2}):(?P<m>[0-5][0-9]):(?P<s>[0-5][0-9](?:\.[0-9]{1,3})?)(?![0-9:])"
-    r"|(?P<mm>[0-9]{1,2}):(?P<ss>[0-5][0-9]\.[0-9]{1,3})(?![0-9])"
+    r"|(?P<mm>[0-9]{1,2}):(?:(?P<ss>[0-5][0-9]\.[0-9]{1,3})(?![0-9])"
+    r"|(?<=\bby [0-9]:)(?P<gs>[0-5][0-9])(?![0-9:.]))"  # a lead or a margin: "by 1:12"
 )
 _CLOCK_AFTER = re.compile(
     r"[ \u00a0]?(?:[aApP]\.?[mM]\b\.?|(?:GMT|UTC|BST|CET|CEST|EST|EDT|CST|CDT|PST|PDT|ET|PT"
@@ -1292,7 +1293,7 @@ def _read_stopwatch(s: str, i: int, floor: int) -> tuple[FoundFigure | None, int
             return FoundFigure(s[start:m.end()], value, None, "h", "time", qualifier, None,
                                None, start, m.end()), m.end()
     else:
-        hours, minutes, seconds = 0, int(m.group("mm")), float(m.group("ss"))
+        hours, minutes, seconds = 0, int(m.group("mm")), float(m.group("ss") or m.group("gs"))
     value = hours * 3600 + minutes * 60 + seconds
     return FoundFigure(s[start:m.end()], value, None, "s", "duration", qualifier, None, None,
                        start, m.end()), m.end()
