@@ -142,8 +142,10 @@ _ALL_CURRENCY_MARKS = {**_CURRENCY_SYMBOLS, **_CURRENCY_SUFFIX_ONLY}
 _SYMBOL_ALT = _alternation(_CURRENCY_SYMBOLS)
 _KNOWN_CODES = _CURRENCY_CODES | frozenset(_CODE_ALIASES)
 _SCALE_AHEAD = r"(?:hundred|thousand|million|billion|trillion|dozen)\b"
-_FRACTION_AHEAD = (rf"(?:{_alternation(_FRACTION_WORDS)})(?:[ \t]+(?:of|less|more|fewer|lower"
-                   r"|higher|smaller|larger|bigger|cheaper|dearer)|[ \t-]+points?)\b")
+# "a fifth less", "a third more": a share, as much as "a fifth of"
+_COMPARATIVES = r"less|more|fewer|lower|higher|smaller|larger|bigger|cheaper|dearer"
+_FRACTION_AHEAD = (rf"(?:{_alternation(_FRACTION_WORDS)})(?:[ \t]+(?:of|{_COMPARATIVES})"
+                   r"|[ \t-]+points?)\b")
 # "a litre", "a dollar", "half a gallon", "an hour and a half": the article is the number.
 # A duration takes it only with "and a half": "a year ago" and "twice a day" are no figures.
 _ARTICLE_UNIT_NAMES = sorted(
@@ -233,8 +235,8 @@ _WORD_TOKEN = re.compile(r"[A-Za-z]+|&|,")
 _AND_A_HALF = re.compile(r"(?i)[ \t]+and[ \t]+a[ \t]+half\b")
 _FRACTION_WORD = re.compile(rf"(?i)[ \t-]+({_alternation(_FRACTION_WORDS)})\b")
 _A_FRACTION_COMPARED = re.compile(
-    rf"(?i)an?[ \t]+({_alternation(_FRACTION_WORDS)})\b(?=[ \t]+(?:less|more|fewer|lower|higher"
-    r"|smaller|larger|bigger|cheaper|dearer)\b|[ \t-]+points?\b)")
+    rf"(?i)an?[ \t]+({_alternation(_FRACTION_WORDS)})\b"
+    rf"(?=[ \t]+(?:{_COMPARATIVES})\b|[ \t-]+points?\b)")
 # "a quarter point", "a half-point": where rates are the subject, a share of a percentage
 # point (a score's "half a point" stays a number)
 _FRACTION_POINT = re.compile(r"(?i)[ \t-]+points?\b")
