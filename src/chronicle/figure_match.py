@@ -140,7 +140,6 @@ class _Result:
     pairs: list[tuple[Figure, Figure]] = field(default_factory=list)
     left_b: list[_Fig] = field(default_factory=list)
     left_a: list[_Fig] = field(default_factory=list)
-    roles: dict[tuple[str, str], int] = field(default_factory=dict)  # see _pair_role
 
 
 def match_figures(
@@ -204,17 +203,18 @@ def _within(texts_b: list[str], figs_b: list[list[Figure]], texts_a: list[str],
         result.pairs += list(zip(figs_b[0], figs_a[0], strict=True))  # the same sentence
         return
     tb, ta = _tokens(texts_b, figs_b), _tokens(texts_a, figs_a)
+    by_id_b, by_id_a = _figs(tb), _figs(ta)
     local = _pair_in_group(tb, ta, prefer_the_same=True)
-    if _worth_pairing_by_place(local, _figs(tb), _figs(ta)):
+    if _worth_pairing_by_place(local, by_id_b, by_id_a):
         # 'rose to 12 from 9' -> 'rose to 15 from 12': the old value came back in another
         # role; pairing by place in the words, with no preference for equal values, wins
         # when the words either side of each pair agree better
         by_place = _pair_in_group(_tokens(texts_b, figs_b, by_value=False),
                                   _tokens(texts_a, figs_a, by_value=False),
                                   prefer_the_same=False)
-        if _role_agreement(by_place) > _role_agreement(local):
+        if _role_agreement(by_place, by_id_b, by_id_a) > _role_agreement(local, by_id_b, by_id_a):
             local = by_place
-    _undo_a_reorder(local, _figs(tb), _figs(ta))
+    _undo_a_reorder(local, by_id_b, by_id_a)
     result.pairs += local.pairs
     result.left_b += local.left_b
     result.left_a += local.left_a
@@ -233,14 +233,11 @@ def _pair_in_group(tb: _Text, ta: _Text, prefer_the_same: bool) -> _Result:
     _leftovers_of_group(left_b, left_a, local)
     if prefer_the_same:
         _prefer_the_same(local, _figs(tb), _figs(ta))
-    local.roles = {(b.id, a.id): _pair_role(tb, ta, b, a) for b, a in local.pairs}
     return local
 
 
-def _pair_role(tb: _Text, ta: _Text, b: Figure, a: Figure) -> int:
-    fb, fa = _figs(tb).get(b.id), _figs(ta).get(a.id)
-    if fb is None or fa is None:
-        return 0
+def _role_match(fb: _Fig, fa: _Fig) -> int:
+    """How well the words next to two figures agree (their roles, see _role)."""
     return _side_agreement(fb.before, fa.before) + _side_agreement(fb.after, fa.after)
 
 
@@ -251,9 +248,11 @@ def _side_agreement(first: tuple[str, ...], second: tuple[str, ...]) -> int:
                                                                    strict=False)))
 
 
-def _role_agreement(result: _Result) -> int:
-    """How many of the words next to paired figures agree, over all pairs."""
-    return sum(result.roles.values())
+def _role_agreement(result: _Result, figs_b: dict[str, _Fig], figs_a: dict[str, _Fig]) -> int:
+    """How many of the words next to paired figures agree, over all pairs (a figure's role
+    is the same whichever tokens the pairing used)."""
+    return sum(_role_match(figs_b[b.id], figs_a[a.id]) for b, a in result.pairs
+               if b.id in figs_b and a.id in figs_a)
 
 
 def _undo_a_reorder(local: _Result, figs_b: dict[str, _Fig], figs_a: dict[str, _Fig]) -> None:
@@ -272,10 +271,8 @@ def _undo_a_reorder(local: _Result, figs_b: dict[str, _Fig], figs_a: dict[str, _
         twin = next(fa for fa in free if fa.key == fb.key)
         free.remove(twin)
         same.append((n, fb, twin))
-    now = sum(_side_agreement(fb.before, fa.before) + _side_agreement(fb.after, fa.after)
-              for _, fb, fa in changed)
-    kept = sum(_side_agreement(fb.before, fa.before) + _side_agreement(fb.after, fa.after)
-               for _, fb, fa in same)
+    now = sum(_role_match(fb, fa) for _, fb, fa in changed)
+    kept = sum(_role_match(fb, fa) for _, fb, fa in same)
     if kept >= now:
         for n, fb, fa in same:
             local.pairs[n] = (fb.figure, fa.figure)
