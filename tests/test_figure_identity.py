@@ -4,9 +4,12 @@ quotes compare without punctuation and a cut re-quote is the same quote."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pytest
 
 from chronicle.diff_model import Diff
+from chronicle.model import Figure
 from chronicle.readers import parse_bytes
 from chronicle.views import diff_revisions
 
@@ -215,3 +218,53 @@ def test_a_share_in_words_restates_a_percent(before: str, after: str) -> None:
     diff = diff_texts(before, after)
     assert len(diff.figures.restated) == 1
     assert diff.figures.changed == diff.figures.added == diff.figures.removed == ()
+
+
+def texts_of(figures: Sequence[Figure]) -> list[str]:
+    return [f.text for f in figures]
+
+
+def test_a_series_rolled_on_by_a_year_keeps_the_year_both_give() -> None:
+    """'2.1% in 2023' is in both revisions: only 2022's figure went and 2024's came."""
+    diff = diff_texts("Growth was 2.1% in 2023 after 1.8% in 2022, the agency said.",
+                      "Growth was 2.4% in 2024 after 2.1% in 2023, the agency said.")
+    assert changes(diff) == []
+    assert texts_of(diff.figures.removed) == ["1.8%", "2022"]
+    assert texts_of(diff.figures.added) == ["2.4%", "2024"]
+
+
+def test_a_forecast_path_rolled_on_pairs_each_year() -> None:
+    diff = diff_texts(
+        "The deficit was $1.7 trillion in 2023 and is forecast at $1.9 trillion in 2024 and "
+        "$2.0 trillion in 2025.",
+        "The deficit was $1.8 trillion in 2024 and is forecast at $2.1 trillion in 2025 and "
+        "$2.2 trillion in 2026.")
+    assert changes(diff) == [("$1.9 trillion", "$1.8 trillion"),
+                             ("$2.0 trillion", "$2.1 trillion")]
+    assert texts_of(diff.figures.removed) == ["$1.7 trillion", "2023"]
+    assert texts_of(diff.figures.added) == ["$2.2 trillion", "2026"]
+
+
+def test_table_year_columns_rolled_on_pair_by_year() -> None:
+    table = "# Results\n\nThe company reported.\n\n| Item | {} | {} |\n|---|---|---|\n{}"
+    rows_b = "| Revenue | $29bn | $35bn |\n| Profit | $3bn | $4bn |\n"
+    rows_a = "| Revenue | $35bn | $41bn |\n| Profit | $4bn | $5bn |\n"
+    first = parse_bytes(table.format(2022, 2023, rows_b).encode(), "b", "markdown").revision
+    second = parse_bytes(table.format(2023, 2024, rows_a).encode(), "a", "markdown").revision
+    diff = diff_revisions("t", first, second, (1, 2))
+    assert changes(diff) == []
+    assert texts_of(diff.figures.removed) == ["$29bn", "$3bn"]
+    assert texts_of(diff.figures.added) == ["$41bn", "$5bn"]
+
+
+@pytest.mark.parametrize(("before", "after", "changed"), [
+    # one year corrected, the other kept in its place: a change of that figure and its year
+    ("Sales were $5bn in 2023 and $6bn in 2024.", "Sales were $5bn in 2023 and $7bn in 2025.",
+     [("$6bn", "$7bn"), ("2024", "2025")]),
+    # the same years both sides: each year's value changes
+    ("Unemployment rose to 4.1% in 2024 from 3.9% in 2023.",
+     "Unemployment was 4.3% in 2024, up from 4.1% in 2023.", [("4.1%", "4.3%"), ("3.9%", "4.1%")]),
+])
+def test_figures_of_years_not_rolled_on_pair_as_before(before: str, after: str,
+                                                       changed: list[tuple[str, str]]) -> None:
+    assert changes(diff_texts(before, after)) == changed

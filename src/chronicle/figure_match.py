@@ -19,6 +19,7 @@ Whether a pair is a change, a restatement or nothing is for ``chronicle.quantiti
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -45,6 +46,7 @@ class _Fig:
     loose: bool = False  # its claim is aligned with none (added or removed)
     before: tuple[str, ...] = ()  # the nearest words before it, nearest first
     after: tuple[str, ...] = ()  # and after it: its role ("rose to _ from", "_ people died")
+    period: str | None = None  # the year it is given for: '2.1% in 2023', '2023: $35bn'
 
     @property
     def noun(self) -> str | None:
@@ -81,6 +83,7 @@ def _tokens(texts: Sequence[str], figures: Sequence[Sequence[Figure]],
             found.context = _context(out, index)
             found.order = index
             found.before, found.after = _role(out, index)
+            found.period = _period(out, index)
     return out
 
 
@@ -106,6 +109,43 @@ def _role(text: _Text, index: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
         sides.append(tuple(text.tokens[k] for k in side if text.figures[k] is None
                            and text.tokens[k] not in LIST_WORDS)[:ROLE])
     return sides[0], sides[1]
+
+
+_YEAR_WORD = re.compile(r"(?:fy)?((?:19|20)\d\d)")
+_FOR_A_PERIOD = frozenset({"in", "for", "during"})
+_PERIOD_KINDS = frozenset({"fiscal", "calendar", "fy"})
+
+
+def _period(text: _Text, index: int) -> str | None:
+    """The year a figure is stated for, when the words say so next to it: '2.1% in 2023',
+    '$4bn for fiscal 2024', or a year label just before it (a table cell '2023: $35bn')."""
+    fig = text.figures[index]
+    if fig is None or fig.dimension == "date" or fig.alias is not None:
+        return None
+    k = index + 1
+    if k < len(text.tokens) and text.figures[k] is None and text.tokens[k] in _FOR_A_PERIOD:
+        k += 1
+        if k < len(text.tokens) and text.figures[k] is None and text.tokens[k] in _PERIOD_KINDS:
+            k += 1
+        if (year := _year_at(text, k)) is not None:
+            return year
+    return _year_at(text, index - 1, label=True)
+
+
+def _year_at(text: _Text, k: int, label: bool = False) -> str | None:
+    """The year at token k: a year figure, or a year written as a label word."""
+    if not 0 <= k < len(text.tokens):
+        return None
+    fig = text.figures[k]
+    if fig is None:
+        found = _YEAR_WORD.fullmatch(text.tokens[k])
+        return found.group(1) if found else None
+    if label:
+        return None  # '... 2023 $35bn': a year figure before a figure is no label
+    date = fig.figure.date
+    if fig.dimension == "date" and date is not None and len(date) == 4:
+        return date
+    return None
 
 
 def _words(out: _Text, text: str) -> None:
@@ -215,6 +255,7 @@ def _within(texts_b: list[str], figs_b: list[list[Figure]], texts_a: list[str],
         if _role_agreement(by_place, by_id_b, by_id_a) > _role_agreement(local, by_id_b, by_id_a):
             local = by_place
     _undo_a_reorder(local, by_id_b, by_id_a)
+    _pair_by_period(local, by_id_b, by_id_a)
     result.pairs += local.pairs
     result.left_b += local.left_b
     result.left_a += local.left_a
@@ -276,6 +317,66 @@ def _undo_a_reorder(local: _Result, figs_b: dict[str, _Fig], figs_a: dict[str, _
     if kept >= now:
         for n, fb, fa in same:
             local.pairs[n] = (fb.figure, fa.figure)
+
+
+def _pair_by_period(local: _Result, figs_b: dict[str, _Fig], figs_a: dict[str, _Fig]) -> None:
+    """A series that rolls on by a year ('2.1% in 2023 after 1.8% in 2022' -> '2.4% in 2024
+    after 2.1% in 2023', a table whose year columns move on): figures given for a year are
+    the same figure when the year is the same, so the year both sides give keeps its value,
+    the year dropped is removed and the year added is added. Pairing by place would invent
+    a revision of every value. Acts only when a figure of a year both sides give was paired
+    with another year's: a year corrected alone ('in 2024' -> 'in 2025') stays a change."""
+    order_b, order_a = _years_in_order(figs_b), _years_in_order(figs_a)
+    shared = set(order_b) & set(order_a)
+    crossing = [(fb.period, fa.period) for fb, fa in (
+        (figs_b[b.id], figs_a[a.id]) for b, a in local.pairs)
+        if fb.period and fa.period and fb.period != fa.period]
+    rolled = [y for y in order_b if y in shared] != [y for y in order_a if y in shared] or (
+        [order_b.index(y) for y in sorted(shared)] != [order_a.index(y) for y in sorted(shared)])
+    if not crossing or not shared or not (rolled or any(
+            b in shared or a in shared for b, a in crossing)):
+        return
+    years = set(order_b) | set(order_a)
+    series_b: dict[tuple[str, str], list[_Fig]] = defaultdict(list)
+    series_a: dict[tuple[str, str], list[_Fig]] = defaultdict(list)
+    kept: list[tuple[Figure, Figure]] = []
+    loose_b, loose_a = list(local.left_b), list(local.left_a)
+    for b, a in local.pairs:
+        kb, ka = _series_key(figs_b[b.id], years), _series_key(figs_a[a.id], years)
+        if kb is None and ka is None:
+            kept.append((b, a))
+            continue
+        for key, fig, series, loose in ((kb, figs_b[b.id], series_b, loose_b),
+                                        (ka, figs_a[a.id], series_a, loose_a)):
+            (series[key] if key is not None else loose).append(fig)
+    for key, bs in series_b.items():
+        as_ = series_a.pop(key, [])
+        kept += [(b.figure, a.figure) for b, a in zip(bs, as_, strict=False)]
+        loose_b += bs[len(as_):]
+        loose_a += as_[len(bs):]
+    for as_ in series_a.values():
+        loose_a += as_
+    local.pairs, local.left_b, local.left_a = kept, loose_b, loose_a
+
+
+def _years_in_order(figs: dict[str, _Fig]) -> list[str]:
+    """The years figures are given for, each once, in reading order."""
+    years: list[str] = []
+    for fig in sorted(figs.values(), key=lambda f: f.order):
+        if fig.period is not None and fig.period not in years:
+            years.append(fig.period)
+    return years
+
+
+def _series_key(fig: _Fig, years: set[str]) -> tuple[str, str] | None:
+    """The year and dimension of a figure given for a year, or the year a date names when
+    it is one of those years: what pairs figures of a rolling series."""
+    if fig.period is not None:
+        return fig.period, fig.dimension
+    date = fig.figure.date
+    if fig.dimension == "date" and date is not None and date in years:
+        return date, "date"
+    return None
 
 
 def _worth_pairing_by_place(local: _Result, figs_b: dict[str, _Fig],
