@@ -196,6 +196,24 @@ def test_shared_unit_in_a_list() -> None:
     assert (first.text, first.unit, second.text, second.unit) == ("45", "mg", "50 mg", "mg")
 
 
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("Forecasters expect 8, 10 and 12 inches of rain.",
+     [("8", "in", None), ("10", "in", None), ("12 inches", "in", None)]),
+    ("It could cost 1, 2 or 3 billion dollars.",
+     [("1", "USD", None), ("2", "USD", None), ("3 billion dollars", "USD", None)]),
+    ("Police arrested 3, 4 and 5 people.",
+     [("3", None, "people"), ("4", None, "people"), ("5", None, "people")]),
+    # a currency written before the last item is that item's own
+    ("Tickets cost 10, 12 and $15.", [("10", None, None), ("12", None, None),
+                                      ("$15", "USD", None)]),
+    ("In 2019, 2020 and 2021 sales grew.", [("2019", None, None), ("2020", None, None),
+                                            ("2021", None, None)]),
+])
+def test_the_first_item_of_a_list_takes_the_last_items_unit(
+        sentence: str, expected: list[tuple[str, str | None, str | None]]) -> None:
+    assert [(f.text, f.unit, f.noun) for f in find_figures(sentence)] == expected
+
+
 @pytest.mark.parametrize(
     ("sentence", "text", "iso", "year"),
     [

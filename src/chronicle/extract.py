@@ -22,8 +22,9 @@ from .sentences import split_sentences
 # "N below zero", "bucks", numbers in clauses written in capitals, times with seconds
 # ("2:02:40" a duration), "rose $1.20 to $84.35" two figures, "0600 GMT" a time, shares in
 # words ("a quarter of a percentage point", "a fifth less", "half of"), "9.58s" in seconds,
-# "0342 local time", "a quarter point" on rates (0.25 pp), a margin "by 1:12" (72 s).
-EXTRACTOR_VERSION = "8"
+# "0342 local time", "a quarter point" on rates (0.25 pp), a margin "by 1:12" (72 s);
+# "9": the first item of a list takes the unit or noun of its last ("8, 10 and 12 inches").
+EXTRACTOR_VERSION = "9"
 CURRENT_EXTRACTOR = Extractor(name="chronicle", version=EXTRACTOR_VERSION)
 
 _TITLE = (

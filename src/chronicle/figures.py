@@ -427,6 +427,8 @@ _TIME_PREFIX = re.compile(r"(?i)(?<![A-Za-z])(?:mid|early|late|pre|post)-\Z")
 _ONE_BEFORE = re.compile(r"(?<![A-Za-z])([A-Za-z]+)[ \t]+\Z")
 _RANGE_JOIN = re.compile(r"[ \t]*(?:[–—]|--)[ \t]*|-(?=[0-9$€£])|[ ]+-[ ]+"
                          r"|-?[ \t]+(to|and|or)[ \t]+")
+# The middle of a list after its first number: ", 10 and ", ", 2.5, 3 or ".
+_LIST_TAIL = re.compile(r",[ \t]*(?:[0-9][0-9.]*,[ \t]*)*[0-9][0-9.]*,?[ \t]+(?:and|or)[ \t]+")
 _RUN_WORD = re.compile(r"[ \t\u00a0]+([^\W\d_][\w'’.-]{0,40}[\w'’]|[^\W\d_])")
 _DESIGNATION = re.compile(r"[ \t][0-9]{1,3}[A-Z]?(?=[ \t][A-Za-z])")
 _AFTER_NOUN_BLOCK = re.compile(r"[ \t\u00a0]*[,.;:!?()\"“”]")
@@ -1475,9 +1477,24 @@ def _parse_quantity_at(s: str, i: int, floor: int) -> tuple[FoundFigure | None, 
     span = _Span(start if between is None else between, qualifier, floor)
     partner = _range_partner(s, q)
     if partner is None:
-        return _build(s, q, span), q.end
+        return _build(s, _lent_by_list(s, q, span), span), q.end
     join, other = partner
     return _with_partner(s, q, other, join, span, between is not None, reading)
+
+
+def _lent_by_list(s: str, q: _Quantity, span: _Span) -> _Quantity:
+    """A bare first item of a list takes the unit, currency and scale, or the counted noun,
+    of its last item: "8, 10 and 12 inches", "1, 2 or 3 billion", "3, 4 and 5 cases"."""
+    tail = _LIST_TAIL.match(s, q.end) if q.bare and not q.is_word else None
+    if tail is None or _is_year(s, q) or _START.match(s, tail.end()) is None:
+        return q
+    last = _read_quantity(s, tail.end())
+    if last is None or _after_is_glued(s, last.end):
+        return q
+    if not last.bare:
+        return _borrow(q, last) if not last.prefixed and _compatible(q, last) else q
+    span.noun = _noun_after(s, last.end, last.value)
+    return q
 
 
 def _era_year(s: str, q: _Quantity, era: re.Match[str], floor: int) -> FoundFigure:
@@ -1513,7 +1530,7 @@ def _with_partner(s: str, q: _Quantity, other: _Quantity, join: re.Match[str], s
     if joins and x.kind == y.kind:
         span.value_max, span.end = y.value, other.end
         return _build(s, x, span), other.end
-    if q.bare and not hyphen:
+    if q.bare and not hyphen and not (_is_year(s, q) and _year_like(other)):
         span.noun = other_noun  # "45 and 50 cases", "two or three missiles"
         return _build(s, x, span), q.end
     return _build(s, q, span), q.end
