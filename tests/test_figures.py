@@ -1105,3 +1105,38 @@ def test_a_share_of_a_point_on_rates_is_percentage_points(text: str) -> None:
 
 def test_a_share_of_a_point_elsewhere_is_a_number() -> None:
     assert only("She won by a half point in the vault.").unit is None
+
+
+@pytest.mark.parametrize(("sentence", "text", "value", "unit"), [
+    ("The scheme cost Rs 5 crore.", "Rs 5 crore", 5e7, "INR"),
+    ("About 10 lakh people attended.", "About 10 lakh", 1e6, None),
+    # a scale word then a larger one multiply: Indian budgets run to lakh crore
+    ("The budget is ₹2.5 lakh crore.", "₹2.5 lakh crore", 2.5e12, "INR"),
+    ("It set aside Rs 1.2 thousand crore.", "Rs 1.2 thousand crore", 1.2e10, "INR"),
+    ("Some 5 hundred thousand people fled.", "Some 5 hundred thousand", 5e5, None),
+])
+def test_indian_and_compound_scales(sentence: str, text: str, value: float,
+                                    unit: str | None) -> None:
+    [figure] = [f for f in find_figures(sentence) if f.kind != "date"]
+    assert (figure.text, figure.unit) == (text, unit)
+    assert math.isclose(figure.value, value)
+
+
+@pytest.mark.parametrize(("sentence", "text", "value", "unit"), [
+    ("It won a $1.2-billion contract.", "$1.2-billion", 1.2e9, "USD"),
+    ("a 1.2-billion-dollar deal", "1.2-billion-dollar", 1.2e9, "USD"),
+    ("It charges a 5-dollar fee.", "5-dollar", 5.0, "USD"),
+    ("a 20-rupee coin", "20-rupee", 20.0, "INR"),
+    ("the 6-foot-2 guard", "6-foot-2", 74.0, "in"),
+    ("a 6-foot wall", "6-foot", 6.0, "ft"),
+])
+def test_hyphenated_scales_currencies_and_heights(sentence: str, text: str, value: float,
+                                                  unit: str) -> None:
+    [figure] = find_figures(sentence)
+    assert (figure.text, figure.unit) == (text, unit)
+    assert math.isclose(figure.value, value)
+
+
+def test_feet_and_inches_written_out_stay_two_figures() -> None:
+    assert [(f.text, f.unit) for f in find_figures("He is 6 feet 2 inches tall.")] == [
+        ("6 feet", "ft"), ("2 inches", "in")]

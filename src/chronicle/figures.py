@@ -264,7 +264,7 @@ _SPOKEN_POINT = re.compile(
     rf"(?i)[ \t]+point[ \t]+((?:{_DIGIT_WORD})\b(?:[ \t]+(?:{_DIGIT_WORD})\b){{0,11}}"
     r"|[0-9]{1,12}(?![0-9,.]))"
 )
-_SCALE_WORD = re.compile(rf"(?i)[ \u00a0]+({_alternation(_SCALE_WORDS)})\b")
+_SCALE_WORD = re.compile(rf"(?i)(?:[ \u00a0]+|-)({_alternation(_SCALE_WORDS)})\b")
 _SCALE_ABBREVIATION = re.compile(r"([ \u00a0]?)(bln|bn|mln|mn|trn|tn|k|K|m|M|B|T)(?![A-Za-z0-9])")
 # "1.5m people", "40m Americans", "2.3m barrels": a glued "m" before a plural noun or a
 # capitalised word is millions (the British press's style); "3m tall", "the 100m final",
@@ -294,7 +294,7 @@ _CURRENCY_WORD_FORMS = sorted(
     {*_CURRENCY_FAMILIES, *(f"{name}s" for name in _CURRENCY_FAMILIES), *_CURRENCY_PLURALS,
      "pounds sterling", "pound sterling"}, key=len, reverse=True)
 _CURRENCY_SUFFIX = re.compile(
-    rf"(?:[ \u00a0]?)(?:(?P<sym>{_alternation(_ALL_CURRENCY_MARKS)})(?![A-Za-z])"
+    rf"(?:[ \u00a0]|-(?=[A-Za-z]))?(?:(?P<sym>{_alternation(_ALL_CURRENCY_MARKS)})(?![A-Za-z])"
     r"|(?P<code>[A-Z]{3})(?![A-Za-z])"
     rf"|(?i:(?P<adj>{_alternation(_CURRENCY_ADJECTIVES)})[ ]+)?"
     rf"(?P<word>(?i:{_alternation(_CURRENCY_WORD_FORMS)})\b))"
@@ -729,6 +729,7 @@ def _read_quantity(s: str, i: int) -> _Quantity | None:
         q.end = uncertainty.end()
     if q.currency is None and not _read_currency_suffix(s, q):
         _read_unit(s, q)
+        _read_inches_of_a_height(s, q)
     if q.unit is not None and q.raw == int(q.raw) and q.raw > 0:
         half = _AND_A_HALF.match(s, q.end)
         if half is not None:  # "an hour and a half", "two years and a half"
@@ -756,6 +757,9 @@ def _read_scale(s: str, q: _Quantity) -> None:
     word = _SCALE_WORD.match(s, q.end)
     if word is not None:
         q.scale, q.end = _SCALE_WORDS[word.group(1).lower()], word.end()
+        larger = _SCALE_WORD.match(s, q.end)  # "2.5 lakh crore", "1.2 thousand crore"
+        if larger is not None and _SCALE_WORDS[larger.group(1).lower()] > q.scale:
+            q.scale, q.end = q.scale * _SCALE_WORDS[larger.group(1).lower()], larger.end()
         return
     abbr = _SCALE_ABBREVIATION.match(s, q.end)
     if abbr is None or q.is_word:
@@ -862,6 +866,21 @@ def _read_unit(s: str, q: _Quantity) -> None:
         below = _BELOW_ZERO.match(s, q.end)
         if below is not None:  # "2 degrees below zero"
             q.raw, q.end = -abs(q.raw), below.end()
+
+
+# "6-foot-2": a height in feet and inches, one figure of 74 inches. (Written out, "6 feet 2
+# inches" stays two figures, as labelled sets count them.)
+_INCHES_AFTER_FOOT = re.compile(r"-([0-9]{1,2})(?![0-9.,:/%])(?!-?[A-Za-z])")
+
+
+def _read_inches_of_a_height(s: str, q: _Quantity) -> None:
+    if q.unit != "ft" or q.raw != int(q.raw) or q.raw <= 0 or q.scale != 1.0:
+        return
+    found = _INCHES_AFTER_FOOT.match(s, q.end)
+    if found is None or int(found.group(1)) >= 12:
+        return
+    q.raw = q.raw * 12 + int(found.group(1))
+    (q.unit, q.kind, q.factor), q.end = _WORD_UNITS["inches"], found.end()
 
 
 def _unit_at(s: str, q: _Quantity) -> tuple[_Unit, int] | None:
