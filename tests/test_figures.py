@@ -1140,3 +1140,18 @@ def test_hyphenated_scales_currencies_and_heights(sentence: str, text: str, valu
 def test_feet_and_inches_written_out_stay_two_figures() -> None:
     assert [(f.text, f.unit) for f in find_figures("He is 6 feet 2 inches tall.")] == [
         ("6 feet", "ft"), ("2 inches", "in")]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("Shares rose 3.5pc to 410p.", [("3.5pc", 3.5, "%"), ("410p", 4.1, "GBP")]),
+    ("It rose 2 pc on the year.", [("2 pc", 2.0, "%")]),
+    ("A 5p coin.", [("5p", 0.05, "GBP")]),
+    ("We met at 9p.m.", [("9p.m.", 21.0, "h")]),
+    ("a 12-pc set", [("12", 12.0, None)]),  # pieces, not percent
+    ("a 1080p screen", []),  # video lines, not pence
+])
+def test_british_pence_and_pc(sentence: str, expected: list[tuple[str, float, str | None]]
+                              ) -> None:
+    found = [(f.text, f.value, f.unit) for f in find_figures(sentence)]
+    assert [(t, u) for t, _, u in found] == [(t, u) for t, _, u in expected]
+    assert all(math.isclose(a[1], b[1]) for a, b in zip(found, expected, strict=True))

@@ -364,6 +364,7 @@ def _unit_symbols() -> dict[str, _Unit]:
                               ("gb", "GB", "data"), ("tb", "TB", "data")):
         add(lower, unit, kind)
     add("bhp", "hp", "power")
+    add("pc", "%", "percent")  # "up 3.5pc", the British press's percent
     # An empty unit means "the symbol is the unit".
     return {k: (u or k, kind, f) for k, (u, kind, f) in table.items()}
 
@@ -371,7 +372,7 @@ def _unit_symbols() -> dict[str, _Unit]:
 _WORD_UNITS = _unit_words()
 _SYMBOL_UNITS = _unit_symbols()
 # Bare symbols that collide with words or letters; each needs its own check.
-_AMBIGUOUS_SYMBOLS = frozenset({"in", "C", "F", "bar", "Mt", "°", "º", "deg", "deg."})
+_AMBIGUOUS_SYMBOLS = frozenset({"in", "C", "F", "bar", "Mt", "°", "º", "deg", "deg.", "pc"})
 
 _QUALIFIERS = (
     "more than|less than|fewer than|at least|at most|up to|as many as|as much as|as few as"

@@ -787,7 +787,7 @@ def _read_currency_suffix(s: str, q: _Quantity) -> bool:
     """Read "€", "USD", "dollars", "Canadian dollars" or "pounds sterling" after the number."""
     m = _CURRENCY_SUFFIX.match(s, q.end)
     if m is None:
-        return False
+        return _read_glued_pence(s, q)
     code = _currency_of_suffix(m, q)
     if code is None:
         return False
@@ -799,6 +799,20 @@ def _read_currency_suffix(s: str, q: _Quantity) -> bool:
         _read_scale(s, q)  # "30 EUR million"
     elif q.factor == 1.0 and q.scale == 1.0 and word:
         _read_subunit(s, q)  # "7 dollars and 25 cents", not "3 million euros, 45 cents"
+    return True
+
+
+# "closed at 410p", "a 5p coin": pence glued to the number (not "9p.m.", "1080p" video).
+_GLUED_PENCE = re.compile(r"p(?![A-Za-z0-9]|\.[A-Za-z])")
+_VIDEO_LINES = frozenset({144, 240, 360, 480, 576, 720, 1080, 1440, 2160, 4320})
+
+
+def _read_glued_pence(s: str, q: _Quantity) -> bool:
+    if q.is_word or q.scale != 1.0 or q.raw <= 0 or _GLUED_PENCE.match(s, q.end) is None:
+        return False
+    if q.raw in _VIDEO_LINES:
+        return False
+    q.currency, q.kind, q.factor, q.end = "GBP", "money", 0.01, q.end + 1
     return True
 
 
@@ -954,6 +968,8 @@ def _ambiguous_symbol_fits(s: str, name: str, end: int) -> bool:
     # "F-16" and "C.I.A." are letters of a name, "30 C." is a temperature, "12.5C/" a price.
     if after.startswith(("-", "/")) or (after.startswith(".") and after[1:].isalnum()):
         return False
+    if name == "pc":
+        return True  # but not hyphened: "a 12-pc set" counts pieces
     if name in ("C", "F"):
         if _near_temperature_words(s, end - 2, end):
             return True
