@@ -22,6 +22,7 @@ from chronicle.safe_text import (
     json_visible_bytes,
     markup,
     reveal_edit,
+    unmarkup,
     visible,
 )
 from conftest import cli, run_chronicle
@@ -51,6 +52,37 @@ def test_markup_is_literal_for_any_text(text: str) -> None:
     from rich.text import Text
 
     assert Text.from_markup(f"[bold]{markup(text)}[/bold]").plain == visible(text)
+
+
+def rich_prints(marked: str) -> str:
+    """What render.console() prints for ``marked`` with no styles."""
+    import io
+
+    from rich.console import Console
+
+    out = io.StringIO()
+    Console(file=out, highlight=False, soft_wrap=True, emoji=False, color_system=None).print(
+        marked)
+    return out.getvalue()
+
+
+MARKED = st.lists(st.sampled_from(
+    ["[", "]", "\\", "/", "a", "é", "bold", "[bold]", "[/bold]", "[dim]", "[/dim]", " ", "\n",
+     "\r", "\x07", "\x0c", "x=1"])).map("".join)
+
+
+@settings(max_examples=500)
+@given(MARKED | st.builds(lambda a, b: f"[bold]{markup(a)}[/bold] {markup(b)}", st.text(),
+                          st.text()))
+def test_unmarkup_prints_what_rich_prints(marked: str) -> None:
+    """The piped fast path (cli._print) is rich's own output, for any markup rich reads."""
+    from rich.errors import MarkupError
+
+    try:
+        expected = rich_prints(marked)
+    except MarkupError:
+        return  # not markup render.py writes (it closes what it opens)
+    assert unmarkup(marked) + "\n" == expected
 
 
 def test_visible_shows_controls_and_keeps_the_rest() -> None:

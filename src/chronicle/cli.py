@@ -187,9 +187,16 @@ def _emit(data: Any) -> None:
 
 
 def _print(lines: list[str]) -> None:
-    from .render import console
+    """Print rich markup: styled by rich on a terminal, as rich's plain text otherwise
+    (without rich's rendering, which is slow on long outputs)."""
+    from .render import console, unstyled_text
 
-    console().print("\n".join(lines))
+    text = "\n".join(lines)
+    plain = unstyled_text(text, sys.stdout)
+    if plain is not None:
+        sys.stdout.write(plain + "\n")
+    else:
+        console().print(text)
 
 
 @click.group(cls=ChronicleGroup, epilog=EXIT_CODES,

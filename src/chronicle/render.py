@@ -5,11 +5,18 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from rich.markup import escape as rich_escape
 
-from .safe_text import json_visible, json_visible_bytes, markup, reveal_edit, visible
+from .safe_text import (
+    json_visible,
+    json_visible_bytes,
+    markup,
+    reveal_edit,
+    unmarkup,
+    visible,
+)
 
 if TYPE_CHECKING:  # types only: `parse` renders a revision without the diff machinery
     from rich.console import Console
@@ -53,6 +60,22 @@ def console() -> Console:
     plain = bool(os.environ.get("NO_COLOR"))
     return QuietPipeConsole(highlight=False, soft_wrap=True, emoji=False,
                             color_system=None if plain else "auto")
+
+
+def unstyled_text(marked: str, stream: TextIO) -> str | None:
+    """What console() prints for ``marked`` on ``stream`` when it would print no styles (not
+    a terminal and not forced, or NO_COLOR): rich's plain text, made without rich. None when
+    rich must print it (a terminal, FORCE_COLOR, or tabs, which rich expands by cell width)."""
+    if not os.environ.get("NO_COLOR"):
+        if "FORCE_COLOR" in os.environ or os.environ.get("TTY_COMPATIBLE") == "1":
+            return None
+        try:
+            if stream.isatty():
+                return None
+        except (AttributeError, ValueError):
+            return None
+    plain = unmarkup(marked)
+    return None if "\t" in plain else plain
 
 
 def plural(count: int, noun: str, many: str | None = None) -> str:
