@@ -164,7 +164,9 @@ def test_on_the_public_pages_chronicle_keeps_as_much_as_trafilatura() -> None:
     assert news["chronicle"]["pages"] == 20 and snippets["chronicle"]["pages"] == 77
     assert news["chronicle"]["f1"] >= news["trafilatura"]["f1"]
     assert snippets["chronicle"]["f1"] >= snippets["traf-no-comm"]["f1"] - 0.002
-    assert news["chronicle"]["headline_accuracy"] >= 0.9
+    # floors: what was measured (eval/web/README.md), never lowered
+    assert news["chronicle"]["f1"] >= 0.978 and snippets["chronicle"]["f1"] >= 0.950
+    assert news["chronicle"]["headline_accuracy"] >= 0.95
 
 
 @pytest.mark.slow
