@@ -40,3 +40,35 @@ def test_the_story_is_never_cut() -> None:
     verse = [*STORY, "and the river runs to the sea", "and the night comes down on me",
              "and I wait for you"]
     assert trimmed(*verse) == verse
+
+
+def test_contact_lines_paywalls_and_comment_policies_at_the_end_go() -> None:
+    assert trimmed(*STORY, "Facebook https://fb.me/example", "LINE ID = @example") == STORY
+    assert trimmed(*STORY, "この記事は会員限定です。続きをお読みいただけます。") == STORY
+    assert trimmed(*STORY, "Subscribe now to continue reading this story.") == STORY
+    assert trimmed(*STORY, "The views expressed in the comments do not reflect the views of "
+                   "Example News.", "We welcome lively debate in the comments below.") == STORY
+
+
+def test_a_comment_section_goes_from_its_prompt_on() -> None:
+    assert trimmed(*STORY, "Comentar", "Los comentarios son de los usuarios.",
+                   "Nos reservamos el derecho de eliminar cualquier comentario.") == STORY
+    doc = Document(sections=[DocSection(heading=None, blocks=[Paragraph(t) for t in STORY]),
+                             DocSection(heading="Comentar", blocks=[
+                                 Paragraph("No se permiten insultos."),
+                                 Paragraph("El sitio se reserva el derecho de borrar.")])])
+    trim_edges(doc)
+    assert [s.heading for s in doc.sections] == [None]
+
+
+def test_a_dangling_lead_in_at_the_end_goes() -> None:
+    assert trimmed(*STORY, "See more photos:") == STORY
+
+
+def test_an_address_in_the_story_and_a_byline_stay() -> None:
+    kept = [*STORY, "Please sign this petition:", "http://www.example.org/petition/online/x",
+            "-- By Jane Doe Follow @janedoe"]
+    assert trimmed(*kept) == kept
+    listed = [*STORY, "Tipps von Dennis:", "Ernest Cline: Armada", "Nintendo Switch Konsole",
+              "Roboter-Spielkamerad: Anki Cozmo", "Tipps von Matthias:", "Tipps von Tomislav:"]
+    assert trimmed(*listed) == listed[:-1]

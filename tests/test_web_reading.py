@@ -68,6 +68,15 @@ def test_a_non_utf8_page_is_ingested_from_a_file(tmp_path: Path, archive: Path) 
      "Alito and Prelogar: The nonstop sparring match"),
     ("Election 2024 - Results by state and county", None, None,
      "Election 2024 - Results by state and county"),
+    ("Example News - Council passes the city budget for 2025", "Example News", None,
+     "Council passes the city budget for 2025"),
+    ("Grundeinkommen ist ein Menschenrecht! › Piratenpartei Nord", "Piratenpartei Nord", None,
+     "Grundeinkommen ist ein Menschenrecht!"),
+    ("Beauty-Tipps, die jede Braut kennen sollte • crazy-julia.de", None, "www.crazy-julia.de",
+     "Beauty-Tipps, die jede Braut kennen sollte"),
+    ("Tragwerksplanung | RS Ingenieure", None, "rs-ingenieure.de", "Tragwerksplanung"),
+    ("Rust - A language empowering everyone to build software", None, None,
+     "Rust - A language empowering everyone to build software"),
 ])
 def test_the_site_name_leaves_the_title(title: str, site: str | None, host: str | None,
                                         expected: str) -> None:
@@ -81,6 +90,52 @@ def test_the_headline_is_the_pages_title_not_its_first_short_line() -> None:
     revision = parse_bytes(html.encode(), "page.html", "html").revision
     assert revision.headline == "Haushalt beschlossen"
     assert revision.claims[0].text != "Haushalt beschlossen"  # not repeated in the body
+
+
+def headline_of(head: str, body: str) -> str | None:
+    html = (f"<!doctype html><html><head>{head}</head><body><article>{body}{BODY}"
+            "</article></body></html>")
+    return parse_bytes(html.encode(), "page.html", "html").revision.headline
+
+
+SITE = '<meta property="og:site_name" content="Stadtblatt">'
+
+
+def test_a_title_that_only_names_the_site_gives_way() -> None:
+    og = '<meta property="og:title" content="Haushalt beschlossen">'
+    assert headline_of(f"{SITE}<title>Stadtblatt</title>{og}", "") == "Haushalt beschlossen"
+
+
+def test_a_logo_h1_is_no_headline() -> None:
+    assert headline_of(SITE, "<h1>Stadtblatt</h1><h1>Haushalt beschlossen</h1>") == (
+        "Haushalt beschlossen")
+
+
+def test_the_h1_whole_beats_a_title_cut_short() -> None:
+    title = "<title>Der Stadtrat beschließt den Haushalt für...</title>"
+    h1 = "<h1>Der Stadtrat beschließt den Haushalt für 2025 mit knapper Mehrheit</h1>"
+    assert headline_of(title, h1) == (
+        "Der Stadtrat beschließt den Haushalt für 2025 mit knapper Mehrheit")
+
+
+def test_a_section_label_before_the_title_goes_by_the_h1() -> None:
+    title = "<title>Politik | Stadtrat beschließt den Haushalt | Stadtblatt</title>"
+    assert headline_of(title, "<h1>Stadtrat beschließt den Haushalt</h1>") == (
+        "Stadtrat beschließt den Haushalt")
+
+
+def test_the_h1_matches_the_title_whatever_its_dashes_and_quotes() -> None:
+    title = "<title>Rat: 'Kein Geld' – trotz Plan | Stadtblatt</title>"
+    assert headline_of(title, "<h1>Rat: „Kein Geld“ - trotz Plan</h1>") == (
+        "Rat: „Kein Geld“ - trotz Plan")
+
+
+def test_json_ld_gives_the_headline_when_the_page_has_no_title() -> None:
+    ld = ('<script type="application/ld+json">{"@context": "https://schema.org", "@graph": '
+          '[{"@type": "WebSite", "name": "Stadtblatt"}, {"@type": ["NewsArticle"], '
+          '"headline": "Haushalt beschlossen"}]}</script>')
+    assert headline_of(ld + '<script type="application/ld+json">{broken</script>', "") == (
+        "Haushalt beschlossen")
 
 
 def test_links_are_sources_and_the_words_stay_whole() -> None:
@@ -109,7 +164,9 @@ def test_on_the_public_pages_chronicle_keeps_as_much_as_trafilatura() -> None:
     assert news["chronicle"]["pages"] == 20 and snippets["chronicle"]["pages"] == 77
     assert news["chronicle"]["f1"] >= news["trafilatura"]["f1"]
     assert snippets["chronicle"]["f1"] >= snippets["traf-no-comm"]["f1"] - 0.002
-    assert news["chronicle"]["headline_accuracy"] >= 0.9
+    # floors: what was measured (eval/web/README.md), never lowered
+    assert news["chronicle"]["f1"] >= 0.978 and snippets["chronicle"]["f1"] >= 0.950
+    assert news["chronicle"]["headline_accuracy"] >= 0.95
 
 
 @pytest.mark.slow
