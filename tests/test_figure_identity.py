@@ -268,3 +268,22 @@ def test_table_year_columns_rolled_on_pair_by_year() -> None:
 def test_figures_of_years_not_rolled_on_pair_as_before(before: str, after: str,
                                                        changed: list[tuple[str, str]]) -> None:
     assert changes(diff_texts(before, after)) == changed
+
+
+@pytest.mark.parametrize(("before", "after", "verdict"), [
+    # durations are counted, not rounded: another value in another unit is a change
+    ("He was jailed for 18 months.", "He was jailed for two years.", "changed"),
+    ("The flight took 30 minutes.", "The flight took 1 hour.", "changed"),
+    ("The flight took 90 minutes.", "The flight took 1.5 hours.", "restated"),
+    ("The lease runs 3 months.", "The lease runs 90 days.", "restated"),
+    # a bound turned the other way is a new claim; an approximation reworded is not
+    ("Up to 300 people were on board.", "At least 300 people were on board.", "changed"),
+    ("About 300 people were on board.", "More than 300 people were on board.", "changed"),
+    ("About 300 people were on board.", "Some 300 people were on board.", "restated"),
+    ("Nearly 300 people were on board.", "Almost 300 people were on board.", "restated"),
+])
+def test_durations_and_bounds_restated_or_changed(before: str, after: str,
+                                                   verdict: str) -> None:
+    diff = diff_texts(before, after)
+    found = {"changed": len(diff.figures.changed), "restated": len(diff.figures.restated)}
+    assert found == {"changed": int(verdict == "changed"), "restated": int(verdict == "restated")}

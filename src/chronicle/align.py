@@ -37,7 +37,7 @@ from .alignment import Alignment, Group, ItemAlignment, Pair
 from .figure_match import match_figures
 from .model import Claim, Figure, Quote, Revision
 from .pairing import align_items, masked_text
-from .quantities import same_quantity
+from .quantities import same_claim_of_quantity
 from .wording import normal_text, wording
 
 __all__ = ["Alignment", "align_items", "align_quotes", "align_revisions", "figure_changed",
@@ -136,12 +136,14 @@ def _figures_by_item(revision: Revision) -> dict[str, list[Figure]]:
 
 
 def figure_changed(before: Figure, after: Figure) -> bool:
-    """True when the quantity changed (not merely its unit, format, wording or place)."""
-    return not same_quantity(before, after)
+    """True when the quantity changed, or what is claimed of it ('up to 300' -> 'at least
+    300'); not when merely its unit, format, wording or place did."""
+    return not same_claim_of_quantity(before, after)
 
 
 def figure_restated(before: Figure, after: Figure) -> bool:
-    """The same quantity written another way: another unit, scale word, digits or qualifier."""
+    """The same quantity written another way: another unit, scale word, digits, or a
+    qualifier that bounds it alike ('about 300' -> 'some 300')."""
     return not figure_changed(before, after) and normal_text(before.text) != normal_text(
         after.text
     )

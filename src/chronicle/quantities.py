@@ -109,10 +109,38 @@ def same_quantity(before: Figure, after: Figure) -> bool:
             before.value_max, after.value_max
         )
     tolerance = _tolerance(before, after)
+    if first.dimension == "time":  # counted, not measured: '18 months' is no 'two years'
+        tolerance = _DURATION_SLACK * max(abs(first.value), abs(second.value))
     pairs = [(first.value, second.value)]
     if first.value_max is not None and second.value_max is not None:
         pairs.append((first.value_max, second.value_max))
     return all(abs(a - b) <= tolerance * (1 + 1e-9) + 1e-12 for a, b in pairs)
+
+
+# Durations in other units restate one another exactly ('1.5 hours', '90 minutes'), but
+# for the days of a month ('3 months', '90 days': 1.4% apart): a writer does not round 18
+# months to 'two years' as 1,830 m is rounded to '6,000 feet'.
+_DURATION_SLACK = 0.02
+
+# What a qualifier bounds: 'up to 300' and 'at least 300' are two claims, 'about 300' and
+# '300' one.
+_UPPER = frozenset({"less than", "fewer than", "at most", "up to", "as many as", "as much as",
+                    "no more than", "just under", "well under", "well below", "nearly",
+                    "almost", "under", "below"})
+_LOWER = frozenset({"more than", "at least", "as few as", "as little as", "no fewer than",
+                    "no less than", "in excess of", "upwards of", "just over", "well over",
+                    "well above", "over", "above"})
+
+
+def bound(figure: Figure) -> str | None:
+    """'upper', 'lower' or None: which side of its value the figure's qualifier puts it."""
+    qualifier = (figure.qualifier or "").lower()
+    return "upper" if qualifier in _UPPER else "lower" if qualifier in _LOWER else None
+
+
+def same_claim_of_quantity(before: Figure, after: Figure) -> bool:
+    """The same quantity, claimed the same way: bounded on the same side, if at all."""
+    return same_quantity(before, after) and bound(before) == bound(after)
 
 
 def _close(a: float, b: float) -> bool:
