@@ -126,12 +126,12 @@ def parse(
     path: Path | str, fmt: Format | None = None, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> Parsed:
     """Parse a file, '-' (stdin) or an http(s) URL (fetched with chronicle.fetch)."""
-    if isinstance(path, str):
-        from .fetch import is_url, parse_url
+    from .readers import is_url, parse_file
 
-        if is_url(path):
-            return parse_url(path, fmt, max_bytes)
-    from .readers import parse_file
+    if isinstance(path, str) and is_url(path):
+        from .fetch import parse_url
+
+        return parse_url(path, fmt, max_bytes)
 
     return parse_file(Path(path), fmt, max_bytes)
 
@@ -180,7 +180,7 @@ def parse_sources(sources: Sequence[Path | str], fmt: Format | None = None,
                   max_bytes: int = DEFAULT_MAX_BYTES) -> list[Parsed]:
     """Every source parsed, in order: files in a process pool when there are many (URLs and
     stdin one by one); the first bad one, in order, raises."""
-    from .fetch import is_url
+    from .readers import is_url
     from .readers.parallel import parse_files
 
     if any(str(s) == "-" or (isinstance(s, str) and is_url(s)) for s in sources):
@@ -596,7 +596,8 @@ def watch_feed(archive: Archive, feed_url: str, options: FeedOptions, interval: 
                on_poll: Callable[[PollResult], None]) -> PollResult:
     """Poll ``feed_url`` (once, or every ``interval`` s until interrupted); the last poll."""
     from .errors import FetchError
-    from .fetch import Fetcher, is_url
+    from .fetch import Fetcher
+    from .readers import is_url
     from .watch import Watcher, watch
 
     if not is_url(feed_url):

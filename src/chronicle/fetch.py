@@ -33,6 +33,7 @@ from .readers import (
     extractor_for,
     format_for,
     is_charset,
+    is_url,
     parse_text,
 )
 
@@ -57,10 +58,6 @@ def user_agent() -> str:
         return f"chronicle/{version('chronicle')}"
     except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
         return "chronicle/0"
-
-
-def is_url(text: str) -> bool:
-    return text[:8].lower().startswith(("http://", "https://"))
 
 
 @dataclass(frozen=True)

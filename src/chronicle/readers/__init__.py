@@ -103,6 +103,12 @@ def _parse_text(text: str, source: str, fmt: Format) -> Revision:
     return build_revision(read_text(text))
 
 
+def is_url(text: str) -> bool:
+    """An http(s) URL rather than a file name (read here, so that `parse FILE` does not
+    load chronicle.fetch)."""
+    return text[:8].lower().startswith(("http://", "https://"))
+
+
 def format_for(path: Path, data: bytes) -> Format:
     """The format by file suffix, else by a look at the first bytes."""
     by_suffix = _SUFFIXES.get(path.suffix.lower())
