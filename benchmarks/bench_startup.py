@@ -1,5 +1,6 @@
 """Start-up: `chronicle --help` against `python -c "import click"` and `python -c pass`;
-`chronicle parse page.html` (a news page of eval/web) against `import trafilatura`.
+`chronicle parse page.html` (a news page of eval/web) against `import trafilatura`;
+`chronicle parse r1.txt` (plain text) against `import pydantic` with one model built.
 
 Each is run --repeat times as a subprocess; the best (least disturbed) and the median
 are printed. Then `python -X importtime` lists what `chronicle --help` imports, and the
@@ -54,13 +55,18 @@ def main(argv: list[str] | None = None) -> int:
     page = Path(tempfile.mkdtemp()) / "page.html"
     page.write_bytes(lzma.decompress((common.ROOT / "eval" / "web" / "newspaper4k" / "pages"
                                       / "cnn_article.html.xz").read_bytes()))
+    text = common.ROOT / "tests" / "data" / "quake" / "r1.txt"
     cases = {
         "python -c pass": [common.PYTHON, "-c", "pass"],
         'python -c "import click"': [common.PYTHON, "-c", "import click"],
         "chronicle --help": [common.CHRONICLE, "--help"],
         "chronicle --version": [common.CHRONICLE, "--version"],
+        'python -c "import chronicle.cli"': [common.PYTHON, "-c", "import chronicle.cli"],
         'python -c "import trafilatura"': [common.PYTHON, "-c", "import trafilatura"],
         "chronicle parse page.html": [common.CHRONICLE, "parse", str(page)],
+        "pydantic, one model": [common.PYTHON, "-c", "from pydantic import BaseModel\n"
+                                "class A(BaseModel):\n    x: int"],
+        "chronicle parse r1.txt": [common.CHRONICLE, "parse", str(text)],
     }
     results = {name: samples(command, args.repeat) for name, command in cases.items()}
     rows: list[tuple[str, ...]] = [("command", "best (ms)", "median (ms)")]
@@ -82,12 +88,15 @@ def main(argv: list[str] | None = None) -> int:
     print(f"chronicle parse page.html: {parse_best * 1000:.0f} ms best (target <= 250 ms: "
           f"{'MET' if parse_best <= 0.25 else 'NOT MET'}); import trafilatura alone "
           f"{trafilatura_best * 1000:.0f} ms")
-    argv = f"import sys; sys.argv = ['chronicle', 'parse', {str(page)!r}]\n"
-    parsing = imported_modules(["-c", argv + "from chronicle.cli import main\n"
-                                "try:\n    main()\nexcept SystemExit:\n    pass"])
-    top = sorted(((us, name) for us, name in parsing if not name.startswith(" ")), reverse=True)
-    print("`chronicle parse page.html`, slowest top-level imports (cumulative ms): "
-          + ", ".join(f"{name} {us / 1000:.1f}" for us, name in top[:8]))
+    for name, source in (("page.html", page), ("r1.txt", text)):
+        argv = f"import sys; sys.argv = ['chronicle', 'parse', {str(source)!r}]\n"
+        parsing = imported_modules(["-c", argv + "from chronicle.cli import main\n"
+                                    "try:\n    main()\nexcept SystemExit:\n    pass"])
+        top = sorted(((us, module) for us, module in parsing if not module.startswith(" ")),
+                     reverse=True)
+        print(f"`chronicle parse {name}`: imports {sum(us for us, _ in top) / 1000:.0f} ms; "
+              "slowest top-level (cumulative ms): "
+              + ", ".join(f"{module} {us / 1000:.1f}" for us, module in top[:8]))
 
     modules = imported_modules(["-c", "import sys; sys.argv = ['chronicle', '--help']\n"
                                 "from chronicle.cli import main\n"
