@@ -175,6 +175,9 @@ class Extractor(Frozen):
 class Event(Frozen):
     """The stored, immutable envelope of one revision."""
 
+    # Built on first use: `chronicle parse` makes revisions, never events.
+    model_config = ConfigDict(defer_build=True)
+
     schema_version: CurrentVersion = SCHEMA_VERSION
     event_id: str = Field(pattern=r"^[0-9a-f]{32}$")
     type: Literal["revision.recorded"] = "revision.recorded"
