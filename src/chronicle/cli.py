@@ -195,6 +195,7 @@ def _print(lines: list[str]) -> None:
     plain = unstyled_text(text, sys.stdout)
     if plain is not None:
         sys.stdout.write(plain + "\n")
+        sys.stdout.flush()
     else:
         console().print(text)
 

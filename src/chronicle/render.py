@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TextIO
-
-from rich.markup import escape as rich_escape
 
 from .safe_text import (
     json_visible,
@@ -63,12 +62,23 @@ def console() -> Console:
 
 
 def unstyled_text(marked: str, stream: TextIO) -> str | None:
-    """What console() prints for ``marked`` on ``stream`` when it would print no styles (not
-    a terminal and not forced, or NO_COLOR): rich's plain text, made without rich. None when
-    rich must print it (a terminal, FORCE_COLOR, or tabs, which rich expands by cell width)."""
+    """What console() prints for ``marked`` on ``stream`` when it prints no styles: rich's
+    plain text, made without rich (which is slow on long outputs and a fifth of a text
+    parse's start-up). None wherever rich must decide: a terminal without NO_COLOR, forced
+    colours, a stream that is not UTF-8, Windows, IPython, or tabs (rich expands them by
+    cell width)."""
+    import builtins
+
+    if sys.platform == "win32" or hasattr(builtins, "get_ipython"):
+        return None
+    if "FORCE_COLOR" in os.environ or "TTY_COMPATIBLE" in os.environ:
+        return None
+    if hasattr(stream, "rich_proxied_file"):
+        return None
+    encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+    if encoding != "utf8":
+        return None
     if not os.environ.get("NO_COLOR"):
-        if "FORCE_COLOR" in os.environ or os.environ.get("TTY_COMPATIBLE") == "1":
-            return None
         try:
             if stream.isatty():
                 return None
@@ -90,6 +100,8 @@ def escape(text: str) -> str:
 
 def reveal_pair(before: str, after: str) -> tuple[str, str]:
     """Both sides of an edit escaped, with what differs invisibly shown (safe_text)."""
+    from rich.markup import escape as rich_escape
+
     shown_before, shown_after = reveal_edit(before, after)
     return rich_escape(shown_before), rich_escape(shown_after)
 
