@@ -287,3 +287,13 @@ def test_durations_and_bounds_restated_or_changed(before: str, after: str,
     diff = diff_texts(before, after)
     found = {"changed": len(diff.figures.changed), "restated": len(diff.figures.restated)}
     assert found == {"changed": int(verdict == "changed"), "restated": int(verdict == "restated")}
+
+
+def test_a_figure_moved_to_another_aligned_claim_is_unchanged() -> None:
+    diff = diff_texts(
+        "Semicorp will invest $20 billion in a chip plant in Ohio.\n\nThe plant is expected "
+        "to create 3,000 jobs and open in 2026.",
+        "Semicorp will invest $20 billion in a chip plant in Ohio that is expected to open in "
+        "2026.\n\nThe plant is expected to create 3,000 jobs.")
+    assert diff.figures.added == diff.figures.removed == diff.figures.changed == ()
+

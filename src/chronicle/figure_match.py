@@ -505,6 +505,12 @@ def _across(result: _Result, common: frozenset[str]) -> None:
     value across claims needs two shared words around the figures that are not common."""
     rest_b, rest_a = _same_quantity(result.left_b, result.left_a, result, need_context=True,
                                     one_loose=True)
+    # the same value gone from one aligned claim and come in another ('... and open in
+    # 2026' moved to the sentence before) is that figure moved, when a rare word around
+    # both says so (two for a bare number, which is easily met by chance; the same counted
+    # noun is one)
+    rest_b, rest_a = _same_quantity(rest_b, rest_a, result, need_context=True,
+                                    shared_words=(1, common))
     paired_b, paired_a = _by_context(rest_b, rest_a, result, minimum=0.5, strict=True,
                                      common=common)
     result.left_b = [f for f in rest_b if id(f) not in paired_b]
@@ -535,8 +541,11 @@ def _context_score(b: _Fig, a: _Fig) -> float:
 
 
 def _same_quantity(bs: list[_Fig], as_: list[_Fig], result: _Result, need_context: bool,
-                   one_loose: bool = False) -> tuple[list[_Fig], list[_Fig]]:
-    """Pair figures stating the same quantity, the most alike context first."""
+                   one_loose: bool = False,
+                   shared_words: tuple[int, frozenset[str]] | None = None
+                   ) -> tuple[list[_Fig], list[_Fig]]:
+    """Pair figures stating the same quantity, the most alike context first (with
+    ``shared_words`` (n, common), only those with n words around both not in common)."""
     by_key: dict[str, list[_Fig]] = defaultdict(list)
     for a in as_:
         by_key[a.key].append(a)
@@ -550,6 +559,10 @@ def _same_quantity(bs: list[_Fig], as_: list[_Fig], result: _Result, need_contex
             found = found + [a for a in by_key.get(b.alias, [])[:64] if a not in found]
         for a in found:
             if one_loose and not (a.loose or b.loose):
+                continue
+            if shared_words is not None and len((b.context & a.context) - shared_words[1]) + (
+                    b.noun is not None and b.noun == a.noun) < (
+                    shared_words[0] + (b.dimension == "number")):
                 continue
             score = _context_score(b, a)
             if not need_context or score > 0.0:
