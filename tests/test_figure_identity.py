@@ -297,3 +297,23 @@ def test_a_figure_moved_to_another_aligned_claim_is_unchanged() -> None:
         "2026.\n\nThe plant is expected to create 3,000 jobs.")
     assert diff.figures.added == diff.figures.removed == diff.figures.changed == ()
 
+
+
+@pytest.mark.parametrize(("before", "after", "changed"), [
+    ("The economy grew 2.3% last year.", "Growth last year was revised down to 2.1% from 2.3%.",
+     ("2.3%", "2.1%")),
+    ("The death toll is 45.", "The death toll rose to 52 from 45.", ("45", "52")),
+    ("The toll was 45.", "The toll was 52, up from 45.", ("45", "52")),
+    ("Unemployment was 4.1% in May.", "Unemployment rose from 4.1% to 4.3% in June.",
+     ("4.1%", "4.3%")),
+])
+def test_the_old_value_cited_beside_the_new_one_is_a_change(
+        before: str, after: str, changed: tuple[str, str]) -> None:
+    diff = diff_texts(before, after)
+    assert changes(diff) == [changed]
+    assert texts_of(diff.figures.added) == [changed[0]]  # the citation of the old value
+
+
+def test_a_from_value_kept_in_its_role_stays_unchanged() -> None:
+    diff = diff_texts("Sales rose to $5bn from $4bn.", "Sales rose to $6bn from $4bn.")
+    assert changes(diff) == [("$5bn", "$6bn")] and diff.figures.added == ()

@@ -256,6 +256,7 @@ def _within(texts_b: list[str], figs_b: list[list[Figure]], texts_a: list[str],
             local = by_place
     _undo_a_reorder(local, by_id_b, by_id_a)
     _pair_by_period(local, by_id_b, by_id_a)
+    _pair_with_the_new_value(local, by_id_b, by_id_a, ta)
     result.pairs += local.pairs
     result.left_b += local.left_b
     result.left_a += local.left_a
@@ -366,6 +367,34 @@ def _years_in_order(figs: dict[str, _Fig]) -> list[str]:
         if fig.period is not None and fig.period not in years:
             years.append(fig.period)
     return years
+
+
+def _pair_with_the_new_value(local: _Result, figs_b: dict[str, _Fig], figs_a: dict[str, _Fig],
+                             ta: _Text) -> None:
+    """'grew 2.3%' -> 'was revised down to 2.1% from 2.3%': the old value is cited beside
+    the new one, so the figure changed 2.3% -> 2.1%; pairing it with its own citation would
+    hide the revision (the citation is left as a figure of its own)."""
+    for n, (b, a) in enumerate(local.pairs):
+        fb, fa = figs_b[b.id], figs_a[a.id]
+        if not _same(fb, fa) or fb.before[:1] == ("from",):
+            continue
+        new = _new_value_beside(ta, fa.order)
+        if new is not None and new in local.left_a and new.dimension == fb.dimension:
+            local.pairs[n] = (b, new.figure)
+            local.left_a = [f for f in local.left_a if f is not new] + [fa]
+
+
+def _new_value_beside(text: _Text, k: int) -> _Fig | None:
+    """Y when the figure at token k is X of 'to Y from X', 'Y, up from X' or 'from X to Y'."""
+    tokens, figures = text.tokens, text.figures
+    if k < 1 or tokens[k - 1] != "from":
+        return None
+    j = k - 2 - (k >= 3 and tokens[k - 2] in ("up", "down"))
+    if j >= 0 and figures[j] is not None:
+        return figures[j]
+    if k + 2 < len(tokens) and tokens[k + 1] == "to":
+        return figures[k + 2]
+    return None
 
 
 def _series_key(fig: _Fig, years: set[str]) -> tuple[str, str] | None:
