@@ -132,7 +132,9 @@ number_literals = st.one_of(
 @given(json_values, st.lists(number_literals, max_size=6))
 def test_the_fast_reader_agrees_with_python(value: Any, literals: list[str]) -> None:
     """load_json's orjson path gives Python's value and Python's tameness verdict."""
-    for raw in (json.dumps(value, indent=2).encode(), f"[{', '.join(literals)}]".encode()):
+    compact = f'{{"a":{literals[0]}}}' if literals else "{}"
+    for raw in (json.dumps(value, indent=2).encode(), f"[{', '.join(literals)}]".encode(),
+                json.dumps(value, separators=(",", ":")).encode(), compact.encode()):
         expected = _python_load_json(raw)
         actual = load_json(raw)
         assert repr((_typed(actual[0]), actual[1])) == repr((_typed(expected[0]), expected[1]))

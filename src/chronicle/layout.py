@@ -171,17 +171,9 @@ def load_json(raw: bytes | str) -> tuple[Any, bool]:
         document = orjson.loads(raw)
     except orjson.JSONDecodeError:
         return _python_load_json(raw)
-    if (isinstance(raw, bytes) and not _MAYBE_WILD.search(raw)) or _all_tame(document):
+    if _all_tame(document):
         return document, True
     return _python_load_json(raw)
-
-
-# A number literal that may parse to a number that is not is_tame: 16 digits or more (an
-# integer from 2**53 on, a double from 1e16), 17 characters of digits (a mantissa longer
-# than a double holds, which may round to an integer), an integral float ("3.0"), an
-# exponent, or a fraction under 1e-4. Strings can match too: that only costs the walk.
-_MAYBE_WILD = re.compile(
-    rb"(?:^|[:,\[])\s*-?(?:[0-9]{16}|[0-9.]{17}|[0-9]+\.0+(?![0-9])|[0-9.]+[eE]|0\.0000)")
 
 
 def _all_tame(document: Any) -> bool:
