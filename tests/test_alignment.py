@@ -158,3 +158,18 @@ def test_budget_pair_in_markdown_with_reordered_sections() -> None:
     [quote] = diff.quotes.changed
     assert quote.fields == ("text",) and quote.after.speaker == "Mayor Ana Ruiz"
     assert diff.key_points.edited == diff.key_points.added == diff.key_points.removed == ()
+
+
+def test_a_merge_reworded_in_its_inflections_is_a_merge() -> None:
+    """'The airline blamed a shortage' joined as ', blaming a shortage': the claim words
+    are compared without their inflections."""
+    from chronicle.readers import parse_bytes
+    from chronicle.views import diff_revisions
+
+    before = parse_bytes(b"T\n\nEasyFly will cancel 1,200 flights this winter. The airline "
+                         b"blamed a shortage of pilots.\n", "b", "text").revision
+    after = parse_bytes(b"T\n\nEasyFly will cancel 1,200 flights this winter, blaming a "
+                        b"shortage of pilots.\n", "a", "text").revision
+    diff = diff_revisions("t", before, after, (1, 2))
+    [merge] = diff.claims.merged
+    assert len(merge.before) == 2 and diff.claims.removed == ()

@@ -80,12 +80,21 @@ def _units(items: Sequence[T], figures: dict[str, list[Figure]],
     for index, item in enumerate(items):
         own = figures.get(item.id, [])
         masked = masked_text(item.text, own)
-        content = {w for w in words(masked) if w not in STOP_WORDS}
+        content = {_stem(w) for w in words(masked) if w not in STOP_WORDS}
         tokens = [figure_token(f) for f in sorted(own, key=lambda f: f.start)]
         content.update(tokens)
         units.append(_Unit(index, item, identity_key(item.text), masked, frozenset(content),
                            sections.get(item.id), tuple(t.split("=")[0] for t in tokens)))
     return units
+
+
+def _stem(word: str) -> str:
+    """A word without its inflection, so a reworded claim keeps its words ('blamed' and
+    'blaming', 'pilot' and 'pilots'): a light suffix cut, never below four letters."""
+    for suffix in ("ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[:-len(suffix)]
+    return word
 
 
 class _Weights:
