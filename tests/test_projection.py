@@ -3,6 +3,7 @@ archive got where it is; it catches up, rebuilds and steps aside as it should.""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -272,3 +273,46 @@ def test_a_reader_sees_the_old_state_or_the_new(kept: Archive) -> None:
         assert db.execute("SELECT count(*) FROM revisions").fetchone()[0] == count
         db.execute("COMMIT")
         assert db.execute("SELECT count(*) FROM revisions").fetchone()[0] == count + 2
+
+
+def test_a_build_from_nothing_is_read_by_the_next_command(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 14: a projection built from nothing holds its rows and meta in the file that
+    is renamed into place, whatever stops the closing WAL checkpoint (a full disk, or as
+    here another process reading the new file during the build): the next command reads
+    it, it neither builds it again nor answers from the events."""
+    import chronicle.api
+    from chronicle.projection import up_to_date, update
+
+    archive = new_archive("bare", tmp_path)  # its appends keep no projection
+    fill(archive, "floods", [1, 2])
+    fill(archive, "budget", [5])
+    fresh = projection_file(archive).with_name("projection.sqlite.new")
+    peeks: list[sqlite3.Connection] = []
+
+    def peek(_: int) -> None:  # a reader of the file being built, open until the end
+        if not peeks:
+            db = sqlite3.connect(fresh, timeout=0, isolation_level=None)
+            peeks.append(db)
+            with contextlib.suppress(sqlite3.OperationalError):  # refused: it is locked
+                db.execute("BEGIN")
+                db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+
+    try:
+        up_to_date(archive, peek)
+        assert peeks
+        builds: list[object] = []
+        real_reset = update.reset
+        monkeypatch.setattr(update, "reset", lambda *a, **k: (builds.append(a),
+                                                              real_reset(*a, **k)))
+
+        def no_replay(*_: object) -> None:
+            raise AssertionError("replayed the events")
+
+        monkeypatch.setattr(chronicle.api, "replayed_summaries", no_replay)
+        assert [s.id for s in api.briefing_summaries(archive)] == ["budget", "floods"]
+        assert builds == []
+        assert meta_of(archive)["tip"] == archive.head()
+    finally:
+        for db in peeks:
+            db.close()

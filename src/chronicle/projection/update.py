@@ -124,16 +124,39 @@ def writable(path: Path) -> Iterator[sqlite3.Connection]:
     fresh = path.with_name(path.name + ".new")
     remove_files(fresh)
     db = _open(fresh)
+    # Built without a WAL, no other connection let in: every commit is in the file itself.
+    # (In WAL mode a whole build sat in the WAL until the closing checkpoint, which a full
+    # disk or another reader of the file could stop without a word: the file renamed into
+    # place then lacked its rows, its meta left behind in NAME.new-wal, and every later
+    # command built it again or answered from the events.)
+    db.execute("PRAGMA journal_mode = MEMORY")
+    db.execute("PRAGMA locking_mode = EXCLUSIVE")
+    db.execute("BEGIN EXCLUSIVE")  # taken now and kept until it is closed
+    db.execute("COMMIT")
     try:
         yield db
+        db.execute("PRAGMA journal_mode = WAL")  # as the file's later users open it
     except BaseException:
         db.close()
         remove_files(fresh)
         raise
     db.close()
+    if _wal_frames(fresh):  # pragma: no cover - the WAL above holds no transaction
+        remove_files(fresh)
+        raise Unavailable(f"{fresh}: its WAL could not be folded into it")
     if fresh.exists():
+        with open(fresh, "rb+") as made:
+            os.fsync(made.fileno())
         os.replace(fresh, path)
         fsync_dir(path.parent)
+
+
+def _wal_frames(path: Path) -> bool:
+    """Does ``path`` have a WAL holding any frame (more than its 32-byte header)?"""
+    try:
+        return (path.parent / f"{path.name}-wal").stat().st_size > 32
+    except FileNotFoundError:
+        return False
 
 
 def _current_meta(path: Any, wanted: Meta, head: str | None) -> Meta | None:
