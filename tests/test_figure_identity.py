@@ -317,3 +317,10 @@ def test_the_old_value_cited_beside_the_new_one_is_a_change(
 def test_a_from_value_kept_in_its_role_stays_unchanged() -> None:
     diff = diff_texts("Sales rose to $5bn from $4bn.", "Sales rose to $6bn from $4bn.")
     assert changes(diff) == [("$5bn", "$6bn")] and diff.figures.added == ()
+
+
+def test_a_move_in_points_restated_as_a_percent_is_one_changed_figure() -> None:
+    diff = diff_texts("The jobless rate rose 2 percentage points to 7.5%.",
+                      "The jobless rate rose 2% to 7.5%.")
+    assert changes(diff) == [("2 percentage points", "2%")]
+    assert diff.figures.added == diff.figures.removed == ()

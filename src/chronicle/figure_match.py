@@ -257,6 +257,7 @@ def _within(texts_b: list[str], figs_b: list[list[Figure]], texts_a: list[str],
     _undo_a_reorder(local, by_id_b, by_id_a)
     _pair_by_period(local, by_id_b, by_id_a)
     _pair_with_the_new_value(local, by_id_b, by_id_a, ta)
+    _pair_rates_by_role(local)
     result.pairs += local.pairs
     result.left_b += local.left_b
     result.left_a += local.left_a
@@ -382,6 +383,24 @@ def _pair_with_the_new_value(local: _Result, figs_b: dict[str, _Fig], figs_a: di
         if new is not None and new in local.left_a and new.dimension == fb.dimension:
             local.pairs[n] = (b, new.figure)
             local.left_a = [f for f in local.left_a if f is not new] + [fa]
+
+
+_RATES = frozenset({"percent", "percentage_points"})
+
+
+def _pair_rates_by_role(local: _Result) -> None:
+    """'rose 2 percentage points to 7.5%' -> 'rose 2% to 7.5%': a percent and a move in
+    points left over in one claim, in the same role (the nearest words either side agree),
+    are one figure whose unit changed, not one removed and one added."""
+    for fb in [f for f in local.left_b if f.dimension in _RATES]:
+        fa = next((f for f in local.left_a if f.dimension in _RATES
+                   and f.dimension != fb.dimension and _role_match(fb, f) >= 2 * ROLE),
+                  None)
+        if fa is not None:
+            local.pairs.append((fb.figure, fa.figure))
+            local.left_b = [f for f in local.left_b if f is not fb]
+            local.left_a = [f for f in local.left_a if f is not fa]
+
 
 
 def _new_value_beside(text: _Text, k: int) -> _Fig | None:
