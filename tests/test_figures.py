@@ -1155,3 +1155,16 @@ def test_british_pence_and_pc(sentence: str, expected: list[tuple[str, float, st
     found = [(f.text, f.value, f.unit) for f in find_figures(sentence)]
     assert [(t, u) for t, _, u in found] == [(t, u) for t, _, u in expected]
     assert all(math.isclose(a[1], b[1]) for a, b in zip(found, expected, strict=True))
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    # gapping: the count's noun is left out after a name, so the number is still a count
+    ("Labour has won 87 seats and the Conservatives 21.", ["87", "21"]),
+    ("Smith scored 12 points and Jones 8.", ["12", "8"]),
+    # a thing's name after "the" stays a name
+    ("The army sent 500 troops and the Leopard 2.", ["500"]),
+    ("Voyager 2 reached Neptune.", []),
+])
+def test_a_count_whose_noun_is_left_out_after_a_name(sentence: str,
+                                                      expected: list[str]) -> None:
+    assert [f.text for f in find_figures(sentence)] == expected

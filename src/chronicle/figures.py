@@ -1028,8 +1028,34 @@ def _named_by_word_before(s: str, q: _Quantity, noun: str | None) -> bool:
         return False
     if not (q.bare and q.plain_int and not q.is_word):
         return False
+    if noun is None and _gapped_count(s, m.start(), q.end) is not None:
+        return False  # "won 87 seats and the Conservatives 21": 21 seats, no "Conservatives 21"
     # News style spells out one to nine, so "Leopard 2 tanks" names a model.
     return (noun is None and q.raw < 1000) or (q.raw < 10 and m.start() > 0)
+
+
+# "won 87 seats and the Conservatives 21", "scored 12 points, Jones 8": a name, then a
+# number that ends its clause, after a count of the same sentence: the count's noun is
+# left out (gapping), so the number is a count, not part of a name.
+_GAP_JOIN = re.compile(r"(?:,|\band|\bwhile|\bwith)[ \t]+(?:the[ \t]+)?\Z")
+_GAP_END = re.compile(r"[ \t]*(?:[,.;:)]|and\b|or\b|\Z)")
+_COUNT_BEFORE = re.compile(r"[0-9][0-9,.]*[ \t]+([a-z]{3,}s)\b")
+_NAME_AT = re.compile(r"[A-Za-z][A-Za-z.]*")
+
+
+def _gapped_count(s: str, name_start: int, end: int) -> str | None:
+    """The noun of the count a gapped "Name N" leaves out, if it is one."""
+    if _GAP_END.match(s, end) is None:
+        return None
+    low = max(s.rfind(". ", 0, name_start) + 1, name_start - 200, 0)
+    joined = _GAP_JOIN.search(s, low, name_start)
+    name = _NAME_AT.match(s, name_start)
+    if joined is None or name is None:
+        return None
+    if joined.group().rstrip().endswith("the") and not name.group().endswith("s"):
+        return None  # "and the Leopard 2": a thing's name; "and the Conservatives 21" a party
+    counts = list(_COUNT_BEFORE.finditer(s, low, joined.start()))
+    return counts[-1].group(1) if counts else None
 
 
 def _shouted(s: str) -> bool:
