@@ -1168,3 +1168,14 @@ def test_british_pence_and_pc(sentence: str, expected: list[tuple[str, float, st
 def test_a_count_whose_noun_is_left_out_after_a_name(sentence: str,
                                                       expected: list[str]) -> None:
     assert [f.text for f in find_figures(sentence)] == expected
+
+
+@pytest.mark.parametrize(("sentence", "text", "value", "unit"), [
+    ("It took 1 minute 10 seconds.", "1 minute 10 seconds", 70.0, "s"),
+    ("It took 2 hours and 15 minutes.", "2 hours and 15 minutes", 135.0, "min"),
+    ("after 3 hours 2 people left", "3 hours", 3.0, "h"),  # no unit: no second part
+])
+def test_a_duration_in_two_units_is_one_figure(sentence: str, text: str, value: float,
+                                               unit: str) -> None:
+    figure = find_figures(sentence)[0]
+    assert (figure.text, figure.value, figure.unit) == (text, value, unit)

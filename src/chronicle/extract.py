@@ -27,7 +27,8 @@ from .sentences import split_sentences
 # a scale word then a larger one multiply ("₹2.5 lakh crore" = 2.5e12), hyphenated scales
 # and currency words ("$1.2-billion", "a 5-dollar fee"), a height "6-foot-2" (74 in),
 # British "3.5pc" (percent) and "410p" (pence), a count after a name with its noun left out
-# ("87 seats and the Conservatives 21").
+# ("87 seats and the Conservatives 21"), a duration in two units one figure ("1 minute 10
+# seconds" = 70 s).
 EXTRACTOR_VERSION = "9"
 CURRENT_EXTRACTOR = Extractor(name="chronicle", version=EXTRACTOR_VERSION)
 

@@ -730,6 +730,7 @@ def _read_quantity(s: str, i: int) -> _Quantity | None:
     if q.currency is None and not _read_currency_suffix(s, q):
         _read_unit(s, q)
         _read_inches_of_a_height(s, q)
+        _read_rest_of_a_duration(s, q)
     if q.unit is not None and q.raw == int(q.raw) and q.raw > 0:
         half = _AND_A_HALF.match(s, q.end)
         if half is not None:  # "an hour and a half", "two years and a half"
@@ -885,6 +886,28 @@ def _read_unit(s: str, q: _Quantity) -> None:
 # "6-foot-2": a height in feet and inches, one figure of 74 inches. (Written out, "6 feet 2
 # inches" stays two figures, as labelled sets count them.)
 _INCHES_AFTER_FOOT = re.compile(r"-([0-9]{1,2})(?![0-9.,:/%])(?!-?[A-Za-z])")
+
+
+# A duration in two units is one figure in the smaller: "1 minute 10 seconds" is 70 s, "2
+# hours and 5 minutes" 125 min (a time, as a race's "2:05:00" is).
+_TWO_PART_DURATIONS = {"h": ("minutes", 60), "min": ("seconds", 60)}
+_SECOND_PART = re.compile(r"(?:,?[ \t]+and[ \t]+|[ \t]+)([0-9]{1,2})(?![0-9.,:/])")
+
+
+def _read_rest_of_a_duration(s: str, q: _Quantity) -> None:
+    part = _TWO_PART_DURATIONS.get(q.unit or "")
+    if part is None or q.raw != int(q.raw) or q.raw <= 0 or q.scale != 1.0:
+        return
+    found = _SECOND_PART.match(s, q.end)
+    if found is None or int(found.group(1)) >= part[1]:
+        return
+    rest = _Quantity(found.start(1), found.end(1), float(found.group(1)))
+    _read_unit(s, rest)
+    unit = _WORD_UNITS[part[0]]
+    if rest.unit != unit[0]:
+        return
+    q.raw = q.raw * part[1] + rest.raw
+    (q.unit, q.kind, q.factor), q.end = unit, rest.end
 
 
 def _read_inches_of_a_height(s: str, q: _Quantity) -> None:
