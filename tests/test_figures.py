@@ -1179,3 +1179,15 @@ def test_a_duration_in_two_units_is_one_figure(sentence: str, text: str, value: 
                                                unit: str) -> None:
     figure = find_figures(sentence)[0]
     assert (figure.text, figure.value, figure.unit) == (text, value, unit)
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ('It has a 6.1" screen.', [('6.1"', "in")]),
+    ("a 9'' plate", [("9''", "in")]),
+    ('Bahco wrench 8"', [('8"', "in")]),
+    ('He said "we lost 5" and left.', [("5", None)]),  # the quote closes, no inches
+    ('a 5 "gift"', [("5", None)]),
+])
+def test_inches_written_with_a_quote_mark(sentence: str,
+                                          expected: list[tuple[str, str | None]]) -> None:
+    assert [(f.text, f.unit) for f in find_figures(sentence)] == expected

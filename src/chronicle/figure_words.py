@@ -365,6 +365,7 @@ def _unit_symbols() -> dict[str, _Unit]:
         add(lower, unit, kind)
     add("bhp", "hp", "power")
     add("pc", "%", "percent")  # "up 3.5pc", the British press's percent
+    add("\"|''", "in", "distance")  # '65" TV', "a 9'' plate": inches, when no quote closes
     # An empty unit means "the symbol is the unit".
     return {k: (u or k, kind, f) for k, (u, kind, f) in table.items()}
 
@@ -372,7 +373,8 @@ def _unit_symbols() -> dict[str, _Unit]:
 _WORD_UNITS = _unit_words()
 _SYMBOL_UNITS = _unit_symbols()
 # Bare symbols that collide with words or letters; each needs its own check.
-_AMBIGUOUS_SYMBOLS = frozenset({"in", "C", "F", "bar", "Mt", "°", "º", "deg", "deg.", "pc"})
+_AMBIGUOUS_SYMBOLS = frozenset({"in", "C", "F", "bar", "Mt", "°", "º", "deg", "deg.", "pc",
+                                '"', "''"})
 
 _QUALIFIERS = (
     "more than|less than|fewer than|at least|at most|up to|as many as|as much as|as few as"

@@ -961,7 +961,8 @@ def _unit_symbol_at(s: str, i: int) -> tuple[str, int] | None:
         i += 1
     for length in _SYMBOL_LENGTHS:
         name = s[i:i + length]
-        if name in _SYMBOL_UNITS and _SYMBOL_END.match(s, i + length) is None:
+        if len(name) == length and name in _SYMBOL_UNITS and _SYMBOL_END.match(
+                s, i + length) is None:
             # "450-kg warhead" is a unit; "5-F" or "2-in-1" are not.
             return None if hyphen and name in _AMBIGUOUS_SYMBOLS else (name, i + length)
     return None
@@ -993,6 +994,10 @@ def _ambiguous_symbol_fits(s: str, name: str, end: int) -> bool:
         return False
     if name == "pc":
         return True  # but not hyphened: "a 12-pc set" counts pieces
+    if name in ('"', "''"):
+        # glued to the number and closing no quotation: 'a 65" TV', not '"we lost 5"'
+        start = end - len(name)
+        return s[start - 1:start].isdigit() and s.count(name, 0, start) % 2 == 0
     if name in ("C", "F"):
         if _near_temperature_words(s, end - 2, end):
             return True
