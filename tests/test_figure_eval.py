@@ -24,8 +24,10 @@ FLOORS: dict[str, dict[str, tuple[float, float]]] = {
     "quantulum3": {"overall": (0.94, 0.92), "money": (0.83, 0.90),
                    "count/number": (0.95, 0.86), "distance": (0.99, 0.99),
                    "mass": (0.85, 0.92), "duration": (0.99, 0.99), "volume": (0.99, 0.99)},
-    "duckling": {"overall": (0.84, 0.83), "money": (0.88, 0.82), "count/number": (0.63, 0.73),
-                 "duration": (0.88, 0.80), "distance": (0.99, 0.91), "mass": (0.93, 0.88),
+    # distance: inches written 5" (stop 22) took recall 0.92 -> 0.97 and cost one point of
+    # precision: duckling labels a bare '1"' one second, '5"' five inches
+    "duckling": {"overall": (0.86, 0.85), "money": (0.88, 0.82), "count/number": (0.68, 0.74),
+                 "duration": (0.88, 0.80), "distance": (0.98, 0.97), "mass": (0.93, 0.88),
                  "temperature": (0.89, 0.89), "volume": (0.93, 0.88)},
     "chrono-little": {"overall": (0.81, 0.81), "date": (0.85, 0.77), "time": (0.99, 0.99)},
     "chrono-middle": {"overall": (0.71, 0.74), "date": (0.77, 0.74)},
