@@ -179,9 +179,9 @@ def snapshot_problems(path: Path, tips: set[str | None]) -> list[str]:
     and hold exactly the rows a fresh build at that tip holds (never half an update)."""
     import sqlite3
 
+    from chronicle.projection.catchup import CatchUp
     from chronicle.projection.database import read_meta
     from chronicle.projection.schema import INTERNAL, TABLES, public_ddl
-    from chronicle.projection.update import CatchUp
 
     file = projection_file(path)
     if not file.exists():

@@ -98,7 +98,7 @@ CRASH_POINTS = {
         "s.WorkingCopy._atomic_write = atomic_write\n",
         True, {"dirty marker", "temporary files", "git lock index.lock", "working copy behind"}),
     "half-way through the read model's update (its transaction open)": (
-        "import chronicle.projection.update as u\n"
+        "import chronicle.projection.catchup as u\n"
         "real = u.insert\n"
         "def insert(db, rows):\n"
         "    real(db, rows)\n"

@@ -20,7 +20,7 @@ from chronicle.errors import CorruptArchive
 from chronicle.lineage import walk
 from chronicle.projection import reading
 from chronicle.store import Archive
-from chronicle.views import revision_message
+from chronicle.views import log_entries, revision_message
 from projection_tools import (
     EDITS,
     Spec,
@@ -316,3 +316,46 @@ def test_a_build_from_nothing_is_read_by_the_next_command(
     finally:
         for db in peeks:
             db.close()
+
+
+def test_a_build_from_nothing_in_workers_gives_the_same_rows(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rows derived in spawned workers (projection.parallel) answer as a full replay does,
+    for briefings of one extractor, of mixed extractors and an unreadable one."""
+    from chronicle.projection import parallel
+
+    archive = api.with_read_model(new_archive("worktree", tmp_path))
+    for n, name in enumerate(["floods", "budget", "quake", "storm", "fires"]):
+        fill(archive, name, [n, n + 1, n + 2][: 1 + n % 3])
+    fill(archive, "older", [1, 2], extractor="3")
+    fill(archive, "older", [3])
+    target = next((archive.path / "briefings").glob("*/budget/000001.json"))
+    target.write_text(target.read_text().replace('"sequence": 1', '"sequence": 7'))
+    archive.repository.git("add", "-A")
+    archive.repository.git("commit", "-q", "-m", "hand edit")
+    projection_file(archive).unlink()
+    monkeypatch.setattr(parallel, "MIN_BRIEFINGS", 1)
+    monkeypatch.setattr(parallel, "JOBS_PER_TASK", 2)
+    monkeypatch.setattr(parallel, "IN_FLIGHT", 1)
+    monkeypatch.setenv("CHRONICLE_WORKERS", "2")
+    handed: list[str] = []
+    take = parallel.Prepared.take
+
+    def counted(self: parallel.Prepared, name: str) -> object:
+        found = take(self, name)
+        if found is not None:
+            handed.append(name)
+        return found
+
+    monkeypatch.setattr(parallel.Prepared, "take", counted)
+    fresh = api.with_read_model(Archive(archive.path))
+    with pytest.raises(CorruptArchive):
+        api.briefing_summaries(fresh)  # budget's events say what is wrong, as before
+    assert sorted(handed) == ["budget", "fires", "floods", "older", "quake", "storm"]
+    db = sqlite3.connect(projection_file(fresh))
+    assert [r[0] for r in db.execute("SELECT briefing FROM unreadable")] == ["budget"]
+    assert db.execute("SELECT recorded_by FROM briefings WHERE id = 'older'").fetchone() == (None,)
+    db.close()
+    for name in ["floods", "quake", "storm", "fires", "older"]:
+        assert [e.as_dict() for e in api.log(fresh, name)] == [
+            e.as_dict() for e in log_entries(api.history(fresh, name))]

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 from ..layout import ROOT
 from ..problems import Problem
+from .catchup import CatchUp
 from .database import path_of, read_meta
 from .schema import FILE_NAME, INTERNAL, STATE_FOLDER, TABLES, Table, public_ddl
-from .update import CatchUp
 
 if TYPE_CHECKING:
     from ..store import Archive
