@@ -324,3 +324,17 @@ def test_a_move_in_points_restated_as_a_percent_is_one_changed_figure() -> None:
                       "The jobless rate rose 2% to 7.5%.")
     assert changes(diff) == [("2 percentage points", "2%")]
     assert diff.figures.added == diff.figures.removed == ()
+
+
+@pytest.mark.parametrize(("before", "after", "verdict"), [
+    ("The program ran from 2019 to 2021.", "The program ran from 2019 to 2022.", "changed"),
+    ("The 2019-20 season was long.", "The 2019-21 season was long.", "changed"),
+    ("The program ran from 2019 to 2021.", "The program ran between 2019 and 2021.",
+     "restated"),
+    ("Emissions totalled 37.4 Gt of CO2.", "Emissions totalled 37.4 billion tonnes of CO2.",
+     "restated"),
+])
+def test_year_spans_compare_both_ends(before: str, after: str, verdict: str) -> None:
+    diff = diff_texts(before, after)
+    assert (len(diff.figures.changed), len(diff.figures.restated)) == (
+        (1, 0) if verdict == "changed" else (0, 1))

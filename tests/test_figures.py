@@ -1191,3 +1191,10 @@ def test_a_duration_in_two_units_is_one_figure(sentence: str, text: str, value: 
 def test_inches_written_with_a_quote_mark(sentence: str,
                                           expected: list[tuple[str, str | None]]) -> None:
     assert [(f.text, f.unit) for f in find_figures(sentence)] == expected
+
+
+def test_plus_or_minus_is_a_margin_not_a_sign() -> None:
+    [figure] = find_figures("a margin of error of plus or minus 3 percentage points")
+    assert (figure.text, figure.value, figure.unit) == ("3 percentage points", 3.0, "pp")
+    [minus] = find_figures("It fell to minus 3 percent.")
+    assert minus.value == -3.0

@@ -28,7 +28,8 @@ from .sentences import split_sentences
 # and currency words ("$1.2-billion", "a 5-dollar fee"), a height "6-foot-2" (74 in),
 # British "3.5pc" (percent) and "410p" (pence), a count after a name with its noun left out
 # ("87 seats and the Conservatives 21"), a duration in two units one figure ("1 minute 10
-# seconds" = 70 s), inches written 9" or 9'' when no quotation closes there.
+# seconds" = 70 s), inches written 9" or 9'' when no quotation closes there, gigatonnes,
+# "plus or minus 3 points" a margin (3), not -3.
 EXTRACTOR_VERSION = "9"
 CURRENT_EXTRACTOR = Extractor(name="chronicle", version=EXTRACTOR_VERSION)
 

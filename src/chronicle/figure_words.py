@@ -251,6 +251,7 @@ def _unit_words() -> dict[str, _Unit]:
     add("microgram|micrograms", "µg", "mass")
     add("nanogram|nanograms", "ng", "mass")
     add("megatonne|megatonnes|megaton|megatons", "Mt", "mass")
+    add("gigatonne|gigatonnes|gigaton|gigatons", "Gt", "mass")
     add("miles an hour|mile an hour|miles a hour", "mph", "speed")
     add("kilometres an hour|kilometers an hour|kilometre an hour|kilometer an hour"
         "|km an hour", "km/h", "speed")
@@ -332,7 +333,7 @@ def _unit_symbols() -> dict[str, _Unit]:
     add("cu ft|cu. ft.|cu.ft.", "ft3", "volume")
     add("cu m", "m3", "volume")
     add("hl|dl|fl oz", "", "volume")
-    add("µg|ng|Mt", "", "mass")
+    add("µg|ng|Mt|Gt", "", "mass")
     add("μg|mcg", "µg", "mass")
     add("km/hr", "km/h", "speed")
     add("ft/s", "", "speed")

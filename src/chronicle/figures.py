@@ -400,7 +400,7 @@ _AGE_BEFORE = re.compile(r"(?i)(?<![A-Za-z])(?:age|aged|ages)(?:[ \t]+of)?[ \t]+
 # A list's enumerator: "5." or "(8)" at the start of a text, not a figure.
 _ENUMERATOR = re.compile(r"[ \t]*(?:\(([0-9]{1,3})\)|([0-9]{1,3})[.)])(?:[ \t]|\Z)")
 _SCORE_OF_BEFORE = re.compile(r"(?i)(?<![A-Za-z])score[ \t]+of[ \t]+\Z")
-_MINUS_WORD = re.compile(r"(?i)(?:minus|negative)[ \t]+")
+_MINUS_WORD = re.compile(r"(?i)(?<!plus or )(?<!plus/)(?:minus|negative)[ \t]+")
 _ANGLE_CONTEXT = re.compile(
     r"(?i)\b(?:angles?|angled|turns?|turned|turning|tilt|tilted|tilts|rotat\w*|slopes?|sloping"
     r"|inclin\w*|latitude|longitude|north|south|east|west|arc|pitch|banked|heading|bearing"

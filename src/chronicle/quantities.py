@@ -31,7 +31,8 @@ class Quantity:
 
     def alias(self) -> str | None:
         """'year=1356' for a year, whether read as a date or as a plain number."""
-        if self.dimension == "date" and self.date is not None and len(self.date) == 4:
+        if (self.dimension == "date" and self.date is not None and len(self.date) == 4
+                and self.value_max is None):  # '2019 to 2021' is a span, not the year 2019
             return f"year={self.date}"
         if (self.dimension == "number" and self.value_max is None
                 and self.value.is_integer() and 1000 <= self.value <= 2999):
@@ -100,8 +101,9 @@ def same_quantity(before: Figure, after: Figure) -> bool:
         return True  # 'in 1356' and '(1356)': one year, whatever the reader called it
     if first.dimension != second.dimension:
         return False
-    if first.dimension == "date":
-        return (first.date or "") == (second.date or "") and first.value == second.value
+    if first.dimension == "date":  # a range's end too: '2019 to 2021' is no '2019 to 2022'
+        return ((first.date or "") == (second.date or "") and first.value == second.value
+                and first.value_max == second.value_max)
     if (first.value_max is None) != (second.value_max is None):
         return False
     if before.unit == after.unit:
