@@ -338,3 +338,18 @@ def test_year_spans_compare_both_ends(before: str, after: str, verdict: str) -> 
     diff = diff_texts(before, after)
     assert (len(diff.figures.changed), len(diff.figures.restated)) == (
         (1, 0) if verdict == "changed" else (0, 1))
+
+
+@pytest.mark.parametrize(("before", "after", "verdict"), [
+    # a verb of decrease makes the figure a move down
+    ("Production rose 0.3% in May.", "Production fell 0.3% in May.", "changed"),
+    ("Industrial output dropped 0.3%.", "Industrial output changed by -0.3%.", "restated"),
+    ("Sales fell 2% in May.", "Sales declined 2% in May.", "same"),
+    ("Sales fell to 3% in May.", "Sales rose to 3% in May.", "same"),  # levels, not moves
+])
+def test_a_move_down_is_the_negative_of_a_move_up(before: str, after: str,
+                                                   verdict: str) -> None:
+    diff = diff_texts(before, after)
+    found = ("changed" if diff.figures.changed else "restated" if diff.figures.restated
+             else "same")
+    assert found == verdict

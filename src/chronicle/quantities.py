@@ -140,6 +140,28 @@ def bound(figure: Figure) -> str | None:
     return "upper" if qualifier in _UPPER else "lower" if qualifier in _LOWER else None
 
 
+# A verb of decrease just before a figure makes it a move down: 'fell 0.3%' states -0.3%,
+# so 'fell 0.3%' -> 'rose 0.3%' is a change and 'dropped 0.3%' -> 'changed by -0.3%' is not.
+# ('fell to 3%' is a level: 'to' stands between.)
+_DOWN_BEFORE = re.compile(
+    r"(?i)\b(?:fell|falls?|falling|dropped|drops?|dropping|declined|declines?|declining"
+    r"|decreased|decreases?|slipped|slips?|slid|slides?|shrank|shrinks?|shrunk|contracted"
+    r"|contracts?|lost|loses?|down|sank|sinks?|plunged|plunges?|plummeted|tumbled|tumbles?"
+    r"|eased|eases?|cut|cuts|lowered|lowers?|reduced|reduces?)"
+    r"(?:[ \t]+by)?[ \t]+\Z")
+_MOVES = frozenset({"percent", "money", "count", "number", "mass", "volume"})
+
+
+def as_signed_move(figure: Figure, claim_text: str) -> Figure:
+    """``figure`` with the sign its verb gives it: 'fell 0.3%' as -0.3%."""
+    if figure.kind not in _MOVES or figure.value <= 0 or figure.start > len(claim_text):
+        return figure
+    if _DOWN_BEFORE.search(claim_text, max(0, figure.start - 24), figure.start) is None:
+        return figure
+    high = None if figure.value_max is None else -figure.value_max
+    return figure.model_copy(update={"value": -figure.value, "value_max": high})
+
+
 def same_claim_of_quantity(before: Figure, after: Figure) -> bool:
     """The same quantity, claimed the same way: bounded on the same side, if at all."""
     return same_quantity(before, after) and bound(before) == bound(after)

@@ -33,6 +33,7 @@ from .entries import FigureThread as FigureThread
 from .entries import LogEntry as LogEntry
 from .errors import UnknownRevision
 from .model import Claim, Figure, Origin, Quote, Revision
+from .quantities import as_signed_move
 from .replay import RevisionState
 from .wording import identity_key, normal_text
 
@@ -89,7 +90,7 @@ def _diff_of(
             "headline": headline,
             "claims": _claim_changes(found.claims, before, after, attributed),
             "key_points": _claim_changes(found.key_points, before, after, set()),
-            "figures": _figure_changes(found, after),
+            "figures": _figure_changes(found, before, after),
             "quotes": quotes,
             "sources": source_changes(before, after),
         }
@@ -177,15 +178,17 @@ def _heading(revision: Revision, section: int | None) -> str | None:
     return revision.sections[section].heading
 
 
-def _figure_changes(found: Alignment, after: Revision) -> FigureChanges:
-    texts = after.text_by_id()
+def _figure_changes(found: Alignment, before: Revision, after: Revision) -> FigureChanges:
+    texts_b, texts = before.text_by_id(), after.text_by_id()
     changed = []
     restated = []
     for b, a in found.figures:
         claim = texts.get(a.claim, "")
-        if figure_changed(b, a):
+        # compared as moves where a verb says so: 'fell 0.3%' -> 'rose 0.3%' changed
+        moved_b, moved_a = as_signed_move(b, texts_b.get(b.claim, "")), as_signed_move(a, claim)
+        if figure_changed(moved_b, moved_a):
             changed.append(FigureChange(before=b, after=a, claim=claim))
-        elif figure_restated(b, a):
+        elif figure_restated(moved_b, moved_a):
             restated.append(FigureRestatement(before=b, after=a, claim=claim))
     return FigureChanges(
         changed=tuple(changed),
