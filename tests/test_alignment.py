@@ -173,3 +173,16 @@ def test_a_merge_reworded_in_its_inflections_is_a_merge() -> None:
     diff = diff_revisions("t", before, after, (1, 2))
     [merge] = diff.claims.merged
     assert len(merge.before) == 2 and diff.claims.removed == ()
+
+
+def test_the_summary_counts_the_edits_it_lists() -> None:
+    """A merge's own pair is listed with the merge, so the summary does not count it as an
+    edit too."""
+    from chronicle.readers import parse_bytes
+    from chronicle.views import diff_revisions, summary_line
+
+    before = parse_bytes(b"T\n\nEasyFly will cancel 1,200 flights this winter. The airline "
+                         b"blamed a shortage of pilots.\n", "b", "text").revision
+    after = parse_bytes(b"T\n\nEasyFly will cancel 1,200 flights this winter, blaming a "
+                        b"shortage of pilots.\n", "a", "text").revision
+    assert summary_line(diff_revisions("t", before, after, (1, 2))) == "1 claim merged"

@@ -68,6 +68,12 @@ class ClaimChanges(Frozen):
     split: tuple[ClaimSplit, ...] = ()
     merged: tuple[ClaimMerge, ...] = ()
 
+    def edits_outside_groups(self) -> list[ClaimEdit]:
+        """The edits that are no split's or merge's own pair (those show with the group)."""
+        in_groups = {c.id for s in self.split for c in s.after} | {
+            m.after.id for m in self.merged}
+        return [edit for edit in self.edited if edit.after.id not in in_groups]
+
 
 class FigureChange(Frozen):
     before: Figure

@@ -342,11 +342,7 @@ def _claim_block(title: str, changes: ClaimChanges) -> list[str]:
     lines = ["", f"[underline]{title}[/underline]"]
     lines += [f"  [green]+[/green] {escape(c.text)}" for c in changes.added]
     lines += [f"  [red]-[/red] {escape(c.text)}" for c in changes.removed]
-    in_groups = {c.id for s in changes.split for c in s.after}
-    in_groups |= {m.after.id for m in changes.merged}
-    for edit in changes.edited:
-        if edit.after.id in in_groups:
-            continue  # shown with its split or merge
+    for edit in changes.edits_outside_groups():  # the others show with their group
         before, after = reveal_pair(edit.before.text, edit.after.text)
         lines.append(f"  [yellow]~[/yellow] {before}")
         lines.append(f"    → {after}")

@@ -219,7 +219,9 @@ def change_counts(diff: Diff) -> dict[str, int]:
     return {
         "claims_added": len(diff.claims.added) + len(diff.key_points.added),
         "claims_removed": len(diff.claims.removed) + len(diff.key_points.removed),
-        "claims_edited": len(diff.claims.edited) + len(diff.key_points.edited),
+        # as printed: an edit that is a split's or a merge's own pair is shown with it
+        "claims_edited": len(diff.claims.edits_outside_groups()) + len(
+            diff.key_points.edits_outside_groups()),
         "claims_split": len(diff.claims.split) + len(diff.key_points.split),
         "claims_merged": len(diff.claims.merged) + len(diff.key_points.merged),
         "claims_moved": len(diff.claims.moved) + len(diff.key_points.moved),
