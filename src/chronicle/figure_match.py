@@ -333,8 +333,9 @@ def _pair_by_period(local: _Result, figs_b: dict[str, _Fig], figs_a: dict[str, _
     crossing = [(fb.period, fa.period) for fb, fa in (
         (figs_b[b.id], figs_a[a.id]) for b, a in local.pairs)
         if fb.period and fa.period and fb.period != fa.period]
-    rolled = [y for y in order_b if y in shared] != [y for y in order_a if y in shared] or (
-        [order_b.index(y) for y in sorted(shared)] != [order_a.index(y) for y in sorted(shared)])
+    # the years both give stand elsewhere among each side's years (a reorder of them too)
+    rolled = [order_b.index(y) for y in sorted(shared)] != [
+        order_a.index(y) for y in sorted(shared)]
     if not crossing or not shared or not (rolled or any(
             b in shared or a in shared for b, a in crossing)):
         return
@@ -400,7 +401,6 @@ def _pair_rates_by_role(local: _Result) -> None:
             local.pairs.append((fb.figure, fa.figure))
             local.left_b = [f for f in local.left_b if f is not fb]
             local.left_a = [f for f in local.left_a if f is not fa]
-
 
 
 def _new_value_beside(text: _Text, k: int) -> _Fig | None:

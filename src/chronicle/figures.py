@@ -883,41 +883,39 @@ def _read_unit(s: str, q: _Quantity) -> None:
             q.raw, q.end = -abs(q.raw), below.end()
 
 
-# "6-foot-2": a height in feet and inches, one figure of 74 inches. (Written out, "6 feet 2
-# inches" stays two figures, as labelled sets count them.)
+# One figure in the smaller unit: a height "6-foot-2" is 74 inches (written out, "6 feet 2
+# inches" stays two figures, as labelled sets count them), and a duration in two units "1
+# minute 10 seconds" is 70 s, "2 hours and 5 minutes" 125 min (a time, as a race's
+# "2:05:00" is).
 _INCHES_AFTER_FOOT = re.compile(r"-([0-9]{1,2})(?![0-9.,:/%])(?!-?[A-Za-z])")
-
-
-# A duration in two units is one figure in the smaller: "1 minute 10 seconds" is 70 s, "2
-# hours and 5 minutes" 125 min (a time, as a race's "2:05:00" is).
 _TWO_PART_DURATIONS = {"h": ("minutes", 60), "min": ("seconds", 60)}
 _SECOND_PART = re.compile(r"(?:,?[ \t]+and[ \t]+|[ \t]+)([0-9]{1,2})(?![0-9.,:/])")
 
 
+def _read_inches_of_a_height(s: str, q: _Quantity) -> None:
+    found = _INCHES_AFTER_FOOT.match(s, q.end) if q.unit == "ft" else None
+    if found is not None:
+        _fold_smaller_part(q, 12, float(found.group(1)), "inches", found.end())
+
+
 def _read_rest_of_a_duration(s: str, q: _Quantity) -> None:
     part = _TWO_PART_DURATIONS.get(q.unit or "")
-    if part is None or q.raw != int(q.raw) or q.raw <= 0 or q.scale != 1.0:
-        return
-    found = _SECOND_PART.match(s, q.end)
-    if found is None or int(found.group(1)) >= part[1]:
+    found = _SECOND_PART.match(s, q.end) if part is not None else None
+    if part is None or found is None:
         return
     rest = _Quantity(found.start(1), found.end(1), float(found.group(1)))
     _read_unit(s, rest)
-    unit = _WORD_UNITS[part[0]]
-    if rest.unit != unit[0]:
-        return
-    q.raw = q.raw * part[1] + rest.raw
-    (q.unit, q.kind, q.factor), q.end = unit, rest.end
+    if rest.unit == _WORD_UNITS[part[0]][0]:
+        _fold_smaller_part(q, part[1], rest.raw, part[0], rest.end)
 
 
-def _read_inches_of_a_height(s: str, q: _Quantity) -> None:
-    if q.unit != "ft" or q.raw != int(q.raw) or q.raw <= 0 or q.scale != 1.0:
+def _fold_smaller_part(q: _Quantity, ratio: int, part: float, unit_word: str, end: int) -> None:
+    """q (a whole number of the larger unit) and ``part`` (fewer than ``ratio`` of the
+    smaller) as one figure in the smaller unit."""
+    if q.raw != int(q.raw) or q.raw <= 0 or q.scale != 1.0 or part >= ratio:
         return
-    found = _INCHES_AFTER_FOOT.match(s, q.end)
-    if found is None or int(found.group(1)) >= 12:
-        return
-    q.raw = q.raw * 12 + int(found.group(1))
-    (q.unit, q.kind, q.factor), q.end = _WORD_UNITS["inches"], found.end()
+    q.raw = q.raw * ratio + part
+    (q.unit, q.kind, q.factor), q.end = _WORD_UNITS[unit_word], end
 
 
 def _unit_at(s: str, q: _Quantity) -> tuple[_Unit, int] | None:
@@ -1056,7 +1054,7 @@ def _named_by_word_before(s: str, q: _Quantity, noun: str | None) -> bool:
         return False
     if not (q.bare and q.plain_int and not q.is_word):
         return False
-    if noun is None and _gapped_count(s, m.start(), q.end) is not None:
+    if noun is None and _is_gapped_count(s, m.start(), q.end):
         return False  # "won 87 seats and the Conservatives 21": 21 seats, no "Conservatives 21"
     # News style spells out one to nine, so "Leopard 2 tanks" names a model.
     return (noun is None and q.raw < 1000) or (q.raw < 10 and m.start() > 0)
@@ -1067,23 +1065,22 @@ def _named_by_word_before(s: str, q: _Quantity, noun: str | None) -> bool:
 # left out (gapping), so the number is a count, not part of a name.
 _GAP_JOIN = re.compile(r"(?:,|\band|\bwhile|\bwith)[ \t]+(?:the[ \t]+)?\Z")
 _GAP_END = re.compile(r"[ \t]*(?:[,.;:)]|and\b|or\b|\Z)")
-_COUNT_BEFORE = re.compile(r"[0-9][0-9,.]*[ \t]+([a-z]{3,}s)\b")
+_COUNT_BEFORE = re.compile(r"[0-9][0-9,.]*[ \t]+[a-z]{3,}s\b")
 _NAME_AT = re.compile(r"[A-Za-z][A-Za-z.]*")
 
 
-def _gapped_count(s: str, name_start: int, end: int) -> str | None:
-    """The noun of the count a gapped "Name N" leaves out, if it is one."""
+def _is_gapped_count(s: str, name_start: int, end: int) -> bool:
+    """Whether "Name N" ending at ``end`` is a count whose noun is left out."""
     if _GAP_END.match(s, end) is None:
-        return None
+        return False
     low = max(s.rfind(". ", 0, name_start) + 1, name_start - 200, 0)
     joined = _GAP_JOIN.search(s, low, name_start)
     name = _NAME_AT.match(s, name_start)
     if joined is None or name is None:
-        return None
+        return False
     if joined.group().rstrip().endswith("the") and not name.group().endswith("s"):
-        return None  # "and the Leopard 2": a thing's name; "and the Conservatives 21" a party
-    counts = list(_COUNT_BEFORE.finditer(s, low, joined.start()))
-    return counts[-1].group(1) if counts else None
+        return False  # "and the Leopard 2": a thing's name; "and the Conservatives 21" a party
+    return _COUNT_BEFORE.search(s, low, joined.start()) is not None
 
 
 def _shouted(s: str) -> bool:

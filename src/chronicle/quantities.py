@@ -110,9 +110,10 @@ def same_quantity(before: Figure, after: Figure) -> bool:
         return _close(before.value, after.value) and _close_or_none(
             before.value_max, after.value_max
         )
-    tolerance = _tolerance(before, after)
     if first.dimension == "time":  # counted, not measured: '18 months' is no 'two years'
         tolerance = _DURATION_SLACK * max(abs(first.value), abs(second.value))
+    else:
+        tolerance = _tolerance(before, after)
     pairs = [(first.value, second.value)]
     if first.value_max is not None and second.value_max is not None:
         pairs.append((first.value_max, second.value_max))

@@ -143,7 +143,7 @@ def markup(text: str) -> str:
 
 _BRACKET = re.compile(r"(\\*)\[")
 _TAG_LIKE = re.compile(r"\[[a-z#/@][^[]*?]")  # what rich.markup reads as a tag
-_RICH_TAG = re.compile(r"((\\*)\[([a-z#/@][^[]*?)])")  # rich.markup.RE_TAGS
+_RICH_TAG = re.compile(rf"((\\*){_TAG_LIKE.pattern})")  # rich.markup.RE_TAGS, as groups
 # the control codes rich's console strips (rich.control.strip_control_codes)
 _CONTROLS = re.compile("[\x07\x08\x0b\x0c\r]")
 
