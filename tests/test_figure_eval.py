@@ -26,7 +26,9 @@ FLOORS: dict[str, dict[str, tuple[float, float]]] = {
                    "mass": (0.85, 0.92), "duration": (0.99, 0.99), "volume": (0.99, 0.99)},
     # distance: inches written 5" (stop 22) took recall 0.92 -> 0.97 and cost one point of
     # precision: duckling labels a bare '1"' one second, '5"' five inches
-    "duckling": {"overall": (0.86, 0.85), "money": (0.88, 0.82), "count/number": (0.68, 0.74),
+    # stop 23: plural scales, sub-units after a symbol or code, "and half" (0.867/0.858 ->
+    # 0.900/0.885)
+    "duckling": {"overall": (0.89, 0.88), "money": (0.96, 0.88), "count/number": (0.74, 0.80),
                  "duration": (0.88, 0.80), "distance": (0.98, 0.97), "mass": (0.93, 0.88),
                  "temperature": (0.89, 0.89), "volume": (0.93, 0.88)},
     "chrono-little": {"overall": (0.81, 0.81), "date": (0.85, 0.77), "time": (0.99, 0.99)},

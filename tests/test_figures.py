@@ -891,7 +891,7 @@ def test_articles_that_are_not_numbers(sentence: str) -> None:
 
 def test_a_year_after_a_preposition_is_a_date_even_before_a_plural() -> None:
     figure = only("In the first quarter of 2015 profits rose.")
-    assert (figure.kind, figure.date, figure.noun) == ("date", "2015", None)
+    assert (figure.kind, figure.date, figure.noun) == ("date", "2015-Q1", None)
     assert only("It sent 2015 troops.").kind == "count"
 
 
@@ -1198,3 +1198,110 @@ def test_plus_or_minus_is_a_margin_not_a_sign() -> None:
     assert (figure.text, figure.value, figure.unit) == ("3 percentage points", 3.0, "pp")
     [minus] = find_figures("It fell to minus 3 percent.")
     assert minus.value == -3.0
+
+
+@pytest.mark.parametrize(("sentence", "text", "value", "unit"), [
+    ("Officials counted three billions in losses.", "three billions", 3e9, None),
+    ("It cost three thousand millions.", "three thousand millions", 3e9, None),
+    ("The farm sold 200 dozens of eggs.", "200 dozens", 2400, None),
+    ("They bought 2 dozen eggs.", "2 dozen", 24, None),
+    ("The scheme cost Rs 300 cr.", "Rs 300 cr", 3e9, "INR"),
+    ("Rates rose 15 percents.", "15 percents", 15, "%"),
+])
+def test_plural_scales_and_cr(sentence: str, text: str, value: float, unit: str | None) -> None:
+    [figure] = find_figures(sentence)
+    assert (figure.text, figure.unit) == (text, unit)
+    assert math.isclose(figure.value, value)
+
+
+@pytest.mark.parametrize("sentence", ["In 2019 millions of people moved.",
+                                      "In 2020 thousands fled the city."])
+def test_a_year_before_a_plural_scale_stays_a_year(sentence: str) -> None:
+    [figure] = find_figures(sentence)
+    assert (figure.kind, figure.value) == ("date", float(sentence.split()[1]))
+
+
+def test_cr_without_a_currency_is_no_scale() -> None:
+    assert [f.value for f in find_figures("He took 3 cr of classes.")] == [3]
+
+
+@pytest.mark.parametrize(("sentence", "text", "value", "unit"), [
+    ("A ticket was $20 and 43c.", "$20 and 43c", 20.43, "USD"),
+    ("It cost 20 dollar 43c.", "20 dollar 43c", 20.43, "USD"),
+    ("The fee is 3 GBP 1 pence.", "3 GBP 1 pence", 3.01, "GBP"),
+    ("A drink is £3 and 50p.", "£3 and 50p", 3.5, "GBP"),
+    ("A meal is 20 ringgit and 43 sen.", "20 ringgit and 43 sen", 20.43, "MYR"),
+    ("A coffee is €5 and 20c.", "€5 and 20c", 5.2, "EUR"),
+])
+def test_an_amount_and_its_sub_unit_are_one_figure(sentence: str, text: str, value: float,
+                                                   unit: str) -> None:
+    [figure] = find_figures(sentence)
+    assert (figure.text, figure.unit) == (text, unit)
+    assert math.isclose(figure.value, value)
+
+
+@pytest.mark.parametrize(("sentence", "values"), [
+    ("Tickets are $3, 45 cents for children.", [3, 0.45]),  # a list, not $3.45
+    ("It was $2.50 and 50c more.", [2.5]),  # cents join only a whole amount
+    ("A bag is $20 and 43 people came.", [20, 43]),
+    ("A meal is 20 dollars and 43 sen.", [20, 43]),  # sen are not cents of a dollar
+])
+def test_no_sub_unit_joins_where_it_does_not_belong(sentence: str, values: list[float]) -> None:
+    assert [f.value for f in find_figures(sentence)] == values
+
+
+@pytest.mark.parametrize(("sentence", "found"), [
+    ("The bank cut rates to zero.", [("zero", 0.0)]),
+    ("Rates stayed near zero.", [("zero", 0.0)]),
+    ("The count was zero.", [("zero", 0.0)]),
+    ("Crews worked at ground zero.", []),
+    ("It has a zero-tolerance policy.", []),
+])
+def test_zero_as_a_level(sentence: str, found: list[tuple[str, float]]) -> None:
+    assert [(f.text, f.value) for f in find_figures(sentence)] == found
+
+
+def test_and_half_without_an_article() -> None:
+    [figure] = find_figures("The talks lasted one hour and half.")
+    assert (figure.text, figure.value, figure.unit) == ("one hour and half", 1.5, "h")
+    first = find_figures("It took two years and half of them quit.")[0]
+    assert first.text == "two years"
+
+
+@pytest.mark.parametrize(("sentence", "text", "date"), [
+    ("Profit rose in Q3 2024.", "Q3 2024", "2024-Q3"),
+    ("Profit rose in 3Q 2024.", "3Q 2024", "2024-Q3"),
+    ("Profit rose in the third quarter of 2024.", "the third quarter of 2024", "2024-Q3"),
+    ("Third-quarter 2024 profit rose.", "Third-quarter 2024", "2024-Q3"),
+    ("Sales fell in H1 2023.", "H1 2023", "2023-H1"),
+    ("Sales fell in the second half of 2023.", "the second half of 2023", "2023-H2"),
+])
+def test_a_quarter_or_half_of_a_year_keeps_its_part(sentence: str, text: str, date: str) -> None:
+    [figure] = find_figures(sentence)
+    assert (figure.text, figure.kind, figure.date) == (text, "date", date)
+
+
+def test_a_year_without_a_part_stays_a_year() -> None:
+    [figure] = find_figures("Sales fell in the quarter to 2024.")
+    assert figure.date == "2024"
+
+
+@pytest.mark.parametrize(("sentence", "text", "value", "unit"), [
+    ("Rates rose half a percent.", "half a percent", 0.5, "%"),
+    ("It was a half-percent cut.", "a half-percent", 0.5, "%"),
+    ("It cost 20 quid.", "20 quid", 20, "GBP"),
+    ("He paid $5 grand for it.", "$5 grand", 5000, "USD"),
+    ("The star is 4.2 light-years away.", "4.2 light-years", 4.2, "ly"),
+    ("Shares rose 5pct.", "5pct", 5, "%"),
+    ("It was 72º F.", "72º F", 72, "degF"),
+    ("Rates rose nought point five percent.", "nought point five percent", 0.5, "%"),
+])
+def test_more_units_and_scales(sentence: str, text: str, value: float, unit: str) -> None:
+    [figure] = find_figures(sentence)
+    assert (figure.text, figure.unit) == (text, unit)
+    assert math.isclose(figure.value, value)
+
+
+@pytest.mark.parametrize("sentence", ["They won three grand slams.", "It all came to naught."])
+def test_grand_and_naught_as_words(sentence: str) -> None:
+    assert [f.value for f in find_figures(sentence)] in ([3.0], [])

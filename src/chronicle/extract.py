@@ -29,8 +29,12 @@ from .sentences import split_sentences
 # British "3.5pc" (percent) and "410p" (pence), a count after a name with its noun left out
 # ("87 seats and the Conservatives 21"), a duration in two units one figure ("1 minute 10
 # seconds" = 70 s), inches written 9" or 9'' when no quotation closes there, gigatonnes,
-# "plus or minus 3 points" a margin (3), not -3.
-EXTRACTOR_VERSION = "9"
+# "plus or minus 3 points" a margin (3), not -3; "10": plural scales after a number ("three
+# billions", "200 dozens"), "Rs 300 cr", "percents", "pct" glued, "grand" (thousands), "quid",
+# light-years, "º F", "nought"; an amount and its sub-unit after a symbol or code ("$20 and
+# 43c", "3 GBP 1 pence", "20 ringgit and 43 sen"); "and half" after a unit; "half a percent";
+# "zero" as a level ("cut to zero"); a quarter or half of a year as "2024-Q3" / "2024-H1".
+EXTRACTOR_VERSION = "10"
 CURRENT_EXTRACTOR = Extractor(name="chronicle", version=EXTRACTOR_VERSION)
 
 _TITLE = (

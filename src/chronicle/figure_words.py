@@ -16,7 +16,7 @@ _ONES = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
     "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
-    "nineteen": 19,
+    "nineteen": 19, "nought": 0, "naught": 0,
 }
 _TENS = {
     "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
@@ -28,10 +28,16 @@ _SCALE_WORDS = {
     "octillion": 1e27, "nonillion": 1e30, "decillion": 1e33,
     "lakh": 1e5, "lakhs": 1e5, "lac": 1e5, "lacs": 1e5, "crore": 1e7, "crores": 1e7,
 }
+# Scales read only after a number: "three billions", "200 dozens", "two dozen".
+_PLURAL_SCALES = {
+    "hundreds": 1e2, "thousands": 1e3, "millions": 1e6, "billions": 1e9, "trillions": 1e12,
+    "dozens": 12.0, "dozen": 12.0,
+}
+_SCALES_AFTER = {**_SCALE_WORDS, **_PLURAL_SCALES}
 # Abbreviated scales; "m", "M" (spaced), "B" and "T" mean a scale only next to a currency.
 _SCALE_ABBR = {
     "bn": 1e9, "bln": 1e9, "mn": 1e6, "mln": 1e6, "tn": 1e12, "trn": 1e12,
-    "k": 1e3, "K": 1e3, "m": 1e6, "M": 1e6, "B": 1e9, "T": 1e12,
+    "k": 1e3, "K": 1e3, "m": 1e6, "M": 1e6, "B": 1e9, "T": 1e12, "cr": 1e7,
 }
 _FRACTION_WORDS = {
     "half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4,
@@ -140,6 +146,7 @@ _CURRENCY_FAMILIES: dict[str, tuple[str | None, dict[str, str]]] = {
     "dram": ("AMD", {"armenian": "AMD"}),
     "kyat": ("MMK", {}),
     "buck": ("USD", {}),
+    "quid": ("GBP", {}),
     "cent": ("USD", {}),
     "pence": ("GBP", {}),
     "penny": ("USD", {}),
@@ -152,7 +159,8 @@ _CURRENCY_PLURALS = {"pence": "pence", "pennies": "penny", "kopecks": "kopeck",
                      "kopeks": "kopek", "lei": "lei", "leva": "leva", "reais": "reais",
                      "kroner": "kroner", "kronor": "kronor", "paise": "paise",
                      "hryvnas": "hryvna", "yen": "yen", "yuan": "yuan", "won": "won",
-                     "rand": "rand", "baht": "baht", "dong": "dong", "naira": "naira"}
+                     "rand": "rand", "baht": "baht", "quid": "quid", "dong": "dong",
+                     "naira": "naira"}
 _CURRENCY_ADJECTIVES = sorted({adj for _, adjs in _CURRENCY_FAMILIES.values() for adj in adjs},
                               key=len, reverse=True)
 # Sub-units: "25 cents" is 0.25 of the main unit, and "7 dollars and 25 cents" one amount.
@@ -182,6 +190,7 @@ def _unit_words() -> dict[str, _Unit]:
     add("micron|microns", "µm", "distance")
     add("mile|miles", "mi", "distance")
     add("nautical mile|nautical miles", "nmi", "distance")
+    add("light year|light years", "ly", "distance")
     add("foot|feet", "ft", "distance")
     add("inch|inches", "in", "distance")
     add("yard|yards", "yd", "distance")
@@ -232,7 +241,7 @@ def _unit_words() -> dict[str, _Unit]:
     add("year|years", "year", "duration")
     add("decade|decades", "year", "duration", 10.0)
     add("century|centuries", "year", "duration", 100.0)
-    add("percent|per cent|pct", "%", "percent")
+    add("percent|percents|per cent|pct", "%", "percent")
     add("percentage point|percentage points|pct point|pct points", "pp", "percent")
     add("basis point|basis points", "bp", "percent")
     add("cubic foot|cubic feet", "ft3", "volume")
@@ -313,8 +322,8 @@ def _unit_symbols() -> dict[str, _Unit]:
     add("mls", "ml", "volume")
     add("km/h|mph|m/s|kn", "", "speed")
     add("kph|kmh|kmph", "km/h", "speed")
-    add("°C|° C|ºC|C", "degC", "temperature")
-    add("°F|° F|ºF|F", "degF", "temperature")
+    add("°C|° C|ºC|º C|C", "degC", "temperature")
+    add("°F|° F|ºF|º F|F", "degF", "temperature")
     add("J|kJ|MJ|GJ|Wh|kWh|MWh|GWh|TWh|kcal|BTU", "", "energy")
     add("Btu", "BTU", "energy")
     add("W|kW|MW|GW|TW|hp", "", "power")
@@ -365,7 +374,7 @@ def _unit_symbols() -> dict[str, _Unit]:
                               ("gb", "GB", "data"), ("tb", "TB", "data")):
         add(lower, unit, kind)
     add("bhp", "hp", "power")
-    add("pc", "%", "percent")  # "up 3.5pc", the British press's percent
+    add("pc|pct", "%", "percent")  # "up 3.5pc", the British press's percent
     add("\"|''", "in", "distance")  # '65" TV', "a 9'' plate": inches, when no quote closes
     # An empty unit means "the symbol is the unit".
     return {k: (u or k, kind, f) for k, (u, kind, f) in table.items()}

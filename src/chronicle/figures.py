@@ -61,12 +61,14 @@ from .figure_words import (
     _MOVED_BY_VERBS,
     _ONE_DETERMINERS,
     _ONES,
+    _PLURAL_SCALES,
     _QUALIFIER_NORMAL,
     _QUALIFIER_SYMBOLS,
     _QUALIFIERS,
     _RANGE_VERBS,
     _SCALE_ABBR,
     _SCALE_WORDS,
+    _SCALES_AFTER,
     _STOP_WORDS,
     _SUBUNIT_FACTOR,
     _SYMBOL_UNITS,
@@ -156,7 +158,7 @@ _DURATION_NAMES = "hour|day|week|month|year|minute|second|decade|century|fortnig
 _UNIT_AHEAD = (rf"(?:{_alternation(_ARTICLE_UNIT_NAMES)})\b"
                rf"|(?:{_DURATION_NAMES})[ \t]+and[ \t]+a[ \t]+half\b")
 _HALF_UNIT_AHEAD = (rf"(?:{_alternation(_ARTICLE_UNIT_NAMES)}|{_DURATION_NAMES}"
-                    r"|percentage point|basis point)\b")
+                    r"|percentage point|basis point|percent|per cent)\b")
 # "half a gallon", "a half percentage point", "a quarter mile", "quarter-litre".
 _ARTICLE_UNIT = re.compile(
     rf"(?i)(?:(?:an?[ \t]+)?(?P<part>half|quarter)(?:[ \t]+an?)?(?=[ \t-]+{_HALF_UNIT_AHEAD})"
@@ -232,7 +234,7 @@ _WORD_SEQUENCE = re.compile(
     r"{0,24}"
 )
 _WORD_TOKEN = re.compile(r"[A-Za-z]+|&|,")
-_AND_A_HALF = re.compile(r"(?i)[ \t]+and[ \t]+a[ \t]+half\b")
+_AND_A_HALF = re.compile(r"(?i)[ \t]+and[ \t]+(?:a[ \t]+)?half\b(?![ \t]+(?:of|an?)\b)")
 _FRACTION_WORD = re.compile(rf"(?i)[ \t-]+({_alternation(_FRACTION_WORDS)})\b")
 _A_FRACTION_COMPARED = re.compile(
     rf"(?i)an?[ \t]+({_alternation(_FRACTION_WORDS)})\b"
@@ -259,13 +261,16 @@ _ORDINAL_WORDS = _word_set(
 _ORDINAL_AFTER = re.compile(rf"(?i)(?:[ \t]*[-‐][ \t]*|[ \t]+(?:and[ \t]+)?)"
                             rf"({_alternation(_ORDINAL_WORDS)})\b")
 # Spoken decimals: "four hundred point zero five", "1 point 1", "three point five".
-_DIGIT_WORD = _alternation([w for w, v in _ONES.items() if v < 10] + ["oh", "nought"])
+_DIGIT_WORD = _alternation([w for w, v in _ONES.items() if v < 10] + ["oh"])
 _SPOKEN_POINT = re.compile(
     rf"(?i)[ \t]+point[ \t]+((?:{_DIGIT_WORD})\b(?:[ \t]+(?:{_DIGIT_WORD})\b){{0,11}}"
     r"|[0-9]{1,12}(?![0-9,.]))"
 )
-_SCALE_WORD = re.compile(rf"(?i)(?:[ \u00a0]+|-)({_alternation(_SCALE_WORDS)})\b")
-_SCALE_ABBREVIATION = re.compile(r"([ \u00a0]?)(bln|bn|mln|mn|trn|tn|k|K|m|M|B|T)(?![A-Za-z0-9])")
+_SCALE_WORD = re.compile(rf"(?i)(?:[ \u00a0]+|-)({_alternation(_SCALES_AFTER)})\b")
+_SCALE_ABBREVIATION = re.compile(
+    r"([ \u00a0]?)(bln|bn|mln|mn|trn|tn|cr|k|K|m|M|B|T)(?![A-Za-z0-9])")
+_GRAND = re.compile(r"[ \t]+grand(?=[ \t]*(?:[,.;:!?)]|\Z)|[ \t]+(?:a|an|in|for|to|on|of|from"
+                    r"|per|each|and|or|but|more|less|worth|cash|apiece)\b)")
 # "1.5m people", "40m Americans", "2.3m barrels": a glued "m" before a plural noun or a
 # capitalised word is millions (the British press's style); "3m tall", "the 100m final",
 # "2m-high" and "8.9m." stay metres.
@@ -299,11 +304,13 @@ _CURRENCY_SUFFIX = re.compile(
     rf"|(?i:(?P<adj>{_alternation(_CURRENCY_ADJECTIVES)})[ ]+)?"
     rf"(?P<word>(?i:{_alternation(_CURRENCY_WORD_FORMS)})\b))"
 )
-# "7 dollars and 25 cents", "£5 and 20p": the sub-unit completes the amount.
+# "7 dollars and 25 cents", "£5 and 20p", "$20 and 43c": the sub-unit completes the amount.
 _AND_SUBUNIT = re.compile(
     r"(?i)(?:,?[ \t]+and|,)?[ \t]+([0-9]{1,2}|[a-z]+(?:[ -][a-z]+)?)[ \t]*"
-    r"(cents?|pence|p|paise|kopecks?|kopeks?)\b"
+    r"(cents?|c|pence|p|paise|kopecks?|kopeks?|sens?)\b"
 )
+# The currencies a sub-unit belongs to; cents and the rest belong to any other.
+_SUBUNIT_OF = {"p": "GBP", "pence": "GBP", "sen": "MYR", "sens": "MYR"}
 _CLOCK = re.compile(
     r"(?P<h>[0-9]{1,2})(?:[:.](?P<m>[0-9]{2}))?[ \u00a0]?"
     r"(?P<ap>[aApP])(?:\.[mM]\.?|[mM])(?![A-Za-z])"
@@ -369,6 +376,14 @@ _PERIOD_PART_BEFORE = re.compile(
     r"(?i)(?<![A-Za-z])(?:(early|mid|late)[- \t]|(?:the[ \t]+)?(end|start|beginning|middle)"
     r"[ \t]+of[ \t]+)\Z"
 )
+# "Q3 2024", "the third quarter of 2024", "first-half 2024", "H1 2024": a part of the year.
+_QUARTER_BEFORE = re.compile(
+    r"(?i)(?<![A-Za-z0-9])(?:(?:the[ \t]+)?(?P<nth>first|second|third|fourth|1st|2nd|3rd|4th)"
+    r"[- \t]+(?P<which>quarter|half)|(?P<code>Q[1-4]|[1-4]Q|H[12]|[12]H))"
+    r"(?:[ \t]+of|,)?[ \t]+\Z"
+)
+_PART_NUMBER = {"first": "1", "second": "2", "third": "3", "fourth": "4",
+                "1st": "1", "2nd": "2", "3rd": "3", "4th": "4"}
 # Phone numbers: "+1 555-123-4567", "(555) 123-4567", "020 7946 0958", "555-123-4567".
 _PHONE = re.compile(
     r"\+?[0-9]{1,3}[ .-]\(?[0-9]{2,4}\)?[ .-][0-9]{3,4}[ .-][0-9]{3,4}(?![0-9])"
@@ -424,6 +439,11 @@ _BETWEEN_BEFORE = re.compile(r"(?i)(?<![A-Za-z])between[ \t\u00a0]+\Z")
 _FROM_BEFORE = re.compile(r"(?i)(?<![A-Za-z])(?:([A-Za-z]+)[ \t]+)?from[ \t]+\Z")
 _WORD_BEFORE = re.compile(r"(?<![A-Za-z])([A-Za-z][A-Za-z.]*)[ \t\u00a0]+\Z")
 _TIME_PREFIX = re.compile(r"(?i)(?<![A-Za-z])(?:mid|early|late|pre|post)-\Z")
+_NOUGHT = frozenset({"zero", "nought", "naught"})
+_ONE_OR_NOUGHT = _NOUGHT | {"one"}
+_ZERO_LEVEL_BEFORE = _word_set(
+    "to at from near above below than toward towards is was were are be been reached hit "
+    "fell dropped")
 _ONE_BEFORE = re.compile(r"(?<![A-Za-z])([A-Za-z]+)[ \t]+\Z")
 _RANGE_JOIN = re.compile(r"[ \t]*(?:[–—]|--)[ \t]*|-(?=[0-9$€£])|[ ]+-[ ]+"
                          r"|-?[ \t]+(to|and|or)[ \t]+")
@@ -727,6 +747,8 @@ def _read_quantity(s: str, i: int) -> _Quantity | None:
     uncertainty = _UNCERTAINTY.match(s, q.end)
     if uncertainty is not None:
         q.end = uncertainty.end()
+    if q.prefixed and q.scale == 1.0:
+        _read_subunit(s, q, after_comma=False)  # "$20 and 43c", not "$3, 45 cents"
     if q.currency is None and not _read_currency_suffix(s, q):
         _read_unit(s, q)
         _read_inches_of_a_height(s, q)
@@ -756,11 +778,15 @@ def _is_currency_mark(mark: str) -> bool:
 def _read_scale(s: str, q: _Quantity) -> None:
     """Apply "million", "bn", "k" or (next to a currency) "m"/"M"/"B"/"T" after the number."""
     word = _SCALE_WORD.match(s, q.end)
-    if word is not None:
-        q.scale, q.end = _SCALE_WORDS[word.group(1).lower()], word.end()
-        larger = _SCALE_WORD.match(s, q.end)  # "2.5 lakh crore", "1.2 thousand crore"
-        if larger is not None and _SCALE_WORDS[larger.group(1).lower()] > q.scale:
-            q.scale, q.end = q.scale * _SCALE_WORDS[larger.group(1).lower()], larger.end()
+    if word is not None and not (word.group(1).lower() in _PLURAL_SCALES and _is_year_like(q)):
+        q.scale, q.end = _SCALES_AFTER[word.group(1).lower()], word.end()
+        larger = _SCALE_WORD.match(s, q.end)  # "2.5 lakh crore", "three thousand millions"
+        if larger is not None and _SCALES_AFTER[larger.group(1).lower()] > q.scale:
+            q.scale, q.end = q.scale * _SCALES_AFTER[larger.group(1).lower()], larger.end()
+        return
+    grand = _GRAND.match(s, q.end)
+    if grand is not None and not _is_year_like(q):
+        q.scale, q.end = 1e3, grand.end()  # "paid 50 grand", not "three grand slams"
         return
     abbr = _SCALE_ABBREVIATION.match(s, q.end)
     if abbr is None or q.is_word:
@@ -768,12 +794,17 @@ def _read_scale(s: str, q: _Quantity) -> None:
     spaced, symbol = bool(abbr.group(1)), abbr.group(2)
     if symbol in "kK" and "." in s[q.start:q.end - 2]:
         return  # "573.15K" is no thousands count; "2.5K" still is
-    money_only = symbol in ("m", "B", "T") or (symbol == "M" and spaced)
+    money_only = symbol in ("m", "B", "T", "cr") or (symbol == "M" and spaced)
     if money_only and q.currency is None and not _millions_of(s, symbol, spaced, abbr.end()):
         return
     if spaced and symbol in ("k", "K"):
         return
     q.scale, q.end = _SCALE_ABBR[symbol], abbr.end()
+
+
+def _is_year_like(q: _Quantity) -> bool:
+    """Digits that may be a year: "In 2019 millions fled" is no count of 2,019 millions."""
+    return q.plain_int and not q.is_word and 1000 <= q.raw <= 2100
 
 
 def _millions_of(s: str, symbol: str, spaced: bool, end: int) -> bool:
@@ -798,6 +829,8 @@ def _read_currency_suffix(s: str, q: _Quantity) -> bool:
     q.factor = _SUBUNIT_FACTOR.get(family, 0.01 if m.group("sym") == "¢" else 1.0)
     if q.scale == 1.0 and not word:
         _read_scale(s, q)  # "30 EUR million"
+        if q.scale == 1.0 and q.factor == 1.0:
+            _read_subunit(s, q)  # "3 GBP 1 pence"
     elif q.factor == 1.0 and q.scale == 1.0 and word:
         _read_subunit(s, q)  # "7 dollars and 25 cents", not "3 million euros, 45 cents"
     return True
@@ -817,13 +850,14 @@ def _read_glued_pence(s: str, q: _Quantity) -> bool:
     return True
 
 
-def _read_subunit(s: str, q: _Quantity) -> None:
+def _read_subunit(s: str, q: _Quantity, after_comma: bool = True) -> None:
     """Add the cents of "7 dollars and 25 cents" (or pence, paise, kopecks) to the amount."""
     m = _AND_SUBUNIT.match(s, q.end)
-    if m is None:
+    if m is None or q.raw != int(q.raw) or (not after_comma and m.group().startswith(",")):
         return
     subunit = m.group(2).lower()
-    if (subunit in ("p", "pence")) != (q.currency == "GBP"):
+    if _SUBUNIT_OF.get(subunit) not in (q.currency, None) or (
+            subunit not in _SUBUNIT_OF and q.currency in _SUBUNIT_OF.values()):
         return
     number = _read_number(s, m.start(1))
     if number is None or number[1] != m.end(1) or not 0 < number[0] < 100:
@@ -1209,6 +1243,22 @@ def _date_figure(s: str, start: int, end: int, year: int | None, iso: str,
                        start, end)
 
 
+def _part_of_year(s: str, start: int, floor: int, year: str) -> tuple[str, int]:
+    """A year's quarter or half named just before it, as "2024-Q3" or "2024-H1"."""
+    m = _QUARTER_BEFORE.search(s, max(floor, start - 24), start)
+    if m is None:
+        return year, start
+    if m.group("code"):
+        code = m.group("code").upper()
+        part = code if code[0] in "QH" else code[::-1]  # "3Q" is Q3
+    else:
+        half = m.group("which").lower() == "half"
+        part = ("H" if half else "Q") + _PART_NUMBER[m.group("nth").lower()]
+        if half and part not in ("H1", "H2"):
+            return year, start
+    return f"{year}-{part}", m.start()
+
+
 def _period_part(s: str, start: int, floor: int) -> tuple[str | None, int]:
     """"late", "mid", "end" ... just before a date, and where that word starts."""
     m = _PERIOD_PART_BEFORE.search(s, max(floor, start - 20), start)
@@ -1520,16 +1570,28 @@ def _build(s: str, q: _Quantity, span: _Span) -> FoundFigure | None:
     if _named_by_word_before(s, q, noun):
         return None
     start, qualifier = span.start, span.qualifier
+    if kind == "date" and qualifier is None and date is not None:
+        date, start = _part_of_year(s, start, span.floor, date)  # "Q3 2024": 2024-Q3
     if kind == "date" and qualifier is None:
         qualifier, start = _period_part(s, start, span.floor)  # "late 2014", "mid-2015"
     return FoundFigure(s[start:end], value, value_max, q.currency or q.unit, kind, qualifier,
                        noun, date, start, end)
 
 
+def _zero_as_a_level(s: str, q: _Quantity) -> bool:
+    """ "rates cut to zero", "stands at zero": a level of nought, not "ground zero"."""
+    if q.single_word != "zero" or s.startswith("-", q.end):  # "came to naught": no level
+        return False
+    before = _ONE_BEFORE.search(s, max(0, q.start - 12), q.start)
+    return before is not None and before.group(1).lower() in _ZERO_LEVEL_BEFORE
+
+
 def _bare_kind(s: str, q: _Quantity, noun: str | None) -> tuple[str, str | None]:
     """Kind ("count", "date", "number", or "" for none) and ISO date of a bare number."""
-    if q.single_word in ("one", "zero") and noun is None:
-        return "", None  # "one of the", "the only one"
+    if q.single_word in _ONE_OR_NOUGHT and noun is None and not _zero_as_a_level(s, q):
+        return "", None  # "one of the", "the only one", "ground zero", "came to naught"
+    if q.single_word in _NOUGHT and s.startswith("-", q.end):
+        return "", None  # "zero-tolerance", "zero-sum": a word, not a count
     if q.single_word == "one":
         before = _ONE_BEFORE.search(s, max(0, q.start - 12), q.start)
         if before is not None and before.group(1).lower() in _ONE_DETERMINERS:
