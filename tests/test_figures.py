@@ -1305,3 +1305,26 @@ def test_more_units_and_scales(sentence: str, text: str, value: float, unit: str
 @pytest.mark.parametrize("sentence", ["They won three grand slams.", "It all came to naught."])
 def test_grand_and_naught_as_words(sentence: str) -> None:
     assert [f.value for f in find_figures(sentence)] in ([3.0], [])
+
+
+@pytest.mark.parametrize(("sentence", "text", "value", "unit"), [
+    ("It cost 15 usd.", "15 usd", 15, "USD"),
+    ("It cost 35 euro cents.", "35 euro cents", 0.35, "EUR"),
+    ("It cost 50 US cents.", "50 US cents", 0.5, "USD"),
+    ("It cost $50 CAD.", "$50 CAD", 50, "CAD"),
+    ("It cost $1.2 billion AUD.", "$1.2 billion AUD", 1.2e9, "AUD"),
+    ("It cost 1 million 200 thousand dollars.", "1 million 200 thousand dollars", 1.2e6, "USD"),
+    ("It cost 2 billion 500 million.", "2 billion 500 million", 2.5e9, None),
+])
+def test_currency_codes_cents_and_split_scales(sentence: str, text: str, value: float,
+                                               unit: str | None) -> None:
+    [figure] = find_figures(sentence)
+    assert (figure.text, figure.unit) == (text, unit)
+    assert math.isclose(figure.value, value)
+
+
+@pytest.mark.parametrize(("sentence", "value"), [("It cost 35 cents.", 0.35),
+                                                 ("It cost 35p.", 0.35),
+                                                 ("It cost $1.1 billion.", 1.1e9)])
+def test_scaled_values_carry_no_float_noise(sentence: str, value: float) -> None:
+    assert find_figures(sentence)[0].value == value

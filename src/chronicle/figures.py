@@ -300,7 +300,7 @@ _CURRENCY_WORD_FORMS = sorted(
      "pounds sterling", "pound sterling"}, key=len, reverse=True)
 _CURRENCY_SUFFIX = re.compile(
     rf"(?:[ \u00a0]|-(?=[A-Za-z]))?(?:(?P<sym>{_alternation(_ALL_CURRENCY_MARKS)})(?![A-Za-z])"
-    r"|(?P<code>[A-Z]{3})(?![A-Za-z])"
+    r"|(?P<code>[A-Z]{3}|usd|eur|gbp|jpy|cny|rmb|inr|chf|aud|hkd|sgd|nzd)(?![A-Za-z])"
     rf"|(?i:(?P<adj>{_alternation(_CURRENCY_ADJECTIVES)})[ ]+)?"
     rf"(?P<word>(?i:{_alternation(_CURRENCY_WORD_FORMS)})\b))"
 )
@@ -477,8 +477,10 @@ class _Quantity:
 
     @property
     def value(self) -> float:
-        """The number with its scale and unit factor applied."""
-        return self.raw * self.scale * self.factor
+        """The number with its scale and unit factor applied (to 15 digits: "35 cents" is
+        0.35, not 0.35000000000000003)."""
+        product = self.raw * self.scale * self.factor
+        return float(f"{product:.15g}") if self.factor != 1.0 or self.scale != 1.0 else product
 
     @property
     def bare(self) -> bool:
@@ -747,6 +749,8 @@ def _read_quantity(s: str, i: int) -> _Quantity | None:
     uncertainty = _UNCERTAINTY.match(s, q.end)
     if uncertainty is not None:
         q.end = uncertainty.end()
+    if q.prefixed and q.currency == "USD" and s[start:i].strip(" -−+\u00a0") == "$":
+        _read_dollar_code(s, q)  # "$50 CAD": which dollar the code says
     if q.prefixed and q.scale == 1.0:
         _read_subunit(s, q, after_comma=False)  # "$20 and 43c", not "$3, 45 cents"
     if q.currency is None and not _read_currency_suffix(s, q):
@@ -758,6 +762,16 @@ def _read_quantity(s: str, i: int) -> _Quantity | None:
         if half is not None:  # "an hour and a half", "two years and a half"
             q.raw, q.end = q.raw + 0.5, half.end()
     return q
+
+
+_DOLLAR_CODE = re.compile(r"[ \u00a0](USD|CAD|AUD|NZD|HKD|SGD|TWD|MXN|JMD|BSD|BBD|BZD|FJD|NAD|"
+                          r"LRD|TTD|XCD|BND)(?![A-Za-z])")
+
+
+def _read_dollar_code(s: str, q: _Quantity) -> None:
+    found = _DOLLAR_CODE.match(s, q.end)
+    if found is not None:
+        q.currency, q.end = found.group(1), found.end()
 
 
 def _currency_code(mark: str) -> str | None:
@@ -783,6 +797,7 @@ def _read_scale(s: str, q: _Quantity) -> None:
         larger = _SCALE_WORD.match(s, q.end)  # "2.5 lakh crore", "three thousand millions"
         if larger is not None and _SCALES_AFTER[larger.group(1).lower()] > q.scale:
             q.scale, q.end = q.scale * _SCALES_AFTER[larger.group(1).lower()], larger.end()
+        _read_smaller_part(s, q)
         return
     grand = _GRAND.match(s, q.end)
     if grand is not None and not _is_year_like(q):
@@ -800,6 +815,17 @@ def _read_scale(s: str, q: _Quantity) -> None:
     if spaced and symbol in ("k", "K"):
         return
     q.scale, q.end = _SCALE_ABBR[symbol], abbr.end()
+
+
+_SMALLER_PART = re.compile(r"(?:[ \t]+and)?[ \t]+([0-9]{1,3})[ \t]+(million|thousand|hundred)\b")
+
+
+def _read_smaller_part(s: str, q: _Quantity) -> None:
+    """ "1 million 200 thousand" is 1,200,000, one figure."""
+    part = _SMALLER_PART.match(s, q.end) if not q.is_word and q.raw == int(q.raw) else None
+    if part is not None and _SCALE_WORDS[part.group(2)] * 1000 <= q.scale:
+        q.raw += int(part.group(1)) * _SCALE_WORDS[part.group(2)] / q.scale
+        q.end = part.end()
 
 
 def _is_year_like(q: _Quantity) -> bool:
@@ -827,6 +853,10 @@ def _read_currency_suffix(s: str, q: _Quantity) -> bool:
     word = (m.group("word") or "").lower()
     family = _currency_family(word) if word else ""
     q.factor = _SUBUNIT_FACTOR.get(family, 0.01 if m.group("sym") == "¢" else 1.0)
+    cents = _CENTS_OF.match(s, q.end) if word == family and q.factor == 1.0 else None
+    if cents is not None:  # "35 euro cents", "50 US cents": cents of that currency
+        q.factor, q.end = 0.01, cents.end()
+        return True
     if q.scale == 1.0 and not word:
         _read_scale(s, q)  # "30 EUR million"
         if q.scale == 1.0 and q.factor == 1.0:
@@ -836,6 +866,7 @@ def _read_currency_suffix(s: str, q: _Quantity) -> bool:
     return True
 
 
+_CENTS_OF = re.compile(r"[ \t]+cents?\b")
 # "closed at 410p", "a 5p coin": pence glued to the number (not "9p.m.", "1080p" video).
 _GLUED_PENCE = re.compile(r"p(?![A-Za-z0-9]|\.[A-Za-z])")
 _VIDEO_LINES = frozenset({144, 240, 360, 480, 576, 720, 1080, 1440, 2160, 4320})
@@ -881,7 +912,7 @@ def _currency_of_suffix(m: re.Match[str], q: _Quantity) -> str | None:
     if m.group("sym"):
         return _ALL_CURRENCY_MARKS[m.group("sym")]
     if m.group("code"):
-        code = m.group("code")
+        code = m.group("code").upper()  # "15 usd", as chat and forums write it
         return _CODE_ALIASES.get(code, code) if code in _KNOWN_CODES else None
     word = m.group("word").lower()
     family = _currency_family(word)
