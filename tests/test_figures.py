@@ -1328,3 +1328,20 @@ def test_currency_codes_cents_and_split_scales(sentence: str, text: str, value: 
                                                  ("It cost $1.1 billion.", 1.1e9)])
 def test_scaled_values_carry_no_float_noise(sentence: str, value: float) -> None:
     assert find_figures(sentence)[0].value == value
+
+
+@pytest.mark.parametrize(("sentence", "date"), [("It closed on 2024/12/31.", "2024-12-31"),
+                                                ("It closed on 2024.12.31.", "2024-12-31"),
+                                                ("It closed on 2024/1/5.", "2024-01-05")])
+def test_year_first_dates_with_slashes_or_dots(sentence: str, date: str) -> None:
+    [figure] = find_figures(sentence)
+    assert (figure.kind, figure.date) == ("date", date)
+
+
+def test_a_version_number_is_no_year_first_date() -> None:
+    assert find_figures("It runs version 2024.12.31.1 now.") == []
+
+
+def test_metric_tonnes() -> None:
+    [figure] = find_figures("It shipped 10 metric tonnes of grain.")
+    assert (figure.value, figure.unit) == (10, "t")

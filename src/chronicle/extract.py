@@ -35,7 +35,8 @@ from .sentences import split_sentences
 # 43c", "3 GBP 1 pence", "20 ringgit and 43 sen"); "and half" after a unit; "half a percent";
 # "zero" as a level ("cut to zero"); a quarter or half of a year as "2024-Q3" / "2024-H1";
 # "15 usd", "35 euro cents", "$50 CAD", "1 million 200 thousand"; scaled values rounded to
-# 15 digits (0.35, not 0.35000000000000003).
+# 15 digits (0.35, not 0.35000000000000003); year-first dates with slashes or dots
+# ("2024/12/31"), "metric tonnes".
 EXTRACTOR_VERSION = "10"
 CURRENT_EXTRACTOR = Extractor(name="chronicle", version=EXTRACTOR_VERSION)
 

@@ -208,7 +208,7 @@ def _unit_words() -> dict[str, _Unit]:
     add("kilogram|kilograms|kilogramme|kilogrammes|kilo|kilos", "kg", "mass")
     add("gram|grams|gramme|grammes", "g", "mass")
     add("milligram|milligrams", "mg", "mass")
-    add("tonne|tonnes|ton|tons|metric ton|metric tons", "t", "mass")
+    add("tonne|tonnes|ton|tons|metric ton|metric tons|metric tonne|metric tonnes", "t", "mass")
     add("pound|pounds", "lb", "mass")
     add("ounce|ounces", "oz", "mass")
     add("kilometres per hour|kilometers per hour|kilometre per hour|kilometer per hour"

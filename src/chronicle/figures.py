@@ -361,7 +361,10 @@ _DAY_YEAR = re.compile(
     r"(?:,?[ \u00a0]+([0-9]{4})(?![0-9]))?"
 )
 # ISO 8601 dates: "2023-06-01", also with a time after "T".
-_ISO_DATE = re.compile(r"([12][0-9]{3})-([01][0-9])-([0-3][0-9])(?![0-9])")
+# "2023-06-01", and year first with slashes or dots as East Asian and some European texts
+# write it: "2024/12/31", "2024.12.31".
+_ISO_DATE = re.compile(r"([12][0-9]{3})(?:-([01][0-9])-([0-3][0-9])"
+                       r"|([/.])([01]?[0-9])\4([0-3]?[0-9]))(?![0-9]|[/.][0-9])")
 # Numeric dates: "04/02/2025" (slashes or dashes: month first, as in the US, unless the
 # first number cannot be a month) and "04.02.2025" (dots: day first, as in Europe).
 _NUMERIC_DATE = re.compile(
@@ -1389,7 +1392,8 @@ def _read_numeric_date(s: str, i: int, floor: int) -> tuple[FoundFigure | None, 
     the second number cannot be a month."""
     iso = _ISO_DATE.match(s, i)
     if iso is not None:
-        year, month, day = int(iso.group(1)), int(iso.group(2)), int(iso.group(3))
+        year = int(iso.group(1))
+        month, day = int(iso.group(2) or iso.group(5)), int(iso.group(3) or iso.group(6))
         if _valid_day(year, month, day):
             return _date_figure(s, i, iso.end(), year, _iso(year, month, day), floor), iso.end()
         return None, iso.end()  # "2023-13-01" is no date, and no year either
