@@ -353,3 +353,19 @@ def test_a_move_down_is_the_negative_of_a_move_up(before: str, after: str,
     found = ("changed" if diff.figures.changed else "restated" if diff.figures.restated
              else "same")
     assert found == verdict
+
+
+@pytest.mark.parametrize(("before", "after", "removed"), [
+    ("Arsenal paid £40 million, Chelsea paid £35 million and Spurs spent £20 million.",
+     "Arsenal paid £40 million and Chelsea spent £35 million.", ["£20 million"]),
+    ("The CDU won 28.5% and the SPD 16.4%, while the Greens took 11.6%.",
+     "The CDU won 28.5% and the SPD took 16.4%.", ["11.6%"]),
+])
+def test_a_dropped_clause_drops_its_figure_and_changes_no_other(before: str, after: str,
+                                                                removed: list[str]) -> None:
+    """Pairing by place must not turn the dropped £20m into Chelsea's £35m (and call
+    Chelsea's figure removed) when the £35m is still there, unpaired."""
+    diff = diff_texts(before, after)
+    assert changes(diff) == []
+    assert texts_of(diff.figures.removed) == removed
+    assert diff.figures.added == ()

@@ -252,6 +252,9 @@ def _within(texts_b: list[str], figs_b: list[list[Figure]], texts_a: list[str],
         by_place = _pair_in_group(_tokens(texts_b, figs_b, by_value=False),
                                   _tokens(texts_a, figs_a, by_value=False),
                                   prefer_the_same=False)
+        # ... but not where the new value is still there, unpaired: 'Chelsea paid £35m and
+        # Spurs spent £20m' -> 'Chelsea spent £35m' dropped the £20m, it did not change it
+        _prefer_the_same(by_place, by_id_b, by_id_a, twins_after=False)
         if _role_agreement(by_place, by_id_b, by_id_a) > _role_agreement(local, by_id_b, by_id_a):
             local = by_place
     _undo_a_reorder(local, by_id_b, by_id_a)
@@ -452,16 +455,19 @@ def _figs(text: _Text) -> dict[str, _Fig]:
     return {f.figure.id: f for f in text.figures if f is not None}
 
 
-def _prefer_the_same(local: _Result, figs_b: dict[str, _Fig], figs_a: dict[str, _Fig]) -> None:
+def _prefer_the_same(local: _Result, figs_b: dict[str, _Fig], figs_a: dict[str, _Fig],
+                     twins_after: bool = True) -> None:
     """A change b -> a is undone when the group still holds b's very quantity unpaired:
-    'in 2012 and 2013' -> 'in 2012, 2013 and 2014' added 2014, it did not change 2013."""
+    'in 2012 and 2013' -> 'in 2012, 2013 and 2014' added 2014, it did not change 2013.
+    Without ``twins_after`` only a's quantity unpaired before counts (an old value back in
+    another role, 'killed 4' -> 'killed 6 and destroyed 4 homes', stays a change)."""
     for _ in range(len(local.pairs)):
         repaired = False
         for n, (b, a) in enumerate(local.pairs):
             fb, fa = figs_b.get(b.id), figs_a.get(a.id)
             if fb is None or fa is None or _same(fb, fa):
                 continue
-            twin_a = next((x for x in local.left_a if _same(fb, x)), None)
+            twin_a = next((x for x in local.left_a if _same(fb, x)), None) if twins_after else None
             if twin_a is not None:
                 local.pairs[n] = (b, twin_a.figure)
                 local.left_a = [x for x in local.left_a if x is not twin_a] + [fa]
