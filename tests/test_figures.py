@@ -1345,3 +1345,79 @@ def test_a_version_number_is_no_year_first_date() -> None:
 def test_metric_tonnes() -> None:
     [figure] = find_figures("It shipped 10 metric tonnes of grain.")
     assert (figure.value, figure.unit) == (10, "t")
+
+
+@pytest.mark.parametrize(("sentence", "text", "value", "unit"), [
+    ("1,50,000 people attended.", "1,50,000", 150000, None),
+    ("He paid Rs 1,50,000.", "Rs 1,50,000", 150000, "INR"),
+    ("Defence received Rs 6,21,940 crore.", "Rs 6,21,940 crore", 6.2194e12, "INR"),
+    ("The scheme cost a quarter of a billion pounds.", "a quarter of a billion pounds", 2.5e8,
+     "GBP"),
+    ("It cost a billion pounds.", "a billion pounds", 1e9, "GBP"),
+    ("Three quarters of a million people came.", "Three quarters of a million", 7.5e5, None),
+    ("It cost a million and a half dollars.", "a million and a half dollars", 1.5e6, "USD"),
+    ("It cost a half-billion dollars.", "a half-billion dollars", 5e8, "USD"),
+    ("It cost half-a-million pounds.", "half-a-million pounds", 5e5, "GBP"),
+    ("The gap narrowed by 1.5 ppt.", "1.5 ppt", 1.5, "pp"),
+    ("Spreads tightened 5 bips.", "5 bips", 5, "bp"),
+    ("The city has a population of 1.2m.", "1.2m", 1.2e6, None),
+    ("A 1.5m-strong union went on strike.", "1.5m", 1.5e6, None),
+    ("It has 175m monthly active users.", "175m", 1.75e8, None),
+])
+def test_red_team_round_forms(sentence: str, text: str, value: float, unit: str | None) -> None:
+    [figure] = find_figures(sentence)
+    assert (figure.text, figure.unit) == (text, unit)
+    assert math.isclose(figure.value, value)
+
+
+@pytest.mark.parametrize("sentence", ["He weighs two hundred pounds.", "He jumped 8.95m.",
+                                      "People queued for 200m outside.", "A 5m wide road."])
+def test_weights_and_metres_stay_so(sentence: str) -> None:
+    [figure] = find_figures(sentence)
+    assert figure.kind in ("mass", "distance")
+
+
+@pytest.mark.parametrize(("sentence", "values"), [
+    ("Revenue rose by $5 billion to $50 billion.", [(5e9, None), (5e10, None)]),
+    ("Headcount increased by 300 to 4,500.", [(300, None), (4500, None)]),
+    ("The rate was raised by 25 basis points to 5.5%.", [(25, None), (5.5, None)]),
+    ("Prices are expected to rise by 2 to 3 percent.", [(2, 3)]),
+    ("Prices rose by 2 to 3 percent.", [(2, 3)]),
+])
+def test_a_move_by_x_to_y_is_the_move_and_the_level(
+        sentence: str, values: list[tuple[float, float | None]]) -> None:
+    assert [(f.value, f.value_max) for f in find_figures(sentence)] == values
+
+
+@pytest.mark.parametrize("sentence", ["The jobless rate rose 0.3 point to 4.1 percent.",
+                                      "Support fell by 5 points to 38%."])
+def test_points_before_a_percent_level_are_percentage_points(sentence: str) -> None:
+    assert [f.unit for f in find_figures(sentence)] == ["pp", "%"]
+
+
+def test_index_points_stay_counts() -> None:
+    assert find_figures("The Dow fell 300 points to 38,000.")[0].unit is None
+
+
+@pytest.mark.parametrize("sentence", ["COP28 ended in Dubai.", "Delegates at COP 28 agreed."])
+def test_the_climate_summit_is_no_money(sentence: str) -> None:
+    assert find_figures(sentence) == []
+
+
+@pytest.mark.parametrize(("sentence", "value", "value_max"), [
+    ("John Smith, 45, of Leeds, was charged.", 45, None),
+    ("A boy, 12, was hit by a car.", 12, None),
+    ("The girl, four, was unhurt.", 4, None),
+    ("Children aged 5 to 11 are eligible.", 5, 11),
+    ("Teenagers aged 13-17 can apply.", 13, 17),
+    ("Voters aged between 18 and 24 stayed home.", 18, 24),
+])
+def test_ages(sentence: str, value: float, value_max: float | None) -> None:
+    [figure] = find_figures(sentence)
+    assert (figure.value, figure.value_max, figure.unit) == (value, value_max, "year")
+
+
+@pytest.mark.parametrize("sentence", ["On Monday, 12, were arrested.",
+                                      "Arsenal, 45, and Chelsea, 40, lead."])
+def test_no_age_without_a_person(sentence: str) -> None:
+    assert all(f.unit is None for f in find_figures(sentence))

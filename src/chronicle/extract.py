@@ -36,7 +36,12 @@ from .sentences import split_sentences
 # "zero" as a level ("cut to zero"); a quarter or half of a year as "2024-Q3" / "2024-H1";
 # "15 usd", "35 euro cents", "$50 CAD", "1 million 200 thousand"; scaled values rounded to
 # 15 digits (0.35, not 0.35000000000000003); year-first dates with slashes or dots
-# ("2024/12/31"), "metric tonnes".
+# ("2024/12/31"), "metric tonnes"; Indian digit grouping ("Rs 1,50,000"); "a quarter of a
+# billion pounds" (money, 2.5e8), "a million and a half" (1.5e6), "a half-billion"; "rose by
+# $5bn to $50bn" a move and a level (not a range); "0.3 point to 4.1%" and "ppt" percentage
+# points, "bips"; "COP28" no money; a glued "m" is millions after a counted total ("a
+# population of 1.2m", "1.5m-strong", "175m monthly active users"); ages in apposition ("John
+# Smith, 45, of Leeds") and age ranges ("aged 13-17").
 EXTRACTOR_VERSION = "10"
 CURRENT_EXTRACTOR = Extractor(name="chronicle", version=EXTRACTOR_VERSION)
 

@@ -335,6 +335,8 @@ def _unit_symbols() -> dict[str, _Unit]:
     add("%|pp|bp", "", "percent")
     add("％", "%", "percent")
     add("bps", "bp", "percent")  # in news "bps" is basis points; a data rate is "kbps"
+    add("ppt|ppts", "pp", "percent")  # "narrowed by 1.5 ppt": finance's percentage point
+    add("bips", "bp", "percent")
     add("dm", "", "distance")
     add("in2|yd2", "", "area")
     add("in²", "in2", "area")

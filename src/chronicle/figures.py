@@ -177,7 +177,8 @@ _START = re.compile(
     rf"|an?(?=[ \t]+(?:{_UNIT_AHEAD}|(?:half|quarter)[ \t-]+{_HALF_UNIT_AHEAD}))"
     r"|(?<=\bby )an?(?=[ \t]+(?:half|third|quarter|fifth|tenth)\b)"
     rf"|(?:half|quarter)(?=[ \t-]+(?:an?[ \t]+)?{_HALF_UNIT_AHEAD})"
-    rf"|half[ \t]+an?[ \t]+(?={_SCALE_AHEAD})|half(?=[ \t]+of\b)|(?:{_NUMBER_WORDS})\b)))"
+    rf"|half[ \t]+an?[ \t]+(?={_SCALE_AHEAD})|half(?=[ \t]+of\b)|(?:{_NUMBER_WORDS})\b"
+    r"|(?:an?[ \t]+)?half-(?:an?-)?(?=(?:million|billion|trillion)\b))))"
     rf"|(?P<month>\b{_MONTH_ALT})"
 )
 # Cheap first pass: a sentence without these characters or words has no figure.
@@ -195,8 +196,11 @@ _TRIGGER_WORDS = frozenset(
 )
 _CUR_PREFIX = re.compile(rf"(?:{_SYMBOL_ALT}|\b[A-Z]{{3}}\$?(?![A-Za-z]))[ \u00a0]?")
 # Repetitions are bounded so that no start re-reads an unbounded run (the scan stays linear).
+# Indian grouping ("1,50,000", "6,21,940") is tried first: no other convention writes
+# two-digit groups before the last three digits.
 _DIGITS = re.compile(
-    r"(?P<int>[0-9]{1,3}(?:,[0-9]{3}){1,8}(?![0-9])"
+    r"(?P<int>[0-9]{1,2}(?:,[0-9]{2}){1,6},[0-9]{3}(?![0-9]|,[0-9])"
+    r"|[0-9]{1,3}(?:,[0-9]{3}){1,8}(?![0-9])"
     r"|[0-9]{1,3}(?:[\u00a0\u202f\u2009 ][0-9]{3}){1,8}(?![0-9]|,[0-9]|-)"
     r"|[0-9]{1,400})?(?P<dec>\.[0-9]{1,40})?"
 )
@@ -242,6 +246,9 @@ _A_FRACTION_COMPARED = re.compile(
 # "a quarter point", "a half-point": where rates are the subject, a share of a percentage
 # point (a score's "half a point" stays a number)
 _FRACTION_POINT = re.compile(r"(?i)[ \t-]+points?\b")
+# "rose 0.3 point to 4.1 percent": points before a percent level are percentage points.
+_TO_A_PERCENT = re.compile(
+    r"(?i)[ \t]+to[ \t]+[0-9]{1,3}(?:\.[0-9]+)?[ \t]*(?:%|percent\b|per cent\b)")
 _RATE_WORDS = re.compile(r"(?i)\b(?:rates?|yields?|interest|percent|per cent|basis|bps|fed"
                          r"|federal funds|central bank|inflation)\b")
 _OF_A = re.compile(r"(?i)[ \t]+of[ \t]+an?(?=[ \t]+[A-Za-z])")
@@ -276,6 +283,11 @@ _GRAND = re.compile(r"[ \t]+grand(?=[ \t]*(?:[,.;:!?)]|\Z)|[ \t]+(?:a|an|in|for|
 # "2m-high" and "8.9m." stay metres.
 _MILLIONS_OF = re.compile(r"[ \u00a0]+(?:[A-Z][a-z]+s|[a-z]{2,}[a-rt-z]s|people|children|men"
                           r"|women|staff|youth|cattle|sheep|livestock|poultry)\b(?![-'])")
+_CLAUSE_STOP = re.compile(r"[.;!?][ \t]")
+_COUNTED_IN_MILLIONS = re.compile(
+    r"(?i)\b(?:population|viewers|viewership|audiences?|turnout|subscribers|membership"
+    r"|readership|downloads|profits?|revenues?|sales|turnover|earnings|losses|budget"
+    r"|funding)\b")
 _METRE_CONTEXT = frozenset((
     "tall", "high", "long", "wide", "deep", "away", "above", "below", "across", "thick",
     "apart", "short", "underground", "freestyle", "butterfly", "backstroke", "breaststroke",
@@ -414,7 +426,8 @@ _HYPHEN_NOUN = re.compile(r"-([a-z]{3,20})(?=[ \t]+[a-z])")
 # "1792 bc", "717 CE": a year of an era.
 _ERA = re.compile(r"[ \u00a0]?(?i:(b\.c\.(?:e\.)?|a\.d\.|c\.e\.|bce|bc|ad|ce))(?![A-Za-z])")
 # "at age 14", "aged 83", "under the age of 13": an age in years.
-_AGE_BEFORE = re.compile(r"(?i)(?<![A-Za-z])(?:age|aged|ages)(?:[ \t]+of)?[ \t]+\Z")
+_AGE_BEFORE = re.compile(r"(?i)(?<![A-Za-z])(?:age|aged|ages)(?:[ \t]+of)?(?:[ \t]+(?:between"
+                         r"|under|over|about|around|from|up[ \t]+to|at[ \t]+least))?[ \t]+\Z")
 # A list's enumerator: "5." or "(8)" at the start of a text, not a figure.
 _ENUMERATOR = re.compile(r"[ \t]*(?:\(([0-9]{1,3})\)|([0-9]{1,3})[.)])(?:[ \t]|\Z)")
 _SCORE_OF_BEFORE = re.compile(r"(?i)(?<![A-Za-z])score[ \t]+of[ \t]+\Z")
@@ -447,6 +460,8 @@ _ONE_OR_NOUGHT = _NOUGHT | {"one"}
 _ZERO_LEVEL_BEFORE = _word_set(
     "to at from near above below than toward towards is was were are be been reached hit "
     "fell dropped")
+_CUT_VERBS = _word_set("cut cuts raised raises lowered lowers reduced reduces widened narrowed "
+                       "expanded trimmed boosted lifted slashed hiked")
 _ONE_BEFORE = re.compile(r"(?<![A-Za-z])([A-Za-z]+)[ \t]+\Z")
 _RANGE_JOIN = re.compile(r"[ \t]*(?:[–—]|--)[ \t]*|-(?=[0-9$€£])|[ ]+-[ ]+"
                          r"|-?[ \t]+(to|and|or)[ \t]+")
@@ -583,6 +598,9 @@ def _is_prose_fraction(numerator: int, denominator: int, before_of: bool = False
 
 def _read_words(s: str, i: int) -> tuple[float, int, str | None] | None:
     """Read a number in words at i: (value, end, the word if it was a single one)."""
+    half_scale = _HALF_SCALE.match(s, i)
+    if half_scale is not None:  # "a half-billion dollars", "half-a-million pounds"
+        return _SCALE_WORDS[half_scale.group(1).lower()] / 2, half_scale.end(), None
     article = _ARTICLE_UNIT.match(s, i)
     if article is not None:  # "a litre", "half a gallon": the unit is read after it
         part = (article.group("part") or "").lower()
@@ -598,7 +616,7 @@ def _read_words(s: str, i: int) -> tuple[float, int, str | None] | None:
         of_a = _OF_A.match(s, end)  # "a quarter of a percentage point": that unit
         if of_a is not None and _unit_word_at(s, of_a.end()) is not None:
             end = of_a.end()
-        return 1 / _FRACTION_WORDS[a_fraction.group(1).lower()], end, None
+        return _of_a_scale(s, 1 / _FRACTION_WORDS[a_fraction.group(1).lower()], end)
     half_of = _HALF_OF.match(s, i)
     if half_of is not None and not _PART_BEFORE_HALF.search(s, max(0, i - 12), i):
         return 0.5, half_of.end(), None  # "Half of the 1,200 staff", not "the first half of"
@@ -622,13 +640,27 @@ def _read_words(s: str, i: int) -> tuple[float, int, str | None] | None:
     if spoken is not None:  # "four hundred point zero five"
         value, end, single = value + _spoken_decimals(spoken.group(1)), spoken.end(), None
     else:
-        fraction = _word_fraction(s, value, end, single)
+        fraction = _word_fraction(s, value, end, single, last)
         if fraction is not None:
             value, end, single = fraction[0], fraction[1], None
+            if value < 1:  # "three quarters of a million"
+                value, end, single = _of_a_scale(s, value, end)
     restated = _RESTATED.match(s, end)
     if restated is not None and _same_number(restated.group(1), value):
         end = restated.end()  # "twenty-four (24) hours"
     return value, end, single
+
+
+_HALF_SCALE = re.compile(r"(?i)(?:an?[ \t]+)?half-(?:an?-)?(million|billion|trillion)\b")
+_OF_A_SCALE = re.compile(r"(?i)[ \t]+of[ \t]+an?[ \t]+(million|billion|trillion)\b")
+
+
+def _of_a_scale(s: str, share: float, end: int) -> tuple[float, int, None]:
+    """ "a quarter of a billion": the share of that scale."""
+    scale = _OF_A_SCALE.match(s, end)
+    if scale is None:
+        return share, end, None
+    return share * _SCALE_WORDS[scale.group(1).lower()], scale.end(), None
 
 
 def _same_number(digits: str, value: float) -> bool:
@@ -639,11 +671,12 @@ def _same_number(digits: str, value: float) -> bool:
         return False
 
 
-def _word_fraction(s: str, value: float, end: int, single: str | None) -> tuple[float, int] | None:
+def _word_fraction(s: str, value: float, end: int, single: str | None,
+                   last: str = "") -> tuple[float, int] | None:
     """Read "and a half" or "two thirds" / "one-half" after a small number word."""
     half = _AND_A_HALF.match(s, end)
-    if half is not None:
-        return value + 0.5, half.end()
+    if half is not None:  # "a million and a half" is 1.5 million
+        return value + _SCALE_WORDS.get(last, 1.0) / 2, half.end()
     if single is not None and single in _ONES and value >= 1:
         frac = _FRACTION_WORD.match(s, end)
         if frac is not None:
@@ -743,6 +776,8 @@ def _read_quantity(s: str, i: int) -> _Quantity | None:
     if number is None:
         return None
     value, end, plain, is_word, single = number
+    if currency == "COP" and plain and value < 100:
+        return None  # "COP28", "COP 29": the climate summit, not Colombian pesos
     q = _Quantity(start, end, sign * value, currency=currency, is_word=is_word,
                   prefixed=currency is not None, plain_int=plain and sign == 1.0,
                   single_word=single)
@@ -813,7 +848,8 @@ def _read_scale(s: str, q: _Quantity) -> None:
     if symbol in "kK" and "." in s[q.start:q.end - 2]:
         return  # "573.15K" is no thousands count; "2.5K" still is
     money_only = symbol in ("m", "B", "T", "cr") or (symbol == "M" and spaced)
-    if money_only and q.currency is None and not _millions_of(s, symbol, spaced, abbr.end()):
+    if money_only and q.currency is None and not _millions_of(s, symbol, spaced, abbr.end(),
+                                                              q.start):
         return
     if spaced and symbol in ("k", "K"):
         return
@@ -836,12 +872,29 @@ def _is_year_like(q: _Quantity) -> bool:
     return q.plain_int and not q.is_word and 1000 <= q.raw <= 2100
 
 
-def _millions_of(s: str, symbol: str, spaced: bool, end: int) -> bool:
-    """Whether a glued "m" with no currency counts millions of the noun after it."""
+def _millions_of(s: str, symbol: str, spaced: bool, end: int, start: int) -> bool:
+    """Whether a glued "m" with no currency counts millions: of the noun after it ("2.3m
+    people"), "1.5m-strong", or of what the clause before counts ("a population of 1.2m",
+    "viewers peaked at 8.5m"), not metres ("jumped 8.95m", "3m tall")."""
     if symbol != "m" or spaced:
         return False
-    noun = _MILLIONS_OF.match(s, end)
-    return noun is not None and noun.group().strip().lower() not in _METRE_CONTEXT
+    at = end
+    for _ in range(3):  # "175m monthly active users": up to two words before the noun
+        noun = _MILLIONS_OF.match(s, at)
+        if noun is not None:
+            return noun.group().strip().lower() not in _METRE_CONTEXT
+        word = _RUN_WORD.match(s, at) if at == end or s[at - 1].isalpha() else None
+        if word is None or not word.group(1).islower() or word.group(1) in _METRE_CONTEXT:
+            break
+        at = word.end()
+    if s.startswith("-strong", end):
+        return True
+    after = _RUN_WORD.match(s, end)
+    if after is not None and after.group(1).lower() in _METRE_CONTEXT:
+        return False
+    clause = s[max(0, start - 60):start]
+    stops = [m.end() for m in _CLAUSE_STOP.finditer(clause)]
+    return _COUNTED_IN_MILLIONS.search(clause, stops[-1] if stops else 0) is not None
 
 
 def _read_currency_suffix(s: str, q: _Quantity) -> bool:
@@ -921,11 +974,16 @@ def _currency_of_suffix(m: re.Match[str], q: _Quantity) -> str | None:
     family = _currency_family(word)
     adjective = re.sub(r"\s+", " ", (m.group("adj") or "").lower())
     default, members = _CURRENCY_FAMILIES.get(family, (None, {}))
-    if family == "pound" and q.scale == 1.0 and adjective not in members:
+    if family == "pound" and not _scaled(q) and adjective not in members:
         return None  # "20 million pounds" is money, "10 pounds" is a weight
     if family == "won" and q.scale == 1.0:
         return None  # "the team won"
     return members.get(adjective, default)
+
+
+def _scaled(q: _Quantity) -> bool:
+    """Whether the number was written with a scale: "20 million", "a billion", "£5m"."""
+    return q.scale != 1.0 or (q.is_word and abs(q.raw) >= 1e5)
 
 
 def _read_unit(s: str, q: _Quantity) -> None:
@@ -935,6 +993,9 @@ def _read_unit(s: str, q: _Quantity) -> None:
             and (point := _FRACTION_POINT.match(s, q.end)) is not None
             and _RATE_WORDS.search(s, max(0, q.start - 80), point.end() + 80) is not None):
         found = (_WORD_UNITS["percentage point"], point.end())
+    if (found is None and (point := _FRACTION_POINT.match(s, q.end)) is not None
+            and _TO_A_PERCENT.match(s, point.end()) is not None):
+        found = (_WORD_UNITS["percentage point"], point.end())  # "rose 0.3 point to 4.1%"
     if found is None and not q.plain_int and not q.is_word and _GLUED_SECONDS.match(s, q.end):
         found = (_WORD_UNITS["seconds"], q.end + 1)  # "9.58s": a time in seconds
     if found is None and (below := _ZERO_BELOW.match(s, q.end)) is not None:
@@ -1116,7 +1177,8 @@ def _named_by_word_before(s: str, q: _Quantity, noun: str | None) -> bool:
     if len(word) > 1 and word.isupper() and (_shouted_after(s, q.end) or _shouted(s)):
         return False  # "ARMY SENDS 500 TROOPS", "AT LEAST 13": capitals name nothing here
     if (len(word) > 1 and word.isupper() and q.bare and q.plain_int and not q.is_word
-            and word.capitalize() not in _FUNCTION_WORDS and word not in _KNOWN_CODES):
+            and word.capitalize() not in _FUNCTION_WORDS
+            and (word not in _KNOWN_CODES or word == "COP")):
         return True  # "FTSE 100 companies", "CAC 40": an index or a model name
     if not word[0].isupper() or word in _FUNCTION_WORDS or word.lower() in _MONTHS:
         return False
@@ -1640,6 +1702,26 @@ def _bare_kind(s: str, q: _Quantity, noun: str | None) -> tuple[str, str | None]
     return "number", None
 
 
+_WEEKDAYS = _word_set("monday tuesday wednesday thursday friday saturday sunday")
+_APPOSED_TO = re.compile(
+    r"(?:(?<![A-Za-z])[A-Z][a-z'’-]+|\b(?:boy|girl|man|woman|son|daughter|mother|father|wife"
+    r"|husband|teenager|pensioner|student|driver|victim|suspect|defendant|baby|toddler"
+    r"|child))\)?,[ \t]+\Z")
+_AGE_CLAUSE_AFTER = re.compile(
+    r",[ \t]+(?:of|from|who|was|is|were|has|had|a|an|the|died|said|told|appeared|pleaded"
+    r"|admitted|denied|remains|suffered|faces|lives|works)\b")
+
+
+def _age_in_apposition(s: str, q: _Quantity) -> bool:
+    """ "John Smith, 45, of Leeds", "A boy, 12, was hit": an age between commas after a
+    name or a person."""
+    if not 1 <= q.raw <= 110 or q.raw != int(q.raw) or not _AGE_CLAUSE_AFTER.match(s, q.end):
+        return False
+    before = _APPOSED_TO.search(s, max(0, q.start - 30), q.start)
+    name = before.group().split(",")[0].strip(")").lower() if before is not None else ""
+    return bool(name) and name not in _MONTHS and name not in _WEEKDAYS
+
+
 def _parse_quantity_at(s: str, i: int, floor: int) -> tuple[FoundFigure | None, int]:
     """Read the figure starting at i (with its qualifier, range and noun)."""
     enumerator = _ENUMERATOR.match(s, i) if not s[:i].strip(" \t(-*•–") else None
@@ -1653,8 +1735,9 @@ def _parse_quantity_at(s: str, i: int, floor: int) -> tuple[FoundFigure | None, 
         return _era_year(s, q, era, floor), era.end()
     if not q.is_word and _after_is_glued(s, q.end):
         return None, _token_end(s, q.end)
-    if q.bare and q.plain_int and _AGE_BEFORE.search(s, max(0, q.start - 16), q.start):
-        q.unit, q.kind = "year", "duration"  # "at age 14"
+    aged = q.bare and q.plain_int and _AGE_BEFORE.search(s, max(0, q.start - 28), q.start)
+    if aged or (q.bare and (q.is_word or q.plain_int) and _age_in_apposition(s, q)):
+        q.unit, q.kind = "year", "duration"  # "at age 14", "John Smith, 45, of Leeds"
     qualifier, start = _qualifier(s, q.start, floor)
     between, reading = _range_context(s, q.start, floor)
     span = _Span(start if between is None else between, qualifier, floor)
@@ -1662,6 +1745,8 @@ def _parse_quantity_at(s: str, i: int, floor: int) -> tuple[FoundFigure | None, 
     if partner is None:
         return _build(s, _lent_by_list(s, q, span), span), q.end
     join, other = partner
+    if aged and other.bare and other.plain_int:
+        other.unit, other.kind = "year", "duration"  # "aged 5 to 11", "aged 13-17"
     return _with_partner(s, q, other, join, span, between is not None, reading)
 
 
@@ -1701,6 +1786,9 @@ def _with_partner(s: str, q: _Quantity, other: _Quantity, join: re.Match[str], s
         return _build(s, q, span), q.end  # "in 2014 and $5 billion": a year borrows nothing
     if word == "to" and not q.bare and not other.bare and _moved_by(s, span.start):
         return _build(s, q, span), q.end  # "rose $1.20 to $84.35": by how much, then where
+    if word == "to" and _moved_by_by(s, span.start) and (
+            not (q.bare or other.bare) or abs(other.value) > 3 * abs(_borrow(q, other).value)):
+        return _build(s, _borrow(q, other) if q.bare else q, span), q.end  # "rose by 300 to 4,500"
     x, y = _borrow(q, other), _borrow(other, q, scale=False)
     ordered = x.value < y.value
     joins = (word in ("to", "") and not change and (ordered or explicit)) or (
@@ -1723,6 +1811,16 @@ def _moved_by(s: str, start: int) -> bool:
     """Whether a verb of change stands just before start ("rose", "fell", "gained")."""
     before = _ONE_BEFORE.search(s, max(0, start - 14), start)
     return before is not None and before.group(1).lower() in _MOVED_BY_VERBS
+
+
+_BY_BEFORE = re.compile(r"(?<![A-Za-z])([A-Za-z]+)[ \t]+by[ \t]+\Z")
+
+
+def _moved_by_by(s: str, start: int) -> bool:
+    """ "rose by", "was cut by": a move reported (in the past or present tense), so "X to Y"
+    after it is the move and the new level; "is expected to rise by 2 to 3%" stays a range."""
+    before = _BY_BEFORE.search(s, max(0, start - 20), start)
+    return before is not None and before.group(1).lower() in _MOVED_BY_VERBS | _CUT_VERBS
 
 
 def _is_score(s: str, start: int, end: int) -> bool:
