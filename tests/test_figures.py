@@ -1421,3 +1421,25 @@ def test_ages(sentence: str, value: float, value_max: float | None) -> None:
                                       "Arsenal, 45, and Chelsea, 40, lead."])
 def test_no_age_without_a_person(sentence: str) -> None:
     assert all(f.unit is None for f in find_figures(sentence))
+
+
+@pytest.mark.parametrize(("sentence", "found"), [
+    ("It was 30C/86F.", [(30, "degC"), (86, "degF")]),
+    ("It was -40C/-40F.", [(-40, "degC"), (-40, "degF")]),
+    ("The range is 100km/62 miles.", [(100, "km"), (62, "mi")]),
+    ("The battery lasts 1h 45m.", [(105, "min")]),
+    ("He served four-and-a-half years.", [(4.5, "year")]),
+    ("The 6ft 2in striker scored.", [(74, "in")]),
+    ("A 4K TV costs $500.", [(500, "USD")]),
+    ("One day, he left.", []),
+    ("One day after the vote, it fell.", [(1, "day")]),
+])
+def test_slashed_units_compound_measures_and_names(sentence: str,
+                                                   found: list[tuple[float, str]]) -> None:
+    assert [(f.value, f.unit) for f in find_figures(sentence)] == found
+
+
+@pytest.mark.parametrize("sentence", ["The 9/11 attacks changed it.", "It offers 24/7 service.",
+                                      "Prices were 12.5C/ per unit."])
+def test_slashes_that_join_no_two_measures(sentence: str) -> None:
+    assert find_figures(sentence) == []

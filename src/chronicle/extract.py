@@ -41,7 +41,9 @@ from .sentences import split_sentences
 # $5bn to $50bn" a move and a level (not a range); "0.3 point to 4.1%" and "ppt" percentage
 # points, "bips"; "COP28" no money; a glued "m" is millions after a counted total ("a
 # population of 1.2m", "1.5m-strong", "175m monthly active users"); ages in apposition ("John
-# Smith, 45, of Leeds") and age ranges ("aged 13-17").
+# Smith, 45, of Leeds") and age ranges ("aged 13-17"); a measure in two units after a slash
+# ("30C/86F"), "1h 45m" (105 min), "four-and-a-half years", "6ft 2in" (74 in); "a 4K TV"
+# and a leading "One day," are no figures.
 EXTRACTOR_VERSION = "10"
 CURRENT_EXTRACTOR = Extractor(name="chronicle", version=EXTRACTOR_VERSION)
 

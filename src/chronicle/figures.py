@@ -238,7 +238,8 @@ _WORD_SEQUENCE = re.compile(
     r"{0,24}"
 )
 _WORD_TOKEN = re.compile(r"[A-Za-z]+|&|,")
-_AND_A_HALF = re.compile(r"(?i)[ \t]+and[ \t]+(?:a[ \t]+)?half\b(?![ \t]+(?:of|an?)\b)")
+_AND_A_HALF = re.compile(
+    r"(?i)(?:[ \t]+and[ \t]+(?:a[ \t]+)?|-and-(?:a-)?)half\b(?![ \t]+(?:of|an?)\b)")
 _FRACTION_WORD = re.compile(rf"(?i)[ \t-]+({_alternation(_FRACTION_WORDS)})\b")
 _A_FRACTION_COMPARED = re.compile(
     rf"(?i)an?[ \t]+({_alternation(_FRACTION_WORDS)})\b"
@@ -300,7 +301,7 @@ _RESTATED = re.compile(r"[ \u00a0]?\(([0-9][0-9,.]{0,20})\)")
 _BRACKETED = re.compile(r"[ \u00a0]?\(([^()\s][^()]{0,24})\)")
 _SYMBOL_LENGTHS = sorted({len(symbol) for symbol in _SYMBOL_UNITS}, reverse=True)
 # After a unit symbol: no letter, digit or "/x" that would make it part of a longer token.
-_SYMBOL_END = re.compile(r"[A-Za-z0-9²³_]|/[A-Za-z0-9]")
+_SYMBOL_END = re.compile(r"[A-Za-z0-9²³_]|/[A-Za-z]")  # "30C/86F" reads "30C"
 # Up to four words after a number; the longest run that names a unit wins.
 _WORDS_AHEAD = re.compile(
     r"(?:[ \u00a0]+|[ ]?-[ ]?)([A-Za-z]{1,30})(?:[ \t-]+([A-Za-z]{1,30}))?"
@@ -1017,12 +1018,15 @@ def _read_unit(s: str, q: _Quantity) -> None:
 # minute 10 seconds" is 70 s, "2 hours and 5 minutes" 125 min (a time, as a race's
 # "2:05:00" is).
 _INCHES_AFTER_FOOT = re.compile(r"-([0-9]{1,2})(?![0-9.,:/%])(?!-?[A-Za-z])")
+_INCHES_AFTER_FT = re.compile(r"[ \t]+([0-9]{1,2})in(?:s|\.)?(?![A-Za-z])")
 _TWO_PART_DURATIONS = {"h": ("minutes", 60), "min": ("seconds", 60)}
 _SECOND_PART = re.compile(r"(?:,?[ \t]+and[ \t]+|[ \t]+)([0-9]{1,2})(?![0-9.,:/])")
 
 
 def _read_inches_of_a_height(s: str, q: _Quantity) -> None:
     found = _INCHES_AFTER_FOOT.match(s, q.end) if q.unit == "ft" else None
+    if found is None and q.unit == "ft" and s.startswith("ft", q.end - 2):
+        found = _INCHES_AFTER_FT.match(s, q.end)  # "6ft 2in", "5ft 10in"
     if found is not None:
         _fold_smaller_part(q, 12, float(found.group(1)), "inches", found.end())
 
@@ -1034,6 +1038,8 @@ def _read_rest_of_a_duration(s: str, q: _Quantity) -> None:
         return
     rest = _Quantity(found.start(1), found.end(1), float(found.group(1)))
     _read_unit(s, rest)
+    if q.unit == "h" and rest.unit == "m" and s[rest.end - 1] == "m":
+        rest.unit = "min"  # "1h 45m": minutes after hours, not metres
     if rest.unit == _WORD_UNITS[part[0]][0]:
         _fold_smaller_part(q, part[1], rest.raw, part[0], rest.end)
 
@@ -1116,8 +1122,11 @@ def _ambiguous_symbol_fits(s: str, name: str, end: int) -> bool:
         ends = _INCH_END.match(s, end) is not None
         return ends or (follower is not None and follower.group(1).lower() in _INCH_FOLLOWERS)
     after = s[end:end + 2]
-    # "F-16" and "C.I.A." are letters of a name, "30 C." is a temperature, "12.5C/" a price.
-    if after.startswith(("-", "/")) or (after.startswith(".") and after[1:].isalnum()):
+    # "F-16" and "C.I.A." are letters of a name, "30 C." is a temperature, "12.5C/" a price;
+    # "30C/86F" gives it in two scales.
+    slash_number = (after.startswith("/") and after[1:].isdigit()) or s.startswith("/-", end)
+    if (after.startswith(("-", "/")) and not slash_number) or (
+            after.startswith(".") and after[1:].isalnum()):
         return False
     if name == "pc":
         return True  # but not hyphened: "a 12-pc set" counts pieces
@@ -1141,6 +1150,9 @@ def _ambiguous_symbol_fits(s: str, name: str, end: int) -> bool:
 # --------------------------------------------------------------------------- context
 
 
+_UNIT_BEFORE_SLASH = re.compile(r"[0-9](?:°?[CF]|km|mi|m|ft|kg|lb|l|mph|km/h)\Z")
+
+
 def _glued_before(s: str, i: int) -> bool:
     """True when the number at i is part of a name: "F-16", "G7", "COVID-19", "#1"."""
     if i == 0:
@@ -1149,6 +1161,8 @@ def _glued_before(s: str, i: int) -> bool:
     if before.isalnum() or before in "#№_@":
         return True
     if before in "-‐+/.:" and i >= 2 and s[i - 2].isalnum():
+        if before == "/" and _UNIT_BEFORE_SLASH.search(s, max(0, i - 12), i - 1):
+            return False  # "30C/86F", "100km/62 miles": the second of two units
         return _TIME_PREFIX.search(s, max(0, i - 7), i) is None
     return False
 
@@ -1164,6 +1178,15 @@ def _token_end(s: str, i: int) -> int:
 def _after_is_glued(s: str, end: int) -> bool:
     """True when the number runs on into letters or digits: "06F6", "21st", "9/11", "737-MAX"."""
     return _ORDINAL_OR_GLUE.match(s, end) is not None
+
+
+def _other_unit_after_slash(s: str, q: _Quantity) -> bool:
+    """ "30C/86F", "100km/62 miles": the same measure in another unit after a slash."""
+    if q.unit is None or not s.startswith("/", q.end) or q.end + 1 >= len(s):
+        return False
+    other = _read_quantity(s, q.end + 1) if s[q.end + 1].isdigit() or s[q.end + 1] in "-−" \
+        else None
+    return other is not None and other.kind == q.kind and other.unit not in (None, q.unit)
 
 
 def _named_by_word_before(s: str, q: _Quantity, noun: str | None) -> bool:
@@ -1702,6 +1725,10 @@ def _bare_kind(s: str, q: _Quantity, noun: str | None) -> tuple[str, str | None]
     return "number", None
 
 
+_DISPLAY_FORMAT = re.compile(
+    r"[248]K(?=[ \t]+(?:TVs?|televisions?|video|resolution|screens?|displays?|monitors?"
+    r"|footage|streaming|Ultra|HDR|content|cameras?)\b)")
+_ONE_DAY_IDIOM = re.compile(r"(?:One|Some)[ \t]+(?:day|night|morning|evening),")
 _WEEKDAYS = _word_set("monday tuesday wednesday thursday friday saturday sunday")
 _APPOSED_TO = re.compile(
     r"(?:(?<![A-Za-z])[A-Z][a-z'’-]+|\b(?:boy|girl|man|woman|son|daughter|mother|father|wife"
@@ -1733,8 +1760,11 @@ def _parse_quantity_at(s: str, i: int, floor: int) -> tuple[FoundFigure | None, 
     era = _ERA.match(s, q.end) if q.bare and q.plain_int and not q.is_word else None
     if era is not None:
         return _era_year(s, q, era, floor), era.end()
-    if not q.is_word and _after_is_glued(s, q.end):
+    if not q.is_word and _after_is_glued(s, q.end) and not _other_unit_after_slash(s, q):
         return None, _token_end(s, q.end)
+    if _DISPLAY_FORMAT.match(s, q.start) or (not s[:q.start].strip(" \t\"“'(")
+                                             and _ONE_DAY_IDIOM.match(s, q.start)):
+        return None, q.end  # "a 4K TV" names a format; "One day, he left" no duration
     aged = q.bare and q.plain_int and _AGE_BEFORE.search(s, max(0, q.start - 28), q.start)
     if aged or (q.bare and (q.is_word or q.plain_int) and _age_in_apposition(s, q)):
         q.unit, q.kind = "year", "duration"  # "at age 14", "John Smith, 45, of Leeds"
