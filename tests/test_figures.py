@@ -1443,3 +1443,21 @@ def test_slashed_units_compound_measures_and_names(sentence: str,
                                       "Prices were 12.5C/ per unit."])
 def test_slashes_that_join_no_two_measures(sentence: str) -> None:
     assert find_figures(sentence) == []
+
+
+@pytest.mark.parametrize(("sentence", "text", "value", "unit"), [
+    ("CO2 reached 424 parts per million.", "424 parts per million", 424, "ppm"),
+    ("CO2 reached 424 ppm.", "424 ppm", 424, "ppm"),
+    ("Lead was 15 ppb.", "15 ppb", 15, "ppb"),
+    ("About one in five stations failed.", "About one in five", 20, "%"),
+    ("3 in 10 voters backed him.", "3 in 10", 30, "%"),
+    ("One in every four adults smokes.", "One in every four", 25, "%"),
+])
+def test_concentrations_and_shares(sentence: str, text: str, value: float, unit: str) -> None:
+    [figure] = find_figures(sentence)
+    assert (figure.text, figure.unit) == (text, unit)
+    assert math.isclose(figure.value, value)
+
+
+def test_one_in_a_duration_is_no_share() -> None:
+    assert [f.unit for f in find_figures("He scored one in five minutes.")] == ["min"]

@@ -43,7 +43,8 @@ from .sentences import split_sentences
 # population of 1.2m", "1.5m-strong", "175m monthly active users"); ages in apposition ("John
 # Smith, 45, of Leeds") and age ranges ("aged 13-17"); a measure in two units after a slash
 # ("30C/86F"), "1h 45m" (105 min), "four-and-a-half years", "6ft 2in" (74 in); "a 4K TV"
-# and a leading "One day," are no figures.
+# and a leading "One day," are no figures; concentrations ("424 ppm", "parts per billion")
+# as numbers with a unit; "one in five" a share (20 %).
 EXTRACTOR_VERSION = "10"
 CURRENT_EXTRACTOR = Extractor(name="chronicle", version=EXTRACTOR_VERSION)
 

@@ -191,6 +191,10 @@ def _unit_words() -> dict[str, _Unit]:
     add("mile|miles", "mi", "distance")
     add("nautical mile|nautical miles", "nmi", "distance")
     add("light year|light years", "ly", "distance")
+    # A concentration is a number with a unit ("424 parts per million", "424 ppm"): the
+    # figure kinds are the schema's, and a kind of its own would be a schema version.
+    add("parts per million", "ppm", "number")
+    add("parts per billion", "ppb", "number")
     add("foot|feet", "ft", "distance")
     add("inch|inches", "in", "distance")
     add("yard|yards", "yd", "distance")
@@ -337,6 +341,8 @@ def _unit_symbols() -> dict[str, _Unit]:
     add("bps", "bp", "percent")  # in news "bps" is basis points; a data rate is "kbps"
     add("ppt|ppts", "pp", "percent")  # "narrowed by 1.5 ppt": finance's percentage point
     add("bips", "bp", "percent")
+    add("ppm", "ppm", "number")
+    add("ppb", "ppb", "number")
     add("dm", "", "distance")
     add("in2|yd2", "", "area")
     add("in²", "in2", "area")

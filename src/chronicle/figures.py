@@ -1749,11 +1749,35 @@ def _age_in_apposition(s: str, q: _Quantity) -> bool:
     return bool(name) and name not in _MONTHS and name not in _WEEKDAYS
 
 
+_ONE_IN_N = re.compile(
+    r"(?i)(one|two|three|four|[1-9])[ \t]+in[ \t]+(?:every[ \t]+)?(two|three|four|five|six"
+    r"|seven|eight|nine|ten|twenty|[2-9]|[1-9][0-9]{1,3})\b(?![ \t]*(?:[-,.][0-9]|%|years?\b"
+    r"|months?\b|weeks?\b|days?\b|hours?\b|minutes?\b|seconds?\b|games?\b|matches\b))")
+
+
+def _one_in_n(s: str, i: int, floor: int) -> tuple[FoundFigure, int] | None:
+    """ "one in five adults", "3 in 10 voters": a share, as a percent (20 %, 30 %)."""
+    m = _ONE_IN_N.match(s, i)
+    if m is None or _glued_before(s, i):
+        return None
+    part, whole = (_ONES.get(g.lower(), 20 if g.lower() == "twenty" else None) if g.isalpha()
+                   else int(g) for g in m.groups())
+    if part is None or whole is None or not 0 < part < whole <= 1000:
+        return None
+    qualifier, start = _qualifier(s, i, floor)
+    value = float(f"{100 * part / whole:.4g}")
+    return FoundFigure(s[start:m.end()], value, None, "%", "percent", qualifier,
+                       None, None, start, m.end()), m.end()
+
+
 def _parse_quantity_at(s: str, i: int, floor: int) -> tuple[FoundFigure | None, int]:
     """Read the figure starting at i (with its qualifier, range and noun)."""
     enumerator = _ENUMERATOR.match(s, i) if not s[:i].strip(" \t(-*•–") else None
     if enumerator is not None:
         return None, enumerator.end()  # "5. Your use of the Service", "(8) your use"
+    share = _one_in_n(s, i, floor)
+    if share is not None:
+        return share
     q = _read_quantity(s, i)
     if q is None:
         return None, i + 1

@@ -40,6 +40,7 @@ UNIT_BASES: dict[str, tuple[str, float]] = {
     "mm": ("length", 1e-3), "µm": ("length", 1e-6), "nm": ("length", 1e-9),
     "mi": ("length", 1609.344), "nmi": ("length", 1852.0), "ft": ("length", 0.3048),
     "in": ("length", 0.0254), "yd": ("length", 0.9144), "ly": ("length", 9.4607e15),
+    "ppm": ("ratio", 1e-6), "ppb": ("ratio", 1e-9),
     "t": ("mass", 1e3), "Mt": ("mass", 1e9), "Gt": ("mass", 1e12), "kg": ("mass", 1.0),
     "g": ("mass", 1e-3),
     "mg": ("mass", 1e-6), "µg": ("mass", 1e-9), "ng": ("mass", 1e-12),
