@@ -355,6 +355,14 @@ def test_a_move_down_is_the_negative_of_a_move_up(before: str, after: str,
     assert found == verdict
 
 
+def test_a_change_of_direction_alone_shows_the_signed_moves() -> None:
+    """'0.3% -> 0.3%' said nothing; the entry carries the moves it compared."""
+    [change] = diff_texts("Production rose 0.3% in May.",
+                          "Production fell 0.3% in May.").figures.changed
+    assert (change.before.value, change.after.value) == (0.3, -0.3)
+    assert (change.before.text, change.after.text) == ("0.3%", "0.3%")
+
+
 @pytest.mark.parametrize(("before", "after", "removed"), [
     ("Arsenal paid £40 million, Chelsea paid £35 million and Spurs spent £20 million.",
      "Arsenal paid £40 million and Chelsea spent £35 million.", ["£20 million"]),

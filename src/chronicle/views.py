@@ -187,7 +187,11 @@ def _figure_changes(found: Alignment, before: Revision, after: Revision) -> Figu
         # compared as moves where a verb says so: 'fell 0.3%' -> 'rose 0.3%' changed
         moved_b, moved_a = as_signed_move(b, texts_b.get(b.claim, "")), as_signed_move(a, claim)
         if figure_changed(moved_b, moved_a):
-            changed.append(FigureChange(before=b, after=a, claim=claim))
+            # the moves where only the direction differs: 'fell 0.2%' -> 'rose 0.2%' is
+            # -0.2 -> 0.2, not '0.2% -> 0.2%'
+            same = not figure_changed(b, a)
+            changed.append(FigureChange(before=moved_b if same else b,
+                                        after=moved_a if same else a, claim=claim))
         elif figure_restated(moved_b, moved_a):
             restated.append(FigureRestatement(before=b, after=a, claim=claim))
     return FigureChanges(
