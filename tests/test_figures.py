@@ -1461,3 +1461,40 @@ def test_concentrations_and_shares(sentence: str, text: str, value: float, unit:
 
 def test_one_in_a_duration_is_no_share() -> None:
     assert [f.unit for f in find_figures("He scored one in five minutes.")] == ["min"]
+
+
+@pytest.mark.parametrize("sentence", [
+    "He lives at 10 Downing Street.", "The office at 350 Fifth Avenue opened.",
+    "Apple released iOS 17.2 today.", "It runs Python 3.12 now.", "She has stage 4 cancer.",
+    "He plays in Ligue 1.", "Put money in a 401(k).", "They love one another.",
+    "They held a one-on-one meeting."])
+def test_addresses_versions_labels_and_idioms_are_no_figures(sentence: str) -> None:
+    assert find_figures(sentence) == []
+
+
+@pytest.mark.parametrize(("sentence", "text", "value", "unit"), [
+    ("Pump prices hit 152.3p a litre.", "152.3p", 1.523, "GBP"),  # no '1 litre'
+    ("It cost RM1.2bil.", "RM1.2bil", 1.2e9, "MYR"),
+    ("It cost RM500mil.", "RM500mil", 5e8, "MYR"),
+    ("It cost Dh500 million.", "Dh500 million", 5e8, "AED"),
+    ("It cost SR2bn.", "SR2bn", 2e9, "SAR"),
+    ("Talks ran for 36 straight hours.", "36 straight hours", 36, "h"),
+    ("About 350 people lined Fifth Avenue.", "About 350", 350, None),
+])
+def test_regional_money_and_durations(sentence: str, text: str, value: float,
+                                      unit: str | None) -> None:
+    [figure] = find_figures(sentence)
+    assert (figure.text, figure.unit) == (text, unit)
+    assert math.isclose(figure.value, value)
+
+
+@pytest.mark.parametrize(("sentence", "text", "date", "value_max"), [
+    ("Revenue was up in FY2024.", "FY2024", "2024", None),
+    ("Revenue was up in FY24.", "FY24", "2024", None),
+    ("The FY2024/25 budget passed.", "FY2024/25", "2024", 2025),
+])
+def test_fiscal_years(sentence: str, text: str, date: str, value_max: float | None) -> None:
+    [figure] = find_figures(sentence)
+    assert (figure.text, figure.kind, figure.date, figure.value_max) == (
+        text, "date", date, value_max)
+    assert figure.qualifier == "fiscal"

@@ -44,7 +44,10 @@ from .sentences import split_sentences
 # Smith, 45, of Leeds") and age ranges ("aged 13-17"); a measure in two units after a slash
 # ("30C/86F"), "1h 45m" (105 min), "four-and-a-half years", "6ft 2in" (74 in); "a 4K TV"
 # and a leading "One day," are no figures; concentrations ("424 ppm", "parts per billion")
-# as numbers with a unit; "one in five" a share (20 %).
+# as numbers with a unit; "one in five" a share (20 %); fiscal years ("FY24", "FY2024/25");
+# "RM1.2bil", "Dh", "SR"; "36 straight hours"; street numbers, software versions, "stage 4",
+# "Ligue 1", "401(k)", "one another", "one-on-one" and the "a litre" of "152.3p a litre" are
+# no figures.
 EXTRACTOR_VERSION = "10"
 CURRENT_EXTRACTOR = Extractor(name="chronicle", version=EXTRACTOR_VERSION)
 

@@ -38,6 +38,7 @@ _SCALES_AFTER = {**_SCALE_WORDS, **_PLURAL_SCALES}
 _SCALE_ABBR = {
     "bn": 1e9, "bln": 1e9, "mn": 1e6, "mln": 1e6, "tn": 1e12, "trn": 1e12,
     "k": 1e3, "K": 1e3, "m": 1e6, "M": 1e6, "B": 1e9, "T": 1e12, "cr": 1e7,
+    "bil": 1e9, "mil": 1e6,
 }
 _FRACTION_WORDS = {
     "half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4,
@@ -61,7 +62,7 @@ _CURRENCY_SYMBOLS = {
     "₺": "TRY", "₪": "ILS", "₦": "NGN", "₱": "PHP", "₫": "VND", "฿": "THB", "₸": "KZT",
     "₾": "GEL", "₼": "AZN", "₨": "INR", "₵": "GHS", "GH₵": "GHS", "E£": "EGP",
     "Rs.": "INR", "Rs": "INR", "RM": "MYR", "Rp": "IDR", "Rp.": "IDR", "KSh": "KES",
-    "Ksh": "KES", "USh": "UGX", "TSh": "TZS",
+    "Ksh": "KES", "USh": "UGX", "TSh": "TZS", "Dh": "AED", "Dhs": "AED", "SR": "SAR",
 }
 # Marks written only after the amount: "300 Kč", "50 zł", "100 kr", "500元", "99¢".
 # "kr" is shared by four Nordic currencies; like "$" for USD it names the most traded one.
@@ -429,7 +430,9 @@ _ID_PREFIXES = _word_set(
     "iPhone Boeing Airbus Channel Formula Vision Agenda Group Division Brigade Battalion "
     "Regiment Corps District Ward Lot Track Episode Season Part Volume Vol. Page Table "
     "Figure Fig. Exhibit Annex Appendix Bill Act Order Decree Case Item Question Step Zone "
-    "Sector Area No. Nos. Art. Sec. Ch. Para. Pt. Juz Psalm Pier Gen Gen. Tier Covid COVID"
+    "Sector Area No. Nos. Art. Sec. Ch. Para. Pt. Juz Psalm Pier Gen Gen. Tier Covid COVID "
+    "iOS Android macOS Ubuntu Debian Fedora Python Java Firefox Chrome Linux Ligue "
+    "stage phase level category grade tier chapter article section route platform gate room"
 )
 # Capitalised words that start sentences without naming anything.
 _FUNCTION_WORDS = _word_set(

@@ -247,6 +247,8 @@ _A_FRACTION_COMPARED = re.compile(
 # "a quarter point", "a half-point": where rates are the subject, a share of a percentage
 # point (a score's "half a point" stays a number)
 _FRACTION_POINT = re.compile(r"(?i)[ \t-]+points?\b")
+_BEFORE_A_DURATION = re.compile(
+    r"(?i)[ \t]+(?:straight|consecutive|full|whole|more|extra|additional|long)(?=[ \t]+[a-z])")
 # "rose 0.3 point to 4.1 percent": points before a percent level are percentage points.
 _TO_A_PERCENT = re.compile(
     r"(?i)[ \t]+to[ \t]+[0-9]{1,3}(?:\.[0-9]+)?[ \t]*(?:%|percent\b|per cent\b)")
@@ -276,7 +278,7 @@ _SPOKEN_POINT = re.compile(
 )
 _SCALE_WORD = re.compile(rf"(?i)(?:[ \u00a0]+|-)({_alternation(_SCALES_AFTER)})\b")
 _SCALE_ABBREVIATION = re.compile(
-    r"([ \u00a0]?)(bln|bn|mln|mn|trn|tn|cr|k|K|m|M|B|T)(?![A-Za-z0-9])")
+    r"([ \u00a0]?)(bln|bn|bil|mln|mil|mn|trn|tn|cr|k|K|m|M|B|T)(?![A-Za-z0-9])")
 _GRAND = re.compile(r"[ \t]+grand(?=[ \t]*(?:[,.;:!?)]|\Z)|[ \t]+(?:a|an|in|for|to|on|of|from"
                     r"|per|each|and|or|but|more|less|worth|cash|apiece)\b)")
 # "1.5m people", "40m Americans", "2.3m barrels": a glued "m" before a plural noun or a
@@ -420,7 +422,7 @@ _SPEECH_AFTER = re.compile(
     r"|wrote|argued|warned|claimed|insisted|recalled|stated|suggested|described|familiar|"
     r"speaking|briefed|cautioned|confirmed|declined|asked|replied|tweeted|posted)\b"
 )
-_PER_BEFORE = re.compile(r"(?i)(?:[0-9%¢]|\b(?:dollars?|euros?|cents?|pence|pounds?|bucks))"
+_PER_BEFORE = re.compile(r"(?i)(?:[0-9%¢]|[0-9]p|\b(?:dollars?|euros?|cents?|pence|pounds?|bucks))"
                          r"[ \t]+\Z")
 _PARTNER_QUALIFIER = re.compile(r"(?i)(?:about|around|approximately|roughly)[ \t]+|~[ ]?")
 _HYPHEN_NOUN = re.compile(r"-([a-z]{3,20})(?=[ \t]+[a-z])")
@@ -848,7 +850,7 @@ def _read_scale(s: str, q: _Quantity) -> None:
     spaced, symbol = bool(abbr.group(1)), abbr.group(2)
     if symbol in "kK" and "." in s[q.start:q.end - 2]:
         return  # "573.15K" is no thousands count; "2.5K" still is
-    money_only = symbol in ("m", "B", "T", "cr") or (symbol == "M" and spaced)
+    money_only = symbol in ("m", "B", "T", "cr", "bil", "mil") or (symbol == "M" and spaced)
     if money_only and q.currency is None and not _millions_of(s, symbol, spaced, abbr.end(),
                                                               q.start):
         return
@@ -994,6 +996,9 @@ def _read_unit(s: str, q: _Quantity) -> None:
             and (point := _FRACTION_POINT.match(s, q.end)) is not None
             and _RATE_WORDS.search(s, max(0, q.start - 80), point.end() + 80) is not None):
         found = (_WORD_UNITS["percentage point"], point.end())
+    if found is None and (adjective := _BEFORE_A_DURATION.match(s, q.end)) is not None:
+        later = _unit_word_at(s, adjective.end())  # "36 straight hours", "3 more days"
+        found = later if later is not None and later[0][1] == "duration" else None
     if (found is None and (point := _FRACTION_POINT.match(s, q.end)) is not None
             and _TO_A_PERCENT.match(s, point.end()) is not None):
         found = (_WORD_UNITS["percentage point"], point.end())  # "rose 0.3 point to 4.1%"
@@ -1725,6 +1730,10 @@ def _bare_kind(s: str, q: _Quantity, noun: str | None) -> tuple[str, str | None]
     return "number", None
 
 
+_ADDRESS_AFTER = re.compile(
+    r"(?:[ \t]+[A-Z][a-z]+){1,3}[ \t]+(?:Street|St\.?|Avenue|Ave\.?|Road|Rd\.?|Lane|Boulevard"
+    r"|Blvd\.?|Drive|Place|Square|Terrace|Crescent)(?![A-Za-z])")
+_NOT_A_COUNT_AFTER = re.compile(r"\(k\)|[ \t]+another\b|-on-(?:one|ones)\b")
 _DISPLAY_FORMAT = re.compile(
     r"[248]K(?=[ \t]+(?:TVs?|televisions?|video|resolution|screens?|displays?|monitors?"
     r"|footage|streaming|Ultra|HDR|content|cameras?)\b)")
@@ -1789,6 +1798,9 @@ def _parse_quantity_at(s: str, i: int, floor: int) -> tuple[FoundFigure | None, 
     if _DISPLAY_FORMAT.match(s, q.start) or (not s[:q.start].strip(" \t\"“'(")
                                              and _ONE_DAY_IDIOM.match(s, q.start)):
         return None, q.end  # "a 4K TV" names a format; "One day, he left" no duration
+    if q.bare and (_ADDRESS_AFTER.match(s, q.end) or _NOT_A_COUNT_AFTER.match(s, q.end)
+                   or s[max(0, q.start - 7):q.start].lower() == "one-on-"):
+        return None, q.end  # "10 Downing Street", "a 401(k)", "one another", "one-on-one"
     aged = q.bare and q.plain_int and _AGE_BEFORE.search(s, max(0, q.start - 28), q.start)
     if aged or (q.bare and (q.is_word or q.plain_int) and _age_in_apposition(s, q)):
         q.unit, q.kind = "year", "duration"  # "at age 14", "John Smith, 45, of Leeds"
@@ -1919,6 +1931,9 @@ def _parse_at(s: str, m: re.Match[str], floor: int) -> tuple[FoundFigure | None,
         return None, i + 1
     if group == "sign" and s[i] == "+" and (phone := _PHONE.match(s, i)) is not None:
         return None, phone.end()
+    fy = _FY_BEFORE.search(s, max(0, i - 3), i) if group == "digit" else None
+    if fy is not None and (fiscal := _FISCAL_YEAR.match(s, fy.start())) is not None:
+        return _fiscal_year(s, fiscal, floor)
     if group in ("digit", "cur") and _glued_before(s, i) and not _day_after_dash(s, i):
         return None, _token_end(s, i)
     if group == "cur" and not _is_currency_mark(m.group().strip()):
@@ -1928,6 +1943,21 @@ def _parse_at(s: str, m: re.Match[str], floor: int) -> tuple[FoundFigure | None,
     if group == "digit" and s[i].isdigit():
         return _parse_digit_at(s, i, floor)
     return _parse_quantity_at(s, i, floor)
+
+
+# "FY2024", "FY24", "FY 2024-25": a fiscal year.
+_FY_BEFORE = re.compile(r"(?<![A-Za-z])FY[ ]?\Z")
+_FISCAL_YEAR = re.compile(r"(?<![A-Za-z])(?P<fy>FY)[ ]?(?P<y>20[0-9]{2}|[0-9]{2})"
+                          r"(?:[-/](?P<end>[0-9]{2}|20[0-9]{2}))?(?![0-9A-Za-z])")
+
+
+def _fiscal_year(s: str, m: re.Match[str], floor: int) -> tuple[FoundFigure | None, int]:
+    year = _full_year(m.group("y"))
+    found = FoundFigure(m.group(), float(year), None, None, "date", "fiscal", None,
+                        f"{year:04d}", m.start(), m.end())
+    if m.group("end"):
+        found = replace(found, value_max=float(_full_year(m.group("end")[-2:])))
+    return found, m.end()
 
 
 def _day_after_dash(s: str, i: int) -> bool:
