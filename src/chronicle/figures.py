@@ -345,6 +345,7 @@ _ZONED_HOURS = re.compile(
     r"|local[ \u00a0]time)\b)")
 _AT_BEFORE = re.compile(r"(?i)(?<![A-Za-z])at[ \t]+\Z")
 _DECADE = re.compile(r"([12][0-9]{2}0)s\b")
+_CENTURY = re.compile(r"([0-9]{1,2})(?:st|nd|rd|th)[ -](?i:century)\b")
 _ORDINAL_OR_GLUE = re.compile(r"[A-Za-z0-9]|[.,:/][0-9]|-[A-Z]")
 # "12 March 2024", "5th of June", "15Sep", and a two-digit year only where the phrase ends
 # ("3 Aug 96."), as "on 3 May 15 people died" holds no year.
@@ -1917,8 +1918,14 @@ def _parse_digit_at(s: str, i: int, floor: int) -> tuple[FoundFigure | None, int
     decade = _DECADE.match(s, i)
     if decade is not None:
         year = int(decade.group(1))
-        iso = f"{year // 10:03d}X"
+        # "the 1800s" is a century; "the 1990s", and "the 1900s" (as often a decade), decades
+        iso = f"{year // 100:02d}XX" if year % 100 == 0 and year < 1900 else f"{year // 10:03d}X"
         return _date_figure(s, i, decade.end(), year, iso, floor), decade.end()
+    century = _CENTURY.match(s, i)
+    if century is not None and 1 <= int(century.group(1)) <= 22:
+        first = (int(century.group(1)) - 1) * 100
+        return _date_figure(s, i, century.end(), first, f"{first // 100:02d}XX",
+                            floor), century.end()
     return _parse_quantity_at(s, i, floor)
 
 
