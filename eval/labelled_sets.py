@@ -67,6 +67,8 @@ def _dimension(fig: FoundFigure | Expected) -> tuple[str, float, float | None]:
     """Dimension and base-unit ends, counts and numbers folded into one dimension."""
     if bucket(fig.kind) == "count/number":
         return "dimensionless", fig.value, fig.value_max
+    if fig.kind == "money":  # labels give the currency, not what a price is per
+        return f"money:{fig.unit}", fig.value, fig.value_max
     return base_range(fig)
 
 

@@ -377,3 +377,12 @@ def test_a_dropped_clause_drops_its_figure_and_changes_no_other(before: str, aft
     assert changes(diff) == []
     assert texts_of(diff.figures.removed) == removed
     assert diff.figures.added == ()
+
+
+def test_a_price_per_another_unit_is_another_figure() -> None:
+    diff = diff_texts("Power averaged €95 per megawatt hour in May.",
+                      "Power averaged €95 per kilowatt hour in May.")
+    assert ([f.noun for f in diff.figures.removed], [f.noun for f in diff.figures.added]) == (
+        ["per MWh"], ["per kWh"])
+    same = diff_texts("Power averaged €95 per megawatt hour.", "Power averaged €95/MWh.")
+    assert same.figures.added == same.figures.removed == same.figures.changed == ()

@@ -1510,3 +1510,16 @@ def test_fiscal_years(sentence: str, text: str, date: str, value_max: float | No
 def test_centuries_and_decades(sentence: str, date: str) -> None:
     [figure] = find_figures(sentence)
     assert (figure.kind, figure.date) == ("date", date)
+
+
+@pytest.mark.parametrize(("sentence", "text", "noun"), [
+    ("Power averaged €95 per megawatt hour.", "€95", "per MWh"),
+    ("Gas cost $3.50/gallon.", "$3.50", "per gal"),
+    ("Oil hit $80 a barrel.", "$80", "per bbl"),
+    ("Earnings were 45 cents a share.", "45 cents", "per share"),
+    ("Wages rose to $15 an hour.", "$15", "per h"),
+    ("He earned $5m a year ago.", "$5m", None),  # 'a year ago' is no rate
+])
+def test_what_a_price_is_per_is_its_noun(sentence: str, text: str, noun: str | None) -> None:
+    [figure] = find_figures(sentence)
+    assert (figure.text, figure.kind, figure.noun) == (text, "money", noun)

@@ -47,7 +47,8 @@ from .sentences import split_sentences
 # as numbers with a unit; "one in five" a share (20 %); fiscal years ("FY24", "FY2024/25");
 # "RM1.2bil", "Dh", "SR"; "36 straight hours"; street numbers, software versions, "stage 4",
 # "Ligue 1", "401(k)", "one another", "one-on-one" and the "a litre" of "152.3p a litre" are
-# no figures; "the 1800s" and "the 19th century" a century ("18XX").
+# no figures; "the 1800s" and "the 19th century" a century ("18XX"); what a price is per as
+# its noun ("€95 per megawatt hour": noun "per MWh"; "45 cents a share": "per share").
 EXTRACTOR_VERSION = "10"
 CURRENT_EXTRACTOR = Extractor(name="chronicle", version=EXTRACTOR_VERSION)
 

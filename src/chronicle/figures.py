@@ -496,6 +496,7 @@ class _Quantity:
     prefixed: bool = False
     plain_int: bool = False
     single_word: str | None = None
+    per: str | None = None  # what a price is per: "kWh" in "35 cents per kWh"
 
     @property
     def value(self) -> float:
@@ -780,8 +781,9 @@ def _read_quantity(s: str, i: int) -> _Quantity | None:
     if number is None:
         return None
     value, end, plain, is_word, single = number
-    if currency == "COP" and plain and value < 100:
-        return None  # "COP28", "COP 29": the climate summit, not Colombian pesos
+    if currency == "COP" and plain and value < 100 and (
+            s[i - 1] == "P" or _SUMMIT_BEFORE.search(s, max(0, start - 8), start)):
+        return None  # "COP28", "at COP 29": the climate summit, not Colombian pesos
     q = _Quantity(start, end, sign * value, currency=currency, is_word=is_word,
                   prefixed=currency is not None, plain_int=plain and sign == 1.0,
                   single_word=single)
@@ -803,7 +805,38 @@ def _read_quantity(s: str, i: int) -> _Quantity | None:
         half = _AND_A_HALF.match(s, q.end)
         if half is not None:  # "an hour and a half", "two years and a half"
             q.raw, q.end = q.raw + 0.5, half.end()
+    if q.kind == "money":
+        _read_per_unit(s, q)
     return q
+
+
+_PER_UNIT = re.compile(
+    r"(?:[ \t]+(?:per|a|an|each)[ \t]+|[ ]?/[ ]?)([A-Za-z]+)(?:[ -]([A-Za-z]+))?")
+_NOT_PER_AFTER = re.compile(r"[ \t]+(?:ago|earlier|later|before|after|on|old)\b")
+_PER_KINDS = frozenset(("energy", "volume", "mass", "distance", "area", "duration", "data",
+                        "power"))
+_PER_NOUNS = _word_set("share shares barrel person head capita night passenger vehicle seat "
+                       "ticket household student resident acre hectare unit tonne ton pack")
+
+
+def _read_per_unit(s: str, q: _Quantity) -> None:
+    """ "€95 per megawatt hour", "$3.50/gallon", "45 cents a share": what a price is per (its
+    noun), so that per kWh -> per MWh is a change of the figure, not only of its claim's
+    words. The figure's text stays the amount ("€95")."""
+    m = _PER_UNIT.match(s, q.end)
+    if m is None:
+        return
+    for words, end in (((m.group(1), m.group(2)), m.end()), ((m.group(1),), m.end(1))):
+        if None in words or _NOT_PER_AFTER.match(s, end):
+            continue
+        name = " ".join(words)
+        unit = _WORD_UNITS.get(name.lower()) or _SYMBOL_UNITS.get(name)
+        if unit is not None and unit[1] in _PER_KINDS and unit[2] == 1.0:
+            q.per = unit[0]
+            return
+        if len(words) == 1 and name.lower() in _PER_NOUNS:
+            q.per = name.lower().rstrip("s") if name.lower() != "shares" else "share"
+            return
 
 
 _DOLLAR_CODE = re.compile(r"[ \u00a0](USD|CAD|AUD|NZD|HKD|SGD|TWD|MXN|JMD|BSD|BBD|BZD|FJD|NAD|"
@@ -814,6 +847,9 @@ def _read_dollar_code(s: str, q: _Quantity) -> None:
     found = _DOLLAR_CODE.match(s, q.end)
     if found is not None:
         q.currency, q.end = found.group(1), found.end()
+
+
+_SUMMIT_BEFORE = re.compile(r"(?i)(?<![A-Za-z])(?:at|the|of)[ \t]+\Z")
 
 
 def _currency_code(mark: str) -> str | None:
@@ -1700,6 +1736,8 @@ def _build(s: str, q: _Quantity, span: _Span) -> FoundFigure | None:
         date, start = _part_of_year(s, start, span.floor, date)  # "Q3 2024": 2024-Q3
     if kind == "date" and qualifier is None:
         qualifier, start = _period_part(s, start, span.floor)  # "late 2014", "mid-2015"
+    if q.per is not None:
+        noun = f"per {q.per}"  # the price's unit stays its currency; what it is per, its noun
     return FoundFigure(s[start:end], value, value_max, q.currency or q.unit, kind, qualifier,
                        noun, date, start, end)
 

@@ -103,8 +103,9 @@ _AS_IS = ("date", "time", "number")
 def _base(figure: Measured, value: float) -> tuple[str, float]:
     """Dimension and base value of one end of a figure."""
     unit, kind = figure.unit, figure.kind
-    if kind == "money":
-        return f"money:{unit or '?'}", value
+    if kind == "money":  # a price per kWh is no price per MWh
+        per = figure.noun if figure.noun and figure.noun.startswith("per ") else ""
+        return f"money:{unit or '?'}{per[3:] and '/' + per[4:]}", value
     if kind == "count":
         return f"count:{(figure.noun or '').lower()}", value
     if kind in _AS_IS or unit is None:
