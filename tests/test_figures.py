@@ -1523,3 +1523,19 @@ def test_centuries_and_decades(sentence: str, date: str) -> None:
 def test_what_a_price_is_per_is_its_noun(sentence: str, text: str, noun: str | None) -> None:
     [figure] = find_figures(sentence)
     assert (figure.text, figure.kind, figure.noun) == (text, "money", noun)
+
+
+@pytest.mark.parametrize(("sentence", "text", "low", "high", "unit"), [
+    ("A man in his 40s was arrested.", "40s", 40, 49, "year"),
+    ("She is in her late 20s.", "late 20s", 27, 29, "year"),
+    ("Temperatures will be in the low 90s.", "low 90s", 90, 93, "deg"),
+    ("Highs in the 80s are expected.", "80s", 80, 89, "deg"),
+])
+def test_bands_of_ten_as_ages_or_temperatures(sentence: str, text: str, low: float,
+                                              high: float, unit: str) -> None:
+    [figure] = find_figures(sentence)
+    assert (figure.text, figure.value, figure.value_max, figure.unit) == (text, low, high, unit)
+
+
+def test_a_band_without_a_person_or_weather_is_no_figure() -> None:
+    assert find_figures("Approval sank to the low 30s.") == []

@@ -48,7 +48,9 @@ from .sentences import split_sentences
 # "RM1.2bil", "Dh", "SR"; "36 straight hours"; street numbers, software versions, "stage 4",
 # "Ligue 1", "401(k)", "one another", "one-on-one" and the "a litre" of "152.3p a litre" are
 # no figures; "the 1800s" and "the 19th century" a century ("18XX"); what a price is per as
-# its noun ("€95 per megawatt hour": noun "per MWh"; "45 cents a share": "per share").
+# its noun ("€95 per megawatt hour": noun "per MWh"; "45 cents a share": "per share");
+# bands of ten as ages ("in his 40s": 40-49 years) or, among words of weather, temperatures
+# ("highs in the low 90s": 90-93 deg).
 EXTRACTOR_VERSION = "10"
 CURRENT_EXTRACTOR = Extractor(name="chronicle", version=EXTRACTOR_VERSION)
 

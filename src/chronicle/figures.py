@@ -1943,6 +1943,36 @@ def _year_span(s: str, q: _Quantity, year_end: float, span: _Span, end: int) -> 
                        f"{int(q.raw):04d}", span.start, end)
 
 
+# "a man in his 40s", "temperatures in the low 90s": a band of ten (or of its low, mid or
+# high part) read as an age or, among words of weather, a temperature.
+_BAND = re.compile(r"([1-9]0)s\b")
+_BAND_BEFORE = re.compile(r"(?i)(?<![A-Za-z])(?P<whose>the|his|her|their|its)[ \t]+"
+                          r"(?:(?P<part>low|mid|high|upper|early|late)[- \t])?\Z")
+_BAND_PART = {"low": (0, 3), "early": (0, 3), "mid": (4, 6), "high": (7, 9), "upper": (7, 9),
+              "late": (7, 9), None: (0, 9)}
+
+
+def _band(s: str, i: int, floor: int) -> tuple[FoundFigure, int] | None:
+    m = _BAND.match(s, i)
+    before = _BAND_BEFORE.search(s, max(floor, i - 14), i) if m is not None else None
+    if m is None or before is None:
+        return None
+    whose = before.group("whose").lower()
+    if whose != "the" and whose != "its":
+        unit, kind = "year", "duration"  # "in her 40s": an age
+    elif (_TEMPERATURE_CONTEXT.search(s, max(0, before.start() - 120), before.start())
+          or _TEMPERATURE_CONTEXT.search(s, m.end(), m.end() + 120)):
+        unit, kind = "deg", "temperature"  # the band's own "low" is no word of weather
+    else:
+        return None
+    part = before.group("part")
+    low, high = _BAND_PART[part.lower() if part else None]
+    tens = int(m.group(1))
+    start = before.start("part") if part else i
+    return FoundFigure(s[start:m.end()], float(tens + low), float(tens + high), unit, kind,
+                       None, None, None, start, m.end()), m.end()
+
+
 def _parse_digit_at(s: str, i: int, floor: int) -> tuple[FoundFigure | None, int]:
     """A figure that starts with a digit: a date, a time of day, a decade or a quantity."""
     phone = _PHONE.match(s, i)
@@ -1953,6 +1983,9 @@ def _parse_digit_at(s: str, i: int, floor: int) -> tuple[FoundFigure | None, int
         found = read(s, i, floor)
         if found is not None:
             return found
+    band = _band(s, i, floor)
+    if band is not None:
+        return band
     decade = _DECADE.match(s, i)
     if decade is not None:
         year = int(decade.group(1))
