@@ -1539,3 +1539,22 @@ def test_bands_of_ten_as_ages_or_temperatures(sentence: str, text: str, low: flo
 
 def test_a_band_without_a_person_or_weather_is_no_figure() -> None:
     assert find_figures("Approval sank to the low 30s.") == []
+
+
+@pytest.mark.parametrize(("sentence", "found"), [
+    ("The firm reported Q2 2024 earnings.", [("date", "2024-Q2", 2024)]),
+    ("The 2023 results were weak.", [("date", "2023", 2023)]),
+    ("It sent 2015 troops.", [("count", None, 2015)]),
+    ("The 2000 workers struck.", [("count", None, 2000)]),
+    ("He ran 3 and a half miles.", [("distance", None, 3.5)]),
+    ("It begins at 7:30 tonight.", [("time", None, 19.5)]),
+    ("It bought three-quarters of an acre.", [("area", None, 0.75)]),
+    ("The Fed cut rates by half a point.", [("percent", None, 0.5)]),
+    ("Nine in 10 voters agree.", [("percent", None, 90)]),
+    ("He won by half a point.", []),
+    ("He races in Formula One.", []),
+    ("They won 5 to 2.", []),
+])
+def test_second_red_team_round_forms(sentence: str,
+                                     found: list[tuple[str, str | None, float]]) -> None:
+    assert [(f.kind, f.date, f.value) for f in find_figures(sentence)] == found

@@ -50,7 +50,10 @@ from .sentences import split_sentences
 # no figures; "the 1800s" and "the 19th century" a century ("18XX"); what a price is per as
 # its noun ("€95 per megawatt hour": noun "per MWh"; "45 cents a share": "per share");
 # bands of ten as ages ("in his 40s": 40-49 years) or, among words of weather, temperatures
-# ("highs in the low 90s": 90-93 deg).
+# ("highs in the low 90s": 90-93 deg); a year before the period nouns of reports ("the 2023
+# results", "Q2 2024 earnings") a date, not a count; "3 and a half miles"; "7:30 tonight"
+# (19.5 h); "three-quarters of an acre"; "half a point" on rates (0.5 pp); "Nine in 10";
+# "Formula One", "won 5 to 2" and a score's "half a point" are no figures.
 EXTRACTOR_VERSION = "10"
 CURRENT_EXTRACTOR = Extractor(name="chronicle", version=EXTRACTOR_VERSION)
 

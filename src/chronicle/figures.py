@@ -158,7 +158,7 @@ _DURATION_NAMES = "hour|day|week|month|year|minute|second|decade|century|fortnig
 _UNIT_AHEAD = (rf"(?:{_alternation(_ARTICLE_UNIT_NAMES)})\b"
                rf"|(?:{_DURATION_NAMES})[ \t]+and[ \t]+a[ \t]+half\b")
 _HALF_UNIT_AHEAD = (rf"(?:{_alternation(_ARTICLE_UNIT_NAMES)}|{_DURATION_NAMES}"
-                    r"|percentage point|basis point|percent|per cent)\b")
+                    r"|percentage point|basis point|percent|per cent|point)\b")
 # "half a gallon", "a half percentage point", "a quarter mile", "quarter-litre".
 _ARTICLE_UNIT = re.compile(
     rf"(?i)(?:(?:an?[ \t]+)?(?P<part>half|quarter)(?:[ \t]+an?)?(?=[ \t-]+{_HALF_UNIT_AHEAD})"
@@ -582,9 +582,12 @@ def _spoken_decimals(text: str) -> float:
 
 
 def _with_fraction(s: str, whole: float, end: int) -> tuple[float, int, bool]:
-    """Extend a small integer with "1/2", " 1/2" or "½" when one follows."""
+    """Extend a small integer with "1/2", " 1/2", "½" or "and a half" when one follows."""
     if end < len(s) and s[end] in _VULGAR:
         return whole + _VULGAR[s[end]], end + 1, False
+    half = _AND_A_HALF.match(s, end)
+    if half is not None and _unit_word_at(s, half.end()) is not None:
+        return whole + 0.5, half.end(), False  # "3 and a half miles"
     mixed = _MIXED_FRACTION.match(s, end)
     if mixed is not None and _is_prose_fraction(int(mixed.group(1)), int(mixed.group(2))):
         return whole + int(mixed.group(1)) / int(mixed.group(2)), mixed.end(), False
@@ -661,9 +664,13 @@ _OF_A_SCALE = re.compile(r"(?i)[ \t]+of[ \t]+an?[ \t]+(million|billion|trillion)
 
 
 def _of_a_scale(s: str, share: float, end: int) -> tuple[float, int, None]:
-    """ "a quarter of a billion": the share of that scale."""
+    """ "a quarter of a billion": the share of that scale; "three-quarters of an acre": of
+    that unit (read next)."""
     scale = _OF_A_SCALE.match(s, end)
     if scale is None:
+        of_a = _OF_A.match(s, end)
+        if of_a is not None and _unit_word_at(s, of_a.end()) is not None:
+            return share, of_a.end(), None
         return share, end, None
     return share * _SCALE_WORDS[scale.group(1).lower()], scale.end(), None
 
@@ -1237,8 +1244,8 @@ def _named_by_word_before(s: str, q: _Quantity, noun: str | None) -> bool:
     if m is None:
         return False
     word = m.group(1)
-    if word in _ID_PREFIXES:
-        return q.bare and not q.is_word
+    if word in _ID_PREFIXES:  # "Formula One" too: a capitalised number word names
+        return q.bare and (not q.is_word or s[q.start].isupper())
     if len(word) > 1 and word.isupper() and (_shouted_after(s, q.end) or _shouted(s)):
         return False  # "ARMY SENDS 500 TROOPS", "AT LEAST 13": capitals name nothing here
     if (len(word) > 1 and word.isupper() and q.bare and q.plain_int and not q.is_word
@@ -1546,6 +1553,10 @@ def _read_day_alone(s: str, i: int, floor: int) -> tuple[FoundFigure, int] | Non
     return _date_figure(s, i, end, None, _iso(None, None, int(m.group(1))), floor), end
 
 
+_EVENING_AFTER = re.compile(r"(?i)[ \t]+(?:tonight|this[ \t]+evening|in[ \t]+the[ \t]+(?:evening"
+                            r"|afternoon)|on[ \t]+\w+[ \t]+(?:evening|night))\b")
+
+
 def _read_clock(s: str, i: int, floor: int) -> tuple[FoundFigure | None, int] | None:
     """"9:30 a.m.", "2 pm", "14:45": a time of day, in hours (kind "time", unit "h")."""
     oclock = _OCLOCK.match(s, i)
@@ -1574,6 +1585,8 @@ def _read_clock(s: str, i: int, floor: int) -> tuple[FoundFigure | None, int] | 
         hour, minute = int(m.group("h24")), int(m.group("m24"))
         if hour > 24 or minute > 59 or _named_before(s, i):
             return None, m.end()  # "John 3:16" is a verse
+        if 1 <= hour < 12 and _EVENING_AFTER.match(s, m.end()):
+            hour += 12  # "7:30 tonight" is 19:30
     qualifier, start = _qualifier(s, i, floor)
     figure = FoundFigure(s[start:m.end()], hour + minute / 60, None, "h", "time", qualifier,
                          None, None, start, m.end())
@@ -1613,6 +1626,26 @@ def _named_before(s: str, i: int) -> bool:
 def _year_like(q: _Quantity) -> bool:
     """A bare four-digit integer that could be a year."""
     return q.bare and q.plain_int and q.end - q.start == 4 and 1000 <= q.raw <= 2199
+
+
+_YEAR_DETERMINERS = _word_set("the its their his her our this that last next whose")
+_REPORT_NOUNS = _word_set(
+    "results earnings revenues sales profits losses accounts figures forecasts estimates "
+    "elections games championships finals olympics budgets accounts statements filings "
+    "reports returns levels prices rates targets numbers data")
+
+
+def _year_of_a_report(s: str, q: _Quantity, noun: str) -> bool:
+    """ "The 2023 results", "Q2 2024 earnings": a year naming a period, not 2,023 results
+    ("It sent 2015 troops" stays a count)."""
+    if not 1900 <= q.raw <= 2100:
+        return False
+    before = _ONE_BEFORE.search(s, max(0, q.start - 12), q.start)
+    word = before.group(1) if before is not None else ""
+    round_count = q.raw % 100 == 0  # "the 2000 workers" are more likely counted
+    return ((word.lower() in _YEAR_DETERMINERS and not round_count) or _QUARTER_BEFORE.search(
+        s, max(0, q.start - 24), q.start) is not None
+        or noun.split()[-1].lower() in _REPORT_NOUNS)
 
 
 def _is_year(s: str, q: _Quantity) -> bool:
@@ -1762,7 +1795,8 @@ def _bare_kind(s: str, q: _Quantity, noun: str | None) -> tuple[str, str | None]
             return "", None
         if _SPEECH_AFTER.match(s, q.end) is not None:
             return "", None  # "one official said": a source, not a count
-    if noun is not None and not (_year_like(q) and _after_date_preposition(s, q)):
+    if noun is not None and not (_year_like(q) and (_after_date_preposition(s, q)
+                                                   or _year_of_a_report(s, q, noun))):
         return "count", None
     if _is_year(s, q):
         return "date", f"{int(q.raw):04d}"
@@ -1773,6 +1807,7 @@ _ADDRESS_AFTER = re.compile(
     r"(?:[ \t]+[A-Z][a-z]+){1,3}[ \t]+(?:Street|St\.?|Avenue|Ave\.?|Road|Rd\.?|Lane|Boulevard"
     r"|Blvd\.?|Drive|Place|Square|Terrace|Crescent)(?![A-Za-z])")
 _NOT_A_COUNT_AFTER = re.compile(r"\(k\)|[ \t]+another\b|-on-(?:one|ones)\b")
+_ENDS_IN_AN_ARTICLE = re.compile(r"(?i)[ \t]an?\Z")
 _DISPLAY_FORMAT = re.compile(
     r"[248]K(?=[ \t]+(?:TVs?|televisions?|video|resolution|screens?|displays?|monitors?"
     r"|footage|streaming|Ultra|HDR|content|cameras?)\b)")
@@ -1798,9 +1833,10 @@ def _age_in_apposition(s: str, q: _Quantity) -> bool:
 
 
 _ONE_IN_N = re.compile(
-    r"(?i)(one|two|three|four|[1-9])[ \t]+in[ \t]+(?:every[ \t]+)?(two|three|four|five|six"
-    r"|seven|eight|nine|ten|twenty|[2-9]|[1-9][0-9]{1,3})\b(?![ \t]*(?:[-,.][0-9]|%|years?\b"
-    r"|months?\b|weeks?\b|days?\b|hours?\b|minutes?\b|seconds?\b|games?\b|matches\b))")
+    r"(?i)(one|two|three|four|five|six|seven|eight|nine|[1-9])[ \t]+in[ \t]+(?:every[ \t]+)?"
+    r"(two|three|four|five|six|seven|eight|nine|ten|twenty|[2-9]|[1-9][0-9]{1,3})\b"
+    r"(?![ \t]*(?:[-,.][0-9]|%|years?\b|months?\b|weeks?\b|days?\b|hours?\b|minutes?\b"
+    r"|seconds?\b|games?\b|matches\b))")
 
 
 def _one_in_n(s: str, i: int, floor: int) -> tuple[FoundFigure, int] | None:
@@ -1834,6 +1870,8 @@ def _parse_quantity_at(s: str, i: int, floor: int) -> tuple[FoundFigure | None, 
         return _era_year(s, q, era, floor), era.end()
     if not q.is_word and _after_is_glued(s, q.end) and not _other_unit_after_slash(s, q):
         return None, _token_end(s, q.end)
+    if q.bare and q.is_word and _ENDS_IN_AN_ARTICLE.search(s, q.start, q.end):
+        return None, q.end  # "won by half a point": "half a" read for a unit that is none
     if _DISPLAY_FORMAT.match(s, q.start) or (not s[:q.start].strip(" \t\"“'(")
                                              and _ONE_DAY_IDIOM.match(s, q.start)):
         return None, q.end  # "a 4K TV" names a format; "One day, he left" no duration
@@ -1898,9 +1936,9 @@ def _with_partner(s: str, q: _Quantity, other: _Quantity, join: re.Match[str], s
     ordered = x.value < y.value
     joins = (word in ("to", "") and not change and (ordered or explicit)) or (
         explicit and word == "and")
-    if q.bare and other.bare and word == "to" and _SCORE_OF_BEFORE.search(
-            s, max(0, q.start - 12), q.start) is not None:
-        return None, other.end  # "by a score of 29 to 23"
+    if q.bare and other.bare and word == "to" and (_SCORE_OF_BEFORE.search(
+            s, max(0, q.start - 12), q.start) is not None or _is_score(s, q.start, other.end)):
+        return None, other.end  # "by a score of 29 to 23", "they won 5 to 2"
     if hyphen and q.bare and other.bare and (not ordered or _is_score(s, q.start, other.end)):
         return None, other.end  # "a 7-2 vote", "won 24-31": a score, not two figures
     if joins and x.kind == y.kind:
