@@ -186,3 +186,16 @@ def test_the_summary_counts_the_edits_it_lists() -> None:
     after = parse_bytes(b"T\n\nEasyFly will cancel 1,200 flights this winter, blaming a "
                         b"shortage of pilots.\n", "a", "text").revision
     assert summary_line(diff_revisions("t", before, after, (1, 2))) == "1 claim merged"
+
+
+def test_an_ordered_list_number_opens_its_item_and_is_no_edit() -> None:
+    from chronicle.sentences import sentences
+
+    assert sentences("1. The threshold rises. It is big.") == ["1. The threshold rises.",
+                                                               "It is big."]
+    before = "# T\n\n1. The threshold rises.\n2. Care workers can no longer bring dependants.\n"
+    after = "# T\n\n1. The threshold rises.\n2. It starts in April.\n" \
+            "3. Care workers can no longer bring dependants.\n"
+    diff = diff_texts(before, after, "markdown")
+    assert [c.text for c in diff.claims.added] == ["2. It starts in April."]
+    assert diff.claims.edited == ()

@@ -1558,3 +1558,29 @@ def test_a_band_without_a_person_or_weather_is_no_figure() -> None:
 def test_second_red_team_round_forms(sentence: str,
                                      found: list[tuple[str, str | None, float]]) -> None:
     assert [(f.kind, f.date, f.value) for f in find_figures(sentence)] == found
+
+
+@pytest.mark.parametrize(("sentence", "found"), [
+    ("Strikes are planned for 18, 20 and 25 June.", ["--06-18", "--06-20", "--06-25"]),
+    ("Strikes are planned for June 18, 20 and 25.", ["--06-18", "--06-20", "--06-25"]),
+    ("Strikes on 3, 5 and 9 May 2024.", ["2024-05-03", "2024-05-05", "2024-05-09"]),
+])
+def test_a_list_of_days_takes_its_month(sentence: str, found: list[str]) -> None:
+    assert [f.date for f in find_figures(sentence)] == found
+
+
+def test_a_count_after_a_date_stays_a_count() -> None:
+    assert [(f.kind, f.value) for f in find_figures("On June 18, 20 people died.")][1] == (
+        "count", 20)
+
+
+def test_a_full_month_name_takes_no_full_stop() -> None:
+    assert find_figures("Strikes are planned for 20 June.")[0].text == "20 June"
+
+
+@pytest.mark.parametrize(("sentence", "qualifier"), [("It is paid over 12 months.", None),
+                                                     ("He served for over 12 years.", "over"),
+                                                     ("Over 500 people came.", "over")])
+def test_over_a_duration_is_during_unless_for(sentence: str, qualifier: str | None) -> None:
+    assert find_figures(sentence)[0].qualifier in ((qualifier,) if qualifier is None
+                                                   else ("over", "more than"))

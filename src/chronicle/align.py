@@ -38,7 +38,7 @@ from .figure_match import match_figures
 from .model import Claim, Figure, Quote, Revision
 from .pairing import align_items, masked_text
 from .quantities import same_claim_of_quantity
-from .wording import normal_text, wording
+from .wording import normal_text, without_list_number, wording
 
 __all__ = ["Alignment", "align_items", "align_quotes", "align_revisions", "figure_changed",
            "figure_restated"]
@@ -96,7 +96,8 @@ def _settle_wording(part: ItemAlignment[Claim], figures_b: dict[str, list[Figure
     and a figure that changed its unit ('24 hours' -> '14 days', in ``reunited``) is."""
 
     def said(claim: Claim, figures: list[Figure], changed: set[str]) -> str:
-        return wording(masked_text(claim.text, [f for f in figures if f.id in changed]))
+        masked = masked_text(claim.text, [f for f in figures if f.id in changed])
+        return wording(without_list_number(masked))
 
     def settle(pair: Pair[Claim]) -> Pair[Claim]:
         reworded = (pair.before.id, pair.after.id) in reunited or said(

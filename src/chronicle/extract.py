@@ -53,7 +53,9 @@ from .sentences import split_sentences
 # ("highs in the low 90s": 90-93 deg); a year before the period nouns of reports ("the 2023
 # results", "Q2 2024 earnings") a date, not a count; "3 and a half miles"; "7:30 tonight"
 # (19.5 h); "three-quarters of an acre"; "half a point" on rates (0.5 pp); "Nine in 10";
-# "Formula One", "won 5 to 2" and a score's "half a point" are no figures.
+# "Formula One", "won 5 to 2" and a score's "half a point" are no figures; a list of days
+# takes its month ("18, 20 and 25 June"); "June." keeps no full stop; "over 12 months" is
+# during, not more than; an ordered list's "1." opens its item's sentence.
 EXTRACTOR_VERSION = "10"
 CURRENT_EXTRACTOR = Extractor(name="chronicle", version=EXTRACTOR_VERSION)
 

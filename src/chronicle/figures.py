@@ -135,7 +135,8 @@ _FULL_MONTHS = [m for m in _MONTHS if len(m) > 3 and m != "sept"]
 # only with a day or a year next to it.
 _MONTH_ALT = (
     rf"(?:(?:{_alternation([*(m.capitalize() for m in _MONTHS if len(m) <= 4), 'sept'])}"
-    rf"|{_alternation(m.upper() for m in _MONTHS if len(m) <= 4)})\b\.?"
+    rf"|{_alternation(m.upper() for m in _MONTHS if len(m) <= 4)})\b"
+    r"(?:(?<!May)(?<!June)(?<!July)(?<!MAY)(?<!JUNE)(?<!JULY)\.)?"  # "Sept.", not "June."
     rf"|(?:{_alternation([*(m.capitalize() for m in _FULL_MONTHS), *_FULL_MONTHS])}"
     rf"|{_alternation(m.upper() for m in _FULL_MONTHS)})\b"
     r"|may(?=[ \u00a0]+(?:1[89]|2[01])[0-9]{2}\b))"  # lower-case "may" only before a year
@@ -361,6 +362,12 @@ _DAY_RANGE = re.compile(
     rf"(?:st|nd|rd|th)?(?:[ \u00a0]+(?:of[ ]+)?)({_MONTH_ALT})(?:,?[ \u00a0]+([0-9]{{4}}))?"
     r"(?![0-9]))"
 )
+_DAY_LIST = re.compile(
+    rf"([0-9]{{1,2}})(?:st|nd|rd|th)?,[ \u00a0]*(?=([0-9]{{1,2}})(?:st|nd|rd|th)?"
+    rf"(?:,[ \u00a0]*[0-9]{{1,2}}(?:st|nd|rd|th)?)*,?[ \u00a0]+(?:and|or|&)[ \u00a0]+"
+    rf"[0-9]{{1,2}}(?:st|nd|rd|th)?[ \u00a0]+({_MONTH_ALT})(?:,?[ \u00a0]+([0-9]{{4}}))?"
+    r"(?![0-9]))"
+)
 _DATE_RANGE_JOIN = re.compile(r"[ \u00a0]*(?:[-–—]|to|until|till|through)[ \u00a0]*")
 _OCLOCK = re.compile(r"([0-9]{1,2})[ \u00a0]?o['’ ]?[ ]?clock\b")
 _MONTH_DAY = re.compile(
@@ -372,6 +379,15 @@ _MONTH_RANGE_BEFORE = re.compile(
     rf"({_MONTH_ALT})[ \u00a0]+([0-9]{{1,2}})(?:st|nd|rd|th)?[ \u00a0]*"
     r"(?:[-–—]|to|and|until|through)[ \u00a0]*\Z"
 )
+# "June 18, 20 and 25": a day in a list after a month and its first day (the last day before
+# it in group 2); the item must end the list or be followed by another ("June 18, 20 people"
+# are people).
+_MONTH_LIST_BEFORE = re.compile(
+    rf"({_MONTH_ALT})[ \u00a0]+(?:[0-9]{{1,2}}(?:st|nd|rd|th)?,[ \t]*)*([0-9]{{1,2}})"
+    r"(?:st|nd|rd|th)?(?:,[ \t]*|,?[ \t]+(?:and|or|&)[ \t]+)\Z")
+_DAY_LIST_ITEM = re.compile(
+    r"[0-9]{1,2}(?:st|nd|rd|th)?(?=,[ \t]*[0-9]|,?[ \t]+(?:and|or|&)[ \t]+[0-9]|[ \t]*(?:[.;:)!?]"
+    r"|,[ \t]+[A-Za-z]|\Z))")
 _DAY_YEAR = re.compile(
     rf"([0-9]{{1,2}})(?:st|nd|rd|th)?(?![0-9])(?![ \u00a0]*(?:of[ ]+)?{_MONTH_ALT})"
     r"(?:,?[ \u00a0]+([0-9]{4})(?![0-9]))?"
@@ -1469,8 +1485,12 @@ def _year_of_range_end(s: str, end: int) -> int | None:
 
 
 def _read_day_after_month(s: str, i: int, floor: int) -> tuple[FoundFigure | None, int] | None:
-    """The second day of "August 10 - 22, 2012", dated in the month named before."""
+    """The second day of "August 10 - 22, 2012" (or a later one of "June 18, 20 and 25"),
+    dated in the month named before."""
     before = _MONTH_RANGE_BEFORE.search(s, max(0, i - 30), i)
+    listed = _MONTH_LIST_BEFORE.search(s, max(0, i - 40), i) if before is None else None
+    if listed is not None and _DAY_LIST_ITEM.match(s, i) is not None:
+        before = listed
     if before is None:
         return None
     m = _DAY_YEAR.match(s, i)
@@ -1484,8 +1504,9 @@ def _read_day_after_month(s: str, i: int, floor: int) -> tuple[FoundFigure | Non
 
 
 def _read_day_range(s: str, i: int, floor: int) -> tuple[FoundFigure | None, int] | None:
-    """The first day of "10-22 August 2012": a date of its own, in the second day's month."""
-    m = _DAY_RANGE.match(s, i)
+    """The first day of "10-22 August 2012" (or an early one of "18, 20 and 25 June"): a
+    date of its own, in the last day's month."""
+    m = _DAY_RANGE.match(s, i) or _DAY_LIST.match(s, i)
     if m is None or int(m.group(1)) >= int(m.group(2)):
         return None
     month, day = _MONTHS[m.group(3).rstrip(".").lower()], int(m.group(1))
@@ -1807,6 +1828,8 @@ _ADDRESS_AFTER = re.compile(
     r"(?:[ \t]+[A-Z][a-z]+){1,3}[ \t]+(?:Street|St\.?|Avenue|Ave\.?|Road|Rd\.?|Lane|Boulevard"
     r"|Blvd\.?|Drive|Place|Square|Terrace|Crescent)(?![A-Za-z])")
 _NOT_A_COUNT_AFTER = re.compile(r"\(k\)|[ \t]+another\b|-on-(?:one|ones)\b")
+_FOR_OVER = re.compile(r"(?i)(?<![A-Za-z])(?:for|of|after|lasting|than|took|takes|spent|aged"
+                       r"|lasted|been)[ \t]+\Z")
 _ENDS_IN_AN_ARTICLE = re.compile(r"(?i)[ \t]an?\Z")
 _DISPLAY_FORMAT = re.compile(
     r"[248]K(?=[ \t]+(?:TVs?|televisions?|video|resolution|screens?|displays?|monitors?"
@@ -1882,6 +1905,9 @@ def _parse_quantity_at(s: str, i: int, floor: int) -> tuple[FoundFigure | None, 
     if aged or (q.bare and (q.is_word or q.plain_int) and _age_in_apposition(s, q)):
         q.unit, q.kind = "year", "duration"  # "at age 14", "John Smith, 45, of Leeds"
     qualifier, start = _qualifier(s, q.start, floor)
+    if qualifier == "over" and q.kind == "duration" and not _FOR_OVER.search(
+            s, max(floor, start - 12), start):
+        qualifier, start = None, q.start  # "paid over 12 months": during, not more than
     between, reading = _range_context(s, q.start, floor)
     span = _Span(start if between is None else between, qualifier, floor)
     partner = _range_partner(s, q)

@@ -126,6 +126,7 @@ _END = r"(?<![.!?…])[.!?…]++[”’\"')\]]*+"
 _BOUNDARY = re.compile(_END + r"(?=\s+[“‘\"(\[]?[A-Z0-9À-Ý])")
 _BOUNDARY_LOWER = re.compile(_END + r"(?=\s+[“‘\"(\[]?[\w])")
 _WORD_BEFORE = re.compile(r"(\S+)$")
+_ENUMERATOR = re.compile(r"\s*[0-9]{1,3}\.")
 _WINDOW = 64  # characters looked at before a full stop: an abbreviation is shorter
 OPENING, CLOSING = "“", "”"
 _QUOTE_MARK = re.compile("[“”]")
@@ -144,6 +145,8 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         end = match.end()
         if inside(end) or _ends_with_abbreviation(text, match.start(), end, lower_case):
             continue
+        if _ENUMERATOR.fullmatch(text, start, end):
+            continue  # "1. The threshold rises": an ordered list's number opens its item
         spans.append((start, end))
         start = end
     spans.append((start, len(text)))

@@ -42,6 +42,15 @@ def normal_text(text: str) -> str:
     return " ".join(text.translate(_QUOTES).casefold().split())
 
 
+_LIST_NUMBER = re.compile(r"\A\s*[0-9]{1,3}[.)]\s+(?=\S)")
+
+
+def without_list_number(text: str) -> str:
+    """The text without the number an ordered list gives it: "2. Care workers ..." moved
+    down to "3. Care workers ..." says the same."""
+    return _LIST_NUMBER.sub("", text, count=1)
+
+
 @lru_cache(maxsize=_CACHED)
 def identity_key(text: str) -> str:
     """Letters, digits and invisible characters: texts equal under this key differ at most
