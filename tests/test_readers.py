@@ -187,3 +187,11 @@ def test_parsing_is_deterministic_across_processes() -> None:
         for seed in ("1", "2", "3")
     }
     assert len(outputs) == 1
+
+
+def test_a_short_quotation_counts_when_someone_said_it() -> None:
+    from chronicle.extract import inline_quotes
+
+    assert inline_quotes('He showed "no remorse", the judge said.') == [("no remorse",
+                                                                         "the judge")]
+    assert inline_quotes('Critics say the so-called "reform" changes little.') == []

@@ -55,7 +55,8 @@ from .sentences import split_sentences
 # (19.5 h); "three-quarters of an acre"; "half a point" on rates (0.5 pp); "Nine in 10";
 # "Formula One", "won 5 to 2" and a score's "half a point" are no figures; a list of days
 # takes its month ("18, 20 and 25 June"); "June." keeps no full stop; "over 12 months" is
-# during, not more than; an ordered list's "1." opens its item's sentence.
+# during, not more than; an ordered list's "1." opens its item's sentence; a quotation of one
+# or two words is a quote when a speaker is named ("showed "no remorse", the judge said").
 EXTRACTOR_VERSION = "10"
 CURRENT_EXTRACTOR = Extractor(name="chronicle", version=EXTRACTOR_VERSION)
 
@@ -263,9 +264,10 @@ def inline_quotes(sentence: str) -> list[tuple[str, str | None]]:
     found = []
     for match in INLINE_QUOTE.finditer(sentence):
         quoted = next(g for g in match.groups() if g is not None).strip().rstrip(",")
-        if len(quoted.split()) < 3:
-            continue  # a scare-quoted word, not a quotation
-        found.append((quoted, _speaker(sentence[: match.start()], sentence[match.end() :])))
+        speaker = _speaker(sentence[: match.start()], sentence[match.end() :])
+        if len(quoted.split()) < 3 and (speaker is None or not quoted):
+            continue  # a scare-quoted word, not a quotation; "called it "solid"" is one
+        found.append((quoted, speaker))
     return found
 
 
