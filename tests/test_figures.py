@@ -1584,3 +1584,12 @@ def test_a_full_month_name_takes_no_full_stop() -> None:
 def test_over_a_duration_is_during_unless_for(sentence: str, qualifier: str | None) -> None:
     assert find_figures(sentence)[0].qualifier in ((qualifier,) if qualifier is None
                                                    else ("over", "more than"))
+
+
+def test_a_move_by_a_range_sharing_a_scale_stays_a_range() -> None:
+    [figure] = find_figures("Revenue increased by $2 to 3 billion.")
+    assert (figure.value, figure.value_max, figure.unit) == (2e9, 3e9, "USD")
+
+
+def test_zloty_with_its_diacritic() -> None:
+    assert [(f.value, f.unit) for f in find_figures("It cost 50 złoty.")] == [(50, "PLN")]

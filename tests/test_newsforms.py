@@ -1,7 +1,7 @@
 """A floor under the extractor on eval/newsforms, 863 news-style sentences (CI).
 
 The set was written for this project by a red-team helper (stop 23), labelled before the
-extractor was run on it: 810 sentences fully right at the first run, 819 after the fixes
+extractor was run on it: 810 sentences fully right at the first run, 821 after the fixes
 it prompted. A change that reads fewer of them right fails here.
 """
 
@@ -15,7 +15,7 @@ sys.path.insert(0, str(EVAL))
 
 import score_newsforms  # noqa: E402
 
-FLOOR = 819
+FLOOR = 821
 
 
 def test_news_forms_stay_read() -> None:

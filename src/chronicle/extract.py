@@ -56,7 +56,8 @@ from .sentences import split_sentences
 # "Formula One", "won 5 to 2" and a score's "half a point" are no figures; a list of days
 # takes its month ("18, 20 and 25 June"); "June." keeps no full stop; "over 12 months" is
 # during, not more than; an ordered list's "1." opens its item's sentence; a quotation of one
-# or two words is a quote when a speaker is named ("showed "no remorse", the judge said").
+# or two words is a quote when a speaker is named ("showed "no remorse", the judge said");
+# "increased by $2 to 3 billion" a range (the scale is shared); "złoty".
 EXTRACTOR_VERSION = "10"
 CURRENT_EXTRACTOR = Extractor(name="chronicle", version=EXTRACTOR_VERSION)
 

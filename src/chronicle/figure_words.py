@@ -110,6 +110,7 @@ _CURRENCY_FAMILIES: dict[str, tuple[str | None, dict[str, str]]] = {
     "lira": ("TRY", {"turkish": "TRY"}),
     "shekel": ("ILS", {"israeli": "ILS", "new israeli": "ILS"}),
     "zloty": ("PLN", {"polish": "PLN"}),
+    "złoty": ("PLN", {"polish": "PLN"}),
     "riyal": ("SAR", {"saudi": "SAR", "qatari": "QAR", "yemeni": "YER"}),
     "rial": ("IRR", {"iranian": "IRR", "omani": "OMR"}),
     "dirham": ("AED", {"uae": "AED", "emirati": "AED", "moroccan": "MAD"}),
@@ -161,6 +162,7 @@ _CURRENCY_PLURALS = {"pence": "pence", "pennies": "penny", "kopecks": "kopeck",
                      "kroner": "kroner", "kronor": "kronor", "paise": "paise",
                      "hryvnas": "hryvna", "yen": "yen", "yuan": "yuan", "won": "won",
                      "rand": "rand", "baht": "baht", "quid": "quid", "dong": "dong",
+                     "złotych": "złoty", "zlotych": "zloty",
                      "naira": "naira"}
 _CURRENCY_ADJECTIVES = sorted({adj for _, adjs in _CURRENCY_FAMILIES.values() for adj in adjs},
                               key=len, reverse=True)

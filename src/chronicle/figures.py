@@ -1955,7 +1955,8 @@ def _with_partner(s: str, q: _Quantity, other: _Quantity, join: re.Match[str], s
         return _build(s, q, span), q.end  # "in 2014 and $5 billion": a year borrows nothing
     if word == "to" and not q.bare and not other.bare and _moved_by(s, span.start):
         return _build(s, q, span), q.end  # "rose $1.20 to $84.35": by how much, then where
-    if word == "to" and _moved_by_by(s, span.start) and (
+    shares_a_scale = q.scale == 1.0 and other.scale != 1.0  # "$2 to 3 billion": a range
+    if word == "to" and _moved_by_by(s, span.start) and not shares_a_scale and (
             not (q.bare or other.bare) or abs(other.value) > 3 * abs(_borrow(q, other).value)):
         return _build(s, _borrow(q, other) if q.bare else q, span), q.end  # "rose by 300 to 4,500"
     x, y = _borrow(q, other), _borrow(other, q, scale=False)
