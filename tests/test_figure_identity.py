@@ -386,3 +386,21 @@ def test_a_price_per_another_unit_is_another_figure() -> None:
         ["per MWh"], ["per kWh"])
     same = diff_texts("Power averaged €95 per megawatt hour.", "Power averaged €95/MWh.")
     assert same.figures.added == same.figures.removed == same.figures.changed == ()
+
+
+@pytest.mark.parametrize(("before", "after", "expected"), [
+    ("The company raised C$2.5bn from investors.", "The company raised US$2.5bn from investors.",
+     [("C$2.5bn", "US$2.5bn")]),
+    ("It paid £70m and $3m in fees.", "It paid €70m and $3m in fees.", [("£70m", "€70m")]),
+])
+def test_an_amount_restated_in_another_currency_is_one_change(
+        before: str, after: str, expected: list[tuple[str, str]]) -> None:
+    diff = diff_texts(before, after)
+    assert changes(diff) == expected
+    assert diff.figures.added == diff.figures.removed == ()
+
+
+def test_an_amount_added_in_another_currency_changes_none() -> None:
+    diff = diff_texts("The fund holds €5bn.", "The fund holds €5bn and $2bn in bonds.")
+    assert changes(diff) == []
+    assert [f.text for f in diff.figures.added] == ["$2bn"]

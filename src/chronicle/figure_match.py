@@ -513,6 +513,7 @@ def _in_gap(gap_b: list[_Fig], gap_a: list[_Fig], result: _Result, left_b: list[
         left_b += gap_b
         left_a += gap_a
         return
+    start_b, start_a = len(left_b), len(left_a)
     rest_b, rest_a = _same_quantity(gap_b, gap_a, result, need_context=False)
     by_dim_b: dict[str, list[_Fig]] = defaultdict(list)
     by_dim_a: dict[str, list[_Fig]] = defaultdict(list)
@@ -530,6 +531,21 @@ def _in_gap(gap_b: list[_Fig], gap_a: list[_Fig], result: _Result, left_b: list[
         left_a += [a for a in as_ if id(a) not in paired_a]
     for as_ in by_dim_a.values():
         left_a += as_
+    _currency_changes(left_b, left_a, result, start_b, start_a)
+
+
+def _currency_changes(left_b: list[_Fig], left_a: list[_Fig], result: _Result, from_b: int,
+                      from_a: int) -> None:
+    """Amounts of one edited stretch left over in other currencies, as many on each side,
+    are the same amounts restated in another currency: 'C$2.5bn' -> 'US$2.5bn'."""
+    money_b = [f for f in left_b[from_b:] if f.dimension.startswith("money:")]
+    money_a = [f for f in left_a[from_a:] if f.dimension.startswith("money:")]
+    if not money_b or len(money_b) != len(money_a) or not all(map(_agree, money_b, money_a)):
+        return
+    result.pairs += [(b.figure, a.figure) for b, a in zip(money_b, money_a, strict=True)]
+    gone = {id(f) for f in money_b + money_a}
+    left_b[:] = [f for f in left_b if id(f) not in gone]
+    left_a[:] = [f for f in left_a if id(f) not in gone]
 
 
 def _leftovers_of_group(left_b: list[_Fig], left_a: list[_Fig], result: _Result) -> None:
