@@ -115,6 +115,8 @@ def test_code_blocks_and_inline_html_keep_their_text() -> None:
      "the plan is balanced and fair", "Park"),
     ("The plan is “balanced and fair for all,” according to the city treasurer.",
      "balanced and fair for all", "the city treasurer"),
+    ('According to police spokesman Tom Hale, "the suspect fled on foot."',
+     "the suspect fled on foot.", "police spokesman Tom Hale"),
     ("In a letter to staff, the chief executive wrote: “We will emerge stronger.”",
      "We will emerge stronger.", "the chief executive"),
     ("“This budget keeps buses running,” said Mayor Ana Ruiz on Monday.",

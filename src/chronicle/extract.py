@@ -57,8 +57,10 @@ from .sentences import split_sentences
 # takes its month ("18, 20 and 25 June"); "June." keeps no full stop; "over 12 months" is
 # during, not more than; an ordered list's "1." opens its item's sentence; a quotation of one
 # or two words is a quote when a speaker is named ("showed "no remorse", the judge said");
-# "increased by $2 to 3 billion" a range (the scale is shared); "złoty".
-EXTRACTOR_VERSION = "10"
+# "increased by $2 to 3 billion" a range (the scale is shared); "złoty"; "11": a speaker
+# named before the quotation with "according to" ("According to police spokesman Tom Hale,
+# "..."").
+EXTRACTOR_VERSION = "11"
 CURRENT_EXTRACTOR = Extractor(name="chronicle", version=EXTRACTOR_VERSION)
 
 _TITLE = (
@@ -87,6 +89,8 @@ _SPEECH = (
 # statement', 'told reporters on Monday', 'wrote in a letter to staff'.
 _BETWEEN = r"(?:\s+(?!said\b|says\b)[\w’'.-]+){0,6}?"
 SPEAKER_ACCORDING = re.compile(r"^[,\s]*according to (?P<speaker>[^,.;“”\"]{2,100})")
+SPEAKER_ACCORDING_BEFORE = re.compile(
+    r"(?:^|[,;]\s+)[Aa]ccording to (?P<speaker>[^,;“”\"„«»]{2,100}?)\s*[,:]?\s*$")
 SPEAKER_AFTER = re.compile(rf"^[,\s]*(?P<speaker>[^,;“”\"]{{2,100}}?)\s+{_SPEECH}\b")
 SPEAKER_INVERTED = re.compile(
     rf"^[,\s]*{_SPEECH}\s+(?P<speaker>[A-Z][^,;“”\"]{{1,100}}?)\s*(?:[,;]|[.!?]?$|\s+(?=(?:on|"
@@ -278,6 +282,7 @@ def _speaker(before: str, after: str) -> str | None:
         (SPEAKER_INVERTED, after),
         (SPEAKER_AFTER, after),
         (SPEAKER_BEFORE, before),
+        (SPEAKER_ACCORDING_BEFORE, before),
     ):
         match = pattern.search(text)
         if match:
