@@ -1593,3 +1593,9 @@ def test_a_move_by_a_range_sharing_a_scale_stays_a_range() -> None:
 
 def test_zloty_with_its_diacritic() -> None:
     assert [(f.value, f.unit) for f in find_figures("It cost 50 złoty.")] == [(50, "PLN")]
+
+
+def test_a_golf_score_to_par_has_no_qualifier_or_noun() -> None:
+    found = find_figures("Smith shot a 4-under 68, then a 2-over 74.")
+    assert [(f.text, f.qualifier, f.noun) for f in found] == [
+        ("4", None, None), ("68", None, None), ("2", None, None), ("74", None, None)]

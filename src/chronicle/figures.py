@@ -468,7 +468,7 @@ _TEMPERATURE_CONTEXT = re.compile(
     r"|thaw|frost|scorching|sweltering|balmy|highs?|lows?|below[ \t]+zero)\b"
 )
 _QUALIFIER_BEFORE = re.compile(
-    rf"(?i)(?:(?<![A-Za-z])({_QUALIFIERS})[ \t\u00a0]+|([~≈<>≤≥])[ ]?)\Z"
+    rf"(?i)(?:(?<![A-Za-z-])({_QUALIFIERS})[ \t\u00a0]+|([~≈<>≤≥])[ ]?)\Z"
 )
 _BETWEEN_BEFORE = re.compile(r"(?i)(?<![A-Za-z])between[ \t\u00a0]+\Z")
 # The look-behinds see past the search window, so a window edge never yields half a word.
@@ -1360,10 +1360,15 @@ def _words_after(s: str, i: int, limit: int) -> list[str]:
     return words
 
 
+# a golfer's "4-under" and "2-over" say where a score stands, they count nothing
+_TO_PAR = frozenset({"under", "over"})
+
+
 def _noun_after(s: str, i: int, value: float) -> str | None:
     """The head noun of what a count counts: skip modifiers, take the first plural."""
     hyphened = _HYPHEN_NOUN.match(s, i)
-    if hyphened is not None and hyphened.group(1) not in _WORD_UNITS:  # "a 6,300-room hotel"
+    if (hyphened is not None and hyphened.group(1) not in _WORD_UNITS  # "a 6,300-room hotel"
+            and hyphened.group(1).lower() not in _TO_PAR):
         return hyphened.group(1)
     words = _words_after(s, i, 4)
     if not words:
