@@ -83,3 +83,18 @@ def test_timeline_follows_a_figure_through_the_split(archive: Path, tmp_path: Pa
     money = [t for t in threads if t["kind"] == "money"]
     points = [[(p["sequence"], p["until"], p["value"]) for p in t["points"]] for t in money]
     assert points == [[(1, 1, 40e6), (2, 3, 45e6)]]  # one run from r2: its claim holds in r3
+
+
+def test_a_move_within_a_paragraph_names_its_sentences() -> None:
+    from chronicle.readers import parse_bytes
+    from chronicle.render import diff_lines
+    from chronicle.views import diff_revisions
+
+    first = parse_bytes(b"T\n\nRain hit the coast. The flood killed 12. Schools shut.\n",
+                        "r1", "text").revision
+    second = parse_bytes(b"T\n\nThe flood killed 12. Rain hit the coast. Schools shut.\n",
+                         "r2", "text").revision
+    lines = diff_lines(diff_revisions("t", first, second, (1, 2)))
+    assert any("moved (section 1 ¶1 sentence 1 → sentence 2): Rain hit the coast." in line
+               or "moved (section 1 ¶1 sentence 2 → sentence 1): The flood killed 12." in line
+               for line in lines), lines

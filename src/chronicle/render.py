@@ -360,14 +360,20 @@ def _claim_block(title: str, changes: ClaimChanges) -> list[str]:
 
 
 def _move_places(move: ClaimMove) -> str:
-    """' (section 2 ¶1 → section 1 ¶3)': where a moved claim was and is (counted from 1)."""
+    """' (section 2 ¶1 → section 1 ¶3)': where a moved claim was and is (counted from 1);
+    within one paragraph, its sentences (' (section 1 ¶1 sentence 1 → sentence 2)')."""
     def place(position: Position | None) -> str:
         if position is None or position.section is None:
             return "key points" if position is not None else "?"
         paragraph = "" if position.paragraph is None else f" ¶{position.paragraph + 1}"
         return f"section {position.section + 1}{paragraph}"
 
-    return f" ({place(move.from_position)} → {place(move.to_position)})"
+    was, now = place(move.from_position), place(move.to_position)
+    sentences = [p.sentence for p in (move.from_position, move.to_position)
+                 if p is not None and p.sentence is not None]
+    if was == now and len(sentences) == 2:
+        return f" ({was} sentence {sentences[0] + 1} → sentence {sentences[1] + 1})"
+    return f" ({was} → {now})"
 
 
 def revision_document(revision: Revision) -> dict[str, Any]:
