@@ -404,3 +404,18 @@ def test_an_amount_added_in_another_currency_changes_none() -> None:
     diff = diff_texts("The fund holds €5bn.", "The fund holds €5bn and $2bn in bonds.")
     assert changes(diff) == []
     assert [f.text for f in diff.figures.added] == ["$2bn"]
+
+
+def test_a_clause_split_off_with_its_changed_figure_is_a_change() -> None:
+    diff = diff_texts("Revenue rose 12% to $4.5 billion, while profit fell to $300 million.",
+                      "Revenue rose 11% to $4.4 billion. Profit fell to $310 million, the "
+                      "company said.")
+    assert ("$300 million", "$310 million") in changes(diff)
+    assert diff.figures.added == diff.figures.removed == ()
+
+
+def test_the_same_words_about_another_place_are_no_change() -> None:
+    diff = diff_texts("Sales in Europe fell to $300 million last year. Costs were flat.",
+                      "Costs were flat. Sales in Asia fell to $310 million, the company said "
+                      "on Monday.")
+    assert changes(diff) == []

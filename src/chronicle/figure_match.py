@@ -581,7 +581,7 @@ def _across(result: _Result, common: frozenset[str]) -> None:
     # noun is one)
     rest_b, rest_a = _same_quantity(rest_b, rest_a, result, need_context=True,
                                     shared_words=(1, common))
-    paired_b, paired_a = _by_context(rest_b, rest_a, result, minimum=0.5, strict=True,
+    paired_b, paired_a = _by_context(rest_b, rest_a, result, minimum=0.4, strict=True,
                                      common=common)
     result.left_b = [f for f in rest_b if id(f) not in paired_b]
     result.left_a = [f for f in rest_a if id(f) not in paired_a]
