@@ -1599,3 +1599,15 @@ def test_a_golf_score_to_par_has_no_qualifier_or_noun() -> None:
     found = find_figures("Smith shot a 4-under 68, then a 2-over 74.")
     assert [(f.text, f.qualifier, f.noun) for f in found] == [
         ("4", None, None), ("68", None, None), ("2", None, None), ("74", None, None)]
+
+
+@pytest.mark.parametrize(("sentence", "second"), [
+    ("Inflation rose from 3 per cent to 3.5 in May.", (3.5, "%", "percent")),
+    ("Unemployment fell from 4.1% to 3.9.", (3.9, "%", "percent")),
+    ("It warmed from 20C to 25 by noon.", (25, "degC", "temperature")),
+    ("It grew from 3% to 300 stores.", (300, None, "count")),
+])
+def test_the_end_of_a_move_from_a_unit_takes_its_unit(
+        sentence: str, second: tuple[float, str | None, str]) -> None:
+    figure = find_figures(sentence)[1]
+    assert (figure.value, figure.unit, figure.kind) == second

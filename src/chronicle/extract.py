@@ -60,7 +60,8 @@ from .sentences import split_sentences
 # "increased by $2 to 3 billion" a range (the scale is shared); "złoty"; "11": a speaker
 # named before the quotation with "according to" ("According to police spokesman Tom Hale,
 # "...""); a golfer's "4-under 68" qualifies nothing ("under 68") and "2-over" counts no
-# "over".
+# "over"; the bare end of a move from a percent or measure takes its unit ("from 3 per cent
+# to 3.5").
 EXTRACTOR_VERSION = "11"
 CURRENT_EXTRACTOR = Extractor(name="chronicle", version=EXTRACTOR_VERSION)
 

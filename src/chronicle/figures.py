@@ -2145,11 +2145,30 @@ def find_figures(sentence: str) -> list[FoundFigure]:
             break
         figure, next_pos = _parse_at(sentence, m, floor)
         if figure is not None and figure.start >= floor:
-            found.append(figure)
+            found.append(_with_the_unit_of_from(sentence, figure, found[-1] if found else None))
             floor = figure.end
             next_pos = max(next_pos, figure.end)
         pos = max(next_pos, m.start() + 1, pos + 1)  # always forward: a look-back start
     return found
+
+
+# "from 3 per cent to 3.5", "from 20C to 25": the end of a move in percent or a measure
+_FROM_TO = re.compile(r"(?i)(?<![A-Za-z])from[ \t]+\Z")
+_TO_BETWEEN = re.compile(r"[ \t]+to[ \t]+\Z")
+_LENT_KINDS = frozenset({"percent", "temperature", "distance", "mass", "volume", "speed",
+                         "area", "energy", "power"})
+
+
+def _with_the_unit_of_from(s: str, figure: FoundFigure,
+                           previous: FoundFigure | None) -> FoundFigure:
+    """A bare number after "from X% to" takes X's unit: the move names it once."""
+    if (previous is None or figure.kind != "number" or figure.unit is not None
+            or previous.kind not in _LENT_KINDS or previous.value_max is not None
+            or not _TO_BETWEEN.fullmatch(s, previous.end, figure.start)
+            or _FROM_TO.search(s, max(0, previous.start - 6), previous.start) is None
+            or not 0.1 <= abs(figure.value) / max(abs(previous.value), 1e-9) <= 10):
+        return figure
+    return replace(figure, unit=previous.unit, kind=previous.kind)
 
 
 # --------------------------------------------------------------------------- interface
