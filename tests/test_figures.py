@@ -1611,3 +1611,24 @@ def test_the_end_of_a_move_from_a_unit_takes_its_unit(
         sentence: str, second: tuple[float, str | None, str]) -> None:
     figure = find_figures(sentence)[1]
     assert (figure.value, figure.unit, figure.kind) == second
+
+
+@pytest.mark.parametrize(("sentence", "value", "unit"), [
+    ("It costs CHF 2'310.50.", 2310.5, "CHF"),
+    ("Es kostet 34,- €.", 34, "EUR"),
+    ("Preis: € 1.299,– inklusive.", 1299, "EUR"),
+    ("He is 6'2\" tall.", 74, "in"),
+    ("She stands 5′11″.", 71, "in"),
+])
+def test_swiss_grouping_whole_prices_and_heights_in_primes(sentence: str, value: float,
+                                                           unit: str) -> None:
+    [figure] = find_figures(sentence)
+    assert (figure.value, figure.unit) == (value, unit)
+
+
+def test_a_comma_dash_without_a_currency_is_no_price() -> None:
+    assert [f.text for f in find_figures("See pages 34,-36.")] == ["34", "-36"]
+
+
+def test_a_decade_with_an_apostrophe() -> None:
+    assert [f.date for f in find_figures("Music of the 1950's.")] == ["195X"]

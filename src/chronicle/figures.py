@@ -203,6 +203,7 @@ _DIGITS = re.compile(
     r"(?P<int>[0-9]{1,2}(?:,[0-9]{2}){1,6},[0-9]{3}(?![0-9]|,[0-9])"
     r"|[0-9]{1,3}(?:,[0-9]{3}){1,8}(?![0-9])"
     r"|[0-9]{1,3}(?:[\u00a0\u202f\u2009 ][0-9]{3}){1,8}(?![0-9]|,[0-9]|-)"
+    r"|[0-9]{1,3}(?:['’][0-9]{3}){1,8}(?![0-9'’])"  # Swiss: "2'310.50"
     r"|[0-9]{1,400})?(?P<dec>\.[0-9]{1,40})?"
 )
 # Decimal comma, read only where the text is clearly in that convention: dot-grouped
@@ -210,7 +211,8 @@ _DIGITS = re.compile(
 # unit, currency or percent sign ("3,5 %", "12,50 €", "7 654 321,09 EUR").
 _COMMA_DECIMAL = re.compile(
     r"(?P<int>[0-9]{1,3}(?P<dots>(?:\.[0-9]{3}){1,8})|[0-9]{1,3}(?:[\u00a0\u202f\u2009 ][0-9]{3})"
-    r"{1,8}|[0-9]{1,12})(?:,(?P<dec>[0-9]{1,12}))?(?![0-9]|[.,][0-9])"
+    r"{1,8}|[0-9]{1,12})(?:,(?P<dec>[0-9]{1,12})|,(?P<dash>[-–—])(?![-–—0-9]))?"
+    r"(?![0-9]|[.,][0-9])"
 )
 _COMMA_DECIMAL_MARK = re.compile(
     r"[ \u00a0]?(?:%|€|£|\$|¥|₽|zł|Kč|kr\b|[A-Z]{3}(?![A-Za-z])"
@@ -219,6 +221,8 @@ _COMMA_DECIMAL_MARK = re.compile(
 )
 # A currency just before the number: "€49,95" is a price in the decimal-comma convention.
 _CURRENCY_JUST_BEFORE = re.compile(r"(?:[€£$¥₽₹₩₺₪₦₱]|\b[A-Z]{3}|\bkr\.?|zł)[ \u00a0]?\Z")
+_CURRENCY_JUST_AFTER = re.compile(
+    r"[ \u00a0]?(?:[€£$¥₽₹₩₺₪₦₱]|zł|Kč|kr\b|Fr\.|[A-Z]{3}(?![A-Za-z]))")
 # Where dots group thousands in a money amount ("Rp 10.000", "10.000 €", "2.500 euros"): a
 # currency with no minor unit in use before it, or a currency after it, the continental
 # order. "€1.659" (a fuel price) and "$3.499" stay English decimals, as does any amount with
@@ -345,7 +349,8 @@ _ZONED_HOURS = re.compile(
     r"([01][0-9]|2[0-3])([0-5][0-9])(?=[ \u00a0]?(?:GMT|UTC|BST|CET|CEST|EST|EDT|Zulu|hrs"
     r"|local[ \u00a0]time)\b)")
 _AT_BEFORE = re.compile(r"(?i)(?<![A-Za-z])at[ \t]+\Z")
-_DECADE = re.compile(r"([12][0-9]{2}0)s\b")
+_DECADE = re.compile(r"([12][0-9]{2}0)['’]?s\b")
+_FEET_AND_INCHES = re.compile(r"([4-8])['′][ ]?([0-9]|1[01])(?:\"|″|''|”)(?![0-9A-Za-z])")
 _CENTURY = re.compile(r"([0-9]{1,2})(?:st|nd|rd|th)[ -](?i:century)\b")
 _ORDINAL_OR_GLUE = re.compile(r"[A-Za-z0-9]|[.,:/][0-9]|-[A-Z]")
 # "12 March 2024", "5th of June", "15Sep", and a two-digit year only where the phrase ends
@@ -556,7 +561,7 @@ def _read_digits(s: str, i: int) -> tuple[float, int, bool] | None:
 
 def _strip_grouping(digits: str) -> str:
     """Digits without the commas, dots or (thin) spaces that group thousands."""
-    for mark in (",", ".", " ", "\u00a0", "\u202f", "\u2009"):
+    for mark in (",", ".", " ", "\u00a0", "\u202f", "\u2009", "'", "’"):
         digits = digits.replace(mark, "")
     return digits
 
@@ -567,6 +572,10 @@ def _read_comma_decimal(s: str, i: int) -> tuple[float, int, bool] | None:
     if m is None:
         return None
     dots, dec = m.group("dots"), m.group("dec")
+    if m.group("dash") is not None:  # "34,- €", "€ 1.299,–": a whole price
+        if not _a_currency_beside(s, i, m.end()):
+            return None
+        return float(_strip_grouping(m.group("int"))), m.end(), False
     if dots is not None:
         # "1.234,56" or "1.234.567"; a single "1.234" stays an English decimal unless a
         # currency that groups with dots is written with it ("€10.000").
@@ -579,6 +588,11 @@ def _read_comma_decimal(s: str, i: int) -> tuple[float, int, bool] | None:
     whole = _strip_grouping(m.group("int"))
     value = float(f"{whole}.{dec}") if dec is not None else float(whole)
     return value, m.end(), dec is None
+
+
+def _a_currency_beside(s: str, start: int, end: int) -> bool:
+    return (_CURRENCY_JUST_AFTER.match(s, end) is not None
+            or _CURRENCY_JUST_BEFORE.search(s, max(0, start - 5), start) is not None)
 
 
 def _dot_grouping_currency(s: str, start: int, end: int) -> bool:
@@ -2056,6 +2070,11 @@ def _parse_digit_at(s: str, i: int, floor: int) -> tuple[FoundFigure | None, int
     band = _band(s, i, floor)
     if band is not None:
         return band
+    height = _FEET_AND_INCHES.match(s, i)
+    if height is not None:  # "6'2\"", "5′11″": a height in inches
+        inches = 12 * float(height.group(1)) + float(height.group(2))
+        return FoundFigure(height.group(), inches, None, "in", "distance", None, None, None,
+                           i, height.end()), height.end()
     decade = _DECADE.match(s, i)
     if decade is not None:
         year = int(decade.group(1))
