@@ -1632,3 +1632,31 @@ def test_a_comma_dash_without_a_currency_is_no_price() -> None:
 
 def test_a_decade_with_an_apostrophe() -> None:
     assert [f.date for f in find_figures("Music of the 1950's.")] == ["195X"]
+
+
+@pytest.mark.parametrize(("sentence", "date"), [
+    ("It opens in twenty twenty-six.", "2026"),
+    ("Orwell wrote it in nineteen forty-eight.", "1948"),
+    ("She was born in nineteen oh five.", "1905"),
+    ("Prices have risen since twenty ten.", "2010"),
+])
+def test_a_year_said_aloud_is_a_date(sentence: str, date: str) -> None:
+    [figure] = find_figures(sentence)
+    assert (figure.kind, figure.date) == ("date", date)
+
+
+@pytest.mark.parametrize(("sentence", "values"), [
+    ("Count: one two three four twenty fifteen.", [1, 2, 3, 4, 20, 15]),
+    ("He paid with twenty twenty-dollar bills.", [20, 20]),
+])
+def test_number_words_that_are_no_year(sentence: str, values: list[float]) -> None:
+    assert [f.value for f in find_figures(sentence)] == values
+
+
+@pytest.mark.parametrize(("sentence", "value"), [
+    ("It took three and a quarter hours.", 3.25),
+    ("Add two and three quarters cups.", 2.75),
+    ("A million and a quarter visitors came.", 1.25e6),
+])
+def test_a_whole_and_a_fraction_in_words(sentence: str, value: float) -> None:
+    assert find_figures(sentence)[0].value == value

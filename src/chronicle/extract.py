@@ -62,7 +62,8 @@ from .sentences import split_sentences
 # "...""); a golfer's "4-under 68" qualifies nothing ("under 68") and "2-over" counts no
 # "over"; the bare end of a move from a percent or measure takes its unit ("from 3 per cent
 # to 3.5"); Swiss grouping ("CHF 2'310.50"), whole prices "34,- €", heights in primes
-# ("6'2\"" = 74 in), "the 1950's".
+# ("6'2\"" = 74 in), "the 1950's"; years said aloud ("twenty twenty-six", "nineteen oh
+# five") are dates, except in a run of number words; "three and a quarter hours" (3.25).
 EXTRACTOR_VERSION = "11"
 CURRENT_EXTRACTOR = Extractor(name="chronicle", version=EXTRACTOR_VERSION)
 

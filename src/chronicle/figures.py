@@ -713,12 +713,23 @@ def _same_number(digits: str, value: float) -> bool:
         return False
 
 
+_AND_A_FRACTION = re.compile(
+    rf"(?i)[ \t]+and[ \t]+(an?|one|two|three|four|five|six|seven|eight|nine)[ \t-]+"
+    rf"({_alternation(_FRACTION_WORDS)})\b")
+
+
 def _word_fraction(s: str, value: float, end: int, single: str | None,
                    last: str = "") -> tuple[float, int] | None:
     """Read "and a half" or "two thirds" / "one-half" after a small number word."""
     half = _AND_A_HALF.match(s, end)
     if half is not None:  # "a million and a half" is 1.5 million
         return value + _SCALE_WORDS.get(last, 1.0) / 2, half.end()
+    part = _AND_A_FRACTION.match(s, end)
+    if part is not None and value >= 1:  # "three and three quarters", "two and a third"
+        numerator = _ONES.get(part.group(1).lower(), 1)
+        share = numerator / _FRACTION_WORDS[part.group(2).lower()]
+        if share < 1 and (numerator > 1) == part.group(2).lower().endswith("s"):
+            return value + _SCALE_WORDS.get(last, 1.0) * share, part.end()
     if single is not None and single in _ONES and value >= 1:
         frac = _FRACTION_WORD.match(s, end)
         if frac is not None:
@@ -1896,6 +1907,27 @@ def _one_in_n(s: str, i: int, floor: int) -> tuple[FoundFigure, int] | None:
                        None, None, start, m.end()), m.end()
 
 
+_DIGIT_WORDS = "one|two|three|four|five|six|seven|eight|nine"
+_TENS_WORDS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+# "twenty twenty-six", "nineteen eighty-four", "nineteen oh five": a year said aloud
+_SPOKEN_YEAR = re.compile(
+    rf"(?i)(?<![A-Za-z-])(?P<c>eighteen|nineteen|twenty)[ \t]+(?P<y>oh[ \t-]+(?:{_DIGIT_WORDS})"
+    r"|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
+    rf"|(?:{_TENS_WORDS})(?:[ -](?:{_DIGIT_WORDS}))?)(?![A-Za-z-]|[ \t]+(?:hundred|thousand"
+    r"|million|billion|percent|per cent|and|point|of)\b)")
+
+_NUMBER_WORD_BEFORE = re.compile(
+    rf"(?i)(?<![A-Za-z])(?:{_DIGIT_WORDS}|{_TENS_WORDS}|ten|eleven|twelve|[a-z]+teen)[ \t,]+\Z")
+
+
+def _spoken_year(s: str, m: re.Match[str], floor: int) -> FoundFigure:
+    words = [w for w in re.split(r"[ \t-]+", m.group("y").lower()) if w != "oh"]
+    parsed = _words_value([(w, 0) for w in words])
+    century = {"eighteen": 18, "nineteen": 19, "twenty": 20}[m.group("c").lower()]
+    year = century * 100 + int(parsed[0] if parsed else 0)
+    return _date_figure(s, m.start(), m.end(), year, f"{year:04d}", floor)
+
+
 def _parse_quantity_at(s: str, i: int, floor: int) -> tuple[FoundFigure | None, int]:
     """Read the figure starting at i (with its qualifier, range and noun)."""
     enumerator = _ENUMERATOR.match(s, i) if not s[:i].strip(" \t(-*•–") else None
@@ -1904,6 +1936,10 @@ def _parse_quantity_at(s: str, i: int, floor: int) -> tuple[FoundFigure | None, 
     share = _one_in_n(s, i, floor)
     if share is not None:
         return share
+    spoken = _SPOKEN_YEAR.match(s, i)
+    if spoken is not None and not _NUMBER_WORD_BEFORE.search(s, max(0, i - 12), i):
+        # (in a run of number words read out, "four twenty fifteen" is 20 and 15)
+        return _spoken_year(s, spoken, floor), spoken.end()
     q = _read_quantity(s, i)
     if q is None:
         return None, i + 1
