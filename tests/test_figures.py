@@ -1660,3 +1660,12 @@ def test_number_words_that_are_no_year(sentence: str, values: list[float]) -> No
 ])
 def test_a_whole_and_a_fraction_in_words(sentence: str, value: float) -> None:
     assert find_figures(sentence)[0].value == value
+
+
+@pytest.mark.parametrize(("sentence", "unit"), [
+    ("The temp is 20 c today.", "degC"), ("The temperature is 68 f outside.", "degF"),
+    ("Set the thermostat to 21 c.", "degC"), ("He got 20 c grades.", None),
+    ("It cost 20 c.", None),
+])
+def test_a_scale_in_lower_case_among_heat_words(sentence: str, unit: str | None) -> None:
+    assert find_figures(sentence)[0].unit == unit

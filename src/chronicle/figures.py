@@ -467,7 +467,7 @@ _GLUED_SECONDS = re.compile(r"s(?![A-Za-z0-9])")
 _ZERO_BELOW = re.compile(r"(?i)[ \t]+below[ \t]+zero\b")
 # Words that make a bare "degrees" or "°" a temperature rather than an angle.
 _TEMPERATURE_CONTEXT = re.compile(
-    r"(?i)\b(?:temperatures?|fever|heat|heatwave|hot|hotter|hottest|cold|colder|coldest|warm"
+    r"(?i)\b(?:temperatures?|temps?|thermostat|fever|heat|heatwave|hot|hotter|hottest|cold|colder|coldest|warm"
     r"|warmer|warmest|weather|thermometer|forecast|freezing|chill|climate|celsius|fahrenheit"
     r"|centigrade|degrees?[ \t]+(?:c|f)\b|boil|boiling|melt|melting|oven|cool|cooler|mercury"
     r"|thaw|frost|scorching|sweltering|balmy|highs?|lows?|below[ \t]+zero)\b"
@@ -1188,6 +1188,9 @@ def _unit_symbol_at(s: str, i: int) -> tuple[str, int] | None:
                 s, i + length) is None:
             # "450-kg warhead" is a unit; "5-F" or "2-in-1" are not.
             return None if hyphen and name in _AMBIGUOUS_SYMBOLS else (name, i + length)
+    if (not hyphen and s[i:i + 1] in ("c", "f") and s[i - 1:i] == " "
+            and _SYMBOL_END.match(s, i + 1) is None and _near_temperature_words(s, i - 8, i)):
+        return s[i].upper(), i + 1  # "temp is 20 c": a scale in lower case, among heat words
     return None
 
 
