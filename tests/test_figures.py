@@ -1669,3 +1669,9 @@ def test_a_whole_and_a_fraction_in_words(sentence: str, value: float) -> None:
 ])
 def test_a_scale_in_lower_case_among_heat_words(sentence: str, unit: str | None) -> None:
     assert find_figures(sentence)[0].unit == unit
+
+
+def test_percentage_after_a_number_is_percent() -> None:
+    assert [(f.value, f.unit) for f in find_figures("It was a 10 percentage increase.")] == [
+        (10, "%")]
+    assert find_figures("The percentage of voters fell.") == []

@@ -248,7 +248,7 @@ def _unit_words() -> dict[str, _Unit]:
     add("year|years", "year", "duration")
     add("decade|decades", "year", "duration", 10.0)
     add("century|centuries", "year", "duration", 100.0)
-    add("percent|percents|per cent|pct", "%", "percent")
+    add("percent|percents|per cent|pct|percentage", "%", "percent")
     add("percentage point|percentage points|pct point|pct points", "pp", "percent")
     add("basis point|basis points", "bp", "percent")
     add("cubic foot|cubic feet", "ft3", "volume")
