@@ -1675,3 +1675,9 @@ def test_percentage_after_a_number_is_percent() -> None:
     assert [(f.value, f.unit) for f in find_figures("It was a 10 percentage increase.")] == [
         (10, "%")]
     assert find_figures("The percentage of voters fell.") == []
+
+
+@pytest.mark.parametrize(("sentence", "unit"), [("It lasts 2 wks.", "week"),
+                                                ("A 3 mos. course.", "month")])
+def test_weeks_and_months_abbreviated(sentence: str, unit: str) -> None:
+    assert find_figures(sentence)[0].unit == unit

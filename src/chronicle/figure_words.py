@@ -339,6 +339,8 @@ def _unit_symbols() -> dict[str, _Unit]:
     add("mins", "min", "duration")
     add("hr|hrs", "h", "duration")
     add("yr|yrs", "year", "duration")
+    add("wk|wks", "week", "duration")
+    add("mo|mos", "month", "duration")
     add("%|pp|bp", "", "percent")
     add("％", "%", "percent")
     add("bps", "bp", "percent")  # in news "bps" is basis points; a data rate is "kbps"
