@@ -1681,3 +1681,18 @@ def test_percentage_after_a_number_is_percent() -> None:
                                                 ("A 3 mos. course.", "month")])
 def test_weeks_and_months_abbreviated(sentence: str, unit: str) -> None:
     assert find_figures(sentence)[0].unit == unit
+
+
+@pytest.mark.parametrize(("sentence", "value", "unit"), [
+    ("The phone costs 999 pounds.", 999, "GBP"),
+    ("She paid 20 pounds for it.", 20, "GBP"),
+    ("He weighs 190 pounds.", 190, "lb"),
+    ("A 10 pounds bag of rice.", 10, "lb"),
+    ("Delivery takes 3-5 working days.", 3, "day"),
+    ("It arrives within 10 business days.", 10, "day"),
+    ("The garden is 50 sqm.", 50, "m2"),
+    ("Light travels at 299,792 km/s.", 299792, "km/s"),
+])
+def test_third_red_team_round_forms(sentence: str, value: float, unit: str) -> None:
+    figure = find_figures(sentence)[0]
+    assert (figure.value, figure.unit) == (value, unit)

@@ -65,7 +65,8 @@ from .sentences import split_sentences
 # ("6'2\"" = 74 in), "the 1950's"; years said aloud ("twenty twenty-six", "nineteen oh
 # five") are dates, except in a run of number words; "three and a quarter hours" (3.25);
 # "20 c" and "68 f" among words of heat ("temp", "thermostat" now among them); "a 10 percentage
-# increase" (percent); "wks", "mos".
+# increase" (percent); "wks", "mos"; "pounds" after words of paying is money ("costs 12
+# pounds"); working, business and calendar days; "sqm", "sq ft", "km/s".
 EXTRACTOR_VERSION = "11"
 CURRENT_EXTRACTOR = Extractor(name="chronicle", version=EXTRACTOR_VERSION)
 

@@ -242,6 +242,8 @@ def _unit_words() -> dict[str, _Unit]:
     add("minute|minutes", "min", "duration")
     add("hour|hours", "h", "duration")
     add("day|days", "day", "duration")
+    add("working day|working days|business day|business days|calendar day|calendar days",
+        "day", "duration")
     add("week|weeks", "week", "duration")
     add("fortnight|fortnights", "week", "duration", 2.0)
     add("month|months", "month", "duration")
@@ -328,6 +330,9 @@ def _unit_symbols() -> dict[str, _Unit]:
     add("gals", "gal", "volume")
     add("mls", "ml", "volume")
     add("km/h|mph|m/s|kn", "", "speed")
+    add("km/s", "km/s", "speed")
+    add("sqm|sq m|sq. m", "m2", "area")
+    add("sqft|sq ft", "ft2", "area")
     add("kph|kmh|kmph", "km/h", "speed")
     add("°C|° C|ºC|º C|C", "degC", "temperature")
     add("°F|° F|ºF|º F|F", "degF", "temperature")

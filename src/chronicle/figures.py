@@ -1051,6 +1051,15 @@ def _currency_family(word: str) -> str:
     return word if word in _CURRENCY_FAMILIES else word[:-1]
 
 
+# words of paying just before "12 pounds" make it money; words of weighing keep it a weight
+_MONEY_VERB_BEFORE = re.compile(
+    r"(?i)\b(?:costs?|costing|paid|pays?|paying|price[ds]?|worth|spen[dt]|spends|lend|lent"
+    r"|borrow(?:ed)?|owes?|owed|charged?|charges|fined?|earns?|earned|sold for|bought for)\b"
+    r"(?:[ \t]+(?:me|us|him|her|them|you|just|only|about|around|over|under|nearly|almost"
+    r"|less than|more than|at least|up to))*[ \t]+\Z")
+_WEIGHT_WORDS = re.compile(r"(?i)\b(?:weigh(?:s|ed|ing|t)?|heav(?:y|ier)|lighter|mass)\b")
+
+
 def _currency_of_suffix(m: re.Match[str], q: _Quantity) -> str | None:
     """The ISO code a currency suffix names, or None when it is not money here."""
     if m.group("sym"):
@@ -1062,8 +1071,10 @@ def _currency_of_suffix(m: re.Match[str], q: _Quantity) -> str | None:
     family = _currency_family(word)
     adjective = re.sub(r"\s+", " ", (m.group("adj") or "").lower())
     default, members = _CURRENCY_FAMILIES.get(family, (None, {}))
-    if family == "pound" and not _scaled(q) and adjective not in members:
-        return None  # "20 million pounds" is money, "10 pounds" is a weight
+    if family == "pound" and not _scaled(q) and adjective not in members and not (
+            _MONEY_VERB_BEFORE.search(m.string, max(0, q.start - 24), q.start)
+            and not _WEIGHT_WORDS.search(m.string, max(0, q.start - 40), q.start)):
+        return None  # "20 million pounds" is money, "10 pounds" a weight, "costs 12 pounds" money
     if family == "won" and q.scale == 1.0:
         return None  # "the team won"
     return members.get(adjective, default)

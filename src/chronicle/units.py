@@ -50,6 +50,7 @@ UNIT_BASES: dict[str, tuple[str, float]] = {
     "min": ("time", 60.0), "h": ("time", 3600.0), "day": ("time", 86400.0),
     "week": ("time", 7 * 86400.0), "month": ("time", _YEAR / 12), "year": ("time", _YEAR),
     "km/h": ("speed", 1 / 3.6), "mph": ("speed", 0.44704), "m/s": ("speed", 1.0),
+    "km/s": ("speed", 1000.0),
     "kn": ("speed", 1852 / 3600), "ft/s": ("speed", 0.3048),
     "km2": ("area", 1e6), "m2": ("area", 1.0), "dm2": ("area", 1e-2), "cm2": ("area", 1e-4),
     "mm2": ("area", 1e-6), "mi2": ("area", 2589988.110336), "ft2": ("area", 0.09290304),
