@@ -1696,3 +1696,16 @@ def test_weeks_and_months_abbreviated(sentence: str, unit: str) -> None:
 def test_third_red_team_round_forms(sentence: str, value: float, unit: str) -> None:
     figure = find_figures(sentence)[0]
     assert (figure.value, figure.unit) == (value, unit)
+
+
+@pytest.mark.parametrize(("sentence", "value", "unit"), [
+    ("It's 7 dollars 50.", 7.5, "USD"), ("I paid 3 euro 20 for the bread.", 3.2, "EUR"),
+    ("Two pounds fifty, please.", 2.5, "GBP"), ("It costs 5 dollars each.", 5, "USD"),
+])
+def test_cents_said_after_the_currency_word(sentence: str, value: float, unit: str) -> None:
+    figure = find_figures(sentence)[0]
+    assert (figure.value, figure.unit) == (value, unit)
+
+
+def test_a_count_after_an_amount_is_no_cents() -> None:
+    assert [f.value for f in find_figures("He earned 50 dollars 20 times.")] == [50, 20]

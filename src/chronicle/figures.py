@@ -1007,7 +1007,28 @@ def _read_currency_suffix(s: str, q: _Quantity) -> bool:
             _read_subunit(s, q)  # "3 GBP 1 pence"
     elif q.factor == 1.0 and q.scale == 1.0 and word:
         _read_subunit(s, q)  # "7 dollars and 25 cents", not "3 million euros, 45 cents"
+        _read_spoken_subunit(s, q)  # "7 dollars 50", "twelve pounds fifty"
     return True
+
+
+_DIGIT_WORDS = "one|two|three|four|five|six|seven|eight|nine"
+_TENS_WORDS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+# the cents said after the currency word, as a price is said aloud: "7 dollars 50, please"
+_SPOKEN_SUBUNIT = re.compile(
+    rf"[ \t]+([0-9]{{2}}|(?:{_TENS_WORDS})(?:-(?:{_DIGIT_WORDS}))?|ten|eleven|twelve"
+    r"|[a-z]+teen)(?=[ \t]*(?:[.,;!?]|\Z)|[ \t]+(?:for|each|please|a|per|apiece)\b)",
+    re.IGNORECASE)
+
+
+def _read_spoken_subunit(s: str, q: _Quantity) -> None:
+    m = _SPOKEN_SUBUNIT.match(s, q.end)
+    if m is None or q.raw != int(q.raw) or q.currency is None:
+        return
+    number = _read_number(s, m.start(1))
+    if number is None or number[1] != m.end(1) or not 0 < number[0] < 100:
+        return
+    q.raw += math.copysign(number[0] / 100, q.raw)
+    q.end = m.end(1)
 
 
 _CENTS_OF = re.compile(r"[ \t]+cents?\b")
@@ -1072,12 +1093,19 @@ def _currency_of_suffix(m: re.Match[str], q: _Quantity) -> str | None:
     adjective = re.sub(r"\s+", " ", (m.group("adj") or "").lower())
     default, members = _CURRENCY_FAMILIES.get(family, (None, {}))
     if family == "pound" and not _scaled(q) and adjective not in members and not (
-            _MONEY_VERB_BEFORE.search(m.string, max(0, q.start - 24), q.start)
-            and not _WEIGHT_WORDS.search(m.string, max(0, q.start - 40), q.start)):
-        return None  # "20 million pounds" is money, "10 pounds" a weight, "costs 12 pounds" money
+            _pounds_paid(m.string, q.start, m.end())):
+        return None  # "20 million pounds" is money, "10 pounds" is a weight
     if family == "won" and q.scale == 1.0:
         return None  # "the team won"
     return members.get(adjective, default)
+
+
+def _pounds_paid(s: str, start: int, end: int) -> bool:
+    """Whether "12 pounds" is money by its words: "costs 12 pounds", "two pounds fifty"."""
+    if _SPOKEN_SUBUNIT.match(s, end) is not None:
+        return True
+    return (_MONEY_VERB_BEFORE.search(s, max(0, start - 24), start) is not None
+            and _WEIGHT_WORDS.search(s, max(0, start - 40), start) is None)
 
 
 def _scaled(q: _Quantity) -> bool:
@@ -1921,8 +1949,6 @@ def _one_in_n(s: str, i: int, floor: int) -> tuple[FoundFigure, int] | None:
                        None, None, start, m.end()), m.end()
 
 
-_DIGIT_WORDS = "one|two|three|four|five|six|seven|eight|nine"
-_TENS_WORDS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
 # "twenty twenty-six", "nineteen eighty-four", "nineteen oh five": a year said aloud
 _SPOKEN_YEAR = re.compile(
     rf"(?i)(?<![A-Za-z-])(?P<c>eighteen|nineteen|twenty)[ \t]+(?P<y>oh[ \t-]+(?:{_DIGIT_WORDS})"
