@@ -1709,3 +1709,13 @@ def test_cents_said_after_the_currency_word(sentence: str, value: float, unit: s
 
 def test_a_count_after_an_amount_is_no_cents() -> None:
     assert [f.value for f in find_figures("He earned 50 dollars 20 times.")] == [50, 20]
+
+
+@pytest.mark.parametrize(("sentence", "value", "unit"), [
+    ("I'm 5 ft 10.", 70, "in"), ("He is 6ft 2in tall.", 74, "in"),
+    ("The baby weighed 7 lb 8 oz at birth.", 120, "oz"),
+])
+def test_a_height_or_weight_in_two_units_is_one_figure(sentence: str, value: float,
+                                                        unit: str) -> None:
+    [figure] = find_figures(sentence)
+    assert (figure.value, figure.unit) == (value, unit)

@@ -67,7 +67,8 @@ from .sentences import split_sentences
 # "20 c" and "68 f" among words of heat ("temp", "thermostat" now among them); "a 10 percentage
 # increase" (percent); "wks", "mos"; "pounds" after words of paying is money ("costs 12
 # pounds"); working, business and calendar days; "sqm", "sq ft", "km/s"; cents said after
-# the currency word ("7 dollars 50", "two pounds fifty").
+# the currency word ("7 dollars 50", "two pounds fifty"); "5 ft 10" (70 in), "7 lb 8 oz"
+# (120 oz).
 EXTRACTOR_VERSION = "11"
 CURRENT_EXTRACTOR = Extractor(name="chronicle", version=EXTRACTOR_VERSION)
 

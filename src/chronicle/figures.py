@@ -1148,6 +1148,8 @@ def _read_unit(s: str, q: _Quantity) -> None:
 # "2:05:00" is).
 _INCHES_AFTER_FOOT = re.compile(r"-([0-9]{1,2})(?![0-9.,:/%])(?!-?[A-Za-z])")
 _INCHES_AFTER_FT = re.compile(r"[ \t]+([0-9]{1,2})in(?:s|\.)?(?![A-Za-z])")
+_BARE_INCHES_AFTER_FT = re.compile(r"[ \t]+([0-9]|1[01])(?![0-9])(?=[ \t]*(?:[.,;!?)]|\Z))")
+_OUNCES_AFTER_POUNDS = re.compile(r"[ \t]+([0-9]{1,2})[ \t]?(?:oz|ounces?)\b")
 _TWO_PART_DURATIONS = {"h": ("minutes", 60), "min": ("seconds", 60)}
 _SECOND_PART = re.compile(r"(?:,?[ \t]+and[ \t]+|[ \t]+)([0-9]{1,2})(?![0-9.,:/])")
 
@@ -1156,8 +1158,13 @@ def _read_inches_of_a_height(s: str, q: _Quantity) -> None:
     found = _INCHES_AFTER_FOOT.match(s, q.end) if q.unit == "ft" else None
     if found is None and q.unit == "ft" and s.startswith("ft", q.end - 2):
         found = _INCHES_AFTER_FT.match(s, q.end)  # "6ft 2in", "5ft 10in"
+    if found is None and q.unit == "ft":
+        found = _BARE_INCHES_AFTER_FT.match(s, q.end)  # "I'm 5 ft 10."
     if found is not None:
         _fold_smaller_part(q, 12, float(found.group(1)), "inches", found.end())
+    ounces = _OUNCES_AFTER_POUNDS.match(s, q.end) if q.unit == "lb" else None
+    if ounces is not None:  # "7 lb 8 oz" at birth
+        _fold_smaller_part(q, 16, float(ounces.group(1)), "ounces", ounces.end())
 
 
 def _read_rest_of_a_duration(s: str, q: _Quantity) -> None:
