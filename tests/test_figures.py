@@ -1719,3 +1719,8 @@ def test_a_height_or_weight_in_two_units_is_one_figure(sentence: str, value: flo
                                                         unit: str) -> None:
     [figure] = find_figures(sentence)
     assert (figure.value, figure.unit) == (value, unit)
+
+
+def test_the_sides_of_a_size_take_its_unit() -> None:
+    assert [(f.value, f.unit) for f in find_figures("The parcel is 30 x 20 x 10 cm.")] == [
+        (30, "cm"), (20, "cm"), (10, "cm")]

@@ -490,8 +490,10 @@ _CUT_VERBS = _word_set("cut cuts raised raises lowered lowers reduced reduces wi
 _ONE_BEFORE = re.compile(r"(?<![A-Za-z])([A-Za-z]+)[ \t]+\Z")
 _RANGE_JOIN = re.compile(r"[ \t]*(?:[–—]|--)[ \t]*|-(?=[0-9$€£])|[ ]+-[ ]+"
                          r"|-?[ \t]+(to|and|or)[ \t]+")
-# The middle of a list after its first number: ", 10 and ", ", 2.5, 3 or ".
-_LIST_TAIL = re.compile(r",[ \t]*(?:[0-9][0-9.]*,[ \t]*)*[0-9][0-9.]*,?[ \t]+(?:and|or)[ \t]+")
+# The middle of a list after its first number: ", 10 and ", ", 2.5, 3 or ", or of the sides
+# of a size: " x 20 x " (30 x 20 x 10 cm).
+_LIST_TAIL = re.compile(r",[ \t]*(?:[0-9][0-9.]*,[ \t]*)*[0-9][0-9.]*,?[ \t]+(?:and|or)[ \t]+"
+                        r"|(?:[ \t]?[x×][ \t]?[0-9][0-9.]*)*[ \t]?[x×][ \t]?(?=[0-9])")
 _RUN_WORD = re.compile(r"[ \t\u00a0]+([^\W\d_][\w'’.-]{0,40}[\w'’]|[^\W\d_])")
 _DESIGNATION = re.compile(r"[ \t][0-9]{1,3}[A-Z]?(?=[ \t][A-Za-z])")
 _AFTER_NOUN_BLOCK = re.compile(r"[ \t\u00a0]*[,.;:!?()\"“”]")
