@@ -1724,3 +1724,14 @@ def test_a_height_or_weight_in_two_units_is_one_figure(sentence: str, value: flo
 def test_the_sides_of_a_size_take_its_unit() -> None:
     assert [(f.value, f.unit) for f in find_figures("The parcel is 30 x 20 x 10 cm.")] == [
         (30, "cm"), (20, "cm"), (10, "cm")]
+
+
+@pytest.mark.parametrize(("sentence", "found"), [
+    ("Liquid nitrogen boils at 77 K.", [(77, "K")]),
+    ("The bulb has a colour temperature of 2700K.", [(2700, "K")]),
+    ("He earns 50K a year.", [(50000, None)]),
+    ("She ran a 5K race in hot weather.", [(5000, None)]),
+])
+def test_kelvin_only_among_words_of_physics(sentence: str,
+                                            found: list[tuple[float, str | None]]) -> None:
+    assert [(f.value, f.unit) for f in find_figures(sentence)] == found

@@ -68,7 +68,8 @@ from .sentences import split_sentences
 # increase" (percent); "wks", "mos"; "pounds" after words of paying is money ("costs 12
 # pounds"); working, business and calendar days; "sqm", "sq ft", "km/s"; cents said after
 # the currency word ("7 dollars 50", "two pounds fifty"); "5 ft 10" (70 in), "7 lb 8 oz"
-# (120 oz); the sides of a size take its unit ("30 x 20 x 10 cm").
+# (120 oz); the sides of a size take its unit ("30 x 20 x 10 cm"); "77 K" and "2700K" are
+# kelvin among words of physics ("boils", "colour temperature").
 EXTRACTOR_VERSION = "11"
 CURRENT_EXTRACTOR = Extractor(name="chronicle", version=EXTRACTOR_VERSION)
 

@@ -935,6 +935,8 @@ def _read_scale(s: str, q: _Quantity) -> None:
     if abbr is None or q.is_word:
         return
     spaced, symbol = bool(abbr.group(1)), abbr.group(2)
+    if symbol == "K" and _near_kelvin_words(s, q.start, q.end):
+        return  # "2700K" among words of heat is kelvin (read as a unit next)
     if symbol in "kK" and "." in s[q.start:q.end - 2]:
         return  # "573.15K" is no thousands count; "2.5K" still is
     money_only = symbol in ("m", "B", "T", "cr", "bil", "mil") or (symbol == "M" and spaced)
@@ -1191,11 +1193,26 @@ def _fold_smaller_part(q: _Quantity, ratio: int, part: float, unit_word: str, en
     (q.unit, q.kind, q.factor), q.end = _WORD_UNITS[unit_word], end
 
 
+_KELVIN = re.compile(r"[ \u00a0]?K(?![A-Za-z0-9])")
+# where a bare "K" is kelvin, not thousands (a "5K run" on a hot day stays a race)
+_KELVIN_CONTEXT = re.compile(
+    r"(?i)\b(?:colou?r[ \t]+temperature|absolute[ \t]+zero|kelvins?|boils?|boiling[ \t]+point"
+    r"|melts?|melting[ \t]+point|freezes|cryogenic|liquid[ \t]+(?:nitrogen|helium|hydrogen|oxygen)"
+    r"|surface[ \t]+temperature)\b|°[CF]")
+
+
+def _near_kelvin_words(s: str, start: int, end: int) -> bool:
+    return _KELVIN_CONTEXT.search(s, max(0, start - 80), end + 80) is not None
+
+
 def _unit_at(s: str, q: _Quantity) -> tuple[_Unit, int] | None:
     """The unit after the number: a word, a symbol, or either in brackets ("35 (kg)")."""
     word_unit = _unit_word_at(s, q.end)
     if word_unit is not None:
         return word_unit
+    kelvin = _KELVIN.match(s, q.end)
+    if kelvin is not None and not q.is_word and _near_kelvin_words(s, q.start, q.end):
+        return _WORD_UNITS["kelvin"], kelvin.end()  # "77 K", "a colour temperature of 2700K"
     symbol = _unit_symbol_at(s, q.end)
     if symbol is not None and q.is_word and (len(symbol[0]) < 2 or not symbol[0][0].isalpha()):
         symbol = None  # "two kg", "one sec", but not "six m" or "three C"
