@@ -1627,7 +1627,7 @@ def test_swiss_grouping_whole_prices_and_heights_in_primes(sentence: str, value:
 
 
 def test_a_comma_dash_without_a_currency_is_no_price() -> None:
-    assert [f.text for f in find_figures("See pages 34,-36.")] == ["34", "-36"]
+    assert [f.text for f in find_figures("Scores were 34,-36.")] == ["34", "-36"]
 
 
 def test_a_decade_with_an_apostrophe() -> None:
@@ -1735,3 +1735,9 @@ def test_the_sides_of_a_size_take_its_unit() -> None:
 def test_kelvin_only_among_words_of_physics(sentence: str,
                                             found: list[tuple[float, str | None]]) -> None:
     assert [(f.value, f.unit) for f in find_figures(sentence)] == found
+
+
+@pytest.mark.parametrize("sentence", ["See page 42.", "It leaves from terminal 2.",
+                                      "Take the number 73 bus.", "He wears number 23."])
+def test_a_number_that_says_which_is_no_figure(sentence: str) -> None:
+    assert find_figures(sentence) == []

@@ -1994,6 +1994,12 @@ def _spoken_year(s: str, m: re.Match[str], floor: int) -> FoundFigure:
     return _date_figure(s, m.start(), m.end(), year, f"{year:04d}", floor)
 
 
+_DESIGNATOR_BEFORE = re.compile(
+    r"(?<![A-Za-z])(?:page|pages|pp\.|p\.|terminal|gate|platform|room|route|exit|chapter"
+    r"|junction|pier|berth|bay|aisle|seat|row|lane|channel|track|bus|tram|level|floor"
+    r"|(?:the|a|wears|wore|shirt|jersey)[ \t]+number|no\.|PIN|ZIP)[ \t]+\Z")
+
+
 def _parse_quantity_at(s: str, i: int, floor: int) -> tuple[FoundFigure | None, int]:
     """Read the figure starting at i (with its qualifier, range and noun)."""
     enumerator = _ENUMERATOR.match(s, i) if not s[:i].strip(" \t(-*•–") else None
@@ -2019,6 +2025,8 @@ def _parse_quantity_at(s: str, i: int, floor: int) -> tuple[FoundFigure | None, 
     if _DISPLAY_FORMAT.match(s, q.start) or (not s[:q.start].strip(" \t\"“'(")
                                              and _ONE_DAY_IDIOM.match(s, q.start)):
         return None, q.end  # "a 4K TV" names a format; "One day, he left" no duration
+    if q.bare and q.plain_int and _DESIGNATOR_BEFORE.search(s, max(0, q.start - 14), q.start):
+        return None, q.end  # "page 42", "terminal 2", "the number 73 bus": which, not how many
     if q.bare and (_ADDRESS_AFTER.match(s, q.end) or _NOT_A_COUNT_AFTER.match(s, q.end)
                    or s[max(0, q.start - 7):q.start].lower() == "one-on-"):
         return None, q.end  # "10 Downing Street", "a 401(k)", "one another", "one-on-one"
