@@ -1741,3 +1741,12 @@ def test_kelvin_only_among_words_of_physics(sentence: str,
                                       "Take the number 73 bus.", "He wears number 23."])
 def test_a_number_that_says_which_is_no_figure(sentence: str) -> None:
     assert find_figures(sentence) == []
+
+
+@pytest.mark.parametrize(("sentence", "found"), [
+    ("He's six foot two and 190 pounds.", [(74, "in"), (190, "lb")]),
+    ("I use 2 x 20 kg dumbbells.", [(2, None), (20, "kg")]),
+])
+def test_a_height_said_in_words_and_a_multiplier_of_weights(
+        sentence: str, found: list[tuple[float, str | None]]) -> None:
+    assert [(f.value, f.unit) for f in find_figures(sentence)] == found

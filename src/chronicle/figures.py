@@ -1153,6 +1153,9 @@ def _read_unit(s: str, q: _Quantity) -> None:
 _INCHES_AFTER_FOOT = re.compile(r"-([0-9]{1,2})(?![0-9.,:/%])(?!-?[A-Za-z])")
 _INCHES_AFTER_FT = re.compile(r"[ \t]+([0-9]{1,2})in(?:s|\.)?(?![A-Za-z])")
 _BARE_INCHES_AFTER_FT = re.compile(r"[ \t]+([0-9]|1[01])(?![0-9])(?=[ \t]*(?:[.,;!?)]|\Z))")
+_INCHES_SAID_AFTER_FOOT = re.compile(
+    r"(?i)[ \t]+(one|two|three|four|five|six|seven|eight|nine|ten|eleven|[0-9]|1[01])"
+    r"(?![0-9A-Za-z-])")
 _OUNCES_AFTER_POUNDS = re.compile(r"[ \t]+([0-9]{1,2})[ \t]?(?:oz|ounces?)\b")
 _TWO_PART_DURATIONS = {"h": ("minutes", 60), "min": ("seconds", 60)}
 _SECOND_PART = re.compile(r"(?:,?[ \t]+and[ \t]+|[ \t]+)([0-9]{1,2})(?![0-9.,:/])")
@@ -1164,6 +1167,13 @@ def _read_inches_of_a_height(s: str, q: _Quantity) -> None:
         found = _INCHES_AFTER_FT.match(s, q.end)  # "6ft 2in", "5ft 10in"
     if found is None and q.unit == "ft":
         found = _BARE_INCHES_AFTER_FT.match(s, q.end)  # "I'm 5 ft 10."
+    if found is None and q.unit == "ft" and s[:q.end].lower().endswith("foot"):
+        said = _INCHES_SAID_AFTER_FOOT.match(s, q.end)  # "six foot two", "5 foot 10"
+        if said is not None and _unit_word_at(s, said.end()) is None:
+            inches = _ONES.get(said.group(1).lower(), None)
+            value = float(inches) if inches is not None else float(said.group(1))
+            _fold_smaller_part(q, 12, value, "inches", said.end())
+            return
     if found is not None:
         _fold_smaller_part(q, 12, float(found.group(1)), "inches", found.end())
     ounces = _OUNCES_AFTER_POUNDS.match(s, q.end) if q.unit == "lb" else None
@@ -2058,6 +2068,8 @@ def _lent_by_list(s: str, q: _Quantity, span: _Span) -> _Quantity:
     if last is None or _after_is_glued(s, last.end):
         return q
     if not last.bare:
+        if last.kind != "distance" and "x" in tail.group().lower().replace("×", "x"):
+            return q  # sides are lengths: "2 x 20 kg dumbbells" is two of 20 kg
         return _borrow(q, last) if not last.prefixed and _compatible(q, last) else q
     span.noun = _noun_after(s, last.end, last.value)
     return q
