@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from chronicle.readers import decode_page, parse_bytes
-from chronicle.readers.html import strip_site_name
+from chronicle.readers.headline import strip_site_name
 from conftest import ROOT, cli
 
 BODY = ("<p>Der Stadtrat hat am Donnerstag den Haushalt für 2025 beschlossen, mit Ausgaben "
