@@ -66,19 +66,19 @@ def strip_site_name(title: str, site: str | None, host: str | None) -> str:
     """
     names = _site_names(site, host)
     while True:
-        cuts = list(_SEPARATOR.finditer(title))
+        cuts = _cuts(title)
         if not cuts:
             return title
         cut = cuts[-1]
         head, tail = title[: cut.start()].strip(), title[cut.end():].strip()
-        named = any(n in _squash(tail) for n in names)
+        named = _names_part(tail, names, host)
         short = len(tail.split()) <= 4 and len(tail) < len(head) / 2
         if not head or not (named or short):
             break
         title = head
-    while cuts := list(_SEPARATOR.finditer(title)):
+    while cuts := _cuts(title):
         head, tail = title[: cuts[0].start()].strip(), title[cuts[0].end():].strip()
-        named = any(n in _squash(head) for n in names)
+        named = _names_part(head, names, host)
         if not tail or not named or len(head.split()) > 4 or len(head) >= len(tail) / 2:
             break
         title = tail
@@ -99,7 +99,9 @@ def _names_site(text: str, site: str | None, host: str | None) -> bool:
     """True if ``text`` is only the site's name ('CNN', 'Example News', 'cnn.com'): a
     <title> or logo <h1> that says which site, not what happened."""
     key = _squash(text)
-    return bool(key) and any(key in (n, f"{n}com") for n in _site_names(site, host))
+    words = [_squash(w) for w in text.split() if _squash(w)]
+    return bool(key) and (any(key in (n, f"{n}com") for n in _site_names(site, host)) or (
+        2 <= len(words) <= 6 and any(_spelled_by(n, words) for n in _host_words(host))))
 
 
 def _cut_short(title: str, heading: str) -> bool:
@@ -142,21 +144,65 @@ def _json_ld_headline(root: HtmlElement) -> str | None:
 def _prefixes(title: str) -> list[str]:
     """The title, and the title cut at each separator: 'A | B | C' -> 'A | B | C', 'A', 'A | B';
     and the same after a short leading label ('Politics | A | Site' -> 'A | Site', 'A')."""
-    found = [title, *(title[: cut.start()] for cut in _SEPARATOR.finditer(title))]
-    first = _SEPARATOR.search(title)
+    found = [title, *(title[: cut.start()] for cut in _cuts(title))]
+    first = next(iter(_cuts(title)), None)
     if first:
         label, rest = title[: first.start()].strip(), title[first.end():].strip()
         if rest and len(label.split()) <= 4 and len(label) < len(rest) / 2:
-            found += [rest, *(rest[: cut.start()] for cut in _SEPARATOR.finditer(rest))]
+            found += [rest, *(rest[: cut.start()] for cut in _cuts(rest))]
     return found
 
 
+def _cuts(title: str) -> list[re.Match[str]]:
+    """The separators in a title that stand outside brackets: 'Song (只能想念你 - 蕭敬騰)' is
+    not cut inside its brackets."""
+    return [cut for cut in _SEPARATOR.finditer(title) if _balanced(title[: cut.start()])]
+
+
+def _balanced(text: str) -> bool:
+    return all(text.count(left) == text.count(right) for left, right in _BRACKETS)
+
+
+_BRACKETS = (("(", ")"), ("[", "]"), ("{", "}"), ("（", "）"), ("【", "】"))
+
+
+def _names_part(part: str, names: set[str], host: str | None) -> bool:
+    """Does this part of a title name the site: contain one of its ``names`` ('CNN Politics'),
+    or spell the host's name by its words' initials or starts ('The New York Times' on
+    nytimes.com, 'Sydney Morning Herald' on smh.com.au)?"""
+    if any(n in _squash(part) for n in names):
+        return True
+    words = [_squash(w) for w in part.split() if _squash(w)]
+    return 2 <= len(words) <= 6 and any(_spelled_by(label, words) for label in _host_words(host))
+
+
+_FILLERS = {"the", "online", "news", "magazine", "daily", "de", "la", "le", "el", "die", "der"}
+
+
+def _spelled_by(label: str, words: list[str]) -> bool:
+    """Is ``label`` the starts of ``words``, in order ('nytimes': n-y-times of 'the new york
+    times'), each word giving at least its initial but 'the', 'online' and the like?"""
+    if not words:
+        return not label
+    first, rest = words[0], words[1:]
+    return (first in _FILLERS and _spelled_by(label, rest)) or any(
+        label.startswith(first[:n]) and _spelled_by(label[n:], rest)
+        for n in range(1, min(len(first), len(label)) + 1))
+
+
 def _host_words(host: str | None) -> list[str]:
-    """'edition.cnn.com' -> ['cnn']; the site's own name as its host spells it."""
+    """'edition.cnn.com' -> ['cnn'], 'www.bbc.co.uk' -> ['bbc']: the site's own name as its
+    host spells it."""
     if not host:
         return []
     labels = [p for p in host.split(".") if p not in ("www", "edition", "m", "amp")]
+    if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL:
+        labels = labels[:-1]  # 'bbc.co.uk' is named like 'bbc.uk'
     return [labels[-2]] if len(labels) >= 2 and len(labels[-2]) > 2 else []
+
+
+# The second-level domains of country domains under which sites are named ('co.uk', 'com.au').
+_SECOND_LEVEL = {"co", "com", "net", "org", "gov", "ac", "edu", "ne", "or", "go"}
 
 
 def _clean(text: str) -> str:
