@@ -195,3 +195,24 @@ def test_a_short_quotation_counts_when_someone_said_it() -> None:
     assert inline_quotes('He showed "no remorse", the judge said.') == [("no remorse",
                                                                          "the judge")]
     assert inline_quotes('Critics say the so-called "reform" changes little.') == []
+
+
+def test_parsing_plain_text_loads_no_web_machinery() -> None:
+    """`chronicle parse r1.txt` imports neither trafilatura nor the rest of the HTML path
+    (lxml, htmldate, markdown-it), nor rich when its output is piped: start-up is imports."""
+    import os
+    import subprocess
+    import sys
+
+    program = ("import sys; sys.argv = ['chronicle', 'parse', sys.argv[1]]\n"
+               "from chronicle.cli import main\n"
+               "try:\n    main()\nexcept SystemExit:\n    pass\n"
+               "web = ('trafilatura', 'lxml', 'htmldate', 'markdown_it', 'charset_normalizer',"
+               " 'rich')\n"
+               "print(sorted({m.split('.')[0] for m in sys.modules} & set(web)))")
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    env.pop("FORCE_COLOR", None)
+    env.pop("TTY_COMPATIBLE", None)
+    result = subprocess.run([sys.executable, "-c", program, str(REVISIONS[0])],
+                            capture_output=True, text=True, check=True, env=env)
+    assert result.stdout.splitlines()[-1] == "[]"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from chronicle.readers import decode_page, parse_bytes
-from chronicle.readers.html import strip_site_name
+from chronicle.readers.headline import strip_site_name
 from conftest import ROOT, cli
 
 BODY = ("<p>Der Stadtrat hat am Donnerstag den Haushalt für 2025 beschlossen, mit Ausgaben "
@@ -77,6 +77,24 @@ def test_a_non_utf8_page_is_ingested_from_a_file(tmp_path: Path, archive: Path) 
     ("Tragwerksplanung | RS Ingenieure", None, "rs-ingenieure.de", "Tragwerksplanung"),
     ("Rust - A language empowering everyone to build software", None, None,
      "Rust - A language empowering everyone to build software"),
+    # the host's name under a country's second level: bbc.co.uk is 'bbc', abc.net.au 'abc'
+    ("Kyiv hit by drones | BBC News Ukraine Service", None, "www.bbc.co.uk",
+     "Kyiv hit by drones"),
+    ("Markets rally | ABC News", None, "www.abc.net.au", "Markets rally"),
+    # the host spells the site's name by its words' initials or starts
+    ("Markets rally as inflation cools - The New York Times", None, "www.nytimes.com",
+     "Markets rally as inflation cools"),
+    ("Markets rally as inflation cools – Sydney Morning Herald", None, "www.smh.com.au",
+     "Markets rally as inflation cools"),
+    ("Markets rally as inflation cools | Daily Mail Online", None, "www.dailymail.co.uk",
+     "Markets rally as inflation cools"),
+    ("New York Times reporters - Their budget", None, "www.nytimes.com",
+     "New York Times reporters - Their budget"),  # every word must spell the host
+    # no cut inside brackets: the singer's name in Chinese stays with the song's
+    ("Lyrics: Zhi Neng Xiang Nian Ni - Jam Hsiao (只能想念你 - 蕭敬騰)", None, None,
+     "Lyrics: Zhi Neng Xiang Nian Ni - Jam Hsiao (只能想念你 - 蕭敬騰)"),
+    ("Rates held for now (Reuters - Berlin) | Stadtblatt", "Stadtblatt", None,
+     "Rates held for now (Reuters - Berlin)"),
 ])
 def test_the_site_name_leaves_the_title(title: str, site: str | None, host: str | None,
                                         expected: str) -> None:
@@ -109,6 +127,12 @@ def test_a_title_that_only_names_the_site_gives_way() -> None:
 def test_a_logo_h1_is_no_headline() -> None:
     assert headline_of(SITE, "<h1>Stadtblatt</h1><h1>Haushalt beschlossen</h1>") == (
         "Haushalt beschlossen")
+
+
+def test_a_logo_h1_spelled_by_the_host_is_no_headline() -> None:
+    canonical = '<link rel="canonical" href="https://www.nytimes.com/2025/budget.html">'
+    assert headline_of(canonical, "<h1>The New York Times</h1><h1>Haushalt beschlossen</h1>") \
+        == "Haushalt beschlossen"
 
 
 def test_the_h1_whole_beats_a_title_cut_short() -> None:
