@@ -1750,3 +1750,13 @@ def test_a_number_that_says_which_is_no_figure(sentence: str) -> None:
 def test_a_height_said_in_words_and_a_multiplier_of_weights(
         sentence: str, found: list[tuple[float, str | None]]) -> None:
     assert [(f.value, f.unit) for f in find_figures(sentence)] == found
+
+
+@pytest.mark.parametrize(("sentence", "value", "unit"), [
+    ("Only one ticket left!", 1, None), ("It takes roughly 2 ½ hours.", 2.5, "h"),
+    ("Data cap: 100GB/month", 100, "GB"),
+])
+def test_only_one_a_spaced_half_and_a_size_per_month(sentence: str, value: float,
+                                                      unit: str | None) -> None:
+    [figure] = find_figures(sentence)
+    assert (figure.value, figure.unit) == (value, unit)

@@ -71,7 +71,8 @@ from .sentences import split_sentences
 # (120 oz); the sides of a size take its unit ("30 x 20 x 10 cm"); "77 K" and "2700K" are
 # kelvin among words of physics ("boils", "colour temperature"); numbers that say which, not
 # how many ("page 42", "terminal 2", "the number 73 bus"), are no figures; "six foot two"
-# (74 in); "2 x 20 kg" lends no unit (only lengths are sides of a size).
+# (74 in); "2 x 20 kg" lends no unit (only lengths are sides of a size); "only one ticket"
+# counts; "2 ½ hours"; "100GB/month".
 EXTRACTOR_VERSION = "11"
 CURRENT_EXTRACTOR = Extractor(name="chronicle", version=EXTRACTOR_VERSION)
 

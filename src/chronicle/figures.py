@@ -308,7 +308,9 @@ _RESTATED = re.compile(r"[ \u00a0]?\(([0-9][0-9,.]{0,20})\)")
 _BRACKETED = re.compile(r"[ \u00a0]?\(([^()\s][^()]{0,24})\)")
 _SYMBOL_LENGTHS = sorted({len(symbol) for symbol in _SYMBOL_UNITS}, reverse=True)
 # After a unit symbol: no letter, digit or "/x" that would make it part of a longer token.
-_SYMBOL_END = re.compile(r"[A-Za-z0-9²³_]|/[A-Za-z]")  # "30C/86F" reads "30C"
+# "30C/86F" reads "30C"; a period after the slash ends the symbol ("100GB/month")
+_SYMBOL_END = re.compile(
+    r"[A-Za-z0-9²³_]|/(?!(?:month|mo|year|yr|week|wk|day|hour|hr)s?\b)[A-Za-z]")
 # Up to four words after a number; the longest run that names a unit wins.
 _WORDS_AHEAD = re.compile(
     r"(?:[ \u00a0]+|[ ]?-[ ]?)([A-Za-z]{1,30})(?:[ \t-]+([A-Za-z]{1,30}))?"
@@ -617,6 +619,8 @@ def _with_fraction(s: str, whole: float, end: int) -> tuple[float, int, bool]:
     """Extend a small integer with "1/2", " 1/2", "½" or "and a half" when one follows."""
     if end < len(s) and s[end] in _VULGAR:
         return whole + _VULGAR[s[end]], end + 1, False
+    if s.startswith(" ", end) and end + 1 < len(s) and s[end + 1] in _VULGAR:
+        return whole + _VULGAR[s[end + 1]], end + 2, False  # "2 ½ hours"
     half = _AND_A_HALF.match(s, end)
     if half is not None and _unit_word_at(s, half.end()) is not None:
         return whole + 0.5, half.end(), False  # "3 and a half miles"
@@ -1920,8 +1924,9 @@ def _bare_kind(s: str, q: _Quantity, noun: str | None) -> tuple[str, str | None]
         return "", None  # "zero-tolerance", "zero-sum": a word, not a count
     if q.single_word == "one":
         before = _ONE_BEFORE.search(s, max(0, q.start - 12), q.start)
-        if before is not None and before.group(1).lower() in _ONE_DETERMINERS:
-            return "", None
+        if before is not None and before.group(1).lower() in _ONE_DETERMINERS and not (
+                noun is not None and before.group(1).lower() == "only"):
+            return "", None  # "the one thing", "no one"; but "only one ticket" counts
         if _SPEECH_AFTER.match(s, q.end) is not None:
             return "", None  # "one official said": a source, not a count
     if noun is not None and not (_year_like(q) and (_after_date_preposition(s, q)
