@@ -1925,7 +1925,8 @@ def _bare_kind(s: str, q: _Quantity, noun: str | None) -> tuple[str, str | None]
     if q.single_word == "one":
         before = _ONE_BEFORE.search(s, max(0, q.start - 12), q.start)
         if before is not None and before.group(1).lower() in _ONE_DETERMINERS and not (
-                noun is not None and before.group(1).lower() == "only"):
+                noun is not None and before.group(1).lower() == "only"
+                and not s[max(0, before.start() - 4):before.start()].lower().endswith("the ")):
             return "", None  # "the one thing", "no one"; but "only one ticket" counts
         if _SPEECH_AFTER.match(s, q.end) is not None:
             return "", None  # "one official said": a source, not a count
