@@ -1760,3 +1760,18 @@ def test_only_one_a_spaced_half_and_a_size_per_month(sentence: str, value: float
                                                       unit: str | None) -> None:
     [figure] = find_figures(sentence)
     assert (figure.value, figure.unit) == (value, unit)
+
+
+@pytest.mark.parametrize(("sentence", "text", "qualifier"), [
+    ("Over-60s travel free.", "Over-60s", "over"), ("It is for the under-18s.", "under-18s",
+                                                   "under"),
+    ("My 7 yo won't sleep.", "7 yo", None), ("A 30 yr old man.", "30 yr old", None),
+])
+def test_age_groups_and_abbreviated_ages(sentence: str, text: str,
+                                         qualifier: str | None) -> None:
+    [figure] = find_figures(sentence)
+    assert (figure.text, figure.unit, figure.qualifier) == (text, "year", qualifier)
+
+
+def test_a_plane_in_the_plural_is_no_age_group() -> None:
+    assert find_figures("F-16s flew over.") == []

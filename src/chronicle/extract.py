@@ -72,7 +72,7 @@ from .sentences import split_sentences
 # kelvin among words of physics ("boils", "colour temperature"); numbers that say which, not
 # how many ("page 42", "terminal 2", "the number 73 bus"), are no figures; "six foot two"
 # (74 in); "2 x 20 kg" lends no unit (only lengths are sides of a size); "only one ticket"
-# counts; "2 ½ hours"; "100GB/month".
+# counts; "2 ½ hours"; "100GB/month"; age groups ("over-60s", "the under-18s") and "7 yo".
 EXTRACTOR_VERSION = "11"
 CURRENT_EXTRACTOR = Extractor(name="chronicle", version=EXTRACTOR_VERSION)
 

@@ -2185,6 +2185,11 @@ def _band(s: str, i: int, floor: int) -> tuple[FoundFigure, int] | None:
                        None, None, None, start, m.end()), m.end()
 
 
+_AGE_GROUP = re.compile(r"([0-9]{1,2})['’]?s\b")
+_AGE_GROUP_BEFORE = re.compile(r"(?i)(?<![A-Za-z])(over|under)[ -]\Z")
+_YEARS_OLD_ABBREVIATED = re.compile(r"([0-9]{1,3})[ ]?(?:yo|y\.o\.|yrs?[ ]old)(?![A-Za-z])")
+
+
 def _parse_digit_at(s: str, i: int, floor: int) -> tuple[FoundFigure | None, int]:
     """A figure that starts with a digit: a date, a time of day, a decade or a quantity."""
     phone = _PHONE.match(s, i)
@@ -2198,6 +2203,17 @@ def _parse_digit_at(s: str, i: int, floor: int) -> tuple[FoundFigure | None, int
     band = _band(s, i, floor)
     if band is not None:
         return band
+    ages = _AGE_GROUP.match(s, i)
+    group_of = _AGE_GROUP_BEFORE.search(s, max(floor, i - 6), i) if ages else None
+    if ages is not None and group_of is not None:  # "over-60s travel free", "the under-18s"
+        qualifier = group_of.group(1).lower()
+        return FoundFigure(s[group_of.start():ages.end()], float(ages.group(1)), None, "year",
+                           "duration", qualifier, None, None, group_of.start(),
+                           ages.end()), ages.end()
+    yo = _YEARS_OLD_ABBREVIATED.match(s, i)
+    if yo is not None:  # "my 7 yo", "a 7yo", "7 y.o."
+        return FoundFigure(s[i:yo.end()], float(yo.group(1)), None, "year", "duration", None,
+                           None, None, i, yo.end()), yo.end()
     height = _FEET_AND_INCHES.match(s, i)
     if height is not None:  # "6'2\"", "5′11″": a height in inches
         inches = 12 * float(height.group(1)) + float(height.group(2))
@@ -2229,6 +2245,9 @@ def _parse_at(s: str, m: re.Match[str], floor: int) -> tuple[FoundFigure | None,
     fy = _FY_BEFORE.search(s, max(0, i - 3), i) if group == "digit" else None
     if fy is not None and (fiscal := _FISCAL_YEAR.match(s, fy.start())) is not None:
         return _fiscal_year(s, fiscal, floor)
+    if group == "digit" and _AGE_GROUP_BEFORE.search(s, max(floor, i - 6), i) is not None \
+            and _AGE_GROUP.match(s, i) is not None:
+        return _parse_digit_at(s, i, floor)  # "over-60s": glued by its hyphen, still an age
     if group in ("digit", "cur") and _glued_before(s, i) and not _day_after_dash(s, i):
         return None, _token_end(s, i)
     if group == "cur" and not _is_currency_mark(m.group().strip()):
