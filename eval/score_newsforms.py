@@ -33,6 +33,7 @@ from chronicle.figures import FoundFigure  # noqa: E402
 from chronicle.units import UNIT_BASES  # noqa: E402
 
 CASES = ROOT / "newsforms"
+SETS = {"newsforms": CASES, "everyday": ROOT / "everyday"}
 Reading = tuple[object, ...]  # ("val", value, max, unit) | ("date", iso) | ("time", h) | ...
 
 
@@ -149,9 +150,9 @@ def score_line(category: str, line: str) -> Result:
     return result
 
 
-def score_all() -> list[Result]:
+def score_all(cases: Path = CASES) -> list[Result]:
     results = []
-    for path in sorted(CASES.glob("*.txt")):
+    for path in sorted(cases.glob("*.txt")):
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 results.append(score_line(path.stem, line))
@@ -162,8 +163,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--details", action="store_true", help="list every wrong sentence")
+    parser.add_argument("--set", choices=sorted(SETS), default="newsforms",
+                        help="eval/newsforms (news prose) or eval/everyday (shop, chat, app)")
     args = parser.parse_args(argv)
-    results = score_all()
+    results = score_all(SETS[args.set])
     categories = sorted({r.category for r in results})
     table = {c: (sum(r.right for r in results if r.category == c),
                  sum(r.category == c for r in results)) for c in categories}
