@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from chronicle import api, extract, figures, pairing
 from chronicle.bulk import Prepared, _ahead, chunks, new_revisions
+from chronicle.gitobjects import BLOB_MODE, TREE_MODE, serialize_tree
 from chronicle.layout import event_file_bytes
 from chronicle.readers import Parsed, parse_bytes
 from chronicle.store import Archive, NewRevision, Prior
@@ -158,3 +159,22 @@ def test_a_tree_ingested_ahead_stores_what_the_store_alone_stores(
 
 def _item_of(briefing: str, parsed: Parsed) -> NewRevision:
     return NewRevision(briefing, parsed.revision, parsed.origin, parsed.extractor)
+
+
+def _tree_as_git_sorts(entries: dict[str, tuple[int, bytes]]) -> bytes:
+    """Git's tree encoding, written the plain way: what serialize_tree must give."""
+    def order(name: str) -> bytes:
+        suffix = "/" if entries[name][0] == TREE_MODE else ""
+        return (name + suffix).encode("utf-8", "surrogateescape")
+
+    return b"".join(b"%o %s\0" % (entries[name][0], name.encode("utf-8", "surrogateescape"))
+                    + entries[name][1] for name in sorted(entries, key=order))
+
+
+@given(st.dictionaries(
+    st.text(st.sampled_from("ab.-0é\udcff"), min_size=1, max_size=4),
+    st.tuples(st.sampled_from([BLOB_MODE, TREE_MODE, 0o120000]), st.binary(min_size=20,
+                                                                            max_size=20)),
+    max_size=12))
+def test_trees_are_encoded_as_git_sorts_them(entries: dict[str, tuple[int, bytes]]) -> None:
+    assert serialize_tree(entries) == _tree_as_git_sorts(entries)
