@@ -41,7 +41,7 @@ from .quantities import same_claim_of_quantity
 from .wording import normal_text, without_list_number, wording
 
 __all__ = ["Alignment", "align_items", "align_quotes", "align_revisions", "figure_changed",
-           "figure_restated"]
+           "figure_restated", "remember"]
 
 
 # An alignment is a function of its two revisions, and an append aligns the same pair twice:
@@ -56,13 +56,19 @@ def align_revisions(before: Revision, after: Revision) -> Alignment:
     if known is not None and known[0]() is before and known[1]() is after:
         return known[2]
     found = _align(before, after)
+    remember(before, after, found)
+    return found
+
+
+def remember(before: Revision, after: Revision, found: Alignment) -> None:
+    """Keep ``found`` as the alignment of these two revision objects while they live (one
+    made elsewhere, by a worker process of a bulk ingest, over these very objects)."""
     key = id(after)
 
     def forget(_gone: weakref.ref[Revision]) -> None:
         _ALIGNED.pop(key, None)
 
     _ALIGNED[key] = (weakref.ref(before), weakref.ref(after, forget), found)
-    return found
 
 
 def _align(before: Revision, after: Revision) -> Alignment:

@@ -163,29 +163,24 @@ def ingest(
     on_result: Callable[[AppendResult], None] | None = None,
 ) -> list[AppendResult]:
     """Parse every file first (so bad input writes nothing), then append them in order."""
-    from .store import NewRevision
-    from .views import revision_message
+    from .bulk import Prepared, new_revisions, prepare
 
     check_briefing_id(briefing)
     observed = normalise_time(observed_at) if observed_at else None
-    items = []
-    for n, parsed in enumerate(parse_sources(paths, fmt, max_bytes)):
-        expected = expected_sequence if n == 0 else None
-        items.append(NewRevision(briefing, parsed.revision, parsed.origin, parsed.extractor,
-                                 observed, expected))
-    return archive.append_many(items, revision_message, on_result)
+    if _files_only(paths):
+        prepared = prepare([(briefing, Path(path)) for path in paths], fmt, max_bytes)
+    else:
+        prepared = [Prepared(parse(source, fmt, max_bytes)) for source in paths]
+    items, messages = new_revisions([briefing] * len(paths), prepared, observed,
+                                    expected_sequence)
+    return archive.append_many(items, messages, on_result)
 
 
-def parse_sources(sources: Sequence[Path | str], fmt: Format | None = None,
-                  max_bytes: int = DEFAULT_MAX_BYTES) -> list[Parsed]:
-    """Every source parsed, in order: files in a process pool when there are many (URLs and
-    stdin one by one); the first bad one, in order, raises."""
+def _files_only(sources: Sequence[Path | str]) -> bool:
+    """No URL and no '-' (stdin) among ``sources``: they can be parsed in a process pool."""
     from .readers import is_url
-    from .readers.parallel import parse_files
 
-    if any(str(s) == "-" or (isinstance(s, str) and is_url(s)) for s in sources):
-        return [parse(source, fmt, max_bytes) for source in sources]
-    return parse_files([Path(source) for source in sources], fmt, max_bytes)
+    return not any(str(s) == "-" or (isinstance(s, str) and is_url(s)) for s in sources)
 
 
 def tree_files(root: Path) -> Iterator[tuple[str, Path]]:
@@ -208,13 +203,12 @@ def ingest_tree(
     on_result: Callable[[AppendResult], None] | None = None,
     on_parsed: Callable[[str, Path], None] | None = None,
 ) -> list[AppendResult]:
-    """Ingest a whole tree; every file is parsed (in a process pool) before anything is written.
+    """Ingest a whole tree; every file is parsed (in a process pool) before anything is
+    written, and the writer lock is taken only then.
 
     ``on_parsed(briefing, path)`` is called after each file is parsed (a progress bar).
     """
-    from .readers.parallel import parse_files
-    from .store import NewRevision
-    from .views import revision_message
+    from .bulk import new_revisions, prepare
 
     files = list(tree_files(root))
 
@@ -222,12 +216,11 @@ def ingest_tree(
         if on_parsed is not None:
             on_parsed(*files[index])
 
-    every = parse_files([path for _, path in files], fmt, max_bytes, parsed_one)
-    items = [NewRevision(briefing, parsed.revision, parsed.origin, parsed.extractor)
-             for (briefing, _), parsed in zip(files, every, strict=True)]
+    prepared = prepare(files, fmt, max_bytes, parsed_one)
+    items, messages = new_revisions([briefing for briefing, _ in files], prepared)
     if not items:
         raise InputError(root, "no revision files found under <briefing-id>/ folders")
-    return archive.append_many(items, revision_message, on_result)
+    return archive.append_many(items, messages, on_result)
 
 
 # ----- reading briefings ------------------------------------------------------------------

@@ -36,6 +36,7 @@ import math
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, replace
+from functools import lru_cache
 from typing import Any, Protocol
 
 from .figure_words import (
@@ -80,7 +81,7 @@ from .figure_words import (
 )
 
 __all__ = ["FIGURES_VERSION", "FoundFigure", "describe", "figures_json_lines",
-           "figures_record", "find_figures", "reading"]
+           "figures_record", "find_figures", "reading", "scan_figures"]
 
 # Bump when find_figures gives different output for some text; extract.EXTRACTOR_VERSION
 # (what events record) is bumped with it.
@@ -2300,8 +2301,27 @@ def _next_start(s: str, pos: int, with_words: bool, floor: int) -> re.Match[str]
     return None
 
 
+# A briefing's revisions repeat most of their sentences, so find_figures remembers the last
+# few thousand it read (each keyed on its exact text and FIGURES_VERSION; FoundFigure is
+# frozen, so a remembered answer cannot be changed by its users). Longer texts are rare.
+MEMO_SENTENCES, MEMO_LONGEST = 8192, 2000
+
+
 def find_figures(sentence: str) -> list[FoundFigure]:
     """Every figure in the sentence, in order of position and without overlaps."""
+    if len(sentence) > MEMO_LONGEST:
+        return scan_figures(sentence)
+    return list(_remembered(FIGURES_VERSION, sentence))
+
+
+@lru_cache(maxsize=MEMO_SENTENCES)
+def _remembered(version: str, sentence: str) -> tuple[FoundFigure, ...]:
+    """scan_figures of ``sentence``, once per (version, text) while it stays in the memo."""
+    return tuple(scan_figures(sentence))
+
+
+def scan_figures(sentence: str) -> list[FoundFigure]:
+    """find_figures without the memo: the scan itself."""
     found: list[FoundFigure] = []
     pos, floor = 0, 0
     with_words = not _TRIGGER_WORDS.isdisjoint(_LETTER_WORD.findall(sentence))

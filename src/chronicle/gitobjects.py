@@ -298,16 +298,13 @@ def parse_tree(data: bytes) -> dict[str, tuple[int, bytes]]:
 
 def serialize_tree(entries: dict[str, tuple[int, bytes]]) -> bytes:
     """Git's tree encoding: entries sorted as git sorts them (a subtree as 'name/')."""
-
-    def order(name: str) -> bytes:
-        suffix = "/" if entries[name][0] == TREE_MODE else ""
-        return (name + suffix).encode("utf-8", "surrogateescape")
-
-    out = bytearray()
-    for name in sorted(entries, key=order):
-        mode, binsha = entries[name]
-        out += b"%o %s\0" % (mode, name.encode("utf-8", "surrogateescape")) + binsha
-    return bytes(out)
+    rows = []
+    for name, (mode, binsha) in entries.items():
+        raw = name.encode("utf-8", "surrogateescape")
+        # keys are unique (no name holds '/'), so the sort never compares further
+        rows.append((raw + b"/" if mode == TREE_MODE else raw, raw, mode, binsha))
+    rows.sort()
+    return b"".join(b"%o %s\0%s" % (mode, raw, binsha) for _, raw, mode, binsha in rows)
 
 
 @dataclass

@@ -13,6 +13,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Generic
 
 from rapidfuzz import fuzz
@@ -80,12 +81,31 @@ def _units(items: Sequence[T], figures: dict[str, list[Figure]],
     for index, item in enumerate(items):
         own = figures.get(item.id, [])
         masked = masked_text(item.text, own)
-        content = {_stem(w) for w in words(masked) if w not in STOP_WORDS}
         tokens = [figure_token(f) for f in sorted(own, key=lambda f: f.start)]
-        content.update(tokens)
-        units.append(_Unit(index, item, identity_key(item.text), masked, frozenset(content),
+        content = content_words(masked).union(tokens)
+        units.append(_Unit(index, item, identity_key(item.text), masked, content,
                            sections.get(item.id), tuple(t.split("=")[0] for t in tokens)))
     return units
+
+
+# Consecutive revisions repeat most sentences: the words of each masked text are worked out
+# once (keyed on the exact text; a frozenset cannot be changed by its users). Long texts,
+# which are rare, are not kept.
+MEMO_LONGEST = 2000
+
+
+def content_words(masked: str) -> frozenset[str]:
+    """The stemmed content words of a masked text (no stop words)."""
+    return _remembered_words(masked) if len(masked) <= MEMO_LONGEST else _words_of(masked)
+
+
+@lru_cache(maxsize=16384)
+def _remembered_words(masked: str) -> frozenset[str]:
+    return _words_of(masked)
+
+
+def _words_of(masked: str) -> frozenset[str]:
+    return frozenset(_stem(w) for w in words(masked) if w not in STOP_WORDS)
 
 
 def _stem(word: str) -> str:

@@ -278,6 +278,15 @@ def commit_message(
     briefing: str, sequence: int, previous: Revision | None, revision: Revision, origin: Origin
 ) -> str:
     """The readable commit message of one appended revision (trailers are added by the store)."""
+    return f"{briefing} r{sequence}: " + message_body(briefing, sequence, previous, revision,
+                                                       origin)
+
+
+def message_body(
+    briefing: str, sequence: int, previous: Revision | None, revision: Revision, origin: Origin
+) -> str:
+    """A commit message after its 'BRIEFING rN: ', which names no sequence (``sequence`` only
+    numbers the diff it is made from), so it can be made before the sequence is known."""
     if previous is None:
         summary = first_summary(revision)
         details: list[str] = []
@@ -285,7 +294,7 @@ def commit_message(
         diff = diff_revisions(briefing, previous, revision, (sequence - 1, sequence))
         summary = summary_line(diff)
         details = _detail_lines(diff)
-    lines = [f"{briefing} r{sequence}: {summary}", ""]
+    lines = [summary, ""]
     if revision.headline:
         lines.append(f"Headline: {revision.headline}")
     lines.append(f"Source: {origin.name or 'stdin'} ({origin.format}, {origin.size} bytes)")
@@ -296,11 +305,16 @@ def commit_message(
 
 def revision_message(item: NewRevision, sequence: int, prior: Prior | None) -> str:
     """The commit message of an appended revision, comparing like with like (derive.py)."""
+    return f"{item.briefing} r{sequence}: " + revision_message_body(item, sequence, prior)
+
+
+def revision_message_body(item: NewRevision, sequence: int, prior: Prior | None) -> str:
+    """revision_message after its 'BRIEFING rN: ' (see message_body)."""
     if prior is None:
-        return commit_message(item.briefing, sequence, None, item.revision, item.origin)
+        return message_body(item.briefing, sequence, None, item.revision, item.origin)
     previous, revision = comparable_pair((prior.revision, prior.extractor),
                                          (item.revision, item.extractor))
-    return commit_message(item.briefing, sequence, previous, revision, item.origin)
+    return message_body(item.briefing, sequence, previous, revision, item.origin)
 
 
 def _detail_lines(diff: Diff, limit: int = 12) -> list[str]:
