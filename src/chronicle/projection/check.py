@@ -12,6 +12,7 @@ from __future__ import annotations
 import sqlite3
 from typing import TYPE_CHECKING, Any
 
+from ..incoming import is_ancestor
 from ..layout import ROOT
 from ..problems import Problem
 from .catchup import CatchUp
@@ -35,7 +36,10 @@ def read_model_problems(archive: Archive) -> list[Problem]:
     except Unavailable:
         return []  # none is kept here: commands answer from the events
     stored = sqlite3.connect(f"{path_of(archive.repository).resolve().as_uri()}?mode=ro",
-                             uri=True)
+                             uri=True, isolation_level=None)
+    # one read transaction: every row compared is of the state its meta names, though
+    # writers commit newer ones meanwhile (WAL keeps this snapshot)
+    stored.execute("BEGIN")
     scratch = sqlite3.connect(":memory:", isolation_level=None)
     try:
         for statement in (*INTERNAL, *public_ddl()):
@@ -50,11 +54,13 @@ def _compare(archive: Archive, stored: sqlite3.Connection,
              scratch: sqlite3.Connection) -> list[Problem]:
     meta = read_meta(stored)
     head = archive.head()
-    if meta is None or meta.tip != head:
+    # a writer may have moved the branch since the snapshot: its earlier tip is fine
+    if meta is None or meta.tip is None or head is None or (
+            meta.tip != head and not is_ancestor(archive.repository, meta.tip, head)):
         return [Problem(WHERE, f"the read model is at {meta.tip if meta else None}, not the "
                         f"branch tip {head}; {REBUILD}", kind="read-model")]
     problems: list[Problem] = []
-    tree = archive.tree(head)
+    tree = archive.tree(meta.tip)
     builder = CatchUp(archive, scratch)
     names: set[str] = set()
     for bucket in sorted(tree.entries(ROOT)):
