@@ -13,6 +13,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Generic
 
 from rapidfuzz import fuzz
@@ -63,9 +64,27 @@ class _Unit(Generic[T]):
 
 def masked_text(text: str, figures: Sequence[Figure]) -> str:
     """The text with each figure replaced by '#', so only wording compares."""
-    for figure in sorted(figures, key=lambda f: f.start, reverse=True):
-        text = text[: figure.start] + "#" + text[figure.end :]
+    last_first = sorted(figures, key=lambda f: f.start, reverse=True)
+    return _masked(text, tuple((f.start, f.end) for f in last_first))
+
+
+# A sentence is read again in every alignment of its revision (as the later side, then as
+# the earlier one) and in every revision that keeps it: its wording is kept (by text).
+_CACHED = 1 << 14
+
+
+@lru_cache(maxsize=_CACHED)
+def _masked(text: str, spans: tuple[tuple[int, int], ...]) -> str:
+    """``text`` with each (start, end) span, last first, replaced by '#'; normal_text."""
+    for start, end in spans:
+        text = text[:start] + "#" + text[end:]
     return normal_text(text)
+
+
+@lru_cache(maxsize=_CACHED)
+def _content_words(masked: str) -> frozenset[str]:
+    """The stems of a masked text's words, stop words left out."""
+    return frozenset(_stem(w) for w in words(masked) if w not in STOP_WORDS)
 
 
 def figure_token(figure: Figure) -> str:
@@ -80,10 +99,9 @@ def _units(items: Sequence[T], figures: dict[str, list[Figure]],
     for index, item in enumerate(items):
         own = figures.get(item.id, [])
         masked = masked_text(item.text, own)
-        content = {_stem(w) for w in words(masked) if w not in STOP_WORDS}
         tokens = [figure_token(f) for f in sorted(own, key=lambda f: f.start)]
-        content.update(tokens)
-        units.append(_Unit(index, item, identity_key(item.text), masked, frozenset(content),
+        content = _content_words(masked).union(tokens)
+        units.append(_Unit(index, item, identity_key(item.text), masked, content,
                            sections.get(item.id), tuple(t.split("=")[0] for t in tokens)))
     return units
 
