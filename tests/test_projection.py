@@ -334,8 +334,8 @@ def test_a_build_from_nothing_in_workers_gives_the_same_rows(
     archive.repository.git("add", "-A")
     archive.repository.git("commit", "-q", "-m", "hand edit")
     projection_file(archive).unlink()
-    monkeypatch.setattr(parallel, "MIN_BRIEFINGS", 1)
-    monkeypatch.setattr(parallel, "JOBS_PER_TASK", 2)
+    monkeypatch.setattr(parallel, "MIN_EVENTS", 1)
+    monkeypatch.setattr(parallel, "EVENTS_PER_TASK", 2)
     monkeypatch.setattr(parallel, "IN_FLIGHT", 1)
     monkeypatch.setenv("CHRONICLE_WORKERS", "2")
     handed: list[str] = []
@@ -359,3 +359,35 @@ def test_a_build_from_nothing_in_workers_gives_the_same_rows(
     for name in ["floods", "quake", "storm", "fires", "older"]:
         assert [e.as_dict() for e in api.log(fresh, name)] == [
             e.as_dict() for e in log_entries(api.history(fresh, name))]
+
+
+def test_a_catch_up_derives_new_briefings_in_workers(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A catch-up builds the briefings that are new to it in spawned workers; one that
+    gained events walks on from its stored rows here; the answers are a full replay's."""
+    from chronicle.projection import parallel
+
+    archive = api.with_read_model(new_archive("bare", tmp_path))
+    fill(archive, "floods", [1, 2])
+    plain = Archive(archive.path)  # the store alone: the projection is not told
+    fill(plain, "floods", [3])
+    for n, name in enumerate(["budget", "quake", "storm"]):
+        fill(plain, name, [n, n + 1, n + 2])
+    monkeypatch.setattr(parallel, "MIN_EVENTS", 1)
+    monkeypatch.setattr(parallel, "EVENTS_PER_TASK", 2)
+    monkeypatch.setenv("CHRONICLE_WORKERS", "2")
+    handed: list[str] = []
+    take = parallel.Prepared.take
+
+    def counted(self: parallel.Prepared, name: str) -> object:
+        found = take(self, name)
+        if found is not None:
+            handed.append(name)
+        return found
+
+    monkeypatch.setattr(parallel.Prepared, "take", counted)
+    assert [s.id for s in api.briefing_summaries(archive)] == ["budget", "floods", "quake",
+                                                               "storm"]
+    assert sorted(handed) == ["budget", "quake", "storm"]
+    assert meta_of(archive)["tip"] == archive.head()
+    assert differences(archive) == []

@@ -81,6 +81,25 @@ class CatchUp:
                 self._bucket(tree, bucket, now.get(bucket))
         self._set_tree(ROOT, "", root)
 
+    def changed_folders(self, tree: ArchiveTree) -> Iterator[tuple[str, str]]:
+        """(name, folder) of every briefing of ``tree`` whose folder tree differs from the
+        one stored, in the order ``run`` visits them."""
+        if _tree_id(tree.entries(""), ROOT) == self._stored_tree(ROOT):
+            return
+        now = {name: sha.hex() for name, (_, sha) in tree.entries(ROOT).items()}
+        then = self._children(ROOT)
+        for bucket in sorted(b for b in now if now[b] != then.get(b)):
+            folder = f"{ROOT}/{bucket}"
+            inside = {name: s.hex() for name, (_, s) in tree.entries(folder).items()}
+            stored = self._children(folder)
+            yield from ((name, f"{folder}/{name}") for name in sorted(inside)
+                        if inside[name] != stored.get(name))
+
+    def has_rows(self, name: str) -> bool:
+        """Whether ``name`` has revisions stored."""
+        return self.db.execute("SELECT 1 FROM revisions WHERE briefing = ? LIMIT 1",
+                               (name,)).fetchone() is not None
+
     def _bucket(self, tree: ArchiveTree, bucket: str, sha: str | None) -> None:
         folder = f"{ROOT}/{bucket}"
         now = {name: s.hex() for name, (_, s) in tree.entries(folder).items()} if sha else {}
