@@ -391,3 +391,53 @@ def test_a_catch_up_derives_new_briefings_in_workers(
     assert sorted(handed) == ["budget", "quake", "storm"]
     assert meta_of(archive)["tip"] == archive.head()
     assert differences(archive) == []
+
+
+def test_list_json_is_joined_from_stored_entries_as_it_was_written(kept: Archive) -> None:
+    """`list --json` from the stored entries is byte for byte what the summaries give,
+    hidden characters escaped; an entry orjson could not write falls back to them."""
+    from chronicle.projection import queries
+    from chronicle.render import to_json_bytes
+
+    fill(kept, "storm", [4])
+    db = sqlite3.connect(projection_file(kept))
+    db.execute("UPDATE briefings SET headline = 'Flood\u202e — “zone” 2' WHERE id = 'storm'")
+    db.execute("DELETE FROM listing WHERE briefing = 'storm'")
+    from chronicle.projection.catchup import note_listing
+
+    note_listing(db, "storm")
+    db.commit()
+    summaries = [s.as_dict() for s in api.briefing_summaries(kept)]
+    assert api.briefing_listing_json(kept) == to_json_bytes({"briefings": summaries})
+    assert b"\\u202e" in (api.briefing_listing_json(kept) or b"")
+    db.execute("UPDATE listing SET entry = NULL WHERE briefing = 'storm'")
+    db.commit()
+    with reading(kept) as reader:
+        assert queries.listing_json(reader) is None
+    db.close()
+
+
+def test_verify_names_each_difference_and_rebuild_mends_it(kept: Archive) -> None:
+    db = sqlite3.connect(projection_file(kept))
+    db.execute("UPDATE claims SET lineage = 'x' WHERE briefing = 'floods' AND sequence = 2 "
+               "AND position = 0")
+    db.execute("UPDATE listing SET entry = x'00' WHERE briefing = 'budget'")
+    db.commit()
+    db.close()
+    found = [str(p) for p in api.verify(kept, rebuild=True).problems]
+    assert any("claims row floods r2" in p and "lineage is 'x' in the read model" in p
+               for p in found), found
+    assert any("budget" in p and "list --json" in p for p in found), found
+    assert api.verify(kept).problems == []
+
+
+def test_a_projection_of_the_format_before_is_built_again(kept: Archive) -> None:
+    db = sqlite3.connect(projection_file(kept))
+    db.execute("UPDATE meta SET value = '2' WHERE key = 'format'")
+    db.execute("DROP TABLE listing")  # format 2 had none
+    db.commit()
+    db.close()
+    assert [s.id for s in api.briefing_summaries(kept)] == ["budget", "floods"]
+    assert meta_of(kept)["format"] == "3"
+    assert api.briefing_listing_json(kept) is not None
+    assert differences(kept) == []

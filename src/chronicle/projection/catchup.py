@@ -31,6 +31,7 @@ from .rows import (
     add_step,
     comparable_state,
     extractor_key,
+    listing_entry,
     walk_on,
 )
 from .schema import PUBLIC, TABLE
@@ -235,6 +236,7 @@ class CatchUp:
                 "last_recorded_at = ?, recorded_by = ? WHERE id = ?",
                 (last.sequence, last.revision.headline, last.observed_at, last.recorded_at,
                  recorded_by, name))
+            note_listing(self.db, name)
         return True
 
     def _add(self, chunk: list[NewEvent], carry: Carry | None, reread: bool,
@@ -261,6 +263,7 @@ class CatchUp:
 
     def _store_briefing(self, row: tuple[Any, ...]) -> None:
         self.db.execute("INSERT INTO briefings VALUES (?, ?, ?, ?, ?, ?, ?, ?)", row)
+        note_listing(self.db, row[0])
 
     def _forget(self, name: str) -> None:
         forget(self.db, name)
@@ -338,6 +341,15 @@ def forget(db: sqlite3.Connection, briefing: str) -> None:
     for table in reversed(PUBLIC):  # rows that refer to others first; briefings last
         column = "id" if table == "briefings" else "briefing"
         db.execute(f"DELETE FROM {table} WHERE {column} = ?", (briefing,))
+    db.execute("DELETE FROM listing WHERE briefing = ?", (briefing,))
+
+
+def note_listing(db: sqlite3.Connection, briefing: str) -> None:
+    """``briefing``'s entry of `list --json`, made from its row of ``briefings``."""
+    row = db.execute("SELECT revisions, last_recorded_at, last_observed_at, headline FROM "
+                     "briefings WHERE id = ?", (briefing,)).fetchone()
+    db.execute("INSERT OR REPLACE INTO listing VALUES (?, ?)",
+               (briefing, listing_entry(briefing, *row)))
 
 
 def load_carry(db: sqlite3.Connection, briefing: str, state: RevisionState) -> Carry:

@@ -90,6 +90,11 @@ def _briefing_problems(name: str, stored: sqlite3.Connection,
     if unread.fetchall() != replayed.fetchall():
         problems.append(Problem(WHERE, f"says whether its events can be read differently from "
                                 f"the events; {REBUILD}", name, kind="read-model"))
+    listed = stored.execute("SELECT entry FROM listing WHERE briefing = ?", (name,))
+    relisted = scratch.execute("SELECT entry FROM listing WHERE briefing = ?", (name,))
+    if listed.fetchall() != relisted.fetchall():
+        problems.append(Problem(WHERE, f"lists it (list --json) differently from the events; "
+                                f"{REBUILD}", name, kind="read-model"))
     return problems
 
 
