@@ -427,7 +427,7 @@ def test_verify_names_each_difference_and_rebuild_mends_it(kept: Archive) -> Non
     found = [str(p) for p in api.verify(kept, rebuild=True).problems]
     assert any("claims row floods r2" in p and "lineage is 'x' in the read model" in p
                for p in found), found
-    assert any("budget" in p and "list --json" in p for p in found), found
+    assert any("budget" in p and "briefing list" in p for p in found), found
     assert api.verify(kept).problems == []
 
 

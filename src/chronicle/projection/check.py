@@ -93,7 +93,7 @@ def _briefing_problems(name: str, stored: sqlite3.Connection,
     listed = stored.execute("SELECT entry FROM listing WHERE briefing = ?", (name,))
     relisted = scratch.execute("SELECT entry FROM listing WHERE briefing = ?", (name,))
     if listed.fetchall() != relisted.fetchall():
-        problems.append(Problem(WHERE, f"lists it (list --json) differently from the events; "
+        problems.append(Problem(WHERE, f"lists it (its entry of the briefing list) differently from the events; "
                                 f"{REBUILD}", name, kind="read-model"))
     return problems
 
