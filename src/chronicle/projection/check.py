@@ -93,8 +93,9 @@ def _briefing_problems(name: str, stored: sqlite3.Connection,
     listed = stored.execute("SELECT entry FROM listing WHERE briefing = ?", (name,))
     relisted = scratch.execute("SELECT entry FROM listing WHERE briefing = ?", (name,))
     if listed.fetchall() != relisted.fetchall():
-        problems.append(Problem(WHERE, f"lists it (its entry of the briefing list) differently from the events; "
-                                f"{REBUILD}", name, kind="read-model"))
+        problems.append(Problem(WHERE, "lists it (its entry of the briefing list) "
+                                f"differently from the events; {REBUILD}", name,
+                                kind="read-model"))
     return problems
 
 
