@@ -289,6 +289,18 @@ def briefing_summaries(archive: Archive) -> list[BriefingSummary]:
     return found if found is not None else replayed_summaries(archive)
 
 
+def briefing_listing_json(archive: Archive) -> bytes | None:
+    """`list --json`'s document (render.to_json_bytes of the briefing summaries), joined
+    from the read model's stored entries; None where it cannot answer so (then
+    briefing_summaries does)."""
+    from .projection import queries
+
+    def answer(db: sqlite3.Connection, _: int) -> bytes | None:
+        return None if queries.unreadable(db) else queries.listing_json(db)
+
+    return _from_read_model(archive, answer)
+
+
 def replayed_summaries(archive: Archive) -> list[BriefingSummary]:
     """briefing_summaries computed from the events (the chain of each briefing checked, its
     last event parsed)."""

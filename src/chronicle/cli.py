@@ -380,9 +380,15 @@ def _ingest_tree_with_bar(
 @json_option
 def list_briefings(archive_path: Path | None, as_json: bool) -> None:
     """The briefings in the archive: revisions, last change, latest headline."""
-    from .api import briefing_summaries
+    from .api import briefing_listing_json, briefing_summaries
 
-    summaries = briefing_summaries(_archive(archive_path))
+    archive = _archive(archive_path)
+    if as_json:
+        joined = briefing_listing_json(archive)
+        if joined is not None:
+            click.echo(joined)
+            return
+    summaries = briefing_summaries(archive)
     if as_json:
         _emit({"briefings": [s.as_dict() for s in summaries]})
     elif summaries:

@@ -64,8 +64,20 @@ class _Unit(Generic[T]):
 
 def masked_text(text: str, figures: Sequence[Figure]) -> str:
     """The text with each figure replaced by '#', so only wording compares."""
-    for figure in sorted(figures, key=lambda f: f.start, reverse=True):
-        text = text[: figure.start] + "#" + text[figure.end :]
+    last_first = sorted(figures, key=lambda f: f.start, reverse=True)
+    return _masked(text, tuple((f.start, f.end) for f in last_first))
+
+
+# A sentence is read again in every alignment of its revision (as the later side, then as
+# the earlier one) and in every revision that keeps it: its wording is kept (by text).
+_CACHED = 1 << 14
+
+
+@lru_cache(maxsize=_CACHED)
+def _masked(text: str, spans: tuple[tuple[int, int], ...]) -> str:
+    """``text`` with each (start, end) span, last first, replaced by '#'; normal_text."""
+    for start, end in spans:
+        text = text[:start] + "#" + text[end:]
     return normal_text(text)
 
 

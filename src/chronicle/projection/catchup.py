@@ -31,6 +31,7 @@ from .rows import (
     add_step,
     comparable_state,
     extractor_key,
+    listing_entry,
     walk_on,
 )
 from .schema import PUBLIC, TABLE
@@ -80,6 +81,25 @@ class CatchUp:
             if now.get(bucket) != then.get(bucket):
                 self._bucket(tree, bucket, now.get(bucket))
         self._set_tree(ROOT, "", root)
+
+    def changed_folders(self, tree: ArchiveTree) -> Iterator[tuple[str, str]]:
+        """(name, folder) of every briefing of ``tree`` whose folder tree differs from the
+        one stored, in the order ``run`` visits them."""
+        if _tree_id(tree.entries(""), ROOT) == self._stored_tree(ROOT):
+            return
+        now = {name: sha.hex() for name, (_, sha) in tree.entries(ROOT).items()}
+        then = self._children(ROOT)
+        for bucket in sorted(b for b in now if now[b] != then.get(b)):
+            folder = f"{ROOT}/{bucket}"
+            inside = {name: s.hex() for name, (_, s) in tree.entries(folder).items()}
+            stored = self._children(folder)
+            yield from ((name, f"{folder}/{name}") for name in sorted(inside)
+                        if inside[name] != stored.get(name))
+
+    def has_rows(self, name: str) -> bool:
+        """Whether ``name`` has revisions stored."""
+        return self.db.execute("SELECT 1 FROM revisions WHERE briefing = ? LIMIT 1",
+                               (name,)).fetchone() is not None
 
     def _bucket(self, tree: ArchiveTree, bucket: str, sha: str | None) -> None:
         folder = f"{ROOT}/{bucket}"
@@ -216,6 +236,7 @@ class CatchUp:
                 "last_recorded_at = ?, recorded_by = ? WHERE id = ?",
                 (last.sequence, last.revision.headline, last.observed_at, last.recorded_at,
                  recorded_by, name))
+            note_listing(self.db, name)
         return True
 
     def _add(self, chunk: list[NewEvent], carry: Carry | None, reread: bool,
@@ -242,6 +263,7 @@ class CatchUp:
 
     def _store_briefing(self, row: tuple[Any, ...]) -> None:
         self.db.execute("INSERT INTO briefings VALUES (?, ?, ?, ?, ?, ?, ?, ?)", row)
+        note_listing(self.db, row[0])
 
     def _forget(self, name: str) -> None:
         forget(self.db, name)
@@ -319,6 +341,15 @@ def forget(db: sqlite3.Connection, briefing: str) -> None:
     for table in reversed(PUBLIC):  # rows that refer to others first; briefings last
         column = "id" if table == "briefings" else "briefing"
         db.execute(f"DELETE FROM {table} WHERE {column} = ?", (briefing,))
+    db.execute("DELETE FROM listing WHERE briefing = ?", (briefing,))
+
+
+def note_listing(db: sqlite3.Connection, briefing: str) -> None:
+    """``briefing``'s entry of `list --json`, made from its row of ``briefings``."""
+    row = db.execute("SELECT revisions, last_recorded_at, last_observed_at, headline FROM "
+                     "briefings WHERE id = ?", (briefing,)).fetchone()
+    db.execute("INSERT OR REPLACE INTO listing VALUES (?, ?)",
+               (briefing, listing_entry(briefing, *row)))
 
 
 def load_carry(db: sqlite3.Connection, briefing: str, state: RevisionState) -> Carry:

@@ -96,6 +96,12 @@ def _briefing_problems(name: str, stored: sqlite3.Connection,
     if unread.fetchall() != replayed.fetchall():
         problems.append(Problem(WHERE, f"says whether its events can be read differently from "
                                 f"the events; {REBUILD}", name, kind="read-model"))
+    listed = stored.execute("SELECT entry FROM listing WHERE briefing = ?", (name,))
+    relisted = scratch.execute("SELECT entry FROM listing WHERE briefing = ?", (name,))
+    if listed.fetchall() != relisted.fetchall():
+        problems.append(Problem(WHERE, "lists it (its entry of the briefing list) "
+                                f"differently from the events; {REBUILD}", name,
+                                kind="read-model"))
     return problems
 
 

@@ -1,6 +1,7 @@
-"""A build from nothing in parallel: worker processes derive the rows of short briefings
-(decode, replay, walk, rows: pure Python, most of a rebuild's time) while the building
-process stores them in order, in its one transaction.
+"""Catching up in parallel: worker processes derive the rows of the short briefings that a
+catch-up builds from their first event (every briefing of a build from nothing, the new
+briefings of a catch-up: decode, replay, align, rows, pure Python and most of the time)
+while the building process stores them in order, in its one transaction.
 
 Workers are spawned, not forked: a forked child would carry the builder's open SQLite
 connection, which it must never touch. Each opens the archive read-only and returns rows
@@ -21,7 +22,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ChronicleError, CorruptArchive
-from ..layout import ROOT
 from ..readers.parallel import worker_count
 from .catchup import CHUNK, CatchUp
 from .rows import Rows, extractor_key
@@ -30,8 +30,8 @@ if TYPE_CHECKING:
     from ..repository import ArchiveTree
     from ..store import Archive
 
-MIN_BRIEFINGS = 256  # below this, starting workers costs more than it saves
-JOBS_PER_TASK = 32  # briefings a worker derives per task
+MIN_EVENTS = 256  # below this, starting workers costs more than it saves
+EVENTS_PER_TASK = 32  # a task holds briefings until it has this many events
 IN_FLIGHT = 4  # tasks queued per worker
 
 Job = tuple[str, str, list[str], list[bytes]]  # name, folder, event file names, blob ids
@@ -68,40 +68,53 @@ class Prepared:
 
 
 @contextlib.contextmanager
-def derive_ahead(archive: Archive, tree: ArchiveTree) -> Iterator[Prepared | None]:
-    """Rows of the short briefings of ``tree`` derived in workers (None: too few, or one
-    core)."""
-    jobs = _jobs(tree)
-    workers = min(worker_count(), 1 + len(jobs) // (JOBS_PER_TASK * IN_FLIGHT))
-    if len(jobs) < MIN_BRIEFINGS or workers < 2:
+def derive_ahead(catch_up: CatchUp, tree: ArchiveTree) -> Iterator[Prepared | None]:
+    """Rows of the short briefings that ``catch_up`` will build from nothing to reach
+    ``tree``, derived in workers (None: too few events, or one core)."""
+    jobs = _jobs(catch_up, tree)
+    events = sum(len(job[2]) for job in jobs)
+    workers = min(worker_count(), 1 + events // (EVENTS_PER_TASK * IN_FLIGHT))
+    if events < MIN_EVENTS or workers < 2:
         yield None
         return
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start,
-                             initargs=(archive.path,)) as pool:
+                             initargs=(catch_up.archive.path,)) as pool:
         try:
-            yield Prepared({job[0] for job in jobs}, _results(pool, jobs, workers))
+            yield Prepared({job[0] for job in jobs}, _results(pool, _tasks(jobs), workers))
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _jobs(tree: ArchiveTree) -> list[Job]:
-    """Every briefing of one chunk of events or fewer, in the order CatchUp walks them."""
+def _jobs(catch_up: CatchUp, tree: ArchiveTree) -> list[Job]:
+    """Every changed briefing of one chunk of events or fewer with no rows stored yet (it is
+    built from its first event), in the order CatchUp walks them."""
     jobs: list[Job] = []
-    for bucket in sorted(tree.entries(ROOT)):
-        folder = f"{ROOT}/{bucket}"
-        for name in sorted(tree.entries(folder)):
-            entries = tree.entries(f"{folder}/{name}")
-            if 0 < len(entries) <= CHUNK:
-                names = sorted(entries)
-                jobs.append((name, f"{folder}/{name}", names, [entries[n][1] for n in names]))
+    for name, folder in catch_up.changed_folders(tree):
+        entries = tree.entries(folder)
+        if 0 < len(entries) <= CHUNK and not catch_up.has_rows(name):
+            names = sorted(entries)
+            jobs.append((name, folder, names, [entries[n][1] for n in names]))
     return jobs
 
 
-def _results(pool: ProcessPoolExecutor, jobs: list[Job], workers: int
+def _tasks(jobs: list[Job]) -> Iterator[list[Job]]:
+    """The jobs in order, cut into tasks of about EVENTS_PER_TASK events."""
+    task: list[Job] = []
+    events = 0
+    for job in jobs:
+        task.append(job)
+        events += len(job[2])
+        if events >= EVENTS_PER_TASK:
+            yield task
+            task, events = [], 0
+    if task:
+        yield task
+
+
+def _results(pool: ProcessPoolExecutor, tasks: Iterator[list[Job]], workers: int
              ) -> Iterator[tuple[str, Derived | ChronicleError]]:
     """Results in job order, with at most IN_FLIGHT tasks per worker queued."""
-    tasks = (jobs[i:i + JOBS_PER_TASK] for i in range(0, len(jobs), JOBS_PER_TASK))
     pending: deque[Future[list[tuple[str, Derived | ChronicleError]]]] = deque()
     for task in tasks:
         pending.append(pool.submit(_derive_all, task))

@@ -103,6 +103,17 @@ def summary_rows(db: sqlite3.Connection) -> list[tuple[str, int, str, str, str |
                       "FROM briefings ORDER BY id").fetchall()
 
 
+def listing_json(db: sqlite3.Connection) -> bytes | None:
+    """`list --json` as to_json_bytes writes it, joined from the stored entries; None if a
+    briefing has none (orjson could not write it) or there are no briefings."""
+    from .rows import LISTING_HEAD, LISTING_TAIL
+
+    entries = [row[0] for row in db.execute("SELECT entry FROM listing ORDER BY briefing")]
+    if not entries or None in entries:
+        return None
+    return LISTING_HEAD + b",\n".join(entries) + LISTING_TAIL
+
+
 def table_rows(db: sqlite3.Connection, table: str, columns: list[str],
                briefing: str) -> list[tuple[Any, ...]]:
     """One table's rows of one briefing, in the order an export writes them."""

@@ -246,6 +246,28 @@ def _part_rows(rows: Rows, key: tuple[str, int], revision: Revision, carry: Carr
         rows.sources.append((*key, position, source.text, source.url))
 
 
+LISTING_HEAD, LISTING_TAIL = b'{\n  "briefings": [\n', b"\n  ]\n}"
+
+
+def listing_entry(briefing: str, revisions: int, last_recorded: str, last_observed: str,
+                  headline: str | None) -> bytes | None:
+    """A briefing's entry in `list --json`: the bytes render.to_json_bytes writes for it in
+    a list (entries joined by ",\n" between LISTING_HEAD and LISTING_TAIL); None where
+    orjson cannot write it (the command then writes the whole list as before)."""
+    import orjson
+
+    from ..safe_text import json_visible_bytes
+
+    document = {"briefings": [{"id": briefing, "revisions": revisions,
+                               "last_recorded": last_recorded, "last_observed": last_observed,
+                               "headline": headline}]}
+    try:
+        whole = orjson.dumps(document, option=orjson.OPT_INDENT_2)
+    except TypeError:  # orjson.JSONEncodeError is one
+        return None
+    return json_visible_bytes(whole[len(LISTING_HEAD):-len(LISTING_TAIL)])
+
+
 def layout(revision: Revision) -> list[tuple[str, str, str]]:
     """(id, where, kind) of the key points, then of every claim and block quote as the
     sections' paragraphs list them: the order chronicle blame shows them in."""

@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 
 # Bumped whenever the tables below change shape: an older projection is rebuilt.
-FORMAT = 2
+FORMAT = 3  # 3: the listing table
 FILE_NAME = "projection.sqlite"
 STATE_FOLDER = ".chronicle"
 
@@ -194,12 +194,16 @@ TABLE = {table.name: table for table in TABLES}
 PUBLIC = tuple(table.name for table in TABLES)
 
 # The projection's bookkeeping: which commit and code it reflects, the git trees it saw
-# (to find what changed), and briefings whose events could not be read.
+# (to find what changed), briefings whose events could not be read, and each
+# briefing's entry of `list --json`.
 INTERNAL = (
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     "CREATE TABLE git_trees (path TEXT PRIMARY KEY, parent TEXT NOT NULL, tree TEXT NOT NULL)",
     "CREATE INDEX git_trees_parent ON git_trees (parent)",
     "CREATE TABLE unreadable (briefing TEXT PRIMARY KEY, problem TEXT NOT NULL)",
+    # each briefing's entry of `list --json`, as written (rows.listing_entry; null where
+    # orjson cannot write it): a list of 100,000 briefings is then one join of bytes
+    "CREATE TABLE listing (briefing TEXT PRIMARY KEY, entry BLOB) WITHOUT ROWID",
 )
 
 INDEXES = (

@@ -77,7 +77,7 @@ def up_to_date(archive: Archive, on_progress: Progress | None = None) -> Meta:
             if rebuilding:
                 reset(db, indexes=False)
             if head is not None:
-                _catch_up(CatchUp(archive, db, on_progress), head, in_parallel=rebuilding)
+                _catch_up(CatchUp(archive, db, on_progress), head)
             if rebuilding:
                 add_indexes(db)
             done = replace(wanted, tip=head)
@@ -89,13 +89,11 @@ def up_to_date(archive: Archive, on_progress: Progress | None = None) -> Meta:
         return done
 
 
-def _catch_up(catch_up: CatchUp, head: str, in_parallel: bool) -> None:
-    """Run ``catch_up`` to ``head``; ``in_parallel`` (a build from nothing), with the rows
-    of short briefings derived in worker processes while this one stores them."""
-    if not in_parallel:
-        catch_up.run(head)
-        return
-    with derive_ahead(catch_up.archive, catch_up.archive.tree(head)) as catch_up.prepared:
+def _catch_up(catch_up: CatchUp, head: str) -> None:
+    """Run ``catch_up`` to ``head``, with the rows of the short briefings it builds from
+    nothing (all of them in a build from nothing) derived in worker processes while this
+    one stores them."""
+    with derive_ahead(catch_up, catch_up.archive.tree(head)) as catch_up.prepared:
         catch_up.run(head)
     catch_up.prepared = None
 
@@ -122,6 +120,9 @@ def writable(path: Path) -> Iterator[sqlite3.Connection]:
     # command built it again or answered from the events.)
     db.execute("PRAGMA journal_mode = MEMORY")
     db.execute("PRAGMA locking_mode = EXCLUSIVE")
+    # No syncs while it is made: the file is fsynced once before it is renamed into place,
+    # and a kill before that leaves only NAME.new, which the next build replaces.
+    db.execute("PRAGMA synchronous = OFF")
     db.execute("BEGIN EXCLUSIVE")  # taken now and kept until it is closed
     db.execute("COMMIT")
     try:
