@@ -55,12 +55,12 @@ def _compare(archive: Archive, stored: sqlite3.Connection,
     meta = read_meta(stored)
     head = archive.head()
     # a writer may have moved the branch since the snapshot: its earlier tip is fine
-    if meta is None or meta.tip is None or head is None or (
-            meta.tip != head and not is_ancestor(archive.repository, meta.tip, head)):
+    if meta is None or (meta.tip != head and (meta.tip is None or head is None or not (
+            is_ancestor(archive.repository, meta.tip, head)))):
         return [Problem(WHERE, f"the read model is at {meta.tip if meta else None}, not the "
                         f"branch tip {head}; {REBUILD}", kind="read-model")]
     problems: list[Problem] = []
-    tree = archive.tree(meta.tip)
+    tree = archive.tree(meta.tip or head)
     builder = CatchUp(archive, scratch)
     names: set[str] = set()
     for bucket in sorted(tree.entries(ROOT)):
