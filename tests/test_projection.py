@@ -337,17 +337,7 @@ def test_a_build_from_nothing_in_workers_gives_the_same_rows(
     monkeypatch.setattr(parallel, "MIN_EVENTS", 1)
     monkeypatch.setattr(parallel, "EVENTS_PER_TASK", 2)
     monkeypatch.setattr(parallel, "IN_FLIGHT", 1)
-    monkeypatch.setenv("CHRONICLE_WORKERS", "2")
-    handed: list[str] = []
-    take = parallel.Prepared.take
-
-    def counted(self: parallel.Prepared, name: str) -> object:
-        found = take(self, name)
-        if found is not None:
-            handed.append(name)
-        return found
-
-    monkeypatch.setattr(parallel.Prepared, "take", counted)
+    handed = _count_handed_briefings(monkeypatch)
     fresh = api.with_read_model(Archive(archive.path))
     with pytest.raises(CorruptArchive):
         api.briefing_summaries(fresh)  # budget's events say what is wrong, as before
@@ -359,6 +349,24 @@ def test_a_build_from_nothing_in_workers_gives_the_same_rows(
     for name in ["floods", "quake", "storm", "fires", "older"]:
         assert [e.as_dict() for e in api.log(fresh, name)] == [
             e.as_dict() for e in log_entries(api.history(fresh, name))]
+
+
+def _count_handed_briefings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Two spawned workers; the names of the briefings they hand back, as they come."""
+    from chronicle.projection import parallel
+
+    monkeypatch.setenv("CHRONICLE_WORKERS", "2")
+    handed: list[str] = []
+    take = parallel.Prepared.take
+
+    def counted(self: parallel.Prepared, name: str) -> object:
+        found = take(self, name)
+        if found is not None:
+            handed.append(name)
+        return found
+
+    monkeypatch.setattr(parallel.Prepared, "take", counted)
+    return handed
 
 
 def test_a_catch_up_derives_new_briefings_in_workers(
@@ -375,17 +383,7 @@ def test_a_catch_up_derives_new_briefings_in_workers(
         fill(plain, name, [n, n + 1, n + 2])
     monkeypatch.setattr(parallel, "MIN_EVENTS", 1)
     monkeypatch.setattr(parallel, "EVENTS_PER_TASK", 2)
-    monkeypatch.setenv("CHRONICLE_WORKERS", "2")
-    handed: list[str] = []
-    take = parallel.Prepared.take
-
-    def counted(self: parallel.Prepared, name: str) -> object:
-        found = take(self, name)
-        if found is not None:
-            handed.append(name)
-        return found
-
-    monkeypatch.setattr(parallel.Prepared, "take", counted)
+    handed = _count_handed_briefings(monkeypatch)
     assert [s.id for s in api.briefing_summaries(archive)] == ["budget", "floods", "quake",
                                                                "storm"]
     assert sorted(handed) == ["budget", "quake", "storm"]
