@@ -1033,11 +1033,7 @@ def _read_spoken_subunit(s: str, q: _Quantity) -> None:
     m = _SPOKEN_SUBUNIT.match(s, q.end)
     if m is None or q.raw != int(q.raw) or q.currency is None:
         return
-    number = _read_number(s, m.start(1))
-    if number is None or number[1] != m.end(1) or not 0 < number[0] < 100:
-        return
-    q.raw += math.copysign(number[0] / 100, q.raw)
-    q.end = m.end(1)
+    _add_cents(s, q, m, m.end(1))
 
 
 _CENTS_OF = re.compile(r"[ \t]+cents?\b")
@@ -1064,11 +1060,16 @@ def _read_subunit(s: str, q: _Quantity, after_comma: bool = True) -> None:
     if _SUBUNIT_OF.get(subunit) not in (q.currency, None) or (
             subunit not in _SUBUNIT_OF and q.currency in _SUBUNIT_OF.values()):
         return
+    _add_cents(s, q, m, m.end())
+
+
+def _add_cents(s: str, q: _Quantity, m: re.Match[str], end: int) -> None:
+    """Add the cents written in m's first group (1-99) to the amount; it then ends at end."""
     number = _read_number(s, m.start(1))
     if number is None or number[1] != m.end(1) or not 0 < number[0] < 100:
         return
     q.raw += math.copysign(number[0] / 100, q.raw) / q.scale
-    q.end = m.end()
+    q.end = end
 
 
 def _currency_family(word: str) -> str:
